@@ -1,0 +1,153 @@
+/**
+ * The HTTP application, built by a factory so tests run it in process with inject().
+ * Request lifecycle: onRequest (timer) → authenticate (all /api routes but login) → schema validation →
+ * handler (route → service → repository) → error handler (one catalogue of codes) → onResponse (metrics).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Actor } from './auth/actor.ts';
+import { adminRoutes } from './admin/admin.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/pool.ts';
+import { incidentRoutes } from './dispatch/incidents.routes.ts';
+import { IncidentService } from './dispatch/incidents.service.ts';
+import { AppError, ERROR_CATALOGUE } from './errors.ts';
+import { DeadlinePolicy } from './hotline/deadline-policy.ts';
+import { workOrderRoutes } from './hotline/work-orders.routes.ts';
+import { WorkOrderService } from './hotline/work-orders.service.ts';
+import { ErrorResponse } from './http/schemas.ts';
+import { Metrics } from './observability/metrics.ts';
+import { referenceRoutes } from './reference/reference.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest { actor: Actor; token: string | null; startedAt: bigint }
+  interface FastifyContextConfig { public?: boolean }
+}
+
+export interface AppOptions {
+  db: Db;
+  config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'>;
+  logger?: boolean;
+  consoleDir?: string;
+}
+
+export interface AppServices {
+  workOrders: WorkOrderService;
+  incidents: IncidentService;
+  deadlines: DeadlinePolicy;
+  auth: AuthService;
+  metrics: Metrics;
+}
+
+const DEFAULT_CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console/dist');
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { services: AppServices }> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    bodyLimit: opts.config.bodyLimitBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    logController: new LogController({ disableRequestLogging: opts.config.logLevel !== 'debug' }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = new Metrics();
+  const deadlines = new DeadlinePolicy(opts.db);
+  const auth = new AuthService(opts.db, opts.config.sessionTtlHours);
+  const workOrders = new WorkOrderService(opts.db, deadlines, () => metrics.counter('liandong_work_orders_created_total', 'Work orders created'));
+  const incidents = new IncidentService(opts.db);
+  metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
+  metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
+
+  app.addSchema(ErrorResponse);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '联动 Liandong API', version: '0.1.0', description: '12345政务服务便民热线与110报警服务台对接联动平台。错误码见 docs/errors.md。' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      tags: [{ name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('token', null);
+  app.decorateRequest('startedAt', 0n);
+
+  app.addHook('onRequest', async (req) => {
+    req.startedAt = process.hrtime.bigint();
+    if (!req.url.startsWith('/api/') || req.routeOptions.config.public) return;
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    if (!token) throw new AppError('AUTH_REQUIRED');
+    req.token = token;
+    req.actor = await auth.authenticate(token);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = Number(process.hrtime.bigint() - req.startedAt) / 1e9;
+    metrics.observeRequest({ method: req.method, route }, seconds);
+    metrics.counter('liandong_http_requests_total', 'HTTP requests by route and status', { method: req.method, route, status: String(reply.statusCode) });
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.code(err.status).send({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const first = fe.validation[0];
+      const where = `${fe.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+      return reply.code(400).send({ code: 'VALIDATION_FAILED', message: `请求参数不合法：${where} ${first?.message ?? ''}`.trim(), details: fe.validation });
+    }
+    const map: Record<string, keyof typeof ERROR_CATALOGUE> = {
+      FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON', FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON', FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE', FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+    };
+    const code = (fe.code && map[fe.code]) || (fe instanceof SyntaxError ? 'INVALID_JSON' : undefined);
+    if (code) return reply.code(ERROR_CATALOGUE[code].status).send({ code, message: ERROR_CATALOGUE[code].message });
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ code: 'VALIDATION_FAILED', message: `${ERROR_CATALOGUE.VALIDATION_FAILED.message}：${fe.message}` });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ code: 'INTERNAL_ERROR', message: ERROR_CATALOGUE.INTERNAL_ERROR.message });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ code: 'ROUTE_NOT_FOUND', message: `${ERROR_CATALOGUE.ROUTE_NOT_FOUND.message}：${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  app.get('/health', { schema: { tags: ['ops'], summary: '健康检查（含数据库）' } }, async (_req, reply) => {
+    try {
+      await opts.db.query('SELECT 1');
+      return { status: 'ok', database: 'ok', time: new Date().toISOString() };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: 'unreachable', code: 'SERVICE_UNAVAILABLE', message: ERROR_CATALOGUE.SERVICE_UNAVAILABLE.message });
+    }
+  });
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus 指标', hide: false } }, async (_req, reply) => {
+    reply.type('text/plain; version=0.0.4');
+    return metrics.render();
+  });
+
+  await app.register(authRoutes(auth));
+  await app.register(referenceRoutes(opts.db));
+  await app.register(workOrderRoutes(workOrders));
+  await app.register(incidentRoutes(incidents));
+  await app.register(adminRoutes(opts.db, deadlines, auth));
+
+  // The built console (packages/console/dist) is served at / once it exists; until then / is not found.
+  const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
+  if (fs.existsSync(path.join(consoleDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/' });
+  }
+
+  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics } }) as FastifyInstance & { services: AppServices };
+}

@@ -1,0 +1,79 @@
+/** The `liandong` command line. */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { EmbeddedPostgresError } from './db/embedded.ts';
+
+const HELP = `用法：npx liandong <命令> [选项]
+
+命令：
+  serve [--demo]          启动服务（--demo：首次启动时生成演示数据）
+  migrate                 执行数据库迁移并载入基础数据
+  seed-demo [--orders N] [--incidents N] [--days N] [--seed N]
+                          生成演示数据（默认 2400 张工单、1200 条警情、近 90 天）
+  help                    显示本帮助
+
+环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
+
+const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`--${name} 须为 0–${max} 之间的整数，当前为 “${raw}”`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } }, strict: true });
+      const { serve } = await import('./main.ts');
+      await serve({ demo: values.demo ?? false });
+      return;
+    }
+    case 'migrate': {
+      parseArgs({ args: rest, options: {}, strict: true });
+      const database = await openDatabase(loadConfig(), say);
+      say('数据库已是最新结构');
+      await database.close();
+      return;
+    }
+    case 'seed-demo': {
+      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, incidents: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+      const orders = positiveInt('orders', values.orders, 2400, 5_000_000);
+      const incidents = positiveInt('incidents', values.incidents, Math.round(orders / 2), 5_000_000);
+      const days = positiveInt('days', values.days, 90, 3650) || 1;
+      const seed = positiveInt('seed', values.seed, 20221220, 2 ** 31);
+      const database = await openDatabase(loadConfig(), say);
+      try {
+        const { seedDemo } = await import('./demo/seed-demo.ts');
+        const t = Date.now();
+        const r = await seedDemo(database.db, { orders, incidents, days, seed }, say);
+        say(`完成：${r.orders} 张工单、${r.incidents} 条警情，用时 ${((Date.now() - t) / 1000).toFixed(1)} 秒`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${HELP}\n`);
+      return;
+    default:
+      process.stderr.write(`未知命令：${command}\n\n${HELP}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const e = err as Error & { code?: string };
+  if (err instanceof EmbeddedPostgresError || err instanceof ConfigError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    process.stderr.write(`错误 [${e.code}]：${e.message}\n`);
+  } else {
+    process.stderr.write(`错误：${e.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

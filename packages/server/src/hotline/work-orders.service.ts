@@ -1,0 +1,190 @@
+/**
+ * Work-order use cases: each validates, applies the domain transition, and saves the row with its
+ * action-log entry in one transaction.
+ */
+import {
+  applyWorkOrderAction, allowedWorkOrderActions, maskName, maskPhone, seesCallerUnmasked,
+  type Role, type WorkOrderAction, type WorkOrderCommand, type WorkOrderState, type WorkOrderType,
+} from '@liandong/domain';
+import type { Actor } from '../auth/actor.ts';
+import { UNIT_BOUND_ACTIONS, can, requirePermission } from '../auth/permissions.ts';
+import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
+import { translatePgError } from '../db/pg-errors.ts';
+import { AppError, fromDomain } from '../errors.ts';
+import type { DeadlinePolicy } from './deadline-policy.ts';
+import {
+  findRequestDetail, findUnits, findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
+  listWorkOrders, saveWorkOrderTransition, type ListFilter, type WorkOrderRow,
+} from './work-orders.repo.ts';
+
+export interface CreateWorkOrderInput {
+  channel: string; caller?: { name?: string; phone?: string }; confidential?: boolean; content: string;
+  address?: string; districtCode?: string; streetCode?: string; lat?: number; lng?: number; receivedAt?: string;
+  clientRef?: string; orderType: WorkOrderType; categoryCode: string; title?: string; urgentKind?: string;
+  leadUnitId?: string; assistUnitIds?: string[];
+}
+
+const ASSIGNABLE_KINDS = new Set(['city_department', 'district_agency', 'district_department', 'street_office']);
+
+function toState(row: WorkOrderRow): WorkOrderState {
+  return {
+    id: row.id, status: row.status, leadUnitId: row.lead_unit_id, assistUnitIds: row.assist_unit_ids, dueAt: row.due_at,
+    overdue: row.overdue, supervised: row.supervised, pendingExtension: row.pending_extension, satisfaction: row.satisfaction,
+    reopenCount: row.reopen_count, mergedIntoId: row.merged_into_id,
+  };
+}
+
+export class WorkOrderService {
+  constructor(private readonly db: Db, private readonly deadlines: DeadlinePolicy, private readonly onCreated: () => void = () => undefined) {}
+
+  /** Does the actor's scope cover this order? (a department its own orders; a district its district) */
+  private async inScope(db: Queryable, actor: Actor, row: WorkOrderRow): Promise<boolean> {
+    if (actor.role === 'department_handler') return row.lead_unit_id === actor.unitId || (actor.unitId !== null && row.assist_unit_ids.includes(actor.unitId));
+    if (actor.role === 'district_agency') {
+      if (row.district_code === actor.districtCode) return true;
+      const [lead] = await findUnits(db, row.lead_unit_id ? [row.lead_unit_id] : []);
+      return lead?.district_code === actor.districtCode;
+    }
+    return true;
+  }
+
+  private async validateUnits(db: Queryable, actor: Actor, leadUnitId: string, assistUnitIds: string[]): Promise<void> {
+    const ids = [...new Set([leadUnitId, ...assistUnitIds])];
+    const units = await findUnits(db, ids);
+    for (const id of ids) {
+      const u = units.find((x) => x.id === id);
+      if (!u) throw new AppError('REFERENCE_NOT_FOUND', `单位不存在：${id}`, { field: 'unitId', unitId: id });
+      if (!ASSIGNABLE_KINDS.has(u.kind) || !u.active) throw new AppError('UNIT_NOT_ASSIGNABLE', `“${u.name}”不能承办工单`, { unitId: id });
+      // A district agency dispatches within its own district (二级派单).
+      if (actor.role === 'district_agency' && u.district_code !== actor.districtCode) {
+        throw new AppError('OUT_OF_SCOPE', `“${u.name}”不在本区县，不能由区县热线机构派单`, { unitId: id });
+      }
+    }
+  }
+
+  async create(actor: Actor, input: CreateWorkOrderInput): Promise<{ order: WorkOrderRow; created: boolean }> {
+    requirePermission(actor, 'work_order.create');
+    if (input.leadUnitId) requirePermission(actor, 'work_order.assign');
+    if ((input.lat === undefined) !== (input.lng === undefined)) throw new AppError('VALIDATION_FAILED', '经纬度须同时提供');
+    if (input.streetCode && !input.districtCode) throw new AppError('VALIDATION_FAILED', '填写街道（镇）时须同时填写区县');
+    const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
+    if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw new AppError('VALIDATION_FAILED', '受理时间不能晚于当前时间');
+    const urgent = Boolean(input.urgentKind);
+    const dueAt = await this.deadlines.dueAt(input.orderType, urgent, receivedAt);
+    const content = input.content.trim();
+    if (!content) throw new AppError('VALIDATION_FAILED', '诉求内容不能为空');
+    const values = {
+      channel: input.channel, callerName: input.caller?.name?.trim() || null, callerPhone: input.caller?.phone?.trim() || null,
+      confidential: input.confidential ?? false, content, address: input.address?.trim() ?? '',
+      districtCode: input.districtCode ?? null, streetCode: input.streetCode ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
+      receivedAt, clientRef: input.clientRef ?? null, orderType: input.orderType, categoryCode: input.categoryCode,
+      title: (input.title?.trim() || content.replace(/\s+/g, ' ').slice(0, 40)), urgentKind: input.urgentKind ?? null, dueAt,
+    };
+    try {
+      let order: WorkOrderRow;
+      if (input.leadUnitId) {
+        // 受理 and 派单 in one step: both actions in one transaction.
+        order = await inTransaction(this.db, async (tx) => {
+          await this.validateUnits(tx, actor, input.leadUnitId!, input.assistUnitIds ?? []);
+          const created = await insertWorkOrder(tx, values, actor);
+          return this.transition(tx, actor, created, { action: 'assign', leadUnitId: input.leadUnitId!, assistUnitIds: input.assistUnitIds ?? [] });
+        });
+      } else {
+        order = await insertWorkOrder(this.db, values, actor);
+      }
+      this.onCreated();
+      return { order, created: true };
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      if (e.code === '23505' && e.constraint === 'requests_client_ref_key' && input.clientRef) {
+        // Idempotent retry: the same client reference returns the order already made.
+        const id = await findWorkOrderIdByClientRef(this.db, input.clientRef);
+        if (id) return { order: (await findWorkOrder(this.db, id))!, created: false };
+      }
+      throw translatePgError(err);
+    }
+  }
+
+  async get(actor: Actor, id: string) {
+    requirePermission(actor, 'work_order.read');
+    const row = await findWorkOrder(this.db, id);
+    if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
+    if (!(await this.inScope(this.db, actor, row))) throw new AppError('OUT_OF_SCOPE');
+    const [request, actions] = await Promise.all([findRequestDetail(this.db, row.request_id), listWorkOrderActions(this.db, id)]);
+    const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, request?.confidential ?? false);
+    const unitIds = [...new Set([row.lead_unit_id, ...row.assist_unit_ids].filter((x): x is string => Boolean(x)))];
+    const units = await findUnits(this.db, unitIds);
+    return {
+      row, actions, units,
+      request: request && {
+        ...request,
+        caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),
+        caller_phone: request.caller_phone && (unmasked ? request.caller_phone : maskPhone(request.caller_phone)),
+        callerMasked: !unmasked,
+      },
+      allowedActions: this.allowedFor(actor, row),
+    };
+  }
+
+  /** The actions this actor may take now: the state machine's moves, filtered by role and scope. */
+  allowedFor(actor: Actor, row: WorkOrderRow): WorkOrderAction[] {
+    return allowedWorkOrderActions(row.status).filter((a) => {
+      if (a === 'mark_overdue' || !can(actor, `work_order.${a}`)) return false;
+      if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin') return actor.unitId !== null && row.lead_unit_id === actor.unitId;
+      if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension')) return row.lead_unit_id !== actor.unitId;
+      return true;
+    });
+  }
+
+  async list(actor: Actor, filter: Omit<ListFilter, 'scope'>) {
+    requirePermission(actor, 'work_order.read');
+    const scope: ListFilter['scope'] = actor.role === 'department_handler' ? { unitId: actor.unitId ?? '-' }
+      : actor.role === 'district_agency' ? { districtCode: actor.districtCode ?? '-' } : {};
+    return listWorkOrders(this.db, { ...filter, scope });
+  }
+
+  async act(actor: Actor, id: string, cmd: WorkOrderCommand): Promise<WorkOrderRow> {
+    requirePermission(actor, `work_order.${cmd.action}`);
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const row = await findWorkOrder(tx, id, true);
+        if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
+        if (!(await this.inScope(tx, actor, row))) throw new AppError('OUT_OF_SCOPE');
+        if (UNIT_BOUND_ACTIONS.has(cmd.action) && actor.role !== 'admin' && actor.role !== 'system' && row.lead_unit_id !== actor.unitId) {
+          throw new AppError('OUT_OF_SCOPE', '只有主办单位可以执行此操作');
+        }
+        if (actor.role === 'district_agency' && (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') && row.lead_unit_id === actor.unitId) {
+          throw new AppError('FORBIDDEN', '不能审批本单位的延期申请');
+        }
+        if (cmd.action === 'assign' || cmd.action === 'reassign') await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
+        if (cmd.action === 'merge') {
+          const target = await findWorkOrder(tx, cmd.intoWorkOrderId);
+          if (!target) throw new AppError('WORK_ORDER_NOT_FOUND', '并入的目标工单不存在');
+          if (target.status === 'merged' || target.status === 'archived') throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
+        }
+        const command: WorkOrderCommand = cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
+        return this.transition(tx, actor, row, command);
+      });
+    } catch (err) {
+      throw translatePgError(err);
+    }
+  }
+
+  /** Applies a command to a locked row and saves it with its log entry (inside the caller's transaction). */
+  async transition(tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand): Promise<WorkOrderRow> {
+    const result = applyWorkOrderAction(toState(row), cmd, new Date());
+    if (!result.ok) throw fromDomain(result);
+    const { next, details } = result.value;
+    return saveWorkOrderTransition(tx, row, next, {
+      action: cmd.action, details, actor,
+      reply: cmd.action === 'reply' || cmd.action === 'answer_directly' ? cmd.reply : null,
+      repliedAt: cmd.action === 'reply' || cmd.action === 'answer_directly',
+      closed: next.status === 'archived' || next.status === 'merged',
+    });
+  }
+
+  /** 重办 gets a fresh deadline from the order's time limit, counted from now. */
+  async reopenDueAt(row: Pick<WorkOrderRow, 'order_type' | 'urgent'>): Promise<Date> {
+    return this.deadlines.dueAt(row.order_type as WorkOrderType, row.urgent, new Date());
+  }
+}
