@@ -34,7 +34,6 @@ export const ERROR_CATALOGUE = {
   WORK_ORDER_MERGE_INVALID: { status: 422, message: '并单目标不合法' },
   WORK_ORDER_ALREADY_OVERDUE: { status: 409, message: '工单已标记超期' },
   WORK_ORDER_NOT_DUE: { status: 409, message: '工单尚未到期' },
-  WORK_ORDER_URGENT_KIND_REQUIRED: { status: 422, message: '紧急工单须注明紧急类型' },
   INCIDENT_TRANSITION_NOT_ALLOWED: { status: 409, message: '警情当前状态不允许此操作' },
   INCIDENT_REDISPATCH_SAME_UNIT: { status: 422, message: '改派须指定不同的处警单位或层级' },
   INCIDENT_CATEGORY_UNCHANGED: { status: 422, message: '警情类别未变化' },

@@ -146,7 +146,8 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
     const channel = r.weighted([['phone_12345', 70], ['web', 12], ['app', 8], ['wechat', 8], ['open311', 2]] as const);
     const content = (channel === 'phone_12345' ? r.pick(T.PREFIX_PHONE) : r.pick(T.PREFIX_WEB)) + fill(r, raw, district.name, street.name);
     const orderType: WorkOrderType = urgentKind ? 'help' : orderTypeOf(r, raw);
-    const t0 = receivedTime(r, now, days);
+    // A few orders arrived in the last three hours: today's live queue, some not yet dispatched.
+    const t0 = r.chance(0.03) ? now - r.int(1, 180) * MIN : receivedTime(r, now, days);
     const dueAt = await policy.dueAt(orderType, Boolean(urgentKind), new Date(t0));
     const id = randomUUID(), requestId = randomUUID(), callerId = randomUUID();
     const anonymous = channel !== 'phone_12345' && r.chance(0.3);
@@ -190,11 +191,12 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
       } else {
         const lead = leadUnitFor(leaf, district.code, street.code);
         const assist = !urgentKind && leaf.kind === 'district_department' && r.chance(0.2) ? [`s${street.code}`] : [];
-        if (!step({ action: 'assign', leadUnitId: lead, assistUnitIds: assist }, (urgentKind ? r.int(2, 6) : r.int(5, 90)) * MIN, centre)) return;
+        if (!step({ action: 'assign', leadUnitId: lead, assistUnitIds: assist }, (urgentKind ? r.int(2, 6) : r.int(5, 150)) * MIN, centre)) return;
         if (r.chance(0.07)) {
           if (!step({ action: 'return', reasonCode: r.pick(['not_our_duty', 'wrong_district', 'insufficient_information'] as const), note: '经核实不属于本单位职责范围，建议改派' }, r.int(1, 20) * HOUR, unitActor())) return;
           const other = leaf.kind === 'street_office' ? `d${district.code}.agency` : `s${street.code}`;
-          if (!step({ action: 'reassign', leadUnitId: other, note: '经审核改派属地街镇办理' }, r.int(1, 6) * HOUR, centre)) return;
+          // the centre reviews a return (异议审核) before re-dispatch; that can take days
+          if (!step({ action: 'reassign', leadUnitId: other, note: '经审核改派属地街镇办理' }, r.int(2, 96) * HOUR, centre)) return;
         }
         if (!step({ action: 'sign' }, (urgentKind ? r.int(3, 15) * MIN : r.int(10, 600) * MIN), unitActor())) return;
         if (!step({ action: 'start' }, r.int(10, 300) * MIN, unitActor())) return;
@@ -256,7 +258,7 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
     const category = r.weighted(catWeights);
     const raw = r.pick(T.INCIDENT_TEXTS[category]!);
     const content = fill(r, raw, district.name, street.name);
-    const t0 = receivedTime(r, now, days);
+    const t0 = r.chance(0.02) ? now - r.int(1, 60) * MIN : receivedTime(r, now, days);
     const id = randomUUID(), requestId = randomUUID(), callerId = randomUUID();
     callers.push({ id: callerId, name: r.chance(0.7) ? r.pick(T.SURNAMES) + r.pick(T.GIVEN) : null, phone: `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(0, 999999999)).padStart(9, '0')}` });
     requests.push({ id: requestId, channel: 'phone_110', caller_id: callerId, confidential: false, content, address: '', district_code: district.code, street_code: street.code,
