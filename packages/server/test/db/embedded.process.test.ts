@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sampleOrder } from '../helpers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
@@ -66,7 +66,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('embedded PostgreSQL survives real life', () => {
+// These start the embedded server themselves; they run once, in the embedded pass of the suite.
+describe.skipIf(inject('testServer') === 'external')('embedded PostgreSQL survives real life', () => {
   it('serve starts on a fresh folder, a second serve on the same folder is refused, SIGKILL then restart recovers, and an acknowledged write survives a crash', async () => {
     const port = await freePort();
     const first = start(['serve', '--demo'], port);
