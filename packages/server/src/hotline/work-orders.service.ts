@@ -65,6 +65,10 @@ export class WorkOrderService {
   async create(actor: Actor, input: CreateWorkOrderInput): Promise<{ order: WorkOrderRow; created: boolean }> {
     requirePermission(actor, 'work_order.create');
     if (input.leadUnitId) requirePermission(actor, 'work_order.assign');
+    // Plan task 7: an urgent order (重症救治, 孕检生产, 应急救援) goes at once to the district's hotline
+    // agency (第一时间形成紧急工单交相关区县热线机构办理), unless the call-taker named a lead unit.
+    const fastChannel = !input.leadUnitId && Boolean(input.urgentKind) && Boolean(input.districtCode);
+    const leadUnitId = input.leadUnitId ?? (fastChannel ? `d${input.districtCode}.agency` : undefined);
     if ((input.lat === undefined) !== (input.lng === undefined)) throw new AppError('VALIDATION_FAILED', '经纬度须同时提供');
     if (input.streetCode && !input.districtCode) throw new AppError('VALIDATION_FAILED', '填写街道（镇）时须同时填写区县');
     const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
@@ -82,12 +86,14 @@ export class WorkOrderService {
     };
     try {
       let order: WorkOrderRow;
-      if (input.leadUnitId) {
+      if (leadUnitId) {
         // 受理 and 派单 in one step: both actions in one transaction.
         order = await inTransaction(this.db, async (tx) => {
-          await this.validateUnits(tx, actor, input.leadUnitId!, input.assistUnitIds ?? []);
+          await this.validateUnits(tx, actor, leadUnitId, input.assistUnitIds ?? []);
           const created = await insertWorkOrder(tx, values, actor);
-          return this.transition(tx, actor, created, { action: 'assign', leadUnitId: input.leadUnitId!, assistUnitIds: input.assistUnitIds ?? [] });
+          return this.transition(tx, actor, created, {
+            action: 'assign', leadUnitId, assistUnitIds: input.assistUnitIds ?? [], ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
+          });
         });
       } else {
         order = await insertWorkOrder(this.db, values, actor);

@@ -31,6 +31,18 @@ describe('call-taker creates a work order', () => {
     expect(res.json()).toMatchObject({ urgent: true, urgentKindLabel: '孕检生产', dueAt: new Date('2026-10-03T01:00:00+08:00').toISOString() });
   });
 
+  it('an urgent order goes straight to the district hotline agency (fast channel), in the same transaction', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('seat'),
+      payload: sampleOrder({ urgentKind: 'critical_care', orderType: 'help', categoryCode: 'YLWS01', content: '家属病危需协调ICU床位' }) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'assigned', leadUnitId: 'd500103.agency' });
+    const actions = await t.db.query('SELECT action, details FROM work_order_actions WHERE work_order_id = $1 ORDER BY id', [res.json().id]);
+    expect(actions.rows.map((r) => r.action)).toEqual(['create', 'assign']);
+    expect(actions.rows[1].details.note).toBe('紧急工单，直派区县热线机构');
+    const queue = (await t.app.inject({ url: '/api/work-orders?urgent=true&sort=dueAt&order=asc', headers: t.as('yuzhong') })).json();
+    expect(queue.items.map((o: { id: string }) => o.id)).toContain(res.json().id);
+  });
+
   it('creates and assigns in one step, logging both actions', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('callTaker'), payload: sampleOrder({ leadUnitId: 'd500103.urban-mgmt', assistUnitIds: ['s500103003'] }) });
     expect(res.statusCode).toBe(201);
