@@ -18,6 +18,7 @@ import { hashPassword } from '../packages/server/src/auth/passwords.ts';
 import { openDatabase } from '../packages/server/src/db/database.ts';
 import { DeadlinePolicy } from '../packages/server/src/hotline/deadline-policy.ts';
 import { insertWorkOrder } from '../packages/server/src/hotline/work-orders.repo.ts';
+import { TriageService } from '../packages/server/src/triage/triage.service.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '64' } } });
 const ORDERS = Number(values.orders);
@@ -89,6 +90,9 @@ async function main() {
     // The database's own rate: the same insert statement, same concurrency, straight over the pool.
     const actor: Actor = { id: null, username: 'bench', displayName: '压测', role: 'call_taker', unitId: null, districtCode: null };
     const policy = new DeadlinePolicy(database.db);
+    // The same triage outcome the API attaches, computed once per text so the database does the same writes.
+    const triageService = new TriageService(database.db);
+    const outcomes = await Promise.all(CONTENTS.map((c) => triageService.suggest(c!, '12345')));
     const dbLat: number[] = [];
     let next = 0;
     const t0 = performance.now();
@@ -101,7 +105,7 @@ async function main() {
         await insertWorkOrder(database.db, {
           channel: b.channel, callerName: b.caller.name, callerPhone: b.caller.phone, confidential: false, content: b.content!, address: b.address,
           districtCode: b.districtCode, streetCode: b.streetCode, lat: null, lng: null, receivedAt, clientRef: null, orderType: b.orderType,
-          categoryCode: b.categoryCode, title: b.content!.slice(0, 40), urgentKind: null, dueAt: await policy.dueAt(b.orderType as 'complaint', false, receivedAt),
+          categoryCode: b.categoryCode, title: b.content!.slice(0, 40), urgentKind: null, dueAt: await policy.dueAt(b.orderType as 'complaint', false, receivedAt), triage: outcomes[i % CONTENTS.length]!,
         }, actor);
         dbLat.push(performance.now() - s);
       }

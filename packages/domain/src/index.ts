@@ -10,3 +10,8 @@ export * from './hotline/work-order/deadlines.ts';
 export * from './dispatch/incident/incident.ts';
 export * from './dispatch/incident/status.ts';
 export * from './dispatch/incident/transitions.ts';
+export * from './triage/types.ts';
+export * from './triage/normalize.ts';
+export * from './triage/model.ts';
+export * from './triage/engine.ts';
+export * from './triage/evaluate.ts';

@@ -26,6 +26,8 @@ import { WorkOrderService } from './hotline/work-orders.service.ts';
 import { ErrorResponse } from './http/schemas.ts';
 import { Metrics } from './observability/metrics.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
+import { triageRoutes } from './triage/triage.routes.ts';
+import { TriageService } from './triage/triage.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { actor: Actor; token: string | null; startedAt: bigint }
@@ -40,6 +42,7 @@ export interface AppOptions {
 }
 
 export interface AppServices {
+  triage: TriageService;
   workOrders: WorkOrderService;
   incidents: IncidentService;
   deadlines: DeadlinePolicy;
@@ -60,8 +63,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   const metrics = new Metrics();
   const deadlines = new DeadlinePolicy(opts.db);
   const auth = new AuthService(opts.db, opts.config.sessionTtlHours);
-  const workOrders = new WorkOrderService(opts.db, deadlines, () => metrics.counter('liandong_work_orders_created_total', 'Work orders created'));
-  const incidents = new IncidentService(opts.db);
+  const triage = new TriageService(opts.db);
+  await triage.current(); // load segmenter, catalogue and model before the first request
+  const workOrders = new WorkOrderService(opts.db, deadlines, triage, () => metrics.counter('liandong_work_orders_created_total', 'Work orders created'));
+  const incidents = new IncidentService(opts.db, triage);
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 
@@ -71,7 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       info: { title: '联动 Liandong API', version: '0.1.0', description: '12345政务服务便民热线与110报警服务台对接联动平台。错误码见 docs/errors.md。' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
-      tags: [{ name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
+      tags: [{ name: 'triage', description: '分流研判与职责清单' }, { name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -142,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(workOrderRoutes(workOrders));
   await app.register(incidentRoutes(incidents));
   await app.register(adminRoutes(opts.db, deadlines, auth));
+  await app.register(triageRoutes(opts.db, triage));
 
   // The built console (packages/console/dist) is served at / once it exists; until then / is not found.
   const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
@@ -149,5 +155,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(fastifyStatic, { root: consoleDir, prefix: '/' });
   }
 
-  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics } }) as FastifyInstance & { services: AppServices };
+  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage } }) as FastifyInstance & { services: AppServices };
 }

@@ -11,6 +11,11 @@ const HELP = `用法：npx liandong <命令> [选项]
   migrate                 执行数据库迁移并载入基础数据
   seed-demo [--orders N] [--incidents N] [--days N] [--seed N]
                           生成演示数据（默认 2400 张工单、1200 条警情、近 90 天）
+  triage                  分流研判：从标准输入逐行读取 {"id","text","channel"}，逐行输出结果
+  triage train [--corpus FILE] [--out FILE] [--with-overrides]
+                          用标注语料（及话务员改判记录）训练模型并保存
+  triage eval --data FILE [--no-model] [--misses]
+                          评估：去向准确率、紧急召回与误报、紧急工单召回、混淆矩阵
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -55,6 +60,11 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await database.close();
       }
+      return;
+    }
+    case 'triage': {
+      const { triageCommand } = await import('./triage/triage.cli.ts');
+      await triageCommand(rest);
       return;
     }
     case 'help':

@@ -38,6 +38,10 @@ export const ERROR_CATALOGUE = {
   INCIDENT_REDISPATCH_SAME_UNIT: { status: 422, message: '改派须指定不同的处警单位或层级' },
   INCIDENT_CATEGORY_UNCHANGED: { status: 422, message: '警情类别未变化' },
   TIME_LIMIT_INVALID: { status: 422, message: '办理时限设置不合法' },
+  TRIAGE_TEXT_INVALID: { status: 422, message: '诉求文本无法研判' },
+  TRIAGE_NOT_FOUND: { status: 404, message: '该诉求没有分流研判记录' },
+  CATALOGUE_INVALID: { status: 422, message: '职责清单内容不合法' },
+  CATALOGUE_VERSION_NOT_FOUND: { status: 404, message: '职责清单版本不存在' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },
   INTERNAL_ERROR: { status: 500, message: '服务器内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>;

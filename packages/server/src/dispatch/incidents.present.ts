@@ -3,6 +3,7 @@ import {
   REQUEST_CHANNEL_LABELS, type IncidentAction, type RequestChannel,
 } from '@liandong/domain';
 import type { IncidentRow } from './incidents.repo.ts';
+import { presentTriage } from '../triage/triage.present.ts';
 import type { IncidentService } from './incidents.service.ts';
 
 export function presentIncident(r: IncidentRow) {
@@ -30,6 +31,7 @@ export function presentIncidentDetail(d: Awaited<ReturnType<IncidentService['get
       id: a.id, action: a.action, actionLabel: a.action === 'create' ? '接警' : INCIDENT_ACTION_LABELS[a.action as IncidentAction] ?? a.action,
       fromStatus: a.from_status, toStatus: a.to_status, actor: { id: a.actor_id, name: a.actor_name ?? '系统', role: a.actor_role }, details: a.details, at: a.at.toISOString(),
     })),
+    triage: d.triage && presentTriage(d.triage),
     allowedActions: d.allowedActions,
   };
 }

@@ -8,6 +8,8 @@ import { inTransaction, type Db } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
+import { findTriage } from '../triage/catalogue.repo.ts';
+import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import {
   findIncident, findIncidentIdByClientRef, insertIncident, listIncidentActions, listIncidents, saveIncidentTransition,
   type IncidentFilter, type IncidentRow,
@@ -28,7 +30,7 @@ export interface CreateIncidentInput {
 const toState = (r: IncidentRow): IncidentState => ({ status: r.status, category: r.category, tier: r.tier, unitId: r.unit_id, disposition: r.disposition, closeKind: r.close_kind });
 
 export class IncidentService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly triage: TriageService) {}
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ incident: IncidentRow; created: boolean }> {
     requirePermission(actor, 'incident.create');
@@ -38,8 +40,11 @@ export class IncidentService {
     if (!content) throw new AppError('VALIDATION_FAILED', '报警内容不能为空');
     const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
     if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw new AppError('VALIDATION_FAILED', '接警时间不能晚于当前时间');
+    const channel = input.channel ?? 'phone_110';
+    const triage = await this.triage.suggest(content, triageChannel(channel)).catch(() => null);
     try {
       const incident = await insertIncident(this.db, {
+        triage,
         channel: input.channel ?? 'phone_110', callerName: input.caller?.name?.trim() || null, callerPhone: input.caller?.phone?.trim() || null,
         content, address: input.address?.trim() ?? '', districtCode: input.districtCode ?? null, streetCode: input.streetCode ?? null,
         lat: input.lat ?? null, lng: input.lng ?? null, receivedAt, clientRef: input.clientRef ?? null, category: input.category,
@@ -60,12 +65,12 @@ export class IncidentService {
     requirePermission(actor, 'incident.read');
     const row = await findIncident(this.db, id);
     if (!row) throw new AppError('INCIDENT_NOT_FOUND');
-    const [request, actions, units] = await Promise.all([
-      findRequestDetail(this.db, row.request_id), listIncidentActions(this.db, id), findUnits(this.db, row.unit_id ? [row.unit_id] : []),
+    const [request, actions, units, triage] = await Promise.all([
+      findRequestDetail(this.db, row.request_id), listIncidentActions(this.db, id), findUnits(this.db, row.unit_id ? [row.unit_id] : []), findTriage(this.db, row.request_id),
     ]);
     const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, false);
     return {
-      row, actions, unit: units[0] ?? null,
+      row, actions, triage, unit: units[0] ?? null,
       request: request && {
         ...request,
         caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),

@@ -5,6 +5,7 @@ import {
 } from '@liandong/domain';
 import type { WorkOrderService } from './work-orders.service.ts';
 import type { WorkOrderRow } from './work-orders.repo.ts';
+import { presentTriage } from '../triage/triage.present.ts';
 
 export function presentWorkOrder(r: WorkOrderRow, names: { leadUnitName?: string | null; districtName?: string | null } = {}) {
   return {
@@ -38,6 +39,7 @@ export function presentWorkOrderDetail(d: Awaited<ReturnType<WorkOrderService['g
       fromStatus: a.from_status, toStatus: a.to_status, actor: { id: a.actor_id, name: a.actor_name, role: a.actor_role, unitId: a.actor_unit_id },
       details: a.details, at: a.at.toISOString(),
     })),
+    triage: d.triage && presentTriage(d.triage),
     allowedActions: d.allowedActions,
   };
 }

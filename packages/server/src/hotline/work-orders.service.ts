@@ -12,6 +12,8 @@ import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import type { DeadlinePolicy } from './deadline-policy.ts';
+import { triageChannel, type TriageService } from '../triage/triage.service.ts';
+import { findTriage } from '../triage/catalogue.repo.ts';
 import {
   findRequestDetail, findUnits, findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
   listWorkOrders, saveWorkOrderTransition, type ListFilter, type WorkOrderRow,
@@ -35,7 +37,7 @@ function toState(row: WorkOrderRow): WorkOrderState {
 }
 
 export class WorkOrderService {
-  constructor(private readonly db: Db, private readonly deadlines: DeadlinePolicy, private readonly onCreated: () => void = () => undefined) {}
+  constructor(private readonly db: Db, private readonly deadlines: DeadlinePolicy, private readonly triage: TriageService, private readonly onCreated: () => void = () => undefined) {}
 
   /** Does the actor's scope cover this order? (a department its own orders; a district its district) */
   private async inScope(db: Queryable, actor: Actor, row: WorkOrderRow): Promise<boolean> {
@@ -77,7 +79,10 @@ export class WorkOrderService {
     const dueAt = await this.deadlines.dueAt(input.orderType, urgent, receivedAt);
     const content = input.content.trim();
     if (!content) throw new AppError('VALIDATION_FAILED', '诉求内容不能为空');
+    // Every request carries its triage suggestion, saved with it (design §5).
+    const triage = await this.triage.suggest(content, triageChannel(input.channel)).catch(() => null);
     const values = {
+      triage,
       channel: input.channel, callerName: input.caller?.name?.trim() || null, callerPhone: input.caller?.phone?.trim() || null,
       confidential: input.confidential ?? false, content, address: input.address?.trim() ?? '',
       districtCode: input.districtCode ?? null, streetCode: input.streetCode ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
@@ -116,12 +121,12 @@ export class WorkOrderService {
     const row = await findWorkOrder(this.db, id);
     if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
     if (!(await this.inScope(this.db, actor, row))) throw new AppError('OUT_OF_SCOPE');
-    const [request, actions] = await Promise.all([findRequestDetail(this.db, row.request_id), listWorkOrderActions(this.db, id)]);
+    const [request, actions, triage] = await Promise.all([findRequestDetail(this.db, row.request_id), listWorkOrderActions(this.db, id), findTriage(this.db, row.request_id)]);
     const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, request?.confidential ?? false);
     const unitIds = [...new Set([row.lead_unit_id, ...row.assist_unit_ids].filter((x): x is string => Boolean(x)))];
     const units = await findUnits(this.db, unitIds);
     return {
-      row, actions, units,
+      row, actions, units, triage,
       request: request && {
         ...request,
         caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),

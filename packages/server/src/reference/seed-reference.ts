@@ -3,6 +3,8 @@
  * administrator's edits (calendar, time limits, unit names) survive restarts.
  */
 import type { Db } from '../db/pool.ts';
+import { insertCatalogueVersion } from '../triage/catalogue.repo.ts';
+import { loadSeedCatalogue } from '../triage/triage-engine.ts';
 import { DEFAULT_LIMIT_ROWS, buildCategories, buildUnits, loadDivisions, loadHolidays, streetKind } from './reference-data.ts';
 
 function chunks<T>(rows: T[], size = 500): T[][] {
@@ -35,5 +37,10 @@ export async function seedReference(db: Db): Promise<void> {
     [...cats.filter((c) => !c.parent_code), ...cats.filter((c) => c.parent_code)], '(code)');
   await insertJson(db, 'calendar_days', ['day', 'kind', 'name', 'provisional'],
     loadHolidays().map((h) => ({ day: h.date, kind: h.kind, name: h.name, provisional: h.provisional ?? false })), '(day)');
+  const seeded = await db.query('SELECT 1 FROM triage_catalogue_versions LIMIT 1');
+  if (seeded.rowCount === 0) {
+    const { version, ...catalogue } = loadSeedCatalogue();
+    await insertCatalogueVersion(db, catalogue, null, version);
+  }
   await insertJson(db, 'time_limits', ['order_type', 'urgent', 'amount', 'unit'], DEFAULT_LIMIT_ROWS, '(order_type, urgent)');
 }

@@ -1,0 +1,86 @@
+/**
+ * Triage in the product: the engine over the database's active catalogue version, reloaded when an
+ * administrator publishes a version (and every minute, for the other processes); the call-taker's
+ * decisions on each suggestion.
+ */
+import { CatalogueError, compileCatalogue, type Catalogue, type Route, type TriageEngine, type TriageOutcome } from '@liandong/domain';
+import type { Actor } from '../auth/actor.ts';
+import type { Db } from '../db/pool.ts';
+import { translatePgError } from '../db/pg-errors.ts';
+import { AppError } from '../errors.ts';
+import { findActiveCatalogue, findTriage, insertCatalogueVersion, insertDecision } from './catalogue.repo.ts';
+import { createTriageEngine, loadModel } from './triage-engine.ts';
+
+const RELOAD_MS = 60_000;
+
+/** Request channels → the channel words of the triage contract. */
+export function triageChannel(channel: string): string | null {
+  if (channel === 'phone_12345') return '12345';
+  if (channel === 'phone_110') return '110';
+  if (channel === 'transferred_in') return null;
+  return 'web';
+}
+
+export class TriageService {
+  private engine: TriageEngine | null = null;
+  private loadedAt = 0;
+  private loading: Promise<TriageEngine> | null = null;
+  private readonly model = loadModel();
+
+  constructor(private readonly db: Db) {}
+
+  async current(): Promise<TriageEngine> {
+    if (this.engine && Date.now() - this.loadedAt < RELOAD_MS) return this.engine;
+    this.loading ??= (async () => {
+      const catalogue = await findActiveCatalogue(this.db);
+      if (!this.engine || catalogue?.version !== this.engine.catalogueVersion) {
+        this.engine = createTriageEngine({ catalogue: catalogue ?? undefined, model: this.model });
+      }
+      this.loadedAt = Date.now();
+      return this.engine;
+    })().finally(() => { this.loading = null; });
+    return this.loading;
+  }
+
+  /** The suggestion for a text; throws TRIAGE_TEXT_INVALID for text that cannot be triaged. */
+  async suggest(text: string, channel: string | null): Promise<TriageOutcome> {
+    const o = (await this.current()).triage({ text, channel });
+    if ('error' in o) throw new AppError('TRIAGE_TEXT_INVALID', o.error.message, { reason: o.error.code });
+    return o;
+  }
+
+  async get(requestId: string) {
+    const t = await findTriage(this.db, requestId);
+    if (!t) throw new AppError('TRIAGE_NOT_FOUND');
+    return t;
+  }
+
+  async decide(actor: Actor, requestId: string, d: { decision: 'accepted' } | { decision: 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string }) {
+    const t = await findTriage(this.db, requestId);
+    if (!t) throw new AppError('TRIAGE_NOT_FOUND');
+    if (d.decision === 'overridden' && t.emergency && !d.emergency && !['110', '119', '120', 'utility'].includes(d.route) && d.reason.trim().length < 4) {
+      throw new AppError('VALIDATION_FAILED', '将紧急情形改为非紧急须写明理由');
+    }
+    await insertDecision(this.db, d.decision === 'accepted'
+      ? { requestId, decision: 'accepted', route: t.route, emergency: t.emergency, urgent: t.urgent, reason: null, decidedBy: actor.id }
+      : { requestId, decision: 'overridden', route: d.route, emergency: d.emergency, urgent: d.urgent, reason: d.reason.trim(), decidedBy: actor.id });
+    return findTriage(this.db, requestId);
+  }
+
+  /** Publishes a new catalogue version after checking every entry compiles. */
+  async publish(actor: Actor, c: Omit<Catalogue, 'version'>): Promise<number> {
+    try {
+      compileCatalogue({ ...c, version: 0 });
+    } catch (err) {
+      if (err instanceof CatalogueError) throw new AppError('CATALOGUE_INVALID', err.message, { entry: err.entryCode });
+      throw err;
+    }
+    try {
+      const version = await insertCatalogueVersion(this.db, c, actor.id);
+      this.loadedAt = 0; // pick it up on the next request
+      return version;
+    } catch (err) {
+      throw translatePgError(err);
+    }
+  }
+}
