@@ -22,6 +22,9 @@ const HELP = `用法：npx liandong <命令> [选项]
 
 const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
 
+// `… | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+
 function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
