@@ -15,3 +15,5 @@ export * from './triage/normalize.ts';
 export * from './triage/model.ts';
 export * from './triage/engine.ts';
 export * from './triage/evaluate.ts';
+export * from './bridge/envelope.ts';
+export * from './bridge/linkage.ts';
