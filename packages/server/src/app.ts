@@ -27,6 +27,9 @@ import { ErrorResponse } from './http/schemas.ts';
 import { Metrics } from './observability/metrics.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
 import { triageRoutes } from './triage/triage.routes.ts';
+import { bridgeWireRoutes, linkageRoutes } from './bridge/bridge.routes.ts';
+import { BridgeService } from './bridge/bridge.service.ts';
+import { localRecords } from './bridge/local-records.ts';
 import { TriageService } from './triage/triage.service.ts';
 
 declare module 'fastify' {
@@ -36,13 +39,14 @@ declare module 'fastify' {
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'>;
+  config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'> & Partial<Pick<Config, 'desk' | 'deskId' | 'bridge'>>;
   logger?: boolean;
   consoleDir?: string;
 }
 
 export interface AppServices {
   triage: TriageService;
+  bridge: BridgeService;
   workOrders: WorkOrderService;
   incidents: IncidentService;
   deadlines: DeadlinePolicy;
@@ -67,6 +71,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await triage.current(); // load segmenter, catalogue and model before the first request
   const workOrders = new WorkOrderService(opts.db, deadlines, triage, () => metrics.counter('liandong_work_orders_created_total', 'Work orders created'));
   const incidents = new IncidentService(opts.db, triage);
+  const records = localRecords(opts.db, opts.config.desk ?? 'both', workOrders, incidents);
+  const bridge = new BridgeService(opts.db, { deskId: opts.config.deskId ?? 'cq-12345', bridge: opts.config.bridge ?? null }, records);
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 
@@ -76,7 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       info: { title: '联动 Liandong API', version: '0.1.0', description: '12345政务服务便民热线与110报警服务台对接联动平台。错误码见 docs/errors.md。' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
-      tags: [{ name: 'triage', description: '分流研判与职责清单' }, { name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
+      tags: [{ name: 'bridge', description: '12345与110对接联动' }, { name: 'triage', description: '分流研判与职责清单' }, { name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -148,6 +154,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(incidentRoutes(incidents));
   await app.register(adminRoutes(opts.db, deadlines, auth));
   await app.register(triageRoutes(opts.db, triage));
+  await app.register(linkageRoutes(opts.db, bridge, records));
+  if (opts.config.bridge) await app.register(bridgeWireRoutes(opts.db, opts.config.bridge, bridge));
 
   // The built console (packages/console/dist) is served at / once it exists; until then / is not found.
   const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
@@ -155,5 +163,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(fastifyStatic, { root: consoleDir, prefix: '/' });
   }
 
-  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage } }) as FastifyInstance & { services: AppServices };
+  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge } }) as FastifyInstance & { services: AppServices };
 }

@@ -42,6 +42,12 @@ export const ERROR_CATALOGUE = {
   TRIAGE_NOT_FOUND: { status: 404, message: '该诉求没有分流研判记录' },
   CATALOGUE_INVALID: { status: 422, message: '职责清单内容不合法' },
   CATALOGUE_VERSION_NOT_FOUND: { status: 404, message: '职责清单版本不存在' },
+  LINKAGE_ITEM_NOT_FOUND: { status: 404, message: '对接事项不存在' },
+  LINKAGE_TRANSITION_NOT_ALLOWED: { status: 409, message: '对接事项当前状态不允许此操作' },
+  LINKAGE_WRONG_SIDE: { status: 409, message: '该操作应由对方平台执行' },
+  LINKAGE_EMERGENCY_NOT_REJECTABLE: { status: 409, message: '紧急移交不能拒收' },
+  OUTBOX_MESSAGE_NOT_FOUND: { status: 404, message: '没有该条待重发的死信消息' },
+  BRIDGE_NOT_CONFIGURED: { status: 503, message: '未配置对接平台' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },
   INTERNAL_ERROR: { status: 500, message: '服务器内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { openDatabase } from './db/database.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed-demo.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
+import { OutboxSender } from './bridge/outbox.worker.ts';
 
 export async function serve(options: { demo: boolean; config?: Config }): Promise<void> {
   const config = options.config ?? loadConfig();
@@ -23,7 +24,10 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     await database.close(); // never leave the embedded server running behind a failed start
     throw err;
   }
-  const stopWorker = startDeadlineWorker(database.db, app.services.workOrders, config.deadlineSweepMs, app.log);
+  const stopDeadlines = startDeadlineWorker(database.db, app.services.workOrders, config.deadlineSweepMs, app.log);
+  const sender = config.bridge ? new OutboxSender(database.db, database.url, config.bridge, app.services.bridge, app.log) : null;
+  await sender?.start();
+  const stopWorker = async () => { await sender?.stop(); await stopDeadlines(); };
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -48,6 +52,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   say(`联动已启动：${url}    API 文档：${url}/docs    健康检查：${url}/health`);
+  say(`本平台：${config.desk === 'dispatch' ? '110' : config.desk === 'hotline' ? '12345' : '12345与110（演示）'}（${config.deskId}）${config.bridge ? `，对接 ${config.bridge.peerId}：${config.bridge.peerUrl}` : ''}`);
   say(database.embedded ? `数据库：内置 PostgreSQL（数据目录 ${config.dataDir}）` : '数据库：DATABASE_URL 指定的 PostgreSQL');
   if (options.demo) {
     say(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_TYPES, validateEnvelope, minimise, type MessageType } from './envelope.ts';
-import { LINKAGE_STATUSES, LINKAGE_TRANSITIONS, applyLinkageMessage, type LinkageStatus } from './linkage.ts';
+import { LINKAGE_STATUSES, LINKAGE_TRANSITIONS, applyLinkageMessage, type LinkageState, type LinkageStatus } from './linkage.ts';
 
 const payloadFor = (t: MessageType): Record<string, unknown> => (t === 'negotiation.resolve' ? { outcome: 'receiver_takes' } : {});
 
@@ -20,7 +20,7 @@ describe('linkage item: every (status, message) pair, from each side', () => {
 
 describe('the plan’s rules', () => {
   it('reject → negotiate → undecided: the first receiver keeps it and handles it, the other side confirms', () => {
-    let s = { kind: 'transfer' as const, status: 'requested' as LinkageStatus, keptByFirstReceiver: false };
+    let s: LinkageState = { kind: 'transfer', status: 'requested', keptByFirstReceiver: false };
     for (const [type, by, payload] of [['transfer.reject', 'receiver', {}], ['negotiation.open', 'originator', {}], ['negotiation.resolve', 'originator', { outcome: 'first_receiver_keeps' }]] as const) {
       const r = applyLinkageMessage(s, type, payload, by);
       expect(r.ok).toBe(true);

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleOrder } from '../helpers.ts';
+import { eventually, makeDesks, type Desk } from './desks.ts';
+
+let desks: Awaited<ReturnType<typeof makeDesks>>;
+let hotline: Desk, dispatch: Desk;
+beforeAll(async () => { desks = await makeDesks(); ({ hotline, dispatch } = desks); }, 120_000);
+afterAll(async () => { await desks?.close(); });
+
+const item = (d: Desk, id: string) => d.api('seat', 'GET', `/api/linkage/items/${encodeURIComponent(id)}`);
+const step = (d: Desk, who: 'seat' | 'dispatcher' | 'callTaker', id: string, s: string, body: object = {}) => d.api(who, 'POST', `/api/linkage/items/${encodeURIComponent(id)}/${s}`, body);
+const statusOn = (d: Desk, id: string, status: string) => eventually(async () => { const r = await item(d, id); return r.status === 200 && r.json.status === status ? r.json : null; });
+
+async function workOrder(content = '来电人反映小区里有人打架，有人受伤'): Promise<string> {
+  const r = await hotline.api('callTaker', 'POST', '/api/work-orders', sampleOrder({ content }));
+  expect(r.status).toBe(201);
+  return r.json.id;
+}
+
+describe('12345 ⇄ 110 over real HTTP between two processes', () => {
+  it('one-click transfer 12345 → 110: accepted (incident made), feedback, confirmed: closed on both sides', async () => {
+    const wo = await workOrder();
+    const open = await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: wo, reason: '涉及治安案件，属110受理范围', callbackConsent: true });
+    expect(open.status, JSON.stringify(open.json)).toBe(201);
+    const id = open.json.itemId as string;
+    expect(id).toMatch(/^cq-12345:LK-\d{4}-\d{6}$/);
+    const seen = await statusOn(dispatch, id, 'requested');
+    expect(seen.opening.request.content).toBe('来电人反映小区里有人打架，有人受伤');
+    expect(seen.opening.callback).toEqual({ name: '张三', phone: '13812345678' });
+    expect(seen.opening.request.triage.route).toBe('110');
+
+    const acc = await step(dispatch, 'dispatcher', id, 'accept');
+    expect(acc.status, JSON.stringify(acc.json)).toBe(200);
+    expect(acc.json.localNo).toMatch(/^JQ/);
+    const atHotline = await statusOn(hotline, id, 'accepted');
+    expect(atHotline.peerRef).toBe(acc.json.localNo);
+    expect(atHotline.secondsToAccept).toBeGreaterThanOrEqual(0);
+
+    await step(dispatch, 'dispatcher', id, 'status', { status: 'on_scene', note: '民警已到场' });
+    await step(dispatch, 'dispatcher', id, 'feedback', { disposition: 'mediated', summary: '民警到场调解，双方和解' });
+    await statusOn(hotline, id, 'feedback_given');
+    const done = await step(hotline, 'seat', id, 'confirm', { note: '已回访来电人' });
+    expect(done.json.status).toBe('closed');
+    await statusOn(dispatch, id, 'closed');
+    const timeline = (await item(hotline, id)).json.timeline.map((e: { direction: string; type: string }) => `${e.direction}:${e.type}`);
+    expect(timeline).toEqual(['sent:transfer.request', 'received:transfer.accept', 'received:status.update', 'received:feedback', 'sent:closure.confirm']);
+  });
+
+  it('one-click transfer 110 → 12345: the hotline accepts and a work order is made', async () => {
+    const inc = await dispatch.api('dispatcher', 'POST', '/api/incidents', { content: '报警人称小区门口垃圾堆了一周没人清运', category: 'non_police', districtCode: '500103' });
+    expect(inc.status).toBe(201);
+    const open = await dispatch.api('dispatcher', 'POST', '/api/linkage/items', { kind: 'transfer', incidentId: inc.json.id, reason: '非警务事项，转12345' });
+    expect(open.status, JSON.stringify(open.json)).toBe(201);
+    const id = open.json.itemId;
+    expect(id).toMatch(/^cq-110:/);
+    await statusOn(hotline, id, 'requested');
+    const acc = await step(hotline, 'seat', id, 'accept');
+    expect(acc.json.localNo).toMatch(/^GD/);
+    const wo = await hotline.api('seat', 'GET', `/api/work-orders/${acc.json.localRef}`);
+    expect(wo.json).toMatchObject({ status: 'received', request: { channel: 'transferred_in', content: '报警人称小区门口垃圾堆了一周没人清运' } });
+    await statusOn(dispatch, id, 'accepted');
+  });
+
+  it('reject with a reason → negotiation → undecided: the first receiver keeps it, handles it, and the other side confirms', async () => {
+    const open = await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder('楼上邻居天天半夜拖椅子，吵得睡不着') });
+    const id = open.json.itemId;
+    await statusOn(dispatch, id, 'requested');
+    expect((await step(dispatch, 'dispatcher', id, 'reject', { reasonCode: 'not_our_jurisdiction', note: '属生活噪声，由12345交办' })).json.status).toBe('rejected');
+    await statusOn(hotline, id, 'rejected');
+    expect((await step(hotline, 'seat', id, 'negotiate', { note: '请三方通话确认' })).json.status).toBe('negotiating');
+    await statusOn(dispatch, id, 'negotiating');
+    expect((await step(hotline, 'seat', id, 'resolve', { outcome: 'first_receiver_keeps', note: '协商未果，首接负责' })).json.status).toBe('kept_by_first_receiver');
+    await statusOn(dispatch, id, 'kept_by_first_receiver');
+    // now the hotline handles it: the 110 desk cannot give feedback, the hotline can; the 110 desk confirms
+    expect((await step(dispatch, 'dispatcher', id, 'feedback', { disposition: 'mediated', summary: 'x' })).json.code).toBe('LINKAGE_WRONG_SIDE');
+    expect((await step(hotline, 'seat', id, 'feedback', { disposition: 'mediated', summary: '社区调解，邻居已加装椅脚垫' })).json.status).toBe('feedback_given');
+    await statusOn(dispatch, id, 'feedback_given');
+    expect((await step(dispatch, 'dispatcher', id, 'confirm')).json.status).toBe('closed');
+    await statusOn(hotline, id, 'closed');
+  });
+
+  it('joint mediation 110 → 12345 with feedback from the district, disputed once then closed', async () => {
+    const inc = await dispatch.api('dispatcher', 'POST', '/api/incidents', { content: '报警人称与邻居因漏水赔偿发生纠纷，民警已到场', category: 'public_order', districtCode: '500103' });
+    const open = await dispatch.api('dispatcher', 'POST', '/api/linkage/items', { kind: 'mediation', incidentId: inc.json.id, summary: '漏水赔偿纠纷，现场已稳定，需属地联合调处' });
+    const id = open.json.itemId;
+    const seen = await statusOn(hotline, id, 'requested');
+    expect(seen.kind).toBe('mediation');
+    expect(seen.opening.summary).toBe('漏水赔偿纠纷，现场已稳定，需属地联合调处');
+    await step(hotline, 'seat', id, 'accept');
+    await step(hotline, 'seat', id, 'feedback', { disposition: 'mediated', summary: '街道人民调解委员会组织调解' });
+    await statusOn(dispatch, id, 'feedback_given');
+    expect((await step(dispatch, 'dispatcher', id, 'dispute', { reason: '当事人反映赔偿未落实' })).json.status).toBe('reopened');
+    await statusOn(hotline, id, 'reopened');
+    await step(hotline, 'seat', id, 'feedback', { disposition: 'mediated', summary: '赔偿已到位，双方签字' });
+    await statusOn(dispatch, id, 'feedback_given');
+    await step(dispatch, 'dispatcher', id, 'confirm');
+    await statusOn(hotline, id, 'closed');
+  });
+
+  it('police assistance asked by a 12345 handler', async () => {
+    const open = await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'assist', workOrderId: await workOrder('商户占道经营，执法时对方情绪激动'), need: '请派出所民警到场协助城管执法' });
+    expect(open.status, JSON.stringify(open.json)).toBe(201);
+    const seen = await statusOn(dispatch, open.json.itemId, 'requested');
+    expect(seen).toMatchObject({ kind: 'assist', opening: { need: '请派出所民警到场协助城管执法' } });
+  });
+
+  it('emergency escalation: straight to 110, cannot be rejected', async () => {
+    const open = await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'emergency', workOrderId: await workOrder('有人在楼顶要跳楼'), danger: '人员可能坠楼' });
+    const id = open.json.itemId;
+    await statusOn(dispatch, id, 'requested');
+    expect((await step(dispatch, 'dispatcher', id, 'reject', { reasonCode: 'not_our_jurisdiction' })).json.code).toBe('LINKAGE_EMERGENCY_NOT_REJECTABLE');
+    expect((await step(dispatch, 'dispatcher', id, 'accept')).json.status).toBe('accepted');
+  });
+
+  it('the peer down for a while, then back: everything delivered, nothing twice', async () => {
+    await dispatch.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder(`停机期间的转办 ${i}`) })).json.itemId);
+    await eventually(async () => ((await hotline.db.db.query("SELECT count(*)::int AS n FROM bridge_outbox WHERE item_id = ANY($1) AND attempts > 0 AND status = 'pending'", [ids])).rows[0].n as number) === 5);
+    await dispatch.start();
+    for (const id of ids) await statusOn(dispatch, id, 'requested');
+    const inbox = await dispatch.db.db.query('SELECT item_id, count(*)::int AS n FROM bridge_inbox WHERE item_id = ANY($1) GROUP BY item_id', [ids]);
+    expect(inbox.rows).toHaveLength(5);
+    expect(inbox.rows.every((r) => r.n === 1)).toBe(true);
+    const events = await dispatch.db.db.query("SELECT count(*)::int AS n FROM linkage_events WHERE item_id = ANY($1) AND direction = 'received'", [ids]);
+    expect(events.rows[0].n).toBe(5);
+  }, 60_000);
+});
