@@ -84,9 +84,13 @@ export async function insertInbox(db: Queryable, env: Envelope, outcome: string)
     [env.id, env.itemId, env.seq, env.type, env.from, JSON.stringify(env), outcome]);
 }
 
-/** True when the nonce is new; seen nonces are kept 900 s. */
+let lastNonceCleanup = 0;
+/** True when the nonce is new; seen nonces are kept 900 s (older ones are cleared once a minute). */
 export async function rememberNonce(db: Queryable, keyId: string, nonce: string): Promise<boolean> {
-  await db.query("DELETE FROM bridge_nonces WHERE seen_at < now() - interval '900 seconds'");
+  if (Date.now() - lastNonceCleanup > 60_000) {
+    lastNonceCleanup = Date.now();
+    await db.query("DELETE FROM bridge_nonces WHERE seen_at < now() - interval '900 seconds'");
+  }
   const r = await db.query('INSERT INTO bridge_nonces (key_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING', [keyId, nonce]);
   return (r.rowCount ?? 0) > 0;
 }

@@ -78,30 +78,36 @@ export class OutboxSender {
       const rows = await claimDue(client, limit);
       const byItem = new Map<string, OutboxRow[]>();
       for (const r of rows) byItem.set(r.item_id, [...(byItem.get(r.item_id) ?? []), r]);
-      await Promise.all([...byItem.values()].map(async (msgs) => {
+      // Posts run in parallel across items (in order within an item); the row updates follow, one by one, on this client.
+      type Outcome = { m: OutboxRow; kind: 'delivered' | 'retry' | 'dead' | 'gap'; error?: string; expected?: number };
+      const outcomes = (await Promise.all([...byItem.values()].map(async (msgs) => {
+        const done: Outcome[] = [];
         for (const m of msgs.sort((a, b) => a.seq - b.seq)) {
           let res: { status: number; body: Record<string, unknown> };
           try {
             res = await this.post(m.envelope);
           } catch (err) {
-            await markRetry(client, m.id, `no answer: ${(err as Error).message}`);
-            return; // keep the item's order: later messages wait for this one
+            done.push({ m, kind: 'retry', error: `no answer: ${(err as Error).message}` });
+            break; // keep the item's order: later messages wait for this one
           }
-          if (res.status === 200) { await markDelivered(client, m.id); continue; }
-          if (res.status === 409 && typeof res.body.expected === 'number') {
-            await markRetry(client, m.id, `sequence_gap, peer expects ${res.body.expected}`);
-            await resendFrom(client, m.item_id, res.body.expected);
-            return;
-          }
-          if (res.status === 400 || res.status === 401) {
-            await markDead(client, m.id, `${res.status} ${String(res.body.error ?? '')}`);
-            this.log.error({ messageId: m.id, itemId: m.item_id, status: res.status, error: res.body.error }, 'bridge message refused by the peer: dead-lettered');
-            return;
-          }
-          await markRetry(client, m.id, `HTTP ${res.status}`);
-          return;
+          if (res.status === 200) { done.push({ m, kind: 'delivered' }); continue; }
+          if (res.status === 409 && typeof res.body.expected === 'number') { done.push({ m, kind: 'gap', expected: res.body.expected, error: `sequence_gap, peer expects ${res.body.expected}` }); break; }
+          if (res.status === 400 || res.status === 401) { done.push({ m, kind: 'dead', error: `${res.status} ${String(res.body.error ?? '')}` }); break; }
+          done.push({ m, kind: 'retry', error: `HTTP ${res.status}` });
+          break;
         }
-      }));
+        return done;
+      }))).flat();
+      for (const o of outcomes) {
+        if (o.kind === 'delivered') await markDelivered(client, o.m.id);
+        else if (o.kind === 'dead') {
+          await markDead(client, o.m.id, o.error!);
+          this.log.error({ messageId: o.m.id, itemId: o.m.item_id, error: o.error }, 'bridge message refused by the peer: dead-lettered');
+        } else {
+          await markRetry(client, o.m.id, o.error!);
+          if (o.kind === 'gap') await resendFrom(client, o.m.item_id, o.expected!);
+        }
+      }
       await client.query('COMMIT');
       return rows.length;
     } catch (err) {
