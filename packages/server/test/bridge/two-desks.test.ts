@@ -112,6 +112,25 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     expect((await step(dispatch, 'dispatcher', id, 'accept')).json.status).toBe('accepted');
   });
 
+  it('deadlines: an unanswered item is flagged for supervision; an undecided negotiation leaves it with the first receiver', async () => {
+    const a = (await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder('签收超时测试') })).json.itemId;
+    await statusOn(dispatch, a, 'requested');
+    await dispatch.db.db.query("UPDATE linkage_items SET accept_deadline = now() - interval '1 minute' WHERE item_id = $1", [a]);
+    const flagged = await eventually(async () => { const r = await item(dispatch, a); return r.json.acceptOverdue && r.json.timeline.some((e: { type: string }) => e.type === 'accept.overdue') ? r.json : null; }, 15_000);
+    expect(flagged.status).toBe('requested');
+    const overdueList = await dispatch.api('seat', 'GET', '/api/linkage/items?overdue=true');
+    expect(overdueList.json.items.map((i: { itemId: string }) => i.itemId)).toContain(a);
+
+    const b = (await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder('协商超时测试') })).json.itemId;
+    await statusOn(dispatch, b, 'requested');
+    await step(dispatch, 'dispatcher', b, 'reject', { reasonCode: 'insufficient_information' });
+    await statusOn(hotline, b, 'rejected');
+    await step(hotline, 'seat', b, 'negotiate', { deadline: new Date(Date.now() + 500).toISOString() });
+    // the originator's sweep resolves it: 协商后仍无法确定的，由首先接到诉求的平台先行受理
+    await eventually(async () => (await item(hotline, b)).json.status === 'kept_by_first_receiver', 15_000);
+    await statusOn(dispatch, b, 'kept_by_first_receiver');
+  }, 40_000);
+
   it('the peer down for a while, then back: everything delivered, nothing twice', async () => {
     await dispatch.stop();
     const ids: string[] = [];
