@@ -30,6 +30,8 @@ import { triageRoutes } from './triage/triage.routes.ts';
 import { bridgeWireRoutes, linkageRoutes } from './bridge/bridge.routes.ts';
 import { BridgeService } from './bridge/bridge.service.ts';
 import { localRecords } from './bridge/local-records.ts';
+import { PeerDirectory } from './bridge/peers.ts';
+import { connectorRoutes } from './bridge/connectors.routes.ts';
 import { TriageService } from './triage/triage.service.ts';
 
 declare module 'fastify' {
@@ -45,6 +47,7 @@ export interface AppOptions {
 }
 
 export interface AppServices {
+  peers: PeerDirectory;
   triage: TriageService;
   bridge: BridgeService;
   workOrders: WorkOrderService;
@@ -72,7 +75,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   const workOrders = new WorkOrderService(opts.db, deadlines, triage, () => metrics.counter('liandong_work_orders_created_total', 'Work orders created'));
   const incidents = new IncidentService(opts.db, triage);
   const records = localRecords(opts.db, opts.config.desk ?? 'both', workOrders, incidents);
-  const bridge = new BridgeService(opts.db, { deskId: opts.config.deskId ?? 'cq-12345', bridge: opts.config.bridge ?? null }, records);
+  const peers = new PeerDirectory(opts.db, opts.config.bridge ?? null);
+  await peers.reload();
+  const bridge = new BridgeService(opts.db, { deskId: opts.config.deskId ?? 'cq-12345', bridge: opts.config.bridge ?? null }, records, peers);
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 
@@ -155,7 +160,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(adminRoutes(opts.db, deadlines, auth));
   await app.register(triageRoutes(opts.db, triage));
   await app.register(linkageRoutes(opts.db, bridge, records));
-  if (opts.config.bridge) await app.register(bridgeWireRoutes(opts.db, opts.config.bridge, bridge));
+  await app.register(bridgeWireRoutes(opts.db, peers, bridge));
+  await app.register(connectorRoutes(opts.db, peers));
 
   // The built console (packages/console/dist) is served at / once it exists; until then / is not found.
   const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
@@ -163,5 +169,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(fastifyStatic, { root: consoleDir, prefix: '/' });
   }
 
-  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge } }) as FastifyInstance & { services: AppServices };
+  return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, peers } }) as FastifyInstance & { services: AppServices };
 }

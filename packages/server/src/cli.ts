@@ -16,6 +16,8 @@ const HELP = `用法：npx liandong <命令> [选项]
                           用标注语料（及话务员改判记录）训练模型并保存
   triage eval --data FILE [--no-model] [--misses]
                           评估：去向准确率、紧急召回与误报、紧急工单召回、混淆矩阵
+  connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N]
+                          联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -68,6 +70,26 @@ async function main(argv: string[]): Promise<void> {
     case 'triage': {
       const { triageCommand } = await import('./triage/triage.cli.ts');
       await triageCommand(rest);
+      return;
+    }
+    case 'connector-receiver': {
+      const { values } = parseArgs({ args: rest, strict: true, options: {
+        port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, id: { type: 'string' }, 'desk-url': { type: 'string' },
+        'desk-id': { type: 'string' }, 'key-id': { type: 'string' }, key: { type: 'string' }, 'desk-key-id': { type: 'string' }, 'desk-key': { type: 'string' },
+        alg: { type: 'string', default: 'hmac-sha256' }, auto: { type: 'boolean', default: false }, 'feedback-after-ms': { type: 'string', default: '500' }, log: { type: 'string' },
+      } });
+      for (const k of ['id', 'desk-url', 'desk-id', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const) if (!values[k]) throw new ConfigError(`connector-receiver 缺少 --${k}`);
+      if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3') throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
+      const { startConnectorReceiver } = await import('./bridge/connector-receiver.ts');
+      const r = await startConnectorReceiver({
+        port: positiveInt('port', values.port, 0, 65535), host: values.host!, id: values.id!, deskUrl: values['desk-url']!.replace(/\/$/, ''), deskId: values['desk-id']!,
+        keyId: values['key-id']!, key: values.key!, deskKeyId: values['desk-key-id']!, deskKey: values['desk-key']!, alg: values.alg,
+        auto: values.auto!, feedbackAfterMs: positiveInt('feedback-after-ms', values['feedback-after-ms'], 500, 3_600_000), logFile: values.log ?? null,
+      });
+      say(`联动单位参考接收端 ${values.id} 已启动：http://${values.host}:${r.port}`);
+      const stop = () => { void r.close().then(() => process.exit(0)); };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       return;
     }
     case 'help':

@@ -25,9 +25,10 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     throw err;
   }
   const stopDeadlines = startDeadlineWorker(database.db, app.services.workOrders, config.deadlineSweepMs, app.log);
-  const sender = config.bridge ? new OutboxSender(database.db, database.url, config.bridge, app.services.bridge, app.log) : null;
-  await sender?.start();
-  const stopWorker = async () => { await sender?.stop(); await stopDeadlines(); };
+  // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
+  const sender = new OutboxSender(database.db, database.url, app.services.peers, config.bridge?.peerId ?? null, app.services.bridge, app.log, config.bridge?.timeoutMs ?? 5000);
+  await sender.start();
+  const stopWorker = async () => { await sender.stop(); await stopDeadlines(); };
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -8,12 +8,12 @@ import {
   allowedLinkageMessages, validateEnvelope, type MessageType,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import type { BridgeConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { Note, enumOf, errorResponses } from '../http/schemas.ts';
 import { findItem, insertRefusal, listEvents, listItems, rememberNonce, replayAfter, retryDead, type ItemRow } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
+import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
 
 const Any = Type.Unknown();
@@ -38,7 +38,7 @@ export function presentItem(i: ItemRow) {
   };
 }
 
-export const bridgeWireRoutes = (db: Db, cfg: BridgeConfig, service: BridgeService): FastifyPluginAsyncTypebox => async (app) => {
+export const bridgeWireRoutes = (db: Db, peers: PeerDirectory, service: BridgeService): FastifyPluginAsyncTypebox => async (app) => {
   // The signature covers the exact bytes, so this plugin keeps the body as a string.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
 
@@ -50,7 +50,8 @@ export const bridgeWireRoutes = (db: Db, cfg: BridgeConfig, service: BridgeServi
 
   app.post('/bridge/v1/messages', { config: { public: true }, schema: { tags: ['bridge'], summary: '对接消息（签名）', hide: true } }, async (req, reply) => {
     const raw = typeof req.body === 'string' ? req.body : '';
-    const v = verify(req.headers, raw, cfg.inboundKeys);
+    const dir = await peers.fresh();
+    const v = verify(req.headers, raw, dir.inboundKeys());
     const keyId = (req.headers['x-bridge-key-id'] as string | undefined) ?? null;
     if (!v.ok) { const r = await refuse(401, v.reason, keyId, null, 'POST'); return reply.code(r.status).send(r.body); }
     if (!(await rememberNonce(db, v.keyId, v.nonce))) { const r = await refuse(401, 'replayed_nonce', keyId, null, v.nonce); return reply.code(r.status).send(r.body); }
@@ -62,20 +63,26 @@ export const bridgeWireRoutes = (db: Db, cfg: BridgeConfig, service: BridgeServi
       const r = await refuse(400, env.code, keyId, typeof id === 'string' ? id : null, env.message);
       return reply.code(r.status).send(r.body);
     }
+    // A key speaks for one peer only: a connector cannot send in the other desk's name.
+    if (dir.ownerOf(v.keyId) !== env.value.from) {
+      const r = await refuse(401, 'unknown_key', keyId, env.value.id, `key ${v.keyId} does not belong to ${env.value.from}`);
+      return reply.code(r.status).send(r.body);
+    }
     const res = await service.receive(env.value);
     if (res.status === 'gap') return reply.code(409).send({ error: 'sequence_gap', expected: res.expected });
     return reply.code(200).send({ ack: env.value.id, status: res.status });
   });
 
   app.get('/bridge/v1/messages', { config: { public: true }, schema: { tags: ['bridge'], summary: '故障恢复后重放（签名）', hide: true } }, async (req, reply) => {
-    const v = verify(req.headers, '', cfg.inboundKeys);
+    const dir = await peers.fresh();
+    const v = verify(req.headers, '', dir.inboundKeys());
     const keyId = (req.headers['x-bridge-key-id'] as string | undefined) ?? null;
     if (!v.ok) { const r = await refuse(401, v.reason, keyId, null, 'GET'); return reply.code(r.status).send(r.body); }
     if (!(await rememberNonce(db, v.keyId, v.nonce))) { const r = await refuse(401, 'replayed_nonce', keyId, null, v.nonce); return reply.code(r.status).send(r.body); }
     const q = req.query as { after?: string; limit?: string };
     const after = Number(q.after ?? 0), limit = Math.min(Number(q.limit ?? 100), 1000);
     if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1) return reply.code(400).send({ error: 'schema_invalid' });
-    const rows = await replayAfter(db, cfg.peerId, after, limit);
+    const rows = await replayAfter(db, dir.ownerOf(v.keyId) ?? '', after, limit);
     return { messages: rows.map((r) => r.envelope), next: rows.length ? rows[rows.length - 1]!.out_no : after };
   });
 };
@@ -115,6 +122,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
       body: strict({
         kind: enumOf(LINKAGE_KINDS), workOrderId: Type.Optional(Type.String({ format: 'uuid' })), incidentId: Type.Optional(Type.String({ format: 'uuid' })),
         reason: Type.Optional(Note), need: Type.Optional(Note), danger: Type.Optional(Note), summary: Type.Optional(Note), callbackConsent: Type.Optional(Type.Boolean()),
+        target: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$', description: '联动单位（119、120、水电气、综治中心、挪车）的接入编号；不填则为对方平台' })),
       }),
       response: { 201: Any, ...errorResponses },
     },
@@ -124,7 +132,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
     if (!!b.workOrderId === !!b.incidentId) throw new AppError('VALIDATION_FAILED', '须且只能指定 workOrderId 或 incidentId 之一');
     const ref = b.workOrderId ? await local.findRequestFor('work_order', b.workOrderId) : await local.findRequestFor('incident', b.incidentId!);
     if (!ref) throw new AppError(b.workOrderId ? 'WORK_ORDER_NOT_FOUND' : 'INCIDENT_NOT_FOUND');
-    const item = await service.open(req.actor, { kind: b.kind, requestId: ref.requestId, localRef: (b.workOrderId ?? b.incidentId)!, localNo: ref.localNo, reason: b.reason, need: b.need, danger: b.danger, summary: b.summary, callbackConsent: b.callbackConsent });
+    const item = await service.open(req.actor, { kind: b.kind, requestId: ref.requestId, localRef: (b.workOrderId ?? b.incidentId)!, localNo: ref.localNo, reason: b.reason, need: b.need, danger: b.danger, summary: b.summary, callbackConsent: b.callbackConsent, target: b.target });
     return reply.code(201).send(presentItem(item));
   });
 

@@ -12,6 +12,7 @@ import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { findRequestDetail } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
+import type { PeerDirectory } from './peers.ts';
 import {
   claimAcceptOverdue, claimNegotiationExpired, findInbox, findItem, insertEvent, insertInbox, insertItem, insertOutbox, nextItemNo,
   updateItem, type ItemRow,
@@ -37,7 +38,8 @@ export interface LocalRecords {
 export type ReceiveResult = { status: 'stored' } | { status: 'duplicate' } | { status: 'gap'; expected: number };
 
 export class BridgeService {
-  constructor(private readonly db: Db, private readonly config: Pick<Config, 'deskId' | 'bridge'>, private readonly local: LocalRecords | null, private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined }) {}
+  constructor(private readonly db: Db, private readonly config: Pick<Config, 'deskId' | 'bridge'>, private readonly local: LocalRecords | null,
+    private readonly peers: PeerDirectory | null = null, private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined }) {}
 
   private get bridge() {
     if (!this.config.bridge) throw new AppError('BRIDGE_NOT_CONFIGURED');
@@ -49,12 +51,22 @@ export class BridgeService {
   }
 
   /** Opens an item from a local work order or incident: one click on the seat's side. */
-  async open(actor: Actor, input: { kind: LinkageKind; requestId: string; localRef: string; localNo: string; reason?: string; need?: string; danger?: string; summary?: string; callbackConsent?: boolean }): Promise<ItemRow> {
-    const bridge = this.bridge;
+  async open(actor: Actor, input: { kind: LinkageKind; requestId: string; localRef: string; localNo: string; reason?: string; need?: string; danger?: string; summary?: string; callbackConsent?: boolean; target?: string }): Promise<ItemRow> {
+    // To the other desk by default; to a connector (119, 120, a utility, a governance centre, vehicle moving) when named.
+    let peerId: string;
+    let acceptMinutes = this.config.bridge?.acceptMinutes ?? 30;
+    if (input.target) {
+      const peer = this.peers && (await this.peers.fresh()).peer(input.target);
+      if (!peer || !peer.connector) throw new AppError('REFERENCE_NOT_FOUND', `联动单位不存在或已停用：${input.target}`, { field: 'target' });
+      peerId = peer.id;
+      acceptMinutes = Math.min(acceptMinutes, 10);
+    } else {
+      peerId = this.bridge.peerId;
+    }
     const req = await findRequestDetail(this.db, input.requestId);
     if (!req) throw new AppError('REFERENCE_NOT_FOUND', '诉求不存在');
     const triage = await findTriage(this.db, input.requestId);
-    const deadline = new Date(Date.now() + bridge.acceptMinutes * 60_000);
+    const deadline = new Date(Date.now() + acceptMinutes * 60_000);
     const location = { address: req.address, district: req.district_code ?? undefined, street: req.street_code ?? undefined, lat: req.lat ?? undefined, lng: req.lng ?? undefined };
     const request = {
       content: req.content, channel: req.channel, receivedAt: iso8(req.received_at), location,
@@ -73,7 +85,7 @@ export class BridgeService {
       const no = await nextItemNo(tx);
       const itemId = `${this.config.deskId}:LK-${new Date().getFullYear()}-${String(no).padStart(6, '0')}`;
       const item = await insertItem(tx, {
-        item_id: itemId, kind: input.kind, side: 'originator', peer: bridge.peerId, status: 'requested', opening: { type, ...payload },
+        item_id: itemId, kind: input.kind, side: 'originator', peer: peerId, status: 'requested', opening: { type, ...payload },
         local_ref: input.localRef, local_no: input.localNo, district_code: req.district_code, accept_deadline: deadline,
       });
       const env = this.envelope(item, 1, type, payload);
@@ -86,7 +98,6 @@ export class BridgeService {
 
   /** A seat's answer or step on an item: the same transition both desks apply, then the message. */
   async act(actor: Actor, itemId: string, type: MessageType, payload: Record<string, unknown>): Promise<ItemRow> {
-    void this.bridge; // throws BRIDGE_NOT_CONFIGURED when there is no peer
     const pre = await findItem(this.db, itemId);
     if (!pre) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
     let extra = { ...payload };
@@ -97,7 +108,7 @@ export class BridgeService {
     } else if (type === 'transfer.accept') {
       extra = { ...extra, receiverRef: pre.local_no ?? undefined, acceptedBy: actor.username };
     }
-    if (type === 'negotiation.open' && !extra.deadline) extra.deadline = iso8(new Date(Date.now() + this.bridge.negotiationMinutes * 60_000));
+    if (type === 'negotiation.open' && !extra.deadline) extra.deadline = iso8(new Date(Date.now() + (this.config.bridge?.negotiationMinutes ?? 120) * 60_000));
     if (type === 'negotiation.resolve') extra.decidedBy = actor.username;
     if (type === 'feedback') { extra.handledBy ??= pre.local_no ?? this.config.deskId; extra.at = iso8(new Date()); }
     if (type === 'status.update') extra.at = iso8(new Date());

@@ -6,10 +6,10 @@
  */
 import pg from 'pg';
 import { validateEnvelope, type Envelope } from '@liandong/domain';
-import type { BridgeConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import { claimDue, getCursor, markDead, markDelivered, markRetry, resendFrom, setCursor, type OutboxRow } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
+import type { PeerDirectory } from './peers.ts';
 import { signedHeaders } from './signing.ts';
 
 interface Log { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
@@ -22,7 +22,7 @@ export class OutboxSender {
   private again = false;
   private stopped = false;
 
-  constructor(private readonly db: Db, private readonly dbUrl: string, private readonly cfg: BridgeConfig, private readonly service: BridgeService, private readonly log: Log, private readonly pollMs = 1000, private readonly sweepMs = 5000) {}
+  constructor(private readonly db: Db, private readonly dbUrl: string, private readonly peers: PeerDirectory, private readonly deskPeerId: string | null, private readonly service: BridgeService, private readonly log: Log, private readonly timeoutMs = 5000, private readonly pollMs = 1000, private readonly sweepMs = 5000) {}
 
   async start(): Promise<void> {
     this.listener = new pg.Client({ connectionString: this.dbUrl });
@@ -33,7 +33,7 @@ export class OutboxSender {
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.sweepTimer = setInterval(() => { void this.service.sweep().catch((err) => this.log.error({ err }, 'linkage sweep failed')); }, this.sweepMs);
     this.kick();
-    void this.catchUp().catch((err) => this.log.warn({ err: String(err) }, 'bridge replay catch-up failed; will rely on retries'));
+    if (this.deskPeerId) void this.catchUp().catch((err) => this.log.warn({ err: String(err) }, 'bridge replay catch-up failed; will rely on retries'));
   }
 
   async stop(): Promise<void> {
@@ -60,10 +60,13 @@ export class OutboxSender {
   }
 
   private async post(env: Envelope): Promise<{ status: number; body: Record<string, unknown> }> {
+    const peer = (await this.peers.fresh()).peer(env.to);
+    // An unknown or deactivated target: not stored anywhere, so it waits (and dead-letters after 24 h).
+    if (!peer) return { status: 503, body: { error: `no route to ${env.to}` } };
     const body = JSON.stringify(env);
-    const res = await fetch(`${this.cfg.peerUrl}/bridge/v1/messages`, {
-      method: 'POST', body, signal: AbortSignal.timeout(this.cfg.timeoutMs),
-      headers: { 'content-type': 'application/json', ...signedHeaders(this.cfg.alg, this.cfg.keyId, this.cfg.key, body) },
+    const res = await fetch(`${peer.url}/bridge/v1/messages`, {
+      method: 'POST', body, signal: AbortSignal.timeout(this.timeoutMs),
+      headers: { 'content-type': 'application/json', ...signedHeaders(peer.alg, peer.keyId, peer.key, body) },
     });
     let parsed: Record<string, unknown> = {};
     try { parsed = (await res.json()) as Record<string, unknown>; } catch { /* non-JSON answer */ }
@@ -121,11 +124,13 @@ export class OutboxSender {
   /** Replay after an outage: what the peer sent us since our cursor, applied like any received message. */
   async catchUp(): Promise<number> {
     let applied = 0;
+    const peer = (await this.peers.fresh()).peer(this.deskPeerId ?? '');
+    if (!peer) return 0;
     for (let page = 0; page < 1000; page++) {
-      const after = await getCursor(this.db, this.cfg.peerId);
+      const after = await getCursor(this.db, peer.id);
       const query = `after=${after}&limit=200`;
-      const res = await fetch(`${this.cfg.peerUrl}/bridge/v1/messages?${query}`, {
-        signal: AbortSignal.timeout(this.cfg.timeoutMs), headers: signedHeaders(this.cfg.alg, this.cfg.keyId, this.cfg.key, ''),
+      const res = await fetch(`${peer.url}/bridge/v1/messages?${query}`, {
+        signal: AbortSignal.timeout(this.timeoutMs), headers: signedHeaders(peer.alg, peer.keyId, peer.key, ''),
       });
       if (!res.ok) throw new Error(`replay answered ${res.status}`);
       const data = (await res.json()) as { messages: Envelope[]; next: number };
@@ -136,7 +141,7 @@ export class OutboxSender {
         const r = await this.service.receive(v.value);
         if (r.status === 'stored') applied++;
       }
-      await setCursor(this.db, this.cfg.peerId, data.next);
+      await setCursor(this.db, peer.id, data.next);
       if (data.messages.length < 200) break;
     }
     if (applied) this.log.info({ applied }, 'bridge replay caught up');
