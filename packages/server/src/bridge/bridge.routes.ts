@@ -10,7 +10,7 @@ import {
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { Note, enumOf, errorResponses } from '../http/schemas.ts';
+import { DistrictCode, Note, enumOf, errorResponses } from '../http/schemas.ts';
 import { findItem, insertRefusal, listEvents, listItems, rememberNonce, replayAfter, retryDead, type ItemRow } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
@@ -93,7 +93,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
       tags: ['bridge'], summary: '对接事项列表（待签收、协商中、超时等）',
       querystring: strict({
         status: Type.Optional(Type.Array(enumOf(LINKAGE_STATUSES), { maxItems: 9 })), side: Type.Optional(enumOf(['originator', 'receiver'] as const)),
-        kind: Type.Optional(enumOf(LINKAGE_KINDS)), overdue: Type.Optional(Type.Boolean()),
+        kind: Type.Optional(enumOf(LINKAGE_KINDS)), overdue: Type.Optional(Type.Boolean()), districtCode: Type.Optional(DistrictCode),
         page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
       }),
       response: { 200: Any, ...errorResponses },
@@ -102,7 +102,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
     seat(req.actor);
     const q = req.query;
     const pageSize = q.pageSize ?? 20, page = q.page ?? 1;
-    const { rows, total } = await listItems(db, { status: q.status, side: q.side, kind: q.kind, overdue: q.overdue, limit: pageSize, offset: (page - 1) * pageSize });
+    const { rows, total } = await listItems(db, { status: q.status, side: q.side, kind: q.kind, overdue: q.overdue, districtCode: q.districtCode, limit: pageSize, offset: (page - 1) * pageSize });
     return { items: rows.map(presentItem), total, page, pageSize };
   });
 

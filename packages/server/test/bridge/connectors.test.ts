@@ -60,6 +60,26 @@ describe('connectors: the same signed envelope to 119, 120, utilities …', () =
     expect(await res.json()).toEqual({ error: 'unknown_key' });
   });
 
+  it('a message the connector refuses is dead-lettered; the operator fixes the key and retries; it is delivered', async () => {
+    const bad = await dispatch.api('admin', 'PUT', '/api/admin/connectors/fire-119', {
+      name: '重庆市消防救援总队119指挥中心', kind: 'fire', endpointUrl: `http://127.0.0.1:${rport}`, keyId: D2C[0], key: 'a-wrong-key-00000000000', inboundKeyId: C2D[0], inboundKey: C2D[1],
+    });
+    expect(bad.status).toBe(200);
+    const inc = await dispatch.api('dispatcher', 'POST', '/api/incidents', { content: '报警人称仓库冒烟', category: 'social_linkage' });
+    const id = (await dispatch.api('dispatcher', 'POST', '/api/linkage/items', { kind: 'transfer', incidentId: inc.json.id, target: 'fire-119' })).json.itemId;
+    const dead = await eventually(async () => {
+      const rows = (await dispatch.api('admin', 'GET', '/api/bridge/outbox?status=dead')).json as { id: string; itemId: string; lastError: string }[];
+      return rows.find((r) => r.itemId === id) ?? null;
+    });
+    expect(dead.lastError).toContain('signature_invalid');
+    await dispatch.api('admin', 'PUT', '/api/admin/connectors/fire-119', {
+      name: '重庆市消防救援总队119指挥中心', kind: 'fire', endpointUrl: `http://127.0.0.1:${rport}`, keyId: D2C[0], key: D2C[1], inboundKeyId: C2D[0], inboundKey: C2D[1],
+    });
+    expect((await dispatch.api('admin', 'POST', `/api/bridge/outbox/${dead.id}/retry`)).json).toEqual({ id: dead.id, status: 'pending' });
+    expect((await dispatch.api('admin', 'POST', `/api/bridge/outbox/${dead.id}/retry`)).json.code).toBe('OUTBOX_MESSAGE_NOT_FOUND');
+    await eventually(async () => (await dispatch.api('seat', 'GET', `/api/linkage/items/${encodeURIComponent(id)}`)).json.status === 'feedback_given', 15_000);
+  });
+
   it('an unknown connector is refused when opening an item', async () => {
     const inc = await dispatch.api('dispatcher', 'POST', '/api/incidents', { content: '测试', category: 'public_help' });
     const res = await dispatch.api('dispatcher', 'POST', '/api/linkage/items', { kind: 'transfer', incidentId: inc.json.id, target: 'nobody-999' });

@@ -143,5 +143,10 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     expect(inbox.rows.every((r) => r.n === 1)).toBe(true);
     const events = await dispatch.db.db.query("SELECT count(*)::int AS n FROM linkage_events WHERE item_id = ANY($1) AND direction = 'received'", [ids]);
     expect(events.rows[0].n).toBe(5);
+    // the desk that came back asked for a replay since its cursor
+    const cursor = await dispatch.db.db.query("SELECT after FROM bridge_cursors WHERE peer = 'cq-12345'");
+    expect(cursor.rows[0].after).toBeGreaterThan(0);
+    const byDistrict = await dispatch.api('seat', 'GET', '/api/linkage/items?districtCode=500103&pageSize=100');
+    expect(byDistrict.json.items.map((i: { itemId: string }) => i.itemId)).toEqual(expect.arrayContaining(ids));
   }, 60_000);
 });
