@@ -155,8 +155,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
 
   await app.register(authRoutes(auth));
   await app.register(referenceRoutes(opts.db));
-  await app.register(workOrderRoutes(workOrders));
-  await app.register(incidentRoutes(incidents));
+  // A desk serves its own business: 12345 work orders, or 110 incidents (`both` in one app serves both, for tests and tools).
+  if (opts.config.desk !== 'dispatch') await app.register(workOrderRoutes(workOrders));
+  if (opts.config.desk !== 'hotline') await app.register(incidentRoutes(incidents));
   await app.register(adminRoutes(opts.db, deadlines, auth));
   await app.register(triageRoutes(opts.db, triage));
   await app.register(linkageRoutes(opts.db, bridge, records));

@@ -15,6 +15,8 @@ export interface Config {
   desk: 'hotline' | 'dispatch' | 'both';
   deskId: string;
   bridge: BridgeConfig | null;
+  /** `both` only: the port of the 110 desk (the 12345 desk listens on PORT). */
+  dispatchPort: number;
 }
 
 /** The peer desk and the keys of each direction (bridge-protocol.md: keys per peer pair and direction). */
@@ -55,7 +57,7 @@ function parseKeys(raw: string | undefined): Map<string, string> {
 function loadBridge(env: NodeJS.ProcessEnv): BridgeConfig | null {
   const peerUrl = env.BRIDGE_PEER_URL?.trim();
   if (!peerUrl) return null;
-  if (!/^https?:\/\//.test(peerUrl)) throw new ConfigError('配置项 BRIDGE_PEER_URL 须以 http:// 或 https:// 开头');
+  if (!/^(https?|inproc):\/\//.test(peerUrl)) throw new ConfigError('配置项 BRIDGE_PEER_URL 须以 http:// 或 https:// 开头');
   const need = (n: string) => { const v = env[n]?.trim(); if (!v) throw new ConfigError(`已设置 BRIDGE_PEER_URL，还须设置 ${n}`); return v; };
   const alg = env.BRIDGE_SIGNATURE?.trim() || 'hmac-sha256';
   if (alg !== 'hmac-sha256' && alg !== 'hmac-sm3') throw new ConfigError('配置项 BRIDGE_SIGNATURE 须为 hmac-sha256 或 hmac-sm3');
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
     ...desk(env),
     bridge: loadBridge(env),
+    dispatchPort: int(env, 'DISPATCH_PORT', env.PORT && env.PORT !== '0' ? Number(env.PORT) + 1 : 3001, 0, 65535),
   };
 }
 

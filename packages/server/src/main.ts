@@ -1,59 +1,105 @@
-/** `liandong serve`: opens the database, builds the app, starts workers, listens; shuts down cleanly. */
-import { loadConfig, type Config } from './config.ts';
+/**
+ * `liandong serve`: opens the database(s), builds the app(s), starts workers, listens; shuts down cleanly.
+ *
+ * LIANDONG_DESK=hotline or dispatch runs one desk, talking to its peer over HTTP (BRIDGE_*).
+ * LIANDONG_DESK=both (the default, the demo) runs the 12345 desk on PORT and the 110 desk on
+ * DISPATCH_PORT in one process, each with its own database (`liandong` and `liandong_110`), linked by
+ * the same outbox → channel → inbox path as two deployments; the channel is in-process.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type BridgeConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { openDatabase } from './db/database.ts';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed-demo.ts';
+import { openDatabase, siblingDatabase } from './db/database.ts';
+import type { Db } from './db/pool.ts';
+import { DEMO_PASSWORD, DEMO_USERS, ensureDemoUsers, seedDemo } from './demo/seed-demo.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
+import { registerInProcessPeer } from './bridge/inproc.ts';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+function inProcessBridge(peerId: string, outKey: [string, string], inKey: [string, string]): BridgeConfig {
+  return {
+    peerUrl: `inproc://${peerId}`, peerId, keyId: outKey[0], key: outKey[1], inboundKeys: new Map([inKey]), alg: 'hmac-sha256',
+    acceptMinutes: 30, negotiationMinutes: 120, timeoutMs: 5000,
+  };
+}
 
 export async function serve(options: { demo: boolean; config?: Config }): Promise<void> {
   const config = options.config ?? loadConfig();
   const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
   const database = await openDatabase(config, say);
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  const desks: { name: 'hotline' | 'dispatch'; app: App; db: Db; url: string; cfg: Config; close?: () => Promise<void> }[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
-    app = await buildApp({ db: database.db, config });
+    if (config.desk === 'both') {
+      // Keys for the in-process channel, new every start: the two desks still sign and verify every message.
+      const h2d: [string, string] = ['both-h2d', randomBytes(24).toString('base64url')];
+      const d2h: [string, string] = ['both-d2h', randomBytes(24).toString('base64url')];
+      const hotlineCfg: Config = { ...config, desk: 'hotline', deskId: 'cq-12345', bridge: inProcessBridge('cq-110', h2d, d2h) };
+      const dispatchCfg: Config = { ...config, desk: 'dispatch', deskId: 'cq-110', bridge: inProcessBridge('cq-12345', d2h, h2d) };
+      const db110 = await siblingDatabase(database.url, `${new URL(database.url).pathname.slice(1)}_110`, say);
+      desks.push({ name: 'hotline', app: await buildApp({ db: database.db, config: hotlineCfg }), db: database.db, url: database.url, cfg: hotlineCfg });
+      desks.push({ name: 'dispatch', app: await buildApp({ db: db110.db, config: dispatchCfg }), db: db110.db, url: db110.url, cfg: dispatchCfg, close: () => db110.db.end() });
+      registerInProcessPeer('cq-12345', (r) => desks[0]!.app.inject(r));
+      registerInProcessPeer('cq-110', (r) => desks[1]!.app.inject(r));
+    } else {
+      desks.push({ name: config.desk === 'dispatch' ? 'dispatch' : 'hotline', app: await buildApp({ db: database.db, config }), db: database.db, url: database.url, cfg: config });
+    }
     if (options.demo) {
-      const { rows } = await database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM work_orders');
-      if (rows[0]!.n === 0) {
-        say('首次启动，正在生成演示数据…');
-        await seedDemo(database.db, { orders: 2400, incidents: 1200 }, say);
+      for (const d of desks) {
+        await ensureDemoUsers(d.db);
+        const table = d.name === 'dispatch' && config.desk === 'both' ? 'incidents' : 'work_orders';
+        const { rows } = await d.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+        if (rows[0]!.n > 0) continue;
+        say(`首次启动，正在生成演示数据（${d.name === 'dispatch' ? '110' : '12345'}）…`);
+        const both = config.desk === 'both';
+        await seedDemo(d.db, { orders: both && d.name === 'dispatch' ? 0 : 2400, incidents: both && d.name === 'hotline' ? 0 : 1200 }, say);
       }
     }
+    for (const d of desks) {
+      const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
+      // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
+      const sender = new OutboxSender(d.db, d.url, d.app.services.peers, d.cfg.bridge?.peerId ?? null, d.app.services.bridge, d.app.log, d.cfg.bridge?.timeoutMs ?? 5000);
+      await sender.start();
+      stops.push(async () => { await sender.stop(); await stopDeadlines(); await d.app.close(); await d.close?.(); });
+    }
   } catch (err) {
+    for (const stop of stops) await stop().catch(() => undefined);
     await database.close(); // never leave the embedded server running behind a failed start
     throw err;
   }
-  const stopDeadlines = startDeadlineWorker(database.db, app.services.workOrders, config.deadlineSweepMs, app.log);
-  // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
-  const sender = new OutboxSender(database.db, database.url, app.services.peers, config.bridge?.peerId ?? null, app.services.bridge, app.log, config.bridge?.timeoutMs ?? 5000);
-  await sender.start();
-  const stopWorker = async () => { await sender.stop(); await stopDeadlines(); };
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     say(`${signal} received, shutting down`);
-    await stopWorker();
-    await app.close();
+    for (const stop of stops) await stop().catch(() => undefined);
     await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const urls: string[] = [];
   try {
-    await app.listen({ port: config.port, host: config.host });
+    for (const d of desks) {
+      const port = d.name === 'dispatch' && config.desk === 'both' ? config.dispatchPort : config.port;
+      await d.app.listen({ port, host: config.host });
+      const address = d.app.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${actual}`;
+      urls.push(url);
+      say(`${d.name === 'dispatch' ? '110报警服务台' : '12345热线'}（${d.cfg.deskId}）已启动：${url}    API 文档：${url}/docs    健康检查：${url}/health`);
+    }
   } catch (err) {
-    await stopWorker();
-    await app.close();
+    for (const stop of stops) await stop().catch(() => undefined);
     await database.close();
     throw err;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  say(`联动已启动：${url}    API 文档：${url}/docs    健康检查：${url}/health`);
-  say(`本平台：${config.desk === 'dispatch' ? '110' : config.desk === 'hotline' ? '12345' : '12345与110（演示）'}（${config.deskId}）${config.bridge ? `，对接 ${config.bridge.peerId}：${config.bridge.peerUrl}` : ''}`);
+  if (config.desk === 'both') say('两个平台各用自己的数据库（liandong、liandong_110），仅通过签名消息对接（进程内通道）');
+  else if (config.bridge) say(`对接 ${config.bridge.peerId}：${config.bridge.peerUrl}`);
   say(database.embedded ? `数据库：内置 PostgreSQL（数据目录 ${config.dataDir}）` : '数据库：DATABASE_URL 指定的 PostgreSQL');
   if (options.demo) {
     say(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);

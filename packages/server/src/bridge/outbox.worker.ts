@@ -10,6 +10,7 @@ import type { Db } from '../db/pool.ts';
 import { claimDue, getCursor, markDead, markDelivered, markRetry, resendFrom, setCursor, type OutboxRow } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
+import { inProcessFetch } from './inproc.ts';
 import { signedHeaders } from './signing.ts';
 
 interface Log { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
@@ -64,10 +65,10 @@ export class OutboxSender {
     // An unknown or deactivated target: not stored anywhere, so it waits (and dead-letters after 24 h).
     if (!peer) return { status: 503, body: { error: `no route to ${env.to}` } };
     const body = JSON.stringify(env);
-    const res = await fetch(`${peer.url}/bridge/v1/messages`, {
-      method: 'POST', body, signal: AbortSignal.timeout(this.timeoutMs),
-      headers: { 'content-type': 'application/json', ...signedHeaders(peer.alg, peer.keyId, peer.key, body) },
-    });
+    const headers = { 'content-type': 'application/json', ...signedHeaders(peer.alg, peer.keyId, peer.key, body) };
+    const res = peer.url.startsWith('inproc://')
+      ? await inProcessFetch(`${peer.url}/bridge/v1/messages`, { method: 'POST', body, headers })
+      : await fetch(`${peer.url}/bridge/v1/messages`, { method: 'POST', body, signal: AbortSignal.timeout(this.timeoutMs), headers });
     let parsed: Record<string, unknown> = {};
     try { parsed = (await res.json()) as Record<string, unknown>; } catch { /* non-JSON answer */ }
     return { status: res.status, body: parsed };
@@ -129,9 +130,10 @@ export class OutboxSender {
     for (let page = 0; page < 1000; page++) {
       const after = await getCursor(this.db, peer.id);
       const query = `after=${after}&limit=200`;
-      const res = await fetch(`${peer.url}/bridge/v1/messages?${query}`, {
-        signal: AbortSignal.timeout(this.timeoutMs), headers: signedHeaders(peer.alg, peer.keyId, peer.key, ''),
-      });
+      const headers = signedHeaders(peer.alg, peer.keyId, peer.key, '');
+      const res = peer.url.startsWith('inproc://')
+        ? await inProcessFetch(`${peer.url}/bridge/v1/messages?${query}`, { method: 'GET', headers })
+        : await fetch(`${peer.url}/bridge/v1/messages?${query}`, { signal: AbortSignal.timeout(this.timeoutMs), headers });
       if (!res.ok) throw new Error(`replay answered ${res.status}`);
       const data = (await res.json()) as { messages: Envelope[]; next: number };
       for (const raw of data.messages) {

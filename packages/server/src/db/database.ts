@@ -12,6 +12,28 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The URL of another database on the same server (created when missing): the 110 desk's in `both`. */
+export async function siblingDatabase(url: string, name: string, log: (m: string) => void): Promise<{ db: Db; url: string }> {
+  const u = new URL(url);
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const admin = createPool(adminUrl.toString(), 1);
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      log(`creating database ${name}`);
+      await admin.query(`CREATE DATABASE ${name.replace(/[^a-z0-9_]/g, '')}`);
+    }
+  } finally {
+    await admin.end();
+  }
+  u.pathname = `/${name}`;
+  const db = createPool(u.toString(), 10);
+  await migrate(db, log);
+  await seedReference(db);
+  return { db, url: u.toString() };
+}
+
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPgPort' | 'poolSize'>, log: (m: string) => void): Promise<Database> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
   const url = config.databaseUrl ?? embedded!.url;
