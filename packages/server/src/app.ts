@@ -78,6 +78,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   const peers = new PeerDirectory(opts.db, opts.config.bridge ?? null);
   await peers.reload();
   const bridge = new BridgeService(opts.db, { deskId: opts.config.deskId ?? 'cq-12345', bridge: opts.config.bridge ?? null }, records, peers);
+  // Close the loop: a concluded local record answers the linkage item it came from.
+  workOrders.onTransition = async (tx, actor, row, cmd) => {
+    if (cmd.action !== 'reply') return;
+    const disposition = (kind: string) => cmd.result === 'resolved' ? (kind === 'mediation' ? 'mediated' : 'resolved_on_scene') : cmd.result === 'explained' ? 'settled_by_phone' : 'referred_to_partner_agency';
+    await bridge.onLocalConclusion(tx, actor, row.id, { disposition, summary: cmd.reply, handledBy: row.lead_unit_id ?? row.no });
+  };
+  incidents.onTransition = async (tx, actor, row, cmd) => {
+    if (cmd.action === 'feedback') await bridge.onLocalConclusion(tx, actor, row.id, { disposition: () => cmd.disposition, summary: cmd.summary, handledBy: row.unit_id ?? row.no });
+  };
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 

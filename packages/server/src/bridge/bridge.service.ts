@@ -138,6 +138,19 @@ export class BridgeService {
     };
   }
 
+  /**
+   * 受理反馈闭环: when the local record made from an accepted item is concluded (a work order's reply by
+   * the district or department, an incident's feedback by the police), the item's feedback goes to the
+   * originator in the same transaction.
+   */
+  async onLocalConclusion(tx: Queryable, actor: Actor, localRef: string, feedback: { disposition: (kind: LinkageKind) => string; summary: string; handledBy: string }): Promise<void> {
+    const r = await tx.query<{ item_id: string; kind: LinkageKind }>(`SELECT item_id, kind FROM linkage_items WHERE local_ref = $1 AND side = 'receiver' AND NOT kept_by_first_receiver
+      AND status IN ('accepted', 'in_progress', 'reopened')`, [localRef]);
+    for (const { item_id, kind } of r.rows) {
+      await this.sendStep(tx, actor, item_id, 'feedback', { disposition: feedback.disposition(kind), summary: feedback.summary, handledBy: feedback.handledBy, at: iso8(new Date()) });
+    }
+  }
+
   /** Applies a verified, valid envelope from the peer: once, in order, with its timeline entry. */
   async receive(env: Envelope): Promise<ReceiveResult> {
     return inTransaction(this.db, async (tx) => {

@@ -4,7 +4,7 @@ import {
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { can, requirePermission } from '../auth/permissions.ts';
-import { inTransaction, type Db } from '../db/pool.ts';
+import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
@@ -30,6 +30,9 @@ export interface CreateIncidentInput {
 const toState = (r: IncidentRow): IncidentState => ({ status: r.status, category: r.category, tier: r.tier, unitId: r.unit_id, disposition: r.disposition, closeKind: r.close_kind });
 
 export class IncidentService {
+  /** Called inside the transaction of every transition (the bridge closes the loop from here). */
+  onTransition: (tx: Queryable, actor: Actor, row: IncidentRow, cmd: IncidentCommand) => Promise<void> = async () => undefined;
+
   constructor(private readonly db: Db, private readonly triage: TriageService) {}
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ incident: IncidentRow; created: boolean }> {
@@ -101,9 +104,11 @@ export class IncidentService {
         }
         const result = applyIncidentAction(toState(row), cmd);
         if (!result.ok) throw fromDomain(result);
-        return saveIncidentTransition(tx, row, result.value.next, {
+        const saved = await saveIncidentTransition(tx, row, result.value.next, {
           action: cmd.action, details: result.value.details, actor, divertedTo: cmd.action === 'divert' ? cmd.target : null,
         });
+        await this.onTransition(tx, actor, saved, cmd);
+        return saved;
       });
     } catch (err) {
       throw translatePgError(err);

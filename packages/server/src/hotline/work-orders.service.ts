@@ -37,6 +37,9 @@ function toState(row: WorkOrderRow): WorkOrderState {
 }
 
 export class WorkOrderService {
+  /** Called inside the transaction of every transition (the bridge closes the loop from here). */
+  onTransition: (tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) => Promise<void> = async () => undefined;
+
   constructor(private readonly db: Db, private readonly deadlines: DeadlinePolicy, private readonly triage: TriageService, private readonly onCreated: () => void = () => undefined) {}
 
   /** Does the actor's scope cover this order? (a department its own orders; a district its district) */
@@ -186,12 +189,14 @@ export class WorkOrderService {
     const result = applyWorkOrderAction(toState(row), cmd, new Date());
     if (!result.ok) throw fromDomain(result);
     const { next, details } = result.value;
-    return saveWorkOrderTransition(tx, row, next, {
+    const saved = await saveWorkOrderTransition(tx, row, next, {
       action: cmd.action, details, actor,
       reply: cmd.action === 'reply' || cmd.action === 'answer_directly' ? cmd.reply : null,
       repliedAt: cmd.action === 'reply' || cmd.action === 'answer_directly',
       closed: next.status === 'archived' || next.status === 'merged',
     });
+    await this.onTransition(tx, actor, saved, cmd);
+    return saved;
   }
 
   /** 重办 gets a fresh deadline from the order's time limit, counted from now. */

@@ -86,9 +86,16 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     const seen = await statusOn(hotline, id, 'requested');
     expect(seen.kind).toBe('mediation');
     expect(seen.opening.summary).toBe('漏水赔偿纠纷，现场已稳定，需属地联合调处');
-    await step(hotline, 'seat', id, 'accept');
-    await step(hotline, 'seat', id, 'feedback', { disposition: 'mediated', summary: '街道人民调解委员会组织调解' });
-    await statusOn(dispatch, id, 'feedback_given');
+    const accepted = await step(hotline, 'seat', id, 'accept');
+    // the 12345 desk sends the order to the district, whose reply is the feedback (联合调处工单 … 完成系统反馈)
+    const wo = accepted.json.localRef as string;
+    expect((await hotline.api('callTaker', 'POST', `/api/work-orders/${wo}/assign`, { leadUnitId: 'd500103.agency' })).status).toBe(200);
+    expect((await hotline.api('yuzhong', 'POST', `/api/work-orders/${wo}/sign`, {})).status).toBe(200);
+    const reply = await hotline.api('yuzhong', 'POST', `/api/work-orders/${wo}/reply`, { reply: '街道人民调解委员会组织调解，双方达成协议', result: 'resolved' });
+    expect(reply.status, JSON.stringify(reply.json)).toBe(200);
+    const fed = await statusOn(dispatch, id, 'feedback_given');
+    const fb = fed.timeline.find((e: { type: string }) => e.type === 'feedback');
+    expect(fb.payload).toMatchObject({ disposition: 'mediated', summary: '街道人民调解委员会组织调解，双方达成协议', handledBy: 'd500103.agency' });
     expect((await step(dispatch, 'dispatcher', id, 'dispute', { reason: '当事人反映赔偿未落实' })).json.status).toBe('reopened');
     await statusOn(hotline, id, 'reopened');
     await step(hotline, 'seat', id, 'feedback', { disposition: 'mediated', summary: '赔偿已到位，双方签字' });
