@@ -77,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, id: { type: 'string' }, 'desk-url': { type: 'string' },
         'desk-id': { type: 'string' }, 'key-id': { type: 'string' }, key: { type: 'string' }, 'desk-key-id': { type: 'string' }, 'desk-key': { type: 'string' },
         alg: { type: 'string', default: 'hmac-sha256' }, auto: { type: 'boolean', default: false }, 'feedback-after-ms': { type: 'string', default: '500' }, log: { type: 'string' },
+        'exit-with-parent': { type: 'boolean', default: false },
       } });
       for (const k of ['id', 'desk-url', 'desk-id', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const) if (!values[k]) throw new ConfigError(`connector-receiver 缺少 --${k}`);
       if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3') throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
@@ -90,6 +91,11 @@ async function main(argv: string[]): Promise<void> {
       const stop = () => { void r.close().then(() => process.exit(0)); };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      if (values['exit-with-parent']) {
+        // Started by `serve --demo`: do not outlive it, even when it is killed with SIGKILL.
+        const parent = process.ppid;
+        setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
+      }
       return;
     }
     case 'help':

@@ -6,7 +6,11 @@
  * DISPATCH_PORT in one process, each with its own database (`liandong` and `liandong_110`), linked by
  * the same outbox → channel → inbox path as two deployments; the channel is in-process.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type BridgeConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase, siblingDatabase } from './db/database.ts';
@@ -17,6 +21,35 @@ import { OutboxSender } from './bridge/outbox.worker.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/liandong.mjs');
+const freePort = () => new Promise<number>((resolve, reject) => { const s = net.createServer(); s.once('error', reject); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+
+/**
+ * The demo's partner agencies: a reference connector receiver per line (119, 120), each its own
+ * process, configured as connectors on every desk, answering like the real line would (--auto).
+ */
+async function startDemoConnectors(desks: { app: App; db: Db; cfg: Config; url?: string }[], deskUrls: Map<string, string>, say: (m: string) => void): Promise<ChildProcess[]> {
+  const lines = [['fire-119', 'fire', '重庆市消防救援总队119指挥中心'], ['medical-120', 'medical', '重庆市急救医疗中心120']] as const;
+  const children: ChildProcess[] = [];
+  for (const d of desks) {
+    for (const [id, kind, name] of lines) {
+      const port = await freePort();
+      const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
+      const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
+      const child = spawn(process.execPath, [BIN, 'connector-receiver', '--id', id, '--port', String(port), '--desk-url', deskUrls.get(d.cfg.deskId)!, '--desk-id', d.cfg.deskId,
+        '--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1], '--auto', '--feedback-after-ms', '20000', '--exit-with-parent'], { stdio: 'ignore' });
+      children.push(child);
+      await d.db.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (id) DO UPDATE SET endpoint_url = EXCLUDED.endpoint_url, key_id = EXCLUDED.key_id, key_secret = EXCLUDED.key_secret,
+          inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, active = true, updated_at = now()`,
+      [id, name, kind, `http://127.0.0.1:${port}`, out[0], out[1], back[0], back[1]]);
+      await d.app.services.peers.reload();
+    }
+  }
+  say('演示联动单位（119、120）参考接收端已启动，可在对接事项中选择 fire-119 / medical-120');
+  return children;
+}
 
 function inProcessBridge(peerId: string, outKey: [string, string], inKey: [string, string]): BridgeConfig {
   return {
@@ -97,6 +130,11 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     for (const stop of stops) await stop().catch(() => undefined);
     await database.close();
     throw err;
+  }
+  if (options.demo) {
+    const deskUrls = new Map(desks.map((d, i) => [d.cfg.deskId, urls[i]!]));
+    const children = await startDemoConnectors(desks, deskUrls, say).catch((err) => { say(`演示联动单位未能启动：${(err as Error).message}`); return []; });
+    stops.unshift(async () => { for (const c of children) c.kill('SIGTERM'); });
   }
   if (config.desk === 'both') say('两个平台各用自己的数据库（liandong、liandong_110），仅通过签名消息对接（进程内通道）');
   else if (config.bridge) say(`对接 ${config.bridge.peerId}：${config.bridge.peerUrl}`);
