@@ -54,6 +54,9 @@ function rng(seed: number) {
 type Rng = ReturnType<typeof rng>;
 
 const MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+/** Stages a few demo records are held at, so that every stage appears whatever the clock. */
+const ORDER_HOLDS = ['received', 'assigned', 'returned', 'signed', 'in_progress', 'replied', 'followed_up'] as const;
+const INCIDENT_HOLDS = ['received', 'dispatched', 'on_scene', 'handling', 'feedback_given'] as const;
 
 export async function ensureDemoUsers(db: Db): Promise<number> {
   const hash = await hashPassword(DEMO_PASSWORD);
@@ -146,8 +149,10 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
     const channel = r.weighted([['phone_12345', 70], ['web', 12], ['app', 8], ['wechat', 8], ['open311', 2]] as const);
     const content = (channel === 'phone_12345' ? r.pick(T.PREFIX_PHONE) : r.pick(T.PREFIX_WEB)) + fill(r, raw, district.name, street.name);
     const orderType: WorkOrderType = urgentKind ? 'help' : orderTypeOf(r, raw);
-    // A few orders arrived in the last three hours: today's live queue, some not yet dispatched.
-    const t0 = r.chance(0.03) ? now - r.int(1, 180) * MIN : receivedTime(r, now, days);
+    // Every 40th order is held at an intermediate stage (waiting on someone), so each stage is in the demo;
+    // a few others arrived in the last three hours: today's live queue.
+    const stopAt = i % 40 === 7 ? ORDER_HOLDS[Math.floor(i / 40) % ORDER_HOLDS.length]! : null;
+    const t0 = stopAt === 'received' ? now - r.int(1, 30) * MIN : r.chance(0.03) ? now - r.int(1, 180) * MIN : receivedTime(r, now, days);
     const dueAt = await policy.dueAt(orderType, Boolean(urgentKind), new Date(t0));
     const id = randomUUID(), requestId = randomUUID(), callerId = randomUUID();
     const anonymous = channel !== 'phone_12345' && r.chance(0.3);
@@ -165,6 +170,7 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
     const unitActor = () => ({ id: handlerUsers.get(state.leadUnitId ?? '') ?? null, role: state.leadUnitId?.endsWith('.agency') ? 'district_agency' : 'department_handler', unit: state.leadUnitId });
     /** Applies a command at time `at` unless that is in the future; records 超期 first when the due time passed. */
     const step = (cmd: WorkOrderCommand, dt: number, actor: { id: string | null; role: string | null; unit: string | null }): boolean => {
+      if (stopAt && state.status === stopAt && cmd.action !== 'supervise') return false;
       const at = t + dt;
       if (!state.overdue && OPEN_WORK_ORDER_STATUSES.has(state.status) && state.dueAt.getTime() < Math.min(at, now)) {
         const o = applyWorkOrderAction(state, { action: 'mark_overdue' }, new Date(state.dueAt.getTime() + MIN));
@@ -185,14 +191,14 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
       const key = `${district.code}:${leaf.code}`;
       const earlier = byKey.get(key);
       if (!earlier || earlier.t0 > t0) byKey.set(key, { id, t0 });
-      if (earlier && earlier.t0 < t0 && !urgentKind && r.chance(0.04)) return void step({ action: 'merge', intoWorkOrderId: earlier.id, note: '同一地点同一诉求的重复来电' }, r.int(3, 20) * MIN, centre);
+      if (earlier && earlier.t0 < t0 && !urgentKind && !stopAt && r.chance(0.04)) return void step({ action: 'merge', intoWorkOrderId: earlier.id, note: '同一地点同一诉求的重复来电' }, r.int(3, 20) * MIN, centre);
       if (orderType === 'consultation' && r.chance(0.45)) {
         if (!step({ action: 'answer_directly', reply: '已根据政策知识库当场解答。' }, r.int(2, 8) * MIN, centre)) return;
       } else {
         const lead = leadUnitFor(leaf, district.code, street.code);
         const assist = !urgentKind && leaf.kind === 'district_department' && r.chance(0.2) ? [`s${street.code}`] : [];
         if (!step({ action: 'assign', leadUnitId: lead, assistUnitIds: assist }, (urgentKind ? r.int(2, 6) : r.int(5, 150)) * MIN, centre)) return;
-        if (r.chance(0.07)) {
+        if (r.chance(0.07) || stopAt === 'returned') {
           if (!step({ action: 'return', reasonCode: r.pick(['not_our_duty', 'wrong_district', 'insufficient_information'] as const), note: '经核实不属于本单位职责范围，建议改派' }, r.int(1, 20) * HOUR, unitActor())) return;
           const other = leaf.kind === 'street_office' ? `d${district.code}.agency` : `s${street.code}`;
           // the centre reviews a return (异议审核) before re-dispatch; that can take days
@@ -255,10 +261,11 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
   for (let i = 0; i < opts.incidents; i++) {
     const district = r.weighted(ref.districts.map((d) => [d, d.weight] as const));
     const street = r.pick(district.streets);
-    const category = r.weighted(catWeights);
+    const hold = i % 50 === 11 ? INCIDENT_HOLDS[Math.floor(i / 50) % INCIDENT_HOLDS.length]! : null;
+    const category: IncidentCategory = hold ? 'public_order' : r.weighted(catWeights);
     const raw = r.pick(T.INCIDENT_TEXTS[category]!);
     const content = fill(r, raw, district.name, street.name);
-    const t0 = r.chance(0.02) ? now - r.int(1, 60) * MIN : receivedTime(r, now, days);
+    const t0 = hold ? now - (hold === 'received' ? 20_000 : r.int(200, 400) * MIN) : r.chance(0.02) ? now - r.int(1, 60) * MIN : receivedTime(r, now, days);
     const id = randomUUID(), requestId = randomUUID(), callerId = randomUUID();
     callers.push({ id: callerId, name: r.chance(0.7) ? r.pick(T.SURNAMES) + r.pick(T.GIVEN) : null, phone: `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(0, 999999999)).padStart(9, '0')}` });
     requests.push({ id: requestId, channel: 'phone_110', caller_id: callerId, confidential: false, content, address: '', district_code: district.code, street_code: street.code,
@@ -270,6 +277,7 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
     actions.push({ incident_id: id, action: 'create', from_status: null, to_status: 'received', actor_id: dispatcher, actor_role: 'dispatcher', actor_unit_id: 'police.command', details: { channel: 'phone_110', category }, at: new Date(t0).toISOString() });
     let divertedTo: DiversionTarget | null = null;
     const step = (cmd: IncidentCommand, dt: number): boolean => {
+      if (hold && s.status === hold) return false;
       const at = t + dt;
       if (at > now) return false;
       const res = applyIncidentAction(s, cmd);
@@ -299,7 +307,7 @@ export async function seedDemo(db: Db, opts: SeedOptions, log: (m: string) => vo
       if (category === 'police_complaint') {
         if (!step({ action: 'arrive' }, r.int(30, 180) * MIN)) return;
       } else if (!step({ action: 'arrive' }, r.int(5, 25) * MIN)) return;
-      if (r.chance(0.7) && !step({ action: 'handle' }, r.int(1, 20) * MIN)) return;
+      if ((r.chance(0.7) || hold === 'handling') && !step({ action: 'handle' }, r.int(1, 20) * MIN)) return;
       const disposition = r.pick(dispositionFor[category]);
       if (!step({ action: 'feedback', disposition, summary: disposition === 'mediated' ? '民警到场后双方情绪平稳，经调解达成一致。' : disposition === 'arrest' ? '民警到场后将嫌疑人控制并带回审查。' : '民警到场处置完毕，已向报警人反馈。' }, r.int(10, 120) * MIN)) return;
       step({ action: 'close' }, r.int(5, 90) * MIN);
