@@ -1,7 +1,7 @@
 import type { IncidentState, IncidentStatus, TriageOutcome } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 import type { Actor } from '../auth/actor.ts';
-import { triageJson } from '../triage/catalogue.repo.ts';
+import { triageJson, triageOutcomeCte } from '../triage/catalogue.repo.ts';
 
 export interface IncidentRow {
   id: string; no: string; request_id: string; category: IncidentState['category']; priority: number; status: IncidentStatus;
@@ -30,12 +30,7 @@ export async function insertIncident(db: Queryable, i: NewIncident, actor: Actor
     ), a AS (
       INSERT INTO incident_actions (incident_id, action, from_status, to_status, actor_id, actor_role, actor_unit_id, details)
       SELECT i.id, 'create', NULL, 'received', $11, $15, $16, jsonb_build_object('channel', $3::text, 'category', $13::text) FROM i
-    ), t AS (
-      INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
-      SELECT r.id, x.route, x.emergency, x.urgent, x.urgent_kind, x.linked, x.category, x.confidence, x.needs_consultation, x.reasons, x.catalogue_version, x.model_version
-      FROM r, jsonb_to_record($17::jsonb) AS x(route text, emergency boolean, urgent boolean, urgent_kind text, linked text[], category text, confidence real,
-        needs_consultation boolean, reasons jsonb, catalogue_version integer, model_version text) WHERE $17::jsonb IS NOT NULL
-    ) SELECT * FROM i`,
+    ), ${triageOutcomeCte(17)} SELECT * FROM i`,
   [i.callerName, i.callerPhone, i.channel, i.content, i.address, i.districtCode, i.streetCode, i.lat, i.lng, i.receivedAt, actor.id,
     i.clientRef, i.category, i.priority, actor.role, actor.unitId, triageJson(i.triage)]);
   return r.rows[0]!;

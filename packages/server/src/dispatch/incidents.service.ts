@@ -7,6 +7,7 @@ import { can, requirePermission } from '../auth/permissions.ts';
 import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
+import { checkRequestInput } from '../shared/request-input.ts';
 import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
@@ -37,12 +38,7 @@ export class IncidentService {
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ incident: IncidentRow; created: boolean }> {
     requirePermission(actor, 'incident.create');
-    if ((input.lat === undefined) !== (input.lng === undefined)) throw new AppError('VALIDATION_FAILED', '经纬度须同时提供');
-    if (input.streetCode && !input.districtCode) throw new AppError('VALIDATION_FAILED', '填写街道（镇）时须同时填写区县');
-    const content = input.content.trim();
-    if (!content) throw new AppError('VALIDATION_FAILED', '报警内容不能为空');
-    const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
-    if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw new AppError('VALIDATION_FAILED', '接警时间不能晚于当前时间');
+    const { content, receivedAt } = checkRequestInput(input, '报警');
     const channel = input.channel ?? 'phone_110';
     const triage = await this.triage.suggest(content, triageChannel(channel)).catch(() => null);
     try {

@@ -1,7 +1,7 @@
 import type { TriageOutcome, WorkOrderState, WorkOrderStatus } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 import type { Actor } from '../auth/actor.ts';
-import { triageJson } from '../triage/catalogue.repo.ts';
+import { triageJson, triageOutcomeCte } from '../triage/catalogue.repo.ts';
 export { findRequestDetail, findUnits, type UnitRef } from '../shared/requests.repo.ts';
 
 export interface WorkOrderRow {
@@ -39,12 +39,7 @@ export async function insertWorkOrder(db: Queryable, o: NewWorkOrder, actor: Act
     ), a AS (
       INSERT INTO work_order_actions (work_order_id, action, from_status, to_status, actor_id, actor_role, actor_unit_id, details)
       SELECT w.id, 'create', NULL, 'received', $12, $19, $20, jsonb_build_object('channel', $3::text, 'urgentKind', $17::text) FROM w
-    ), t AS (
-      INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
-      SELECT r.id, x.route, x.emergency, x.urgent, x.urgent_kind, x.linked, x.category, x.confidence, x.needs_consultation, x.reasons, x.catalogue_version, x.model_version
-      FROM r, jsonb_to_record($21::jsonb) AS x(route text, emergency boolean, urgent boolean, urgent_kind text, linked text[], category text, confidence real,
-        needs_consultation boolean, reasons jsonb, catalogue_version integer, model_version text) WHERE $21::jsonb IS NOT NULL
-    )
+    ), ${triageOutcomeCte(21)}
     SELECT * FROM w`,
   [o.callerName, o.callerPhone, o.channel, o.confidential, o.content, o.address, o.districtCode, o.streetCode, o.lat, o.lng,
     o.receivedAt, actor.id, o.clientRef, o.orderType, o.categoryCode, o.title, o.urgentKind, o.dueAt, actor.role, actor.unitId, triageJson(o.triage)]);

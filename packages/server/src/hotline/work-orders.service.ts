@@ -11,6 +11,7 @@ import { UNIT_BOUND_ACTIONS, can, requirePermission } from '../auth/permissions.
 import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
+import { checkRequestInput } from '../shared/request-input.ts';
 import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
@@ -74,14 +75,9 @@ export class WorkOrderService {
     // agency (第一时间形成紧急工单交相关区县热线机构办理), unless the call-taker named a lead unit.
     const fastChannel = !input.leadUnitId && Boolean(input.urgentKind) && Boolean(input.districtCode);
     const leadUnitId = input.leadUnitId ?? (fastChannel ? `d${input.districtCode}.agency` : undefined);
-    if ((input.lat === undefined) !== (input.lng === undefined)) throw new AppError('VALIDATION_FAILED', '经纬度须同时提供');
-    if (input.streetCode && !input.districtCode) throw new AppError('VALIDATION_FAILED', '填写街道（镇）时须同时填写区县');
-    const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
-    if (receivedAt.getTime() > Date.now() + 5 * 60_000) throw new AppError('VALIDATION_FAILED', '受理时间不能晚于当前时间');
+    const { content, receivedAt } = checkRequestInput(input, '诉求');
     const urgent = Boolean(input.urgentKind);
     const dueAt = await this.deadlines.dueAt(input.orderType, urgent, receivedAt);
-    const content = input.content.trim();
-    if (!content) throw new AppError('VALIDATION_FAILED', '诉求内容不能为空');
     // Every request carries its triage suggestion, saved with it (design §5).
     const triage = await this.triage.suggest(content, triageChannel(input.channel)).catch(() => null);
     const values = {

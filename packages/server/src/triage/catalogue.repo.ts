@@ -70,3 +70,16 @@ export function triageJson(t: TriageOutcome | null): string | null {
     confidence: t.confidence, needs_consultation: t.needsConsultation, reasons: t.reasons, catalogue_version: t.catalogueVersion, model_version: t.modelVersion });
 }
 
+
+/**
+ * The intake statements' CTE that stores the triage outcome with the request `r` (one statement, one
+ * round trip). `param` is the placeholder number of the triageJson() argument.
+ */
+export function triageOutcomeCte(param: number): string {
+  return `t AS (
+      INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
+      SELECT r.id, x.route, x.emergency, x.urgent, x.urgent_kind, x.linked, x.category, x.confidence, x.needs_consultation, x.reasons, x.catalogue_version, x.model_version
+      FROM r, jsonb_to_record($${param}::jsonb) AS x(route text, emergency boolean, urgent boolean, urgent_kind text, linked text[], category text, confidence real,
+        needs_consultation boolean, reasons jsonb, catalogue_version integer, model_version text) WHERE $${param}::jsonb IS NOT NULL
+    )`;
+}
