@@ -9,6 +9,8 @@ import { translatePgError } from '../db/pg-errors.ts';
 import { AppError } from '../errors.ts';
 import type { DeadlinePolicy } from '../hotline/deadline-policy.ts';
 import { DistrictCode, UnitId, Uuid, enumOf, errorResponses } from '../http/schemas.ts';
+import { inTransaction } from '../db/pool.ts';
+import { audit, listAudit } from './audit.repo.ts';
 
 const Any = Type.Unknown();
 const DateOnly = Type.String({ format: 'date' });
@@ -46,10 +48,13 @@ export const adminRoutes = (db: Db, deadlines: DeadlinePolicy, auth: AuthService
     },
   }, async (req) => {
     requirePermission(req.actor, 'admin.calendar');
-    const r = await db.query(`INSERT INTO calendar_days (day, kind, name, provisional, updated_by) VALUES ($1, $2, $3, false, $4)
-      ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, provisional = false, updated_by = EXCLUDED.updated_by, updated_at = now()
-      RETURNING to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional`, [req.params.date, req.body.kind, req.body.name, req.actor.id])
-      .catch((e) => { throw translatePgError(e); });
+    const r = await inTransaction(db, async (tx) => {
+      const q = await tx.query(`INSERT INTO calendar_days (day, kind, name, provisional, updated_by) VALUES ($1, $2, $3, false, $4)
+        ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, provisional = false, updated_by = EXCLUDED.updated_by, updated_at = now()
+        RETURNING to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional`, [req.params.date, req.body.kind, req.body.name, req.actor.id]);
+      await audit(tx, req.actor.id, 'calendar.set', req.params.date, { kind: req.body.kind, name: req.body.name });
+      return q;
+    }).catch((e) => { throw translatePgError(e); });
     await deadlines.reload();
     return r.rows[0];
   });
@@ -58,8 +63,11 @@ export const adminRoutes = (db: Db, deadlines: DeadlinePolicy, auth: AuthService
     schema: { tags: ['admin'], summary: '取消某日的特殊安排（恢复为普通工作日或周末）', params: strict({ date: DateOnly }), response: { 204: Type.Null(), ...errorResponses } },
   }, async (req, reply) => {
     requirePermission(req.actor, 'admin.calendar');
-    const r = await db.query('DELETE FROM calendar_days WHERE day = $1', [req.params.date]).catch((e) => { throw translatePgError(e); });
-    if (r.rowCount === 0) throw new AppError('CALENDAR_DAY_NOT_FOUND');
+    await inTransaction(db, async (tx) => {
+      const r = await tx.query('DELETE FROM calendar_days WHERE day = $1', [req.params.date]);
+      if (r.rowCount === 0) throw new AppError('CALENDAR_DAY_NOT_FOUND');
+      await audit(tx, req.actor.id, 'calendar.clear', req.params.date);
+    }).catch((e) => { throw translatePgError(e); });
     await deadlines.reload();
     return reply.code(204).send(null);
   });
@@ -80,11 +88,22 @@ export const adminRoutes = (db: Db, deadlines: DeadlinePolicy, auth: AuthService
     requirePermission(req.actor, 'admin.time_limits');
     const b = req.body;
     if (b.unit === 'working_days' && b.amount > 60) throw new AppError('TIME_LIMIT_INVALID', '按工作日计算的时限不能超过60个工作日');
-    const r = await db.query(`INSERT INTO time_limits (order_type, urgent, amount, unit, updated_by) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (order_type, urgent) DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, updated_by = EXCLUDED.updated_by, updated_at = now()
-      RETURNING order_type AS "orderType", urgent, amount, unit`, [b.orderType, b.urgent, b.amount, b.unit, req.actor.id]);
+    const r = await inTransaction(db, async (tx) => {
+      const q = await tx.query(`INSERT INTO time_limits (order_type, urgent, amount, unit, updated_by) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (order_type, urgent) DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, updated_by = EXCLUDED.updated_by, updated_at = now()
+        RETURNING order_type AS "orderType", urgent, amount, unit`, [b.orderType, b.urgent, b.amount, b.unit, req.actor.id]);
+      await audit(tx, req.actor.id, 'time_limit.set', `${b.orderType}/${b.urgent ? 'urgent' : 'normal'}`, { amount: b.amount, unit: b.unit });
+      return q;
+    });
     await deadlines.reload();
     return r.rows[0];
+  });
+
+  app.get('/api/admin/audit', {
+    schema: { tags: ['admin'], summary: '管理操作审计记录', querystring: strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }), response: { 200: Any, ...errorResponses } },
+  }, async (req) => {
+    requirePermission(req.actor, 'admin.users');
+    return listAudit(db, req.query.limit ?? 100);
   });
 
   app.get('/api/admin/users', { schema: { tags: ['admin'], summary: '用户列表', response: { 200: Any, ...errorResponses } } }, async (req) => {
@@ -106,9 +125,14 @@ export const adminRoutes = (db: Db, deadlines: DeadlinePolicy, auth: AuthService
     const b = req.body;
     await checkScope(db, b.role, b.unitId, b.districtCode);
     try {
-      const r = await db.query(`INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-        [b.username, b.displayName, await hashPassword(b.password), b.role, b.unitId ?? null, b.districtCode ?? null]);
-      return reply.code(201).send(r.rows[0]);
+      const hash = await hashPassword(b.password);
+      const row = await inTransaction(db, async (tx) => {
+        const r = await tx.query(`INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+          [b.username, b.displayName, hash, b.role, b.unitId ?? null, b.districtCode ?? null]);
+        await audit(tx, req.actor.id, 'user.create', b.username, { role: b.role, unitId: b.unitId ?? null, districtCode: b.districtCode ?? null });
+        return r.rows[0];
+      });
+      return reply.code(201).send(row);
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new AppError('USERNAME_TAKEN');
       throw translatePgError(err);
@@ -134,11 +158,16 @@ export const adminRoutes = (db: Db, deadlines: DeadlinePolicy, auth: AuthService
     const unitId = b.unitId !== undefined ? b.unitId : cur.unit_id;
     const districtCode = b.districtCode !== undefined ? b.districtCode : cur.district_code;
     await checkScope(db, role, unitId, districtCode);
-    const r = await db.query(`UPDATE users SET display_name = COALESCE($2, display_name), password_hash = COALESCE($3, password_hash), role = $4,
-      unit_id = $5, district_code = $6, active = COALESCE($7, active) WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-    [req.params.id, b.displayName ?? null, b.password ? await hashPassword(b.password) : null, role, unitId, districtCode, b.active ?? null])
-      .catch((e) => { throw translatePgError(e); });
-    if (b.password || b.active === false) await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [req.params.id]);
+    const hash = b.password ? await hashPassword(b.password) : null;
+    const r = await inTransaction(db, async (tx) => {
+      const q = await tx.query(`UPDATE users SET display_name = COALESCE($2, display_name), password_hash = COALESCE($3, password_hash), role = $4,
+        unit_id = $5, district_code = $6, active = COALESCE($7, active) WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      [req.params.id, b.displayName ?? null, hash, role, unitId, districtCode, b.active ?? null]);
+      if (b.password || b.active === false) await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [req.params.id]);
+      const { password: _pw, ...changes } = b;
+      await audit(tx, req.actor.id, 'user.update', req.params.id, { ...changes, passwordReset: Boolean(b.password) });
+      return q;
+    }).catch((e) => { throw translatePgError(e); });
     auth.forgetUser(req.params.id);
     return r.rows[0];
   });

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Db } from '../db/pool.ts';
+import { inTransaction, type Db } from '../db/pool.ts';
+import { audit } from '../admin/audit.repo.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError } from '../errors.ts';
 import { enumOf, errorResponses } from '../http/schemas.ts';
@@ -32,13 +33,15 @@ export const connectorRoutes = (db: Db, peers: PeerDirectory): FastifyPluginAsyn
   }, async (req) => {
     admin(req.actor.role);
     const b = req.body;
-    const r = await db.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
+    const r = await inTransaction(db, async (tx) => {
+      await audit(tx, req.actor.id, 'connector.set', req.params.id, { name: b.name, kind: b.kind, endpointUrl: b.endpointUrl, keyId: b.keyId, inboundKeyId: b.inboundKeyId, active: b.active ?? true });
+      return tx.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, endpoint_url = EXCLUDED.endpoint_url, key_id = EXCLUDED.key_id,
         key_secret = EXCLUDED.key_secret, inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, alg = EXCLUDED.alg,
         active = EXCLUDED.active, updated_at = now()
-      RETURNING ${COLUMNS}`, [req.params.id, b.name, b.kind, b.endpointUrl, b.keyId, b.key, b.inboundKeyId, b.inboundKey, b.alg ?? 'hmac-sha256', b.active ?? true])
-      .catch((e) => { throw translatePgError(e); });
+      RETURNING ${COLUMNS}`, [req.params.id, b.name, b.kind, b.endpointUrl, b.keyId, b.key, b.inboundKeyId, b.inboundKey, b.alg ?? 'hmac-sha256', b.active ?? true]);
+    }).catch((e) => { throw translatePgError(e); });
     await peers.reload();
     return r.rows[0];
   });

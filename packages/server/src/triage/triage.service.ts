@@ -5,7 +5,8 @@
  */
 import { CatalogueError, compileCatalogue, type Catalogue, type Route, type TriageEngine, type TriageOutcome } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import type { Db } from '../db/pool.ts';
+import { inTransaction, type Db } from '../db/pool.ts';
+import { audit } from '../admin/audit.repo.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError } from '../errors.ts';
 import { findActiveCatalogue, findTriage, insertCatalogueVersion, insertDecision } from './catalogue.repo.ts';
@@ -76,7 +77,11 @@ export class TriageService {
       throw err;
     }
     try {
-      const version = await insertCatalogueVersion(this.db, c, actor.id);
+      const version = await inTransaction(this.db, async (tx) => {
+        const v = await insertCatalogueVersion(tx, c, actor.id);
+        await audit(tx, actor.id, 'catalogue.publish', String(v), { effectiveFrom: c.effectiveFrom, source: c.source, entries: c.entries.length });
+        return v;
+      });
       this.loadedAt = 0; // pick it up on the next request
       return version;
     } catch (err) {

@@ -57,6 +57,14 @@ describe('working calendar and time limits are data an administrator edits', () 
     expect(await rowCounts(t.db)).toEqual(before);
   });
 
+  it('every administrative change is audited with who did it, and the audit is append-only', async () => {
+    await t.app.inject({ method: 'PUT', url: '/api/admin/calendar/2026-12-31', headers: t.as('admin'), payload: { kind: 'holiday', name: '测试' } });
+    const audit = (await t.app.inject({ url: '/api/admin/audit?limit=5', headers: t.as('admin') })).json();
+    expect(audit[0]).toMatchObject({ action: 'calendar.set', target: '2026-12-31', actorName: '测试ad1', details: { kind: 'holiday', name: '测试' } });
+    await expect(t.db.query('DELETE FROM admin_audit')).rejects.toThrow(/append-only/);
+    expect((await t.app.inject({ url: '/api/admin/audit', headers: t.as('supervisor') })).json().code).toBe('FORBIDDEN');
+  });
+
   it('only administrators edit the calendar', async () => {
     const res = await t.app.inject({ method: 'PUT', url: '/api/admin/calendar/2026-12-01', headers: t.as('supervisor'), payload: { kind: 'holiday', name: 'x' } });
     expect(res.json().code).toBe('FORBIDDEN');

@@ -67,6 +67,9 @@ describe('administrators manage users; scope is checked', () => {
       payload: { username: 'huanbao01', displayName: '周洁', password: 'longenough1', role: 'department_handler', unitId: 'd500103.environment' } });
     expect(res.statusCode, res.body).toBe(201);
     expect((await login('huanbao01', 'longenough1')).statusCode).toBe(200);
+    const a = await t.db.query("SELECT action, details FROM admin_audit WHERE target = 'huanbao01'");
+    expect(a.rows).toEqual([{ action: 'user.create', details: { role: 'department_handler', unitId: 'd500103.environment', districtCode: null } }]);
+    expect(JSON.stringify(a.rows)).not.toContain('longenough1');
   });
   it.each([
     ['a handler without a unit', { username: 'x01', displayName: 'x', password: 'longenough1', role: 'department_handler' }, 422, 'ROLE_SCOPE_INVALID'],
