@@ -31,6 +31,7 @@ import { bridgeWireRoutes, linkageRoutes } from './bridge/bridge.routes.ts';
 import { BridgeService } from './bridge/bridge.service.ts';
 import { localRecords } from './bridge/local-records.ts';
 import { PeerDirectory } from './bridge/peers.ts';
+import { LinkageStream } from './bridge/linkage-stream.ts';
 import { connectorRoutes } from './bridge/connectors.routes.ts';
 import { TriageService } from './triage/triage.service.ts';
 
@@ -109,7 +110,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     req.startedAt = process.hrtime.bigint();
     if (!req.url.startsWith('/api/') || req.routeOptions.config.public) return;
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const queryToken = req.url.startsWith('/api/linkage/stream') ? new URL(req.url, 'http://x').searchParams.get('access_token') : null;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : queryToken;
     if (!token) throw new AppError('AUTH_REQUIRED');
     req.token = token;
     req.actor = await auth.authenticate(token);
@@ -169,7 +171,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   if (opts.config.desk !== 'hotline') await app.register(incidentRoutes(incidents));
   await app.register(adminRoutes(opts.db, deadlines, auth));
   await app.register(triageRoutes(opts.db, triage));
-  await app.register(linkageRoutes(opts.db, bridge, records));
+  const linkageStream = new LinkageStream(opts.db);
+  app.addHook('preClose', async () => { linkageStream.endAll(); });
+  app.addHook('onClose', async () => { await linkageStream.close(); });
+  await app.register(linkageRoutes(opts.db, bridge, records, linkageStream));
   await app.register(bridgeWireRoutes(opts.db, peers, bridge));
   await app.register(connectorRoutes(opts.db, peers));
 

@@ -16,6 +16,7 @@ export async function insertItem(db: Queryable, r: Pick<ItemRow, 'item_id' | 'ki
   const q = await db.query<ItemRow>(`INSERT INTO linkage_items (item_id, kind, side, peer, status, opening, local_ref, local_no, district_code, accept_deadline, last_in_seq)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
   [r.item_id, r.kind, r.side, r.peer, r.status, JSON.stringify(r.opening), r.local_ref, r.local_no, r.district_code, r.accept_deadline, r.last_in_seq ?? 0]);
+  await db.query("SELECT pg_notify('linkage_changed', $1)", [r.item_id]);
   return q.rows[0]!;
 }
 
@@ -28,6 +29,7 @@ export async function updateItem(db: Queryable, itemId: string, fields: Partial<
   const keys = ITEM_FIELDS.filter((k) => fields[k] !== undefined);
   const sets = keys.map((k, i) => `${k} = $${i + 2}`).join(', ');
   const q = await db.query<ItemRow>(`UPDATE linkage_items SET ${sets}${sets ? ', ' : ''}updated_at = now() WHERE item_id = $1 RETURNING *`, [itemId, ...keys.map((k) => fields[k])]);
+  await db.query("SELECT pg_notify('linkage_changed', $1)", [itemId]);
   return q.rows[0]!;
 }
 

@@ -15,6 +15,7 @@ import { findItem, insertRefusal, listEvents, listItems, rememberNonce, replayAf
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
+import type { LinkageStream } from './linkage-stream.ts';
 
 const Any = Type.Unknown();
 const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
@@ -87,7 +88,23 @@ export const bridgeWireRoutes = (db: Db, peers: PeerDirectory, service: BridgeSe
   });
 };
 
-export const linkageRoutes = (db: Db, service: BridgeService, local: { findRequestFor(kind: string, id: string): Promise<{ requestId: string; localNo: string } | null> }): FastifyPluginAsyncTypebox => async (app) => {
+export const linkageRoutes = (db: Db, service: BridgeService, local: { findRequestFor(kind: string, id: string): Promise<{ requestId: string; localNo: string } | null> }, stream: LinkageStream): FastifyPluginAsyncTypebox => async (app) => {
+  // Server-sent events: `item` with the item's current summary whenever it changes. EventSource cannot
+  // send headers, so this endpoint also takes the session token as ?access_token=.
+  app.get('/api/linkage/stream', { schema: { tags: ['bridge'], summary: '对接事项实时推送（Server-Sent Events）', querystring: strict({ access_token: Type.Optional(Type.String({ maxLength: 200 })) }) } }, async (req, reply) => {
+    seat(req.actor);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('event: ready\ndata: {}\n\n');
+    const unsubscribe = await stream.subscribe((itemId) => {
+      void findItem(db, itemId).then((item) => { if (item && !res.writableEnded) res.write(`event: item\nid: ${item.updated_at.getTime()}\ndata: ${JSON.stringify(presentItem(item))}\n\n`); });
+    });
+    const untrack = stream.track(res);
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
+  });
+
   app.get('/api/linkage/items', {
     schema: {
       tags: ['bridge'], summary: '对接事项列表（待签收、协商中、超时等）',

@@ -46,6 +46,40 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     expect(timeline).toEqual(['sent:transfer.request', 'received:transfer.accept', 'received:status.update', 'received:feedback', 'sent:closure.confirm']);
   });
 
+  it('the receiving seat’s console gets the new item pushed (server-sent events), without reloading', async () => {
+    const login = await fetch(`http://127.0.0.1:${dispatch.port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'seat1', password: 'test-password-1' }) });
+    const { token } = (await login.json()) as { token: string };
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${dispatch.port}/api/linkage/stream?access_token=${token}`, { signal: abort.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      const until = Date.now() + 10_000;
+      while (!text.includes(needle) && Date.now() < until) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return text.includes(needle);
+    };
+    expect(await readUntil('event: ready')).toBe(true);
+    const open = await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder('推送测试：有人在楼下打架') });
+    expect(await readUntil(open.json.itemId)).toBe(true);
+    const event = text.split('\n\n').find((e) => e.includes(open.json.itemId))!;
+    expect(event).toContain('event: item');
+    expect(JSON.parse(event.split('\n').find((l) => l.startsWith('data: '))!.slice(6))).toMatchObject({ itemId: open.json.itemId, status: 'requested', side: 'receiver' });
+    const unauth = await fetch(`http://127.0.0.1:${dispatch.port}/api/linkage/stream`);
+    expect(unauth.status).toBe(401);
+    // a console still connected does not hold up a shutdown
+    const t0 = Date.now();
+    await dispatch.stop('SIGTERM');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    abort.abort();
+    await dispatch.start();
+  });
+
   it('one-click transfer 110 → 12345: the hotline accepts and a work order is made', async () => {
     const inc = await dispatch.api('dispatcher', 'POST', '/api/incidents', { content: '报警人称小区门口垃圾堆了一周没人清运', category: 'non_police', districtCode: '500103' });
     expect(inc.status).toBe(201);
