@@ -89,7 +89,7 @@ export async function makeDesks(alg: 'hmac-sha256' | 'hmac-sm3' = 'hmac-sha256')
 }
 
 /** Polls until `check` passes (the other desk sees the message), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {

@@ -56,7 +56,7 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     const decoder = new TextDecoder();
     let text = '';
     const readUntil = async (needle: string) => {
-      const until = Date.now() + 10_000;
+      const until = Date.now() + 30_000;
       while (!text.includes(needle) && Date.now() < until) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -75,7 +75,7 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     // a console still connected does not hold up a shutdown
     const t0 = Date.now();
     await dispatch.stop('SIGTERM');
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(Date.now() - t0).toBeLessThan(20_000); // without ending the streams, close() would wait for the client forever
     abort.abort();
     await dispatch.start();
   });
@@ -157,7 +157,7 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     const a = (await hotline.api('seat', 'POST', '/api/linkage/items', { kind: 'transfer', workOrderId: await workOrder('签收超时测试') })).json.itemId;
     await statusOn(dispatch, a, 'requested');
     await dispatch.db.db.query("UPDATE linkage_items SET accept_deadline = now() - interval '1 minute' WHERE item_id = $1", [a]);
-    const flagged = await eventually(async () => { const r = await item(dispatch, a); return r.json.acceptOverdue && r.json.timeline.some((e: { type: string }) => e.type === 'accept.overdue') ? r.json : null; }, 15_000);
+    const flagged = await eventually(async () => { const r = await item(dispatch, a); return r.json.acceptOverdue && r.json.timeline.some((e: { type: string }) => e.type === 'accept.overdue') ? r.json : null; }, 30_000);
     expect(flagged.status).toBe('requested');
     const overdueList = await dispatch.api('seat', 'GET', '/api/linkage/items?overdue=true');
     expect(overdueList.json.items.map((i: { itemId: string }) => i.itemId)).toContain(a);
@@ -168,9 +168,9 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     await statusOn(hotline, b, 'rejected');
     await step(hotline, 'seat', b, 'negotiate', { deadline: new Date(Date.now() + 500).toISOString() });
     // the originator's sweep resolves it: 协商后仍无法确定的，由首先接到诉求的平台先行受理
-    await eventually(async () => (await item(hotline, b)).json.status === 'kept_by_first_receiver', 15_000);
+    await eventually(async () => (await item(hotline, b)).json.status === 'kept_by_first_receiver', 30_000);
     await statusOn(dispatch, b, 'kept_by_first_receiver');
-  }, 40_000);
+  }, 120_000);
 
   it('the peer down for a while, then back: everything delivered, nothing twice', async () => {
     await dispatch.stop();
