@@ -39,7 +39,7 @@ export async function makeDesks(alg: 'hmac-sha256' | 'hmac-sm3' = 'hmac-sha256')
         ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LIANDONG_DESK: name,
         LIANDONG_DESK_ID: name === 'hotline' ? 'cq-12345' : 'cq-110', BRIDGE_PEER_URL: `http://127.0.0.1:${peerPort}`,
         BRIDGE_PEER_ID: name === 'hotline' ? 'cq-110' : 'cq-12345', BRIDGE_KEY_ID: outId, BRIDGE_KEY: outKey, BRIDGE_INBOUND_KEYS: `${inId}=${inKey}`,
-        BRIDGE_SIGNATURE: alg, BRIDGE_TIMEOUT_MS: '2000', DEADLINE_SWEEP_SECONDS: '1',
+        BRIDGE_SIGNATURE: alg, BRIDGE_TIMEOUT_MS: '15000', DEADLINE_SWEEP_SECONDS: '1',
       },
       async start() {
         const child = spawn(process.execPath, [BIN, 'serve'], { env: desk.env, stdio: ['ignore', 'pipe', 'pipe'] });
