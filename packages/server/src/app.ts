@@ -13,6 +13,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from './auth/actor.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
+import { AdminService } from './admin/admin.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config.ts';
@@ -169,7 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   // A desk serves its own business: 12345 work orders, or 110 incidents (`both` in one app serves both, for tests and tools).
   if (opts.config.desk !== 'dispatch') await app.register(workOrderRoutes(workOrders));
   if (opts.config.desk !== 'hotline') await app.register(incidentRoutes(incidents));
-  await app.register(adminRoutes(opts.db, deadlines, auth));
+  await app.register(adminRoutes(new AdminService(opts.db, deadlines, auth)));
   await app.register(triageRoutes(opts.db, triage));
   const linkageStream = new LinkageStream(opts.db);
   app.addHook('preClose', async () => { linkageStream.endAll(); });

@@ -19,6 +19,7 @@ import { DEMO_PASSWORD, DEMO_USERS, ensureDemoUsers, seedDemo } from './demo/see
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
+import { upsertConnector } from './bridge/connectors.repo.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -40,10 +41,7 @@ async function startDemoConnectors(desks: { app: App; db: Db; cfg: Config; url?:
       const child = spawn(process.execPath, [BIN, 'connector-receiver', '--id', id, '--port', String(port), '--desk-url', deskUrls.get(d.cfg.deskId)!, '--desk-id', d.cfg.deskId,
         '--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1], '--auto', '--feedback-after-ms', '20000', '--exit-with-parent'], { stdio: 'ignore' });
       children.push(child);
-      await d.db.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (id) DO UPDATE SET endpoint_url = EXCLUDED.endpoint_url, key_id = EXCLUDED.key_id, key_secret = EXCLUDED.key_secret,
-          inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, active = true, updated_at = now()`,
-      [id, name, kind, `http://127.0.0.1:${port}`, out[0], out[1], back[0], back[1]]);
+      await upsertConnector(d.db, { id, name, kind, endpointUrl: `http://127.0.0.1:${port}`, keyId: out[0], key: out[1], inboundKeyId: back[0], inboundKey: back[1] });
       await d.app.services.peers.reload();
     }
   }

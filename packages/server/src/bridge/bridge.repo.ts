@@ -78,6 +78,11 @@ export async function retryDead(db: Queryable, id: string): Promise<boolean> {
   return (r.rowCount ?? 0) > 0;
 }
 
+export async function listOutbox(db: Queryable, status: 'pending' | 'delivered' | 'dead') {
+  return (await db.query(`SELECT id, item_id AS "itemId", seq, type, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt"
+    FROM bridge_outbox WHERE status = $1 ORDER BY out_no DESC LIMIT 200`, [status])).rows;
+}
+
 export async function findInbox(db: Queryable, messageId: string): Promise<boolean> {
   return ((await db.query('SELECT 1 FROM bridge_inbox WHERE message_id = $1', [messageId])).rowCount ?? 0) > 0;
 }

@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { DistrictCode, Note, enumOf, errorResponses } from '../http/schemas.ts';
-import { findItem, insertRefusal, listEvents, listItems, rememberNonce, replayAfter, retryDead, type ItemRow } from './bridge.repo.ts';
+import { findItem, insertRefusal, listEvents, listItems, listOutbox, rememberNonce, replayAfter, retryDead, type ItemRow } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
@@ -178,7 +178,6 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
     schema: { tags: ['bridge'], summary: '发件箱（按状态）', querystring: strict({ status: enumOf(['pending', 'delivered', 'dead'] as const) }), response: { 200: Any, ...errorResponses } },
   }, async (req) => {
     if (req.actor.role !== 'admin') throw new AppError('FORBIDDEN');
-    return (await db.query(`SELECT id, item_id AS "itemId", seq, type, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt"
-      FROM bridge_outbox WHERE status = $1 ORDER BY out_no DESC LIMIT 200`, [req.query.status])).rows;
+    return listOutbox(db, req.query.status);
   });
 };

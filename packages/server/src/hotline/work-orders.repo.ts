@@ -2,7 +2,6 @@ import type { TriageOutcome, WorkOrderState, WorkOrderStatus } from '@liandong/d
 import type { Queryable } from '../db/pool.ts';
 import type { Actor } from '../auth/actor.ts';
 import { triageJson, triageOutcomeCte } from '../triage/catalogue.repo.ts';
-export { findRequestDetail, findUnits, type UnitRef } from '../shared/requests.repo.ts';
 
 export interface WorkOrderRow {
   id: string; no: string; request_id: string; order_type: string; category_code: string; title: string;

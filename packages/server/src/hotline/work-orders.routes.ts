@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  REPLY_RESULTS, REQUEST_CHANNELS, RETURN_REASONS, SATISFACTION, URGENT_KINDS, WORK_ORDER_ACTIONS, WORK_ORDER_STATUSES,
+  REPLY_RESULTS, REQUEST_CHANNELS, RETURN_REASONS, SATISFACTION, URGENT_KINDS, WORK_ORDER_STATUSES,
   WORK_ORDER_TYPES, type WorkOrderAction, type WorkOrderCommand,
 } from '@liandong/domain';
 import { DateTime, DistrictCode, IdParams, Note, PageQuery, StreetCode, UnitId, Uuid, enumOf, errorResponses, paged } from '../http/schemas.ts';
@@ -125,5 +125,3 @@ export const workOrderRoutes = (service: WorkOrderService): FastifyPluginAsyncTy
   }
 };
 
-export const WORK_ORDER_ACTION_ENDPOINTS = Object.keys(ACTION_BODIES);
-export { WORK_ORDER_ACTIONS };

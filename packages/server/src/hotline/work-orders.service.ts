@@ -12,11 +12,12 @@ import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { checkRequestInput } from '../shared/request-input.ts';
+import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
 import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import {
-  findRequestDetail, findUnits, findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
+  findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
   listWorkOrders, saveWorkOrderTransition, type ListFilter, type WorkOrderRow,
 } from './work-orders.repo.ts';
 

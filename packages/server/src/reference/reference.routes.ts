@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import * as domain from '@liandong/domain';
 import { requirePermission } from '../auth/permissions.ts';
 import type { Db } from '../db/pool.ts';
+import { listCategories, listDistricts, listStreets, listUnits } from './reference.repo.ts';
 import { DistrictCode, errorResponses } from '../http/schemas.ts';
 
 const Any = Type.Unknown();
@@ -24,16 +25,14 @@ export const referenceRoutes = (db: Db): FastifyPluginAsyncTypebox => async (app
 
   app.get('/api/reference/districts', { schema: { tags: ['reference'], summary: '重庆市38个区县', response: { 200: Any } } }, async (req) => {
     requirePermission(req.actor, 'reference.read');
-    const r = await db.query('SELECT d.code, d.name, d.kind, count(s.code)::int AS "streetCount" FROM districts d LEFT JOIN streets s ON s.district_code = d.code GROUP BY d.code ORDER BY d.code');
-    return r.rows;
+    return listDistricts(db);
   });
 
   app.get('/api/reference/districts/:code/streets', {
     schema: { tags: ['reference'], summary: '区县下辖街道（镇、乡）', params: Type.Object({ code: DistrictCode }), response: { 200: Any, ...errorResponses } },
   }, async (req) => {
     requirePermission(req.actor, 'reference.read');
-    const r = await db.query('SELECT code, name, kind FROM streets WHERE district_code = $1 ORDER BY code', [req.params.code]);
-    return r.rows;
+    return listStreets(db, req.params.code);
   });
 
   app.get('/api/reference/units', {
@@ -49,17 +48,11 @@ export const referenceRoutes = (db: Db): FastifyPluginAsyncTypebox => async (app
   }, async (req) => {
     requirePermission(req.actor, 'reference.read');
     const q = req.query;
-    const r = await db.query(`SELECT id, name, kind, desk, district_code AS "districtCode", street_code AS "streetCode", parent_id AS "parentId"
-      FROM units WHERE active AND ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR desk = $2) AND ($3::text IS NULL OR district_code = $3)
-      AND ($4::text IS NULL OR name LIKE '%' || $4 || '%') ORDER BY kind, id LIMIT $5`,
-    [q.kind ?? null, q.desk ?? null, q.districtCode ?? null, q.q ?? null, q.limit ?? 100]);
-    return r.rows;
+    return listUnits(db, { kind: q.kind, desk: q.desk, districtCode: q.districtCode, q: q.q, limit: q.limit ?? 100 });
   });
 
   app.get('/api/reference/categories', { schema: { tags: ['reference'], summary: '12345派单目录', response: { 200: Any } } }, async (req) => {
     requirePermission(req.actor, 'reference.read');
-    const r = await db.query(`SELECT code, name, parent_code AS "parentCode", default_function AS "defaultFunction", default_unit_kind AS "defaultUnitKind"
-      FROM catalogue_categories WHERE active ORDER BY code`);
-    return r.rows;
+    return listCategories(db);
   });
 };

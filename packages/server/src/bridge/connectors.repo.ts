@@ -1,0 +1,22 @@
+/** Connectors' SQL. Secrets are written, never read back through the API. */
+import type { Queryable } from '../db/pool.ts';
+
+export interface ConnectorInput {
+  id: string; name: string; kind: string; endpointUrl: string; keyId: string; key: string; inboundKeyId: string; inboundKey: string;
+  alg?: 'hmac-sha256' | 'hmac-sm3'; active?: boolean;
+}
+
+const COLUMNS = `id, name, kind, endpoint_url AS "endpointUrl", key_id AS "keyId", inbound_key_id AS "inboundKeyId", alg, active, updated_at AS "updatedAt"`;
+
+export async function listConnectors(db: Queryable) {
+  return (await db.query(`SELECT ${COLUMNS} FROM connectors ORDER BY id`)).rows;
+}
+
+export async function upsertConnector(db: Queryable, c: ConnectorInput) {
+  return (await db.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, endpoint_url = EXCLUDED.endpoint_url, key_id = EXCLUDED.key_id,
+      key_secret = EXCLUDED.key_secret, inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, alg = EXCLUDED.alg,
+      active = EXCLUDED.active, updated_at = now()
+    RETURNING ${COLUMNS}`, [c.id, c.name, c.kind, c.endpointUrl, c.keyId, c.key, c.inboundKeyId, c.inboundKey, c.alg ?? 'hmac-sha256', c.active ?? true])).rows[0];
+}
