@@ -32,7 +32,13 @@ import { bridgeWireRoutes, linkageRoutes } from './bridge/bridge.routes.ts';
 import { BridgeService } from './bridge/bridge.service.ts';
 import { localRecords } from './bridge/local-records.ts';
 import { PeerDirectory } from './bridge/peers.ts';
-import { LinkageStream } from './bridge/linkage-stream.ts';
+import { NotifyStream } from './shared/notify-stream.ts';
+import { attachmentRoutes } from './hotline/attachments.routes.ts';
+import { AttachmentService } from './hotline/attachments.service.ts';
+import { reminderRoutes } from './supervision/reminders.routes.ts';
+import { ReminderService } from './supervision/reminders.service.ts';
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
+import { AnalyticsService } from './analytics/analytics.service.ts';
 import { connectorRoutes } from './bridge/connectors.routes.ts';
 import { TriageService } from './triage/triage.service.ts';
 
@@ -98,7 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       info: { title: '联动 Liandong API', version: '0.1.0', description: '12345政务服务便民热线与110报警服务台对接联动平台。错误码见 docs/errors.md。' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
-      tags: [{ name: 'bridge', description: '12345与110对接联动' }, { name: 'triage', description: '分流研判与职责清单' }, { name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'admin' }, { name: 'ops' }],
+      tags: [{ name: 'bridge', description: '12345与110对接联动' }, { name: 'triage', description: '分流研判与职责清单' }, { name: 'auth' }, { name: 'hotline', description: '12345工单' }, { name: 'dispatch', description: '110警情' }, { name: 'reference' }, { name: 'analytics', description: '统计分析' }, { name: 'admin' }, { name: 'ops' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -111,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     req.startedAt = process.hrtime.bigint();
     if (!req.url.startsWith('/api/') || req.routeOptions.config.public) return;
     const header = req.headers.authorization;
-    const queryToken = req.url.startsWith('/api/linkage/stream') ? new URL(req.url, 'http://x').searchParams.get('access_token') : null;
+    const queryToken = req.url.startsWith('/api/linkage/stream') || req.url.startsWith('/api/reminders/stream') ? new URL(req.url, 'http://x').searchParams.get('access_token') : null;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : queryToken;
     if (!token) throw new AppError('AUTH_REQUIRED');
     req.token = token;
@@ -168,13 +174,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(authRoutes(auth));
   await app.register(referenceRoutes(opts.db));
   // A desk serves its own business: 12345 work orders, or 110 incidents (`both` in one app serves both, for tests and tools).
-  if (opts.config.desk !== 'dispatch') await app.register(workOrderRoutes(workOrders));
+  const reminderStream = new NotifyStream(opts.db, 'reminder_sent');
+  if (opts.config.desk !== 'dispatch') {
+    await app.register(workOrderRoutes(workOrders));
+    await app.register(attachmentRoutes(new AttachmentService(opts.db, workOrders)));
+  }
+  await app.register(reminderRoutes(opts.db, new ReminderService(opts.db, workOrders), reminderStream));
+  await app.register(analyticsRoutes(new AnalyticsService(opts.db)));
   if (opts.config.desk !== 'hotline') await app.register(incidentRoutes(incidents));
   await app.register(adminRoutes(new AdminService(opts.db, deadlines, auth)));
   await app.register(triageRoutes(opts.db, triage));
-  const linkageStream = new LinkageStream(opts.db);
-  app.addHook('preClose', async () => { linkageStream.endAll(); });
-  app.addHook('onClose', async () => { await linkageStream.close(); });
+  const linkageStream = new NotifyStream(opts.db, 'linkage_changed');
+  app.addHook('preClose', async () => { linkageStream.endAll(); reminderStream.endAll(); });
+  app.addHook('onClose', async () => { await linkageStream.close(); await reminderStream.close(); });
   await app.register(linkageRoutes(opts.db, bridge, records, linkageStream));
   await app.register(bridgeWireRoutes(opts.db, peers, bridge));
   await app.register(connectorRoutes(opts.db, peers));

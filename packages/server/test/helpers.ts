@@ -89,7 +89,7 @@ export async function createTestApp() {
 
 /** Counts rows of the tables a write touches, to prove a refused request changed nothing. */
 export async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const tables = ['callers', 'requests', 'work_orders', 'work_order_actions', 'incidents', 'incident_actions', 'users', 'calendar_days', 'time_limits', 'admin_audit', 'triage_catalogue_versions'];
+  const tables = ['callers', 'requests', 'work_orders', 'work_order_actions', 'incidents', 'incident_actions', 'users', 'calendar_days', 'time_limits', 'admin_audit', 'triage_catalogue_versions', 'work_order_attachments', 'reminders'];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n;
   return out;

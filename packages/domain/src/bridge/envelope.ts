@@ -16,10 +16,20 @@ export interface Envelope {
 }
 
 export const REJECT_REASONS = ['not_our_jurisdiction', 'insufficient_information', 'duplicate', 'already_handled', 'wrong_district', 'needs_emergency_service'] as const;
+export const REJECT_REASON_LABELS: Record<(typeof REJECT_REASONS)[number], string> = {
+  not_our_jurisdiction: '不属于本平台职责', insufficient_information: '信息不全', duplicate: '重复转接', already_handled: '已在处理',
+  wrong_district: '属地不符', needs_emergency_service: '应由119/120等应急力量处置',
+};
 export const NEGOTIATION_OUTCOMES = ['receiver_takes', 'first_receiver_keeps'] as const;
+export const NEGOTIATION_OUTCOME_LABELS: Record<(typeof NEGOTIATION_OUTCOMES)[number], string> = { receiver_takes: '对方受理', first_receiver_keeps: '首接负责' };
 export const STATUS_VALUES = ['accepted', 'dispatched', 'on_scene', 'in_progress', 'resolved'] as const;
+export const STATUS_VALUE_LABELS: Record<(typeof STATUS_VALUES)[number], string> = { accepted: '已受理', dispatched: '已派警', on_scene: '已到场', in_progress: '处置中', resolved: '已处置' };
 export const BRIDGE_DISPOSITIONS = ['report_taken', 'resolved_on_scene', 'settled_by_phone', 'referred_to_partner_agency', 'mediated',
   'no_action_needed', 'unable_to_locate', 'duplicate', 'cancelled', 'arrest'] as const;
+export const BRIDGE_DISPOSITION_LABELS: Record<(typeof BRIDGE_DISPOSITIONS)[number], string> = {
+  report_taken: '已受案', resolved_on_scene: '现场处置完毕', settled_by_phone: '电话答复解决', referred_to_partner_agency: '转交其他单位', mediated: '调解完毕',
+  no_action_needed: '无需处置', unable_to_locate: '无法找到当事人', duplicate: '重复事项', cancelled: '已撤销', arrest: '已抓获',
+};
 export const LINK_RELATIONS = ['duplicate_of', 'related', 'merged_into'] as const;
 
 type Shape = { [field: string]: 'string' | 'number' | 'boolean' | 'strings' | Shape };

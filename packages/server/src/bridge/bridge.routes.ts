@@ -15,7 +15,7 @@ import { findItem, insertRefusal, listEvents, listItems, listOutbox, rememberNon
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
-import type { LinkageStream } from './linkage-stream.ts';
+import type { NotifyStream } from '../shared/notify-stream.ts';
 
 const Any = Type.Unknown();
 const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
@@ -23,6 +23,9 @@ const ItemParams = strict({ itemId: Type.String({ minLength: 3, maxLength: 200 }
 
 const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
 const seat = (a: Actor) => { if (!SEATS.has(a.role)) throw new AppError('FORBIDDEN'); };
+/** Supervisors watch the linkage queue (overdue items, 催办) and analysts read it; only seats act on it. */
+const READERS = new Set([...SEATS, 'supervisor', 'analyst']);
+const reader = (a: Actor) => { if (!READERS.has(a.role)) throw new AppError('FORBIDDEN'); };
 
 export function presentItem(i: ItemRow) {
   const now = Date.now();
@@ -88,11 +91,11 @@ export const bridgeWireRoutes = (db: Db, peers: PeerDirectory, service: BridgeSe
   });
 };
 
-export const linkageRoutes = (db: Db, service: BridgeService, local: { findRequestFor(kind: string, id: string): Promise<{ requestId: string; localNo: string } | null> }, stream: LinkageStream): FastifyPluginAsyncTypebox => async (app) => {
+export const linkageRoutes = (db: Db, service: BridgeService, local: { findRequestFor(kind: string, id: string): Promise<{ requestId: string; localNo: string } | null> }, stream: NotifyStream): FastifyPluginAsyncTypebox => async (app) => {
   // Server-sent events: `item` with the item's current summary whenever it changes. EventSource cannot
   // send headers, so this endpoint also takes the session token as ?access_token=.
   app.get('/api/linkage/stream', { schema: { tags: ['bridge'], summary: '对接事项实时推送（Server-Sent Events）', querystring: strict({ access_token: Type.Optional(Type.String({ maxLength: 200 })) }) } }, async (req, reply) => {
-    seat(req.actor);
+    reader(req.actor);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -116,7 +119,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
       response: { 200: Any, ...errorResponses },
     },
   }, async (req) => {
-    seat(req.actor);
+    reader(req.actor);
     const q = req.query;
     const pageSize = q.pageSize ?? 20, page = q.page ?? 1;
     const { rows, total } = await listItems(db, { status: q.status, side: q.side, kind: q.kind, overdue: q.overdue, districtCode: q.districtCode, limit: pageSize, offset: (page - 1) * pageSize });
@@ -126,7 +129,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
   app.get('/api/linkage/items/:itemId', {
     schema: { tags: ['bridge'], summary: '对接事项详情与双方时间线', params: ItemParams, response: { 200: Any, ...errorResponses } },
   }, async (req) => {
-    seat(req.actor);
+    reader(req.actor);
     const item = await findItem(db, req.params.itemId);
     if (!item) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
     const events = await listEvents(db, item.item_id);

@@ -128,3 +128,23 @@ export async function claimOverdue(db: Queryable, limit: number): Promise<WorkOr
     ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
   return r.rows;
 }
+
+/**
+ * Recent orders that may be the same matter (重复诉求): same place (the address, or the street) and the
+ * same topic (the category or its parent), newest first. The call-taker merges instead of opening twice.
+ */
+export async function findSimilarRecent(db: Queryable, f: { address: string | null; districtCode: string | null; streetCode: string | null; categoryCode: string | null; since: Date; limit: number }) {
+  const r = await db.query<WorkOrderRow & { address: string; street_code: string | null; same_address: boolean; same_category: boolean }>(`
+    WITH cat AS (SELECT COALESCE(parent_code, code) AS root FROM catalogue_categories WHERE code = $4)
+    SELECT w.*, q.address, q.street_code,
+      ($1::text <> '' AND regexp_replace(q.address, '\\s', '', 'g') = $1) AS same_address,
+      (c.code = $4 OR COALESCE(c.parent_code, c.code) = (SELECT root FROM cat)) AS same_category
+    FROM work_orders w JOIN requests q ON q.id = w.request_id JOIN catalogue_categories c ON c.code = w.category_code
+    WHERE w.created_at >= $5 AND w.status <> 'merged'
+      AND ( ($1::text <> '' AND regexp_replace(q.address, '\\s', '', 'g') = $1)
+         OR (($3::text IS NOT NULL AND q.street_code = $3 OR $3::text IS NULL AND $2::text IS NOT NULL AND q.district_code = $2)
+             AND (c.code = $4 OR COALESCE(c.parent_code, c.code) = (SELECT root FROM cat))) )
+    ORDER BY same_address DESC, w.created_at DESC LIMIT $6`,
+  [(f.address ?? '').replace(/\s/g, ''), f.districtCode, f.streetCode, f.categoryCode, f.since, f.limit]);
+  return r.rows;
+}

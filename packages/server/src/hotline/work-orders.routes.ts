@@ -108,6 +108,20 @@ export const workOrderRoutes = (service: WorkOrderService): FastifyPluginAsyncTy
     return { items: rows.map((r) => presentWorkOrder(r, { leadUnitName: r.lead_unit_name, districtName: r.district_name })), total, page, pageSize };
   });
 
+  app.get('/api/work-orders/similar', {
+    schema: {
+      tags: ['hotline'], summary: '疑似重复诉求：近期同一地址，或同一街道（区县）且同类的工单',
+      querystring: Type.Object({
+        address: Type.Optional(Type.String({ maxLength: 200 })), districtCode: Type.Optional(DistrictCode), streetCode: Type.Optional(StreetCode),
+        categoryCode: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Array(WorkOrderSummary), ...errorResponses },
+    },
+  }, async (req) => {
+    const rows = await service.similar(req.actor, { ...req.query, days: req.query.days ?? 30 });
+    return rows.map((r) => ({ ...presentWorkOrder(r), address: r.address, sameAddress: r.same_address, sameCategory: r.same_category }));
+  });
+
   app.get('/api/work-orders/:id', {
     schema: { tags: ['hotline'], summary: '工单详情：诉求、来电人（按角色脱敏）、处理记录、可执行操作', params: IdParams, response: { 200: WorkOrderSummary, ...errorResponses } },
   }, async (req) => presentWorkOrderDetail(await service.get(req.actor, req.params.id)));

@@ -17,7 +17,7 @@ import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import {
-  findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
+  findSimilarRecent, findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
   listWorkOrders, saveWorkOrderTransition, type ListFilter, type WorkOrderRow,
 } from './work-orders.repo.ts';
 
@@ -116,6 +116,15 @@ export class WorkOrderService {
     }
   }
 
+  /** The order if the actor may read it (permission and scope), for modules that hang data on orders. */
+  async getReadable(actor: Actor, id: string): Promise<WorkOrderRow> {
+    requirePermission(actor, 'work_order.read');
+    const row = await findWorkOrder(this.db, id);
+    if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
+    if (!(await this.inScope(this.db, actor, row))) throw new AppError('OUT_OF_SCOPE');
+    return row;
+  }
+
   async get(actor: Actor, id: string) {
     requirePermission(actor, 'work_order.read');
     const row = await findWorkOrder(this.db, id);
@@ -144,6 +153,16 @@ export class WorkOrderService {
       if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin') return actor.unitId !== null && row.lead_unit_id === actor.unitId;
       if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension')) return row.lead_unit_id !== actor.unitId;
       return true;
+    });
+  }
+
+  /** Possible duplicates of a request being taken: same place and topic in the last `days` days. */
+  async similar(actor: Actor, q: { address?: string; districtCode?: string; streetCode?: string; categoryCode?: string; days: number }) {
+    requirePermission(actor, 'work_order.create');
+    if (!q.address?.trim() && !q.streetCode && !q.districtCode) return [];
+    return findSimilarRecent(this.db, {
+      address: q.address?.trim() || null, districtCode: q.districtCode ?? null, streetCode: q.streetCode ?? null, categoryCode: q.categoryCode ?? null,
+      since: new Date(Date.now() - q.days * 86_400_000), limit: 5,
     });
   }
 

@@ -15,6 +15,9 @@ const ENUMS = {
   replyResults: domain.REPLY_RESULT_LABELS, incidentCategories: domain.INCIDENT_CATEGORY_LABELS,
   incidentStatuses: domain.INCIDENT_STATUS_LABELS, incidentActions: domain.INCIDENT_ACTION_LABELS, dispatchTiers: domain.DISPATCH_TIER_LABELS,
   dispositions: domain.DISPOSITION_LABELS, diversionTargets: domain.DIVERSION_TARGET_LABELS, invalidKinds: domain.INVALID_KIND_LABELS,
+  linkageKinds: domain.LINKAGE_KIND_LABELS, linkageStatuses: domain.LINKAGE_STATUS_LABELS, rejectReasons: domain.REJECT_REASON_LABELS,
+  negotiationOutcomes: domain.NEGOTIATION_OUTCOME_LABELS, bridgeStatusValues: domain.STATUS_VALUE_LABELS, bridgeDispositions: domain.BRIDGE_DISPOSITION_LABELS,
+  triageRoutes: domain.ROUTE_LABELS,
 };
 
 export const referenceRoutes = (db: Db): FastifyPluginAsyncTypebox => async (app) => {

@@ -1,14 +1,15 @@
 /**
- * Live linkage queue for the seats: every committed change of a linkage item is NOTIFYed by the
- * transaction that made it; this hub LISTENs on one held connection and pushes server-sent events to
- * the subscribed consoles, so new items appear without reloading.
+ * Live pushes to the consoles: a transaction NOTIFYs a channel (`linkage_changed` for every change of a
+ * linkage item, `reminder_sent` for every 催办) and the notification is delivered at commit; one hub per
+ * channel LISTENs on one held connection and hands the payload to the subscribed server-sent-event
+ * streams, so new items and reminders appear without reloading.
  */
 import type { PoolClient } from 'pg';
 import type { Db } from '../db/pool.ts';
 
-type Subscriber = (itemId: string) => void;
+type Subscriber = (payload: string) => void;
 
-export class LinkageStream {
+export class NotifyStream {
   private client: PoolClient | null = null;
   private starting: Promise<void> | null = null;
   private readonly subscribers = new Set<Subscriber>();
@@ -25,14 +26,14 @@ export class LinkageStream {
     this.open.clear();
   }
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly channel: 'linkage_changed' | 'reminder_sent') {}
 
   async subscribe(fn: Subscriber): Promise<() => void> {
     this.subscribers.add(fn);
     this.starting ??= (async () => {
       const c = await this.db.connect();
       c.on('notification', (n) => { if (n.payload) for (const s of this.subscribers) s(n.payload); });
-      await c.query('LISTEN linkage_changed');
+      await c.query(`LISTEN ${this.channel}`);
       this.client = c;
     })();
     await this.starting;
@@ -43,7 +44,7 @@ export class LinkageStream {
     this.subscribers.clear();
     await this.starting?.catch(() => undefined);
     if (this.client) {
-      await this.client.query('UNLISTEN linkage_changed').catch(() => undefined);
+      await this.client.query(`UNLISTEN ${this.channel}`).catch(() => undefined);
       this.client.release();
       this.client = null;
     }
