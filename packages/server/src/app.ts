@@ -28,7 +28,8 @@ import { ErrorResponse } from './http/schemas.ts';
 import { Metrics } from './observability/metrics.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
 import { triageRoutes } from './triage/triage.routes.ts';
-import { bridgeWireRoutes, linkageRoutes } from './bridge/bridge.routes.ts';
+import { bridgeWireRoutes, linkageRoutes, presentItem } from './bridge/bridge.routes.ts';
+import { findLatestItemForLocal } from './bridge/bridge.repo.ts';
 import { BridgeService } from './bridge/bridge.service.ts';
 import { localRecords } from './bridge/local-records.ts';
 import { PeerDirectory } from './bridge/peers.ts';
@@ -94,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   };
   incidents.onTransition = async (tx, actor, row, cmd) => {
     if (cmd.action === 'feedback') await bridge.onLocalConclusion(tx, actor, row.id, { disposition: () => cmd.disposition, summary: cmd.summary, handledBy: row.unit_id ?? row.no });
+    if (cmd.action === 'divert') await bridge.onDiversion(tx, actor, row, cmd.target, cmd.note);
   };
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
@@ -166,6 +168,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       return reply.code(503).send({ status: 'unavailable', database: 'unreachable', code: 'SERVICE_UNAVAILABLE', message: ERROR_CATALOGUE.SERVICE_UNAVAILABLE.message });
     }
   });
+  const desk = opts.config.desk ?? 'both';
+  app.get('/api/desk', { config: { public: true }, schema: { tags: ['ops'], summary: '本平台是哪一方（12345或110），供工作台显示' } }, async () => ({
+    desk, deskId: opts.config.deskId ?? 'cq-12345',
+    name: desk === 'hotline' ? '12345政务服务便民热线' : desk === 'dispatch' ? '110报警服务台' : '12345与110对接联动平台',
+  }));
   app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus 指标', hide: false } }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4');
     return metrics.render();
@@ -181,7 +188,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   }
   await app.register(reminderRoutes(opts.db, new ReminderService(opts.db, workOrders), reminderStream));
   await app.register(analyticsRoutes(new AnalyticsService(opts.db)));
-  if (opts.config.desk !== 'hotline') await app.register(incidentRoutes(incidents));
+  if (opts.config.desk !== 'hotline') {
+    await app.register(incidentRoutes(incidents, {
+      linkageFor: async (id) => { const item = await findLatestItemForLocal(opts.db, id); return item ? presentItem(item) : null; },
+    }));
+  }
   await app.register(adminRoutes(new AdminService(opts.db, deadlines, auth)));
   await app.register(triageRoutes(opts.db, triage));
   const linkageStream = new NotifyStream(opts.db, 'linkage_changed');

@@ -147,3 +147,8 @@ export async function claimAcceptOverdue(db: Queryable): Promise<ItemRow[]> {
 export async function claimNegotiationExpired(db: Queryable): Promise<ItemRow[]> {
   return (await db.query<ItemRow>(`SELECT * FROM linkage_items WHERE status = 'negotiating' AND side = 'originator' AND negotiation_deadline < now() FOR UPDATE SKIP LOCKED LIMIT 100`)).rows;
 }
+
+/** The newest item opened from a local record (the console shows where a diversion went). */
+export async function findLatestItemForLocal(db: Queryable, localRef: string): Promise<ItemRow | null> {
+  return (await db.query<ItemRow>('SELECT * FROM linkage_items WHERE local_ref = $1 ORDER BY created_at DESC LIMIT 1', [localRef])).rows[0] ?? null;
+}

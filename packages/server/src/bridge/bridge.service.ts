@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts';
 import { findRequestDetail } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import type { PeerDirectory } from './peers.ts';
+import { findActiveConnectorOfKinds } from './connectors.repo.ts';
 import {
   claimAcceptOverdue, claimNegotiationExpired, findInbox, findItem, insertEvent, insertInbox, insertItem, insertOutbox, nextItemNo,
   updateItem, type ItemRow,
@@ -37,6 +38,8 @@ export interface LocalRecords {
 
 export type ReceiveResult = { status: 'stored' } | { status: 'duplicate' } | { status: 'gap'; expected: number };
 
+type OpenInput = { kind: LinkageKind; requestId: string; localRef: string; localNo: string; reason?: string; need?: string; danger?: string; summary?: string; callbackConsent?: boolean; target?: string };
+
 export class BridgeService {
   constructor(private readonly db: Db, private readonly config: Pick<Config, 'deskId' | 'bridge'>, private readonly local: LocalRecords | null,
     private readonly peers: PeerDirectory | null = null, private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined }) {}
@@ -51,7 +54,29 @@ export class BridgeService {
   }
 
   /** Opens an item from a local work order or incident: one click on the seat's side. */
-  async open(actor: Actor, input: { kind: LinkageKind; requestId: string; localRef: string; localNo: string; reason?: string; need?: string; danger?: string; summary?: string; callbackConsent?: boolean; target?: string }): Promise<ItemRow> {
+  async open(actor: Actor, input: OpenInput): Promise<ItemRow> {
+    return inTransaction(this.db, (tx) => this.openIn(tx, actor, input));
+  }
+
+  /**
+   * A diversion (分流) by the 110 desk opens the linkage item in the same transaction as the incident's
+   * 分流 action: to the 12345 desk, or to the active connector of the target's kind (综治中心, 挪车,
+   * 119, 120). With no such peer configured the diversion is recorded and nothing is sent.
+   */
+  async onDiversion(tx: Queryable, actor: Actor, incident: { id: string; no: string; request_id: string }, target: string, note: string | undefined): Promise<void> {
+    let connector: string | undefined;
+    if (target === 'hotline_12345') {
+      if (!this.config.bridge) return;
+    } else {
+      const kinds = ({ governance_center: ['governance_center'], vehicle_moving: ['vehicle_moving'], fire_119: ['fire'], medical_120: ['medical'], utility: ['water', 'power', 'gas'] } as Record<string, string[]>)[target];
+      const found = kinds ? await findActiveConnectorOfKinds(tx, kinds) : [];
+      if (found.length !== 1) return; // none, or several utilities: the seat chooses and transfers by hand
+      connector = found[0];
+    }
+    await this.openIn(tx, actor, { kind: 'diversion', requestId: incident.request_id, localRef: incident.id, localNo: incident.no, reason: note ?? '非警务事项，按对接联动机制分流', ...(connector ? { target: connector } : {}) });
+  }
+
+  private async openIn(tx: Queryable, actor: Actor, input: OpenInput): Promise<ItemRow> {
     // To the other desk by default; to a connector (119, 120, a utility, a governance centre, vehicle moving) when named.
     let peerId: string;
     let acceptMinutes = this.config.bridge?.acceptMinutes ?? 30;
@@ -63,9 +88,9 @@ export class BridgeService {
     } else {
       peerId = this.bridge.peerId;
     }
-    const req = await findRequestDetail(this.db, input.requestId);
+    const req = await findRequestDetail(tx, input.requestId);
     if (!req) throw new AppError('REFERENCE_NOT_FOUND', '诉求不存在');
-    const triage = await findTriage(this.db, input.requestId);
+    const triage = await findTriage(tx, input.requestId);
     const deadline = new Date(Date.now() + acceptMinutes * 60_000);
     const location = { address: req.address, district: req.district_code ?? undefined, street: req.street_code ?? undefined, lat: req.lat ?? undefined, lng: req.lng ?? undefined };
     const request = {
@@ -81,7 +106,7 @@ export class BridgeService {
       input.kind === 'assist' ? { workOrderRef: input.localNo, need: input.need, location, deadline: iso8(deadline) }
       : input.kind === 'mediation' ? { incidentRef: input.localNo, summary: input.summary ?? req.content, parties: ['当事双方'], location, deadline: iso8(deadline) }
       : { kind: input.kind, reason: input.reason ?? '', request, callback, deadline: iso8(deadline), ...(input.kind === 'emergency' ? { danger: input.danger } : {}) };
-    return inTransaction(this.db, async (tx) => {
+    {
       const no = await nextItemNo(tx);
       const itemId = `${this.config.deskId}:LK-${new Date().getFullYear()}-${String(no).padStart(6, '0')}`;
       const item = await insertItem(tx, {
@@ -93,7 +118,7 @@ export class BridgeService {
       await updateItem(tx, itemId, { next_out_seq: 2 });
       await insertEvent(tx, { itemId, messageId: env.id, direction: 'sent', type, from: null, to: 'requested', payload: env.payload, actorId: actor.id, note: input.reason ?? null });
       return (await findItem(tx, itemId))!;
-    });
+    }
   }
 
   /** A seat's answer or step on an item: the same transition both desks apply, then the message. */

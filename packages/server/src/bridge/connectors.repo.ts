@@ -20,3 +20,8 @@ export async function upsertConnector(db: Queryable, c: ConnectorInput) {
       active = EXCLUDED.active, updated_at = now()
     RETURNING ${COLUMNS}`, [c.id, c.name, c.kind, c.endpointUrl, c.keyId, c.key, c.inboundKeyId, c.inboundKey, c.alg ?? 'hmac-sha256', c.active ?? true])).rows[0];
 }
+
+/** Ids of the active connectors of the given kinds (a diversion goes to the one of its kind). */
+export async function findActiveConnectorOfKinds(db: Queryable, kinds: string[]): Promise<string[]> {
+  return (await db.query<{ id: string }>('SELECT id FROM connectors WHERE active AND kind = ANY($1) ORDER BY id', [kinds])).rows.map((r) => r.id);
+}

@@ -27,7 +27,7 @@ const ACTION_SUMMARY: Record<IncidentAction, string> = {
   mark_invalid: '记为无效或骚扰报警', divert: '非警务分流（12345、综治中心、挪车等）', reclassify: '修改警情类别',
 };
 
-export const incidentRoutes = (service: IncidentService): FastifyPluginAsyncTypebox => async (app) => {
+export const incidentRoutes = (service: IncidentService, opts: { linkageFor?: (incidentId: string) => Promise<unknown> } = {}): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/api/incidents', {
     schema: {
       tags: ['dispatch'], summary: '接警登记',
@@ -81,6 +81,11 @@ export const incidentRoutes = (service: IncidentService): FastifyPluginAsyncType
   for (const action of Object.keys(ACTION_BODIES) as IncidentAction[]) {
     app.post(`/api/incidents/:id/${action.replace(/_/g, '-')}`, {
       schema: { tags: ['dispatch'], summary: ACTION_SUMMARY[action], params: IdParams, body: ACTION_BODIES[action], response: { 200: IncidentJson, ...errorResponses } },
-    }, async (req) => presentIncident(await service.act(req.actor, req.params.id, { ...(req.body as object), action } as IncidentCommand)));
+    }, async (req) => {
+      const incident = presentIncident(await service.act(req.actor, req.params.id, { ...(req.body as object), action } as IncidentCommand));
+      // A diversion says where the matter went: the linkage item opened in the same transaction, if any.
+      if (action !== 'divert' || !opts.linkageFor) return incident;
+      return { ...incident, linkage: await opts.linkageFor(incident.id) };
+    });
   }
 };

@@ -67,7 +67,7 @@ describe('supervisor sends a reminder (催办)', () => {
   it('refuses what cannot be reminded, with a code, and stores nothing', async () => {
     const unassigned = (await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('callTaker'), payload: sampleOrder() })).json().id;
     const before = await rowCounts(t.db);
-    const cases: [Parameters<TestApp['as']>[0], string, unknown, string][] = [
+    const cases: [Parameters<TestApp['as']>[0], string, Record<string, unknown>, string][] = [
       ['chengguan', `/api/work-orders/${orderId}/remind`, { message: '快' }, 'FORBIDDEN'],
       ['supervisor', `/api/work-orders/${unassigned}/remind`, { message: '请办理' }, 'REMINDER_NO_TARGET'],
       ['supervisor', `/api/work-orders/${orderId}/remind`, { message: '' }, 'VALIDATION_FAILED'],

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => { t = await createTestApp(); });
+afterAll(async () => { await t?.close(); });
+
+const divert = async (content: string, target: string) => {
+  const inc = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: t.as('dispatcher'), payload: { content, category: 'non_police', districtCode: '500103' } });
+  expect(inc.statusCode, inc.body).toBe(201);
+  return t.app.inject({ method: 'POST', url: `/api/incidents/${inc.json().id}/divert`, headers: t.as('dispatcher'), payload: { target, note: '非警务事项' } });
+};
+
+describe('dispatcher diverts a non-police matter in one action', () => {
+  it('to the vehicle-moving service: the incident is closed as diverted and the linkage item is opened in the same step', async () => {
+    const put = await t.app.inject({ method: 'PUT', url: '/api/admin/connectors/vehicle-moving', headers: t.as('admin'), payload: {
+      name: '重庆市挪车服务平台', kind: 'vehicle_moving', endpointUrl: 'http://127.0.0.1:9', keyId: 'd2v', key: 'k'.repeat(32), inboundKeyId: 'v2d', inboundKey: 'v'.repeat(32),
+    } });
+    expect(put.statusCode, put.body).toBe(200);
+    const res = await divert('报警人称小区门口有车堵住出口，联系不上车主', 'vehicle_moving');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'closed', closeKind: 'diverted', divertedTo: 'vehicle_moving', linkage: { kind: 'diversion', peer: 'vehicle-moving', status: 'requested', side: 'originator' } });
+    const outbox = await t.db.query("SELECT type, status FROM bridge_outbox WHERE item_id = $1", [res.json().linkage.itemId]);
+    expect(outbox.rows).toEqual([{ type: 'transfer.request', status: 'pending' }]);
+  });
+
+  it('with no connector for the target, the diversion is recorded and nothing is sent', async () => {
+    const res = await divert('邻里之间因为噪音吵起来了，没有动手', 'governance_center');
+    expect(res.json()).toMatchObject({ status: 'closed', divertedTo: 'governance_center', linkage: null });
+  });
+});
