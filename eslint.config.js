@@ -56,4 +56,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/*.routes', '**/*.routes.ts', 'fastify'], message: 'services never import routes or the HTTP layer' }] }],
     },
   },
+  {
+    // The console runs in the browser and talks to the server only over HTTP.
+    files: ['packages/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ioModules.map((name) => ({ name, message: 'the console runs in the browser' })),
+        patterns: [{ group: ['@liandong/server', '@liandong/server/*', '**/server/**'], message: 'the console reaches the server over HTTP only' }],
+      }],
+    },
+  },
 );

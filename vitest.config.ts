@@ -13,6 +13,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Only `npm run test:browser` and .ci/run run these: they need Debian's Chromium.
+          name: 'browser',
+          include: ['packages/console/test/**/*.test.ts'],
+          globalSetup: ['packages/console/test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -25,6 +25,7 @@ import { DeadlinePolicy } from './hotline/deadline-policy.ts';
 import { workOrderRoutes } from './hotline/work-orders.routes.ts';
 import { WorkOrderService } from './hotline/work-orders.service.ts';
 import { ErrorResponse } from './http/schemas.ts';
+import { validationMessage } from './http/validation-message.ts';
 import { Metrics } from './observability/metrics.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
 import { triageRoutes } from './triage/triage.routes.ts';
@@ -140,8 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     const fe = err as FastifyError;
     if (fe.validation) {
       const first = fe.validation[0];
-      const where = `${fe.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
-      return reply.code(400).send({ code: 'VALIDATION_FAILED', message: `请求参数不合法：${where} ${first?.message ?? ''}`.trim(), details: fe.validation });
+      return reply.code(400).send({ code: 'VALIDATION_FAILED', message: `请求参数不合法：${validationMessage(first, fe.validationContext ?? 'body')}`, details: fe.validation });
     }
     const map: Record<string, keyof typeof ERROR_CATALOGUE> = {
       FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON', FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON', FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -156,7 +156,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     return reply.code(500).send({ code: 'INTERNAL_ERROR', message: ERROR_CATALOGUE.INTERNAL_ERROR.message });
   });
 
+  const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
+  const hasConsole = fs.existsSync(path.join(consoleDir, 'index.html'));
   app.setNotFoundHandler((req, reply) => {
+    // The console routes in the browser (/intake, /linkage …): a page load of such a path gets the console.
+    const pathname = req.url.split('?')[0]!;
+    if (hasConsole && req.method === 'GET' && !/^\/(api|bridge|docs|health|metrics)(\/|$)/.test(pathname) && !path.extname(pathname) && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
     reply.code(404).send({ code: 'ROUTE_NOT_FOUND', message: `${ERROR_CATALOGUE.ROUTE_NOT_FOUND.message}：${req.method} ${req.url.split('?')[0]}` });
   });
 
@@ -203,9 +210,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(connectorRoutes(opts.db, peers));
 
   // The built console (packages/console/dist) is served at / once it exists; until then / is not found.
-  const consoleDir = opts.consoleDir ?? DEFAULT_CONSOLE_DIR;
-  if (fs.existsSync(path.join(consoleDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/' });
+  if (hasConsole) {
+    await app.register(fastifyStatic, {
+      root: consoleDir, prefix: '/', cacheControl: false,
+      // Hashed assets are immutable; index.html must be revalidated so a new build is picked up.
+      setHeaders: (res, file) => { res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+    });
   }
 
   return Object.assign(app, { services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, peers } }) as FastifyInstance & { services: AppServices };

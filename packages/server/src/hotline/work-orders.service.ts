@@ -150,6 +150,9 @@ export class WorkOrderService {
   allowedFor(actor: Actor, row: WorkOrderRow): WorkOrderAction[] {
     return allowedWorkOrderActions(row.status).filter((a) => {
       if (a === 'mark_overdue' || !can(actor, `work_order.${a}`)) return false;
+      // One extension request at a time; approving or refusing needs one pending.
+      if (a === 'request_extension' && row.pending_extension) return false;
+      if ((a === 'approve_extension' || a === 'refuse_extension') && !row.pending_extension) return false;
       if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin') return actor.unitId !== null && row.lead_unit_id === actor.unitId;
       if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension')) return row.lead_unit_id !== actor.unitId;
       return true;

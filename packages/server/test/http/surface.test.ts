@@ -84,3 +84,19 @@ describe('error catalogue', () => {
     for (const { message } of Object.values(ERROR_CATALOGUE)) expect(message).toMatch(/[\u4e00-\u9fff]/);
   });
 });
+
+describe('validation messages are Chinese and name the field as the forms label it', () => {
+  it.each([
+    [{ ...sampleOrder(), categoryCode: undefined }, '请求参数不合法：缺少必填项：派单目录分类'],
+    [{ ...sampleOrder(), content: '' }, '请求参数不合法：诉求内容不能为空'],
+    [{ ...sampleOrder(), content: 'x'.repeat(5001) }, '请求参数不合法：诉求内容不能超过 5000 个字'],
+    [{ ...sampleOrder(), orderType: 'gossip' }, '请求参数不合法：工单类型的取值不在允许范围内'],
+    [{ ...sampleOrder(), districtCode: '110101' }, '请求参数不合法：区县格式不正确'],
+    [{ ...sampleOrder(), colour: 'red' }, '请求参数不合法：不接受的字段：colour'],
+  ])('%#', async (payload, message) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('callTaker'), payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', message });
+    expect(res.json().details).toBeInstanceOf(Array);
+  });
+});

@@ -1,0 +1,51 @@
+import { Spin } from 'antd';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AuthProvider, useAuth } from './auth/AuthContext.tsx';
+import { LoginPage } from './auth/LoginPage.tsx';
+import { AppLayout } from './layout/AppLayout.tsx';
+import { menuFor, type MenuEntry } from './layout/menus.tsx';
+import { ReferenceProvider } from './shared/reference.tsx';
+import { IntakePage } from './features/hotline/IntakePage.tsx';
+import { WorkOrdersPage } from './features/hotline/WorkOrdersPage.tsx';
+import { IncidentDesk } from './features/dispatch/IncidentDesk.tsx';
+import { LinkageQueue } from './features/bridge/LinkageQueue.tsx';
+import { SupervisionPage } from './features/supervision/SupervisionPage.tsx';
+import { Dashboard } from './features/analytics/Dashboard.tsx';
+import './app.css';
+
+const PAGES: Record<string, () => React.ReactNode> = {
+  '/intake': () => <IntakePage />,
+  '/incidents': () => <IncidentDesk />,
+  '/linkage': () => <LinkageQueue />,
+  '/my-orders': () => <WorkOrdersPage mine />,
+  '/work-orders': () => <WorkOrdersPage />,
+  '/supervision': () => <SupervisionPage />,
+  '/dashboard': () => <Dashboard />,
+};
+
+function Routed() {
+  const { me, desk, loading } = useAuth();
+  if (loading) return <div className="center"><Spin size="large" /></div>;
+  if (!me || !desk) return <LoginPage />;
+  const allowed: MenuEntry[] = menuFor(me.role, desk.desk);
+  return (
+    <ReferenceProvider>
+      <Routes>
+        <Route element={<AppLayout />}>
+          {allowed.map((m) => <Route key={m.path} path={m.path} element={PAGES[m.path]!()} />)}
+          <Route path="*" element={allowed[0] ? <Navigate to={allowed[0].path} replace /> : <div className="center">您的角色在本平台没有可用的功能</div>} />
+        </Route>
+      </Routes>
+    </ReferenceProvider>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routed />
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

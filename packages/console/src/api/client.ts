@@ -1,0 +1,62 @@
+/**
+ * The console's one way to the server: JSON over fetch with the session token. Every error answer of
+ * the server is {code, message}; it becomes an ApiError whose message is shown to the user as is.
+ */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'liandong.token';
+
+export const session = {
+  get token(): string | null { return sessionStorage.getItem(TOKEN_KEY); },
+  set(token: string | null) { if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY); },
+};
+
+let onUnauthorized: () => void = () => undefined;
+export function setUnauthorizedHandler(fn: () => void) { onUnauthorized = fn; }
+
+type Query = Record<string, string | number | boolean | undefined | null | (string | number)[]>;
+
+export function toQuery(q: Query = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const x of v) p.append(k, String(x));
+    else p.append(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown, init: { query?: Query; raw?: Blob; contentType?: string; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  let payload: BodyInit | undefined;
+  if (init.raw) { payload = init.raw; headers['content-type'] = init.contentType || 'application/octet-stream'; }
+  else if (body !== undefined) { payload = JSON.stringify(body); headers['content-type'] = 'application/json'; }
+  let res: Response;
+  try {
+    res = await fetch(`${path}${toQuery(init.query)}`, { method, headers, body: payload, signal: init.signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!res.ok) {
+    const err = json as { code?: string; message?: string; details?: unknown } | null;
+    if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `请求失败（${res.status}）`, err?.details);
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => api<T>('GET', path, undefined, { query, signal });
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+
+export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }

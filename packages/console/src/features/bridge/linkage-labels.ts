@@ -1,0 +1,22 @@
+/** Chinese names of the bridge messages (bridge-protocol.md §message types) for the timeline. */
+export const MESSAGE_LABELS: Record<string, string> = {
+  'transfer.request': '转接请求', 'emergency.escalate': '紧急移交', 'assist.request': '请求协助', 'mediation.request': '联合调处请求',
+  'transfer.accept': '签收', 'transfer.reject': '拒收', 'negotiation.open': '发起协商', 'negotiation.resolve': '协商结果',
+  'status.update': '处置进展', feedback: '处置反馈', 'closure.confirm': '确认闭环', 'closure.dispute': '对反馈有异议', 'info.copy': '信息抄送', link: '关联',
+  'accept.overdue': '超时未签收', 'negotiation.expired': '协商超时',
+};
+
+/** Which seat endpoint answers each message type. */
+export const STEP_PATHS: Record<string, { path: string; label: string; danger?: boolean }> = {
+  'transfer.accept': { path: 'accept', label: '签收' },
+  'transfer.reject': { path: 'reject', label: '拒收', danger: true },
+  'negotiation.open': { path: 'negotiate', label: '发起协商' },
+  'negotiation.resolve': { path: 'resolve', label: '协商结果' },
+  'status.update': { path: 'status', label: '报告进展' },
+  feedback: { path: 'feedback', label: '处置反馈' },
+  'closure.confirm': { path: 'confirm', label: '确认闭环' },
+  'closure.dispute': { path: 'dispute', label: '有异议' },
+};
+
+export const PEER_LABELS: Record<string, string> = { 'cq-12345': '12345热线', 'cq-110': '110报警服务台' };
+export const peerLabel = (p: string) => PEER_LABELS[p] ?? p;

@@ -1,0 +1,75 @@
+/**
+ * One form per work-order action, built from the fields the server's schema asks for. The server's
+ * error message is shown in the form; the modal closes only when the action succeeded.
+ */
+import { useState } from 'react';
+import { Alert, DatePicker, Form, Input, Modal, Select } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { ApiError, post } from '../../api/client.ts';
+import type { WorkOrder } from '../../api/types.ts';
+import { enumOptions, useReference } from '../../shared/reference.tsx';
+import { UnitSelect } from '../../shared/UnitSelect.tsx';
+
+type Field = { name: string; label: string; kind: 'note' | 'text' | 'enum' | 'unit' | 'datetime' | 'input'; required?: boolean; enumKey?: string };
+
+const note = (required: boolean, label = '说明'): Field => ({ name: 'note', label, kind: 'note', required });
+
+export const ACTION_FORMS: Record<string, { title: string; fields: Field[]; danger?: boolean }> = {
+  assign: { title: '派单', fields: [{ name: 'leadUnitId', label: '主办单位', kind: 'unit', required: true }, note(false)] },
+  reassign: { title: '改派', fields: [{ name: 'leadUnitId', label: '新主办单位', kind: 'unit', required: true }, note(true, '改派原因')] },
+  sign: { title: '签收', fields: [note(false)] },
+  return: { title: '退单', danger: true, fields: [{ name: 'reasonCode', label: '退单原因', kind: 'enum', enumKey: 'returnReasons', required: true }, note(true, '具体说明')] },
+  start: { title: '开始办理', fields: [note(false)] },
+  reply: { title: '办结答复', fields: [{ name: 'result', label: '办理结果', kind: 'enum', enumKey: 'replyResults', required: true }, { name: 'reply', label: '答复内容', kind: 'text', required: true }] },
+  answer_directly: { title: '直接答复', fields: [{ name: 'reply', label: '答复内容', kind: 'text', required: true }] },
+  request_extension: { title: '申请延期', fields: [{ name: 'requestedDueAt', label: '申请延至', kind: 'datetime', required: true }, { name: 'reason', label: '延期理由', kind: 'note', required: true }] },
+  approve_extension: { title: '同意延期', fields: [note(false)] },
+  refuse_extension: { title: '驳回延期', danger: true, fields: [note(true, '驳回理由')] },
+  follow_up: { title: '回访', fields: [{ name: 'satisfaction', label: '满意度', kind: 'enum', enumKey: 'satisfaction', required: true }, note(false)] },
+  reopen: { title: '重办', fields: [note(true, '重办要求')] },
+  archive: { title: '归档', fields: [note(false)] },
+  merge: { title: '并单', fields: [{ name: 'intoWorkOrderId', label: '并入工单（ID）', kind: 'input', required: true }, note(false)] },
+  supervise: { title: '督办（升级）', fields: [note(true, '督办意见')] },
+};
+
+export function ActionModal({ order, action, onClose, onDone }: { order: WorkOrder; action: string; onClose: () => void; onDone: (o: WorkOrder) => void }) {
+  const ref = useReference();
+  const [form] = Form.useForm<Record<string, unknown>>();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const def = ACTION_FORMS[action]!;
+  const submit = async () => {
+    const v = form.getFieldsValue();
+    const body: Record<string, unknown> = {};
+    for (const f of def.fields) {
+      const x = v[f.name];
+      if (x === undefined || x === null || x === '') continue;
+      body[f.name] = f.kind === 'datetime' ? (x as Dayjs).toISOString() : typeof x === 'string' ? x.trim() : x;
+    }
+    setBusy(true); setError(null);
+    try {
+      const o = await post<WorkOrder>(`/api/work-orders/${order.id}/${action.replace(/_/g, '-')}`, body);
+      onDone(o);
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message);
+    } finally { setBusy(false); }
+  };
+  return (
+    <Modal open title={`${def.title} · ${order.no}`} onCancel={onClose} onOk={() => void submit()} okText={def.title} confirmLoading={busy}
+      okButtonProps={{ danger: def.danger, 'data-testid': 'action-submit' } as never} destroyOnHidden>
+      <Form form={form} layout="vertical">
+        {def.fields.map((f) => (
+          <Form.Item key={f.name} name={f.name} label={f.label} required={f.required}>
+            {f.kind === 'note' ? <Input.TextArea rows={3} maxLength={2000} data-testid={`field-${f.name}`} />
+              : f.kind === 'text' ? <Input.TextArea rows={5} maxLength={5000} data-testid={`field-${f.name}`} />
+              : f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`field-${f.name}`} />
+              : f.kind === 'unit' ? <UnitSelect desk="hotline" testId={`field-${f.name}`} />
+              : f.kind === 'datetime' ? <DatePicker showTime format="YYYY-MM-DD HH:mm" data-testid={`field-${f.name}`} />
+              : <Input data-testid={`field-${f.name}`} />}
+          </Form.Item>
+        ))}
+      </Form>
+      {error && <Alert type="error" showIcon title={error} data-testid="action-error" />}
+    </Modal>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Helpers for the browser tests: one Chromium per test file, one context per person (so a supervisor
+ * and a handler can work side by side), log-in through the log-in page, a screenshot per test, and a
+ * record of every console error (a test fails if a page logged one).
+ */
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+
+export const PASSWORD = 'Liandong@2026';
+export const desks = () => ({ hotline: inject('hotlineUrl'), dispatch: inject('dispatchUrl') });
+
+let browser: Browser | null = null;
+const contexts: BrowserContext[] = [];
+
+export function useBrowser(): void {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  });
+  afterAll(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+    await browser?.close();
+    browser = null;
+  });
+}
+
+export interface Person { page: Page; errors: string[]; shot(name: string): Promise<void> }
+
+/** Opens the console of a desk as a person: a fresh browser context at 1366×768, logged in through the form. */
+export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
+  if (!browser) throw new Error('useBrowser() first');
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  await page.goto(desks()[desk]);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('current-user').waitFor();
+  return {
+    page, errors,
+    // Drawers and modals slide in: let them settle so the picture shows what the person sees.
+    shot: async (name: string) => { await page.waitForTimeout(400); await page.screenshot({ path: path.join(inject('shotsDir'), `${name}.png`), fullPage: false }); },
+  };
+}
+
+/**
+ * No script error, no React or Ant Design warning logged as an error. A test that submits bad input on
+ * purpose passes the HTTP statuses it provoked: Chromium logs every 4xx answer as "Failed to load resource".
+ */
+export function expectNoConsoleErrors(p: Person, provoked: number[] = []): void {
+  const allowed = (e: string) => provoked.some((s) => e.startsWith(`Failed to load resource: the server responded with a status of ${s} `));
+  expect(p.errors.filter((e) => !allowed(e)), `console errors on ${p.page.url()}`).toEqual([]);
+}
+
+/** The API as a person, for setting up a scene (the test then acts through the pages). */
+export async function apiAs(username: string, desk: 'hotline' | 'dispatch' = 'hotline') {
+  const base = desks()[desk];
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
+  return async <T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const json = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json as T;
+  };
+}
+
+/** A marker that makes this test's records easy to find among the demo data. */
+export const mark = () => `T${Date.now().toString(36).toUpperCase()}`;

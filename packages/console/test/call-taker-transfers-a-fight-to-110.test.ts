@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+
+useBrowser();
+
+describe('call-taker transfers a fight to 110', () => {
+  it('sees the emergency suggestion with its reasons as she types, transfers in one click, and the 110 seat sees it arrive live', async () => {
+    const m = mark();
+    // The 110 specialist seat already has the queue open: the transfer must appear without a reload.
+    const seat = await logIn('seat01', 'dispatch');
+    await seat.page.getByTestId('main-menu').getByText('联动事项').click();
+    await seat.page.getByTestId('linkage-table').waitFor();
+
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    await expect.poll(() => page.url()).toContain('/intake');
+    await page.getByTestId('intake-content').fill(`${m} 我在解放碑步行街，两个人在烧烤摊打起来了，有人头上流血了`);
+    await expect.poll(() => page.getByTestId('triage-route').innerText(), { timeout: 15_000 }).toContain('110报警服务台');
+    await expect.poll(() => page.getByTestId('triage-emergency').isVisible()).toBe(true);
+    expect(await page.getByTestId('triage-reasons').innerText()).toMatch(/斗殴|打起来/);
+    expect(await page.getByTestId('triage-panel').innerText()).toContain('120医疗急救');
+    await ct.shot('call-taker-transfers-a-fight-to-110-1-suggestion');
+
+    await page.keyboard.press('Alt+2'); // 一键转110
+    const result = page.getByTestId('intake-result');
+    await result.waitFor({ timeout: 20_000 });
+    expect(await result.innerText()).toMatch(/已转110（紧急移交），对接事项 cq-12345:LK-/);
+    await ct.shot('call-taker-transfers-a-fight-to-110-2-transferred');
+
+    const row = seat.page.getByTestId('linkage-table').locator('tr', { hasText: m });
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*12345热线 → 本方[\s\S]*待签收[\s\S]*剩余/);
+    await seat.shot('call-taker-transfers-a-fight-to-110-3-seat-queue');
+    expectNoConsoleErrors(ct);
+    expectNoConsoleErrors(seat);
+  });
+
+  it('is told by the server why an order cannot be made, in words, and nothing is made', async () => {
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    await page.getByTestId('intake-address').fill('渝中区八一路');
+    await page.getByTestId('action-create').click();
+    const err = page.getByTestId('intake-error');
+    await err.waitFor();
+    expect(await err.innerText()).toBe('请求参数不合法：缺少必填项：派单目录分类（VALIDATION_FAILED）');
+    // She picks a category; the server now says what else is missing.
+    await page.getByTestId('intake-category').click();
+    await page.keyboard.type('占道经营');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('action-create').click();
+    await expect.poll(() => err.innerText()).toBe('请求参数不合法：诉求内容不能为空（VALIDATION_FAILED）');
+    await ct.shot('call-taker-sees-why-an-order-cannot-be-made');
+    expect(await page.getByTestId('intake-result').count()).toBe(0);
+    expectNoConsoleErrors(ct, [400]);
+  });
+});
