@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuthProvider, useAuth } from './auth/AuthContext.tsx';
@@ -10,8 +11,10 @@ import { WorkOrdersPage } from './features/hotline/WorkOrdersPage.tsx';
 import { IncidentDesk } from './features/dispatch/IncidentDesk.tsx';
 import { LinkageQueue } from './features/bridge/LinkageQueue.tsx';
 import { SupervisionPage } from './features/supervision/SupervisionPage.tsx';
-import { Dashboard } from './features/analytics/Dashboard.tsx';
 import './app.css';
+
+// ECharts and the district map load only when the dashboard is opened.
+const Dashboard = lazy(() => import('./features/analytics/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 
 const PAGES: Record<string, () => React.ReactNode> = {
   '/intake': () => <IntakePage />,
@@ -20,7 +23,7 @@ const PAGES: Record<string, () => React.ReactNode> = {
   '/my-orders': () => <WorkOrdersPage mine />,
   '/work-orders': () => <WorkOrdersPage />,
   '/supervision': () => <SupervisionPage />,
-  '/dashboard': () => <Dashboard />,
+  '/dashboard': () => <Suspense fallback={<Spin />}><Dashboard /></Suspense>,
 };
 
 function Routed() {

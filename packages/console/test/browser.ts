@@ -26,8 +26,8 @@ export function useBrowser(): void {
 
 export interface Person { page: Page; errors: string[]; shot(name: string): Promise<void> }
 
-/** Opens the console of a desk as a person: a fresh browser context at 1366×768, logged in through the form. */
-export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
+/** Opens the console of a desk in a fresh browser context at 1366×768 (the log-in page). */
+export async function openConsole(desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
   if (!browser) throw new Error('useBrowser() first');
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(ctx);
@@ -36,15 +36,21 @@ export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'ho
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   await page.goto(desks()[desk]);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.getByTestId('current-user').waitFor();
   return {
     page, errors,
     // Drawers and modals slide in: let them settle so the picture shows what the person sees.
     shot: async (name: string) => { await page.waitForTimeout(400); await page.screenshot({ path: path.join(inject('shotsDir'), `${name}.png`), fullPage: false }); },
   };
+}
+
+/** Opens the console as a person, logged in through the form. */
+export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'hotline', password = PASSWORD): Promise<Person> {
+  const p = await openConsole(desk);
+  await p.page.getByLabel('用户名').fill(username);
+  await p.page.getByLabel('密码').fill(password);
+  await p.page.getByRole('button', { name: /登\s*录/ }).click();
+  await p.page.getByTestId('current-user').waitFor();
+  return p;
 }
 
 /**

@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from './auth/actor.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
@@ -101,6 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 
+  // gzip/brotli for the console's bundle and large JSON lists; server-sent events are written raw and never compressed.
+  await app.register(compress, { global: true, threshold: 2048, encodings: ['br', 'gzip'] });
   app.addSchema(ErrorResponse);
   await app.register(swagger, {
     openapi: {

@@ -42,3 +42,12 @@ describe('the built console is served by the server', () => {
     expect((await app.inject({ url: '/api/desk' })).json()).toMatchObject({ desk: 'both' });
   });
 });
+
+describe('the console bundle is sent compressed', () => {
+  it('to a browser that accepts gzip', async () => {
+    fs.writeFileSync(path.join(dir, 'assets/big-9f8e.js'), 'export const x = 1;\n'.repeat(2000));
+    const res = await app.inject({ url: '/assets/big-9f8e.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+  });
+});

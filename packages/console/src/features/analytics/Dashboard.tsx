@@ -78,17 +78,23 @@ export function Dashboard() {
   const sent = o.transfers.filter((t) => t.direction === 'sent');
   const received = o.transfers.filter((t) => t.direction === 'received');
   const sum = (xs: typeof sent, k: 'today' | 'month') => xs.reduce((s, x) => s + x[k], 0);
+  // Each desk counts its own business; a combined deployment shows both.
+  const showOrders = desk?.desk !== 'dispatch', showIncidents = desk?.desk !== 'hotline';
+  const cards: { title: string; value: number | string; alert?: boolean }[] = [
+    ...(showOrders ? [{ title: '今日工单', value: o.volumes.today.workOrders }, { title: '本月工单', value: o.volumes.month.workOrders }] : []),
+    ...(showIncidents ? [{ title: '今日警情', value: o.volumes.today.incidents }, { title: '本月警情', value: o.volumes.month.incidents }] : []),
+    { title: '今日转出 / 转入', value: `${sum(sent, 'today')} / ${sum(received, 'today')}` },
+    { title: '本月转出 / 转入', value: `${sum(sent, 'month')} / ${sum(received, 'month')}` },
+    ...(showOrders ? [{ title: '本月紧急工单', value: o.volumes.urgentThisMonth }, { title: '在办超期工单', value: o.volumes.overdueOpen, alert: o.volumes.overdueOpen > 0 }] : []),
+  ].slice(0, 6);
   return (
     <div data-testid="dashboard">
       <Row gutter={[12, 12]}>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="今日工单" value={o.volumes.today.workOrders} /></Card></Col>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="本月工单" value={o.volumes.month.workOrders} /></Card></Col>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="今日警情" value={o.volumes.today.incidents} /></Card></Col>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="本月警情" value={o.volumes.month.incidents} /></Card></Col>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="今日转出 / 转入" value={`${sum(sent, 'today')} / ${sum(received, 'today')}`} /></Card></Col>
-        <Col xs={12} lg={4}><Card size="small"><Statistic title="在办超期工单" value={o.volumes.overdueOpen} styles={{ content: { color: o.volumes.overdueOpen ? '#cf1322' : undefined } }} /></Card></Col>
+        {cards.map((c) => (
+          <Col key={c.title} xs={12} lg={4}><Card size="small"><Statistic title={c.title} value={c.value} styles={c.alert ? { content: { color: '#cf1322' } } : undefined} /></Card></Col>
+        ))}
         <Col xs={24} lg={14}>
-          <Card size="small" title="各区县本月受理量" extra={<Segmented size="small" value={measure} onChange={(v) => setMeasure(v as typeof measure)} options={[{ value: 'workOrders', label: '工单' }, { value: 'incidents', label: '警情' }]} />}>
+          <Card size="small" title="各区县本月受理量" extra={desk?.desk === 'both' && <Segmented size="small" value={measure} onChange={(v) => setMeasure(v as typeof measure)} options={[{ value: 'workOrders', label: '工单' }, { value: 'incidents', label: '警情' }]} />}>
             {mapReady ? <EChart option={mapOption} className="map-box" testId="district-map" /> : <Spin />}
           </Card>
         </Col>
