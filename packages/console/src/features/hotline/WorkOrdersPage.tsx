@@ -2,9 +2,9 @@
  * Work orders, paged, filtered and sorted on the server (lists of 100,000 orders stay fast).
  * `mine`: a handler's own orders by due time, open ones first.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Card, Checkbox, Input, Select, Space, Table, Tag } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { get, type Page } from '../../api/client.ts';
 import type { WorkOrder } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
@@ -47,15 +47,8 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
     setQuery({ ...query, page: p.current ?? 1, pageSize: p.pageSize ?? query.pageSize, sort: field, order });
   }, [query, setQuery]);
   const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
-  return (
-    <>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
-      <Table<WorkOrder> size="small" rowKey="id" loading={loading} dataSource={data?.items ?? []} data-testid="work-order-table"
-        rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
-        onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
-        pagination={{ current: query.page, pageSize: query.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条` }}
-        onChange={onChange as never} scroll={{ x: 1150 }}
-        columns={[
+  // Stable columns: a page turn re-renders the rows, not the column set-up.
+  const columns = useMemo<ColumnsType<WorkOrder>>(() => [
           { title: '工单号', dataIndex: 'no', width: 160 },
           { title: '标题', dataIndex: 'title', ellipsis: true, width: 260, render: (t: string, r) => <span>{r.urgent && <Tag color="red">急</Tag>}{r.supervised && <Tag color="purple">督</Tag>}{t}</span> },
           { title: '状态', dataIndex: 'statusLabel', width: 80 },
@@ -67,7 +60,16 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
             render: (v: string, r) => (OPEN.includes(r.status) ? <Space size={4} className="nowrap">{fmtShort(v)}<Countdown deadline={v} now={now} warnMinutes={240} /></Space> : <span className="nowrap">{fmtShort(v)}</span>),
           },
           ...(extraColumns ?? []).map((c) => ({ title: c.title, key: c.key, width: c.width, render: (_: unknown, r: WorkOrder) => c.render(r) })),
-        ]} />
+        ], [query.sort, query.order, now, extraColumns]);
+  return (
+    <>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
+      <Table<WorkOrder> size="small" rowKey="id" loading={loading} dataSource={data?.items ?? []} data-testid="work-order-table"
+        rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
+        onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
+        pagination={{ current: query.page, pageSize: query.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条` }}
+        onChange={onChange as never} scroll={{ x: 1150 }}
+        columns={columns} tableLayout="fixed" />
       {open && <WorkOrderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => setTick((t) => t + 1)} />}
     </>
   );
