@@ -67,8 +67,8 @@ export function Dashboard() {
   }, [o, measure]);
 
   const pie = (rows: { label: string; count: number }[]) => ({
-    tooltip: { trigger: 'item' },
-    series: [{ type: 'pie', radius: ['35%', '62%'], data: rows.map((r) => ({ name: r.label, value: r.count })), label: { formatter: '{b}\n{c}' } }],
+    tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' }, legend: { bottom: 0, type: 'scroll', itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
+    series: [{ type: 'pie', radius: ['32%', '58%'], center: ['50%', '42%'], data: rows.map((r) => ({ name: r.label, value: r.count })), label: { show: true, position: 'inside', formatter: '{c}' } }],
   });
   const rejectOption = useMemo(() => pie(o?.rejectionReasons ?? []), [o]);
   const returnOption = useMemo(() => pie(o?.returnReasons ?? []), [o]);
