@@ -16,6 +16,7 @@ import { buildApp } from './app.ts';
 import { openDatabase, siblingDatabase } from './db/database.ts';
 import type { Db } from './db/pool.ts';
 import { DEMO_PASSWORD, DEMO_USERS, ensureDemoUsers, seedDemo } from './demo/seed-demo.ts';
+import { seedDemoLinkage } from './demo/seed-linkage.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
@@ -78,6 +79,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       desks.push({ name: config.desk === 'dispatch' ? 'dispatch' : 'hotline', app: await buildApp({ db: database.db, config }), db: database.db, url: database.url, cfg: config });
     }
     if (options.demo) {
+      let seeded = false;
       for (const d of desks) {
         await ensureDemoUsers(d.db);
         const table = d.name === 'dispatch' && config.desk === 'both' ? 'incidents' : 'work_orders';
@@ -86,6 +88,12 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         say(`首次启动，正在生成演示数据（${d.name === 'dispatch' ? '110' : '12345'}）…`);
         const both = config.desk === 'both';
         await seedDemo(d.db, { orders: both && d.name === 'dispatch' ? 0 : 2400, incidents: both && d.name === 'hotline' ? 0 : 1200 }, say);
+        seeded = true;
+      }
+      // Both desks in one process: give them a shared history of transfers and diversions too.
+      if (seeded && desks.length === 2) {
+        const r = await seedDemoLinkage(desks[0]!.db, desks[1]!.db);
+        say(`demo linkage: ${r.transfers} transfers 12345 → 110, ${r.diversions} diversions 110 → 12345`);
       }
     }
     for (const d of desks) {

@@ -9,6 +9,7 @@ export function fmtDuration(seconds: number): string {
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
   if (d) return `${d}天${h}小时`;
   if (h) return `${h}小时${m}分`;
+  if (m >= 10) return `${m}分`;
   if (m) return `${m}分${String(sec).padStart(2, '0')}秒`;
   return `${sec}秒`;
 }

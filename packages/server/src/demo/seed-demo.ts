@@ -29,7 +29,7 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; un
 ];
 
 /** Mulberry32: a small deterministic PRNG. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -51,7 +51,7 @@ function rng(seed: number) {
     },
   };
 }
-type Rng = ReturnType<typeof rng>;
+export type Rng = ReturnType<typeof rng>;
 
 const MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
 /** Stages a few demo records are held at, so that every stage appears whatever the clock. */
@@ -74,7 +74,7 @@ interface Ref { districts: { code: string; name: string; weight: number; streets
 // Urban districts take most calls; 渝中 is weighted up so the demo's district and department log-ins have work.
 const URBAN = new Set(['500103', '500105', '500106', '500107', '500108', '500112', '500109', '500113']);
 
-async function loadRef(db: Db): Promise<Ref> {
+export async function loadRef(db: Db): Promise<Ref> {
   const d = await db.query<{ code: string; name: string }>('SELECT code, name FROM districts ORDER BY code');
   const s = await db.query<{ code: string; district_code: string; name: string; kind: string }>('SELECT code, district_code, name, kind FROM streets ORDER BY code');
   const c = await db.query<{ code: string; parent_code: string; default_function: string | null; default_unit_kind: string | null }>(
@@ -89,7 +89,7 @@ async function loadRef(db: Db): Promise<Ref> {
   };
 }
 
-function fill(r: Rng, text: string, district: string, street: string): string {
+export function fill(r: Rng, text: string, district: string, street: string): string {
   const addr = r.chance(0.5)
     ? `${district}${street}${r.pick(T.PLACE_PREFIX)}${r.pick(T.PLACES)}`
     : `${district}${r.pick(T.ROAD_PREFIX)}${r.pick(T.ROADS)}${r.int(1, 300)}号`;
@@ -114,7 +114,7 @@ function leadUnitFor(leaf: Ref['leaves'][number], district: string, street: stri
   }
 }
 
-function receivedTime(r: Rng, now: number, days: number): number {
+export function receivedTime(r: Rng, now: number, days: number): number {
   const dayAgo = r.int(0, days - 1);
   const hour = r.weighted([[8, 5], [9, 9], [10, 10], [11, 9], [12, 5], [13, 6], [14, 9], [15, 9], [16, 8], [17, 7], [18, 5], [19, 5], [20, 4], [21, 3], [22, 2], [23, 1], [2, 0.5], [6, 1], [7, 3]] as const);
   const local = new Date(now + 8 * HOUR - dayAgo * DAY);

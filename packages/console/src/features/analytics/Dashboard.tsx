@@ -97,6 +97,7 @@ export function Dashboard() {
           <Card size="small" title="各区县本月受理量" extra={desk?.desk === 'both' && <Segmented size="small" value={measure} onChange={(v) => setMeasure(v as typeof measure)} options={[{ value: 'workOrders', label: '工单' }, { value: 'incidents', label: '警情' }]} />}>
             {mapReady ? <EChart option={mapOption} className="map-box" testId="district-map" /> : <Spin />}
           </Card>
+          <Card size="small" style={{ marginTop: 12 }} title={`近30天分类趋势（${measure === 'workOrders' ? '工单' : '警情'}）`}><EChart option={trendOption} className="chart-box" testId="trend-chart" /></Card>
         </Col>
         <Col xs={24} lg={10}>
           <Card size="small" title="双向转接与时效（近30天）" style={{ marginBottom: 12 }}>
@@ -118,9 +119,6 @@ export function Dashboard() {
               <Col span={12}><div className="chart-caption">工单退单原因</div>{o.returnReasons.length ? <EChart option={returnOption} className="pie-box" testId="return-chart" /> : <Empty description="近30天无退单" />}</Col>
             </Row>
           </Card>
-        </Col>
-        <Col xs={24}>
-          <Card size="small" title={`近30天分类趋势（${measure === 'workOrders' ? '工单' : '警情'}）`}><EChart option={trendOption} className="chart-box" testId="trend-chart" /></Card>
         </Col>
       </Row>
     </div>

@@ -82,7 +82,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
         pagination={{ current: page.page, pageSize: page.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条`, onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
         columns={[
           { title: '类型', dataIndex: 'kindLabel', width: 110, render: (v: string, r) => <Tag color={r.kind === 'emergency' ? 'red' : 'blue'}>{v}</Tag> },
-          { title: '方向', width: 130, render: (_, r) => (r.side === 'receiver' ? `${peerLabel(r.peer)} → 本方` : `本方 → ${peerLabel(r.peer)}`) },
+          { title: '方向', width: 150, render: (_, r) => (r.side === 'receiver' ? `${peerLabel(r.peer)} → 本方` : `本方 → ${peerLabel(r.peer)}`) },
           { title: '诉求摘要', ellipsis: true, render: (_, r) => r.opening.request?.content ?? r.opening.summary ?? r.opening.need ?? r.opening.reason ?? '' },
           { title: '状态', dataIndex: 'statusLabel', width: 90 },
           { title: '转入时间', dataIndex: 'createdAt', width: 100, render: fmtShort },
