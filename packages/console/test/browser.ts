@@ -77,3 +77,10 @@ export async function apiAs(username: string, desk: 'hotline' | 'dispatch' = 'ho
 
 /** A marker that makes this test's records easy to find among the demo data. */
 export const mark = () => `T${Date.now().toString(36).toUpperCase()}`;
+
+/** Closes the open drawer with its close button, as a person would, and waits until it is gone. */
+export async function closeDrawer(page: Page): Promise<void> {
+  const drawer = page.locator('.ant-drawer-open');
+  await drawer.locator('.ant-drawer-close').click();
+  await drawer.waitFor({ state: 'detached' });
+}

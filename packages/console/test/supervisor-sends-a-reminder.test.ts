@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, closeDrawer, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
@@ -37,7 +37,7 @@ describe('supervisor sends a reminder', () => {
     await item.getByText('标记已读').click();
     await expect.poll(() => item.innerText()).toContain('已读');
 
-    await page.keyboard.press('Escape');
+    await closeDrawer(page);
     await page.getByTestId('main-menu').getByText('督办').click();
     await page.getByTestId('supervision-tabs').getByText('已发催办').click();
     const sent = page.getByTestId('sent-reminders').locator('tr', { hasText: order.no });
@@ -59,7 +59,7 @@ describe('supervisor sends a reminder', () => {
     await page.getByTestId('field-note').fill('超期未办，列入督办');
     await page.getByTestId('action-submit').click();
     await expect.poll(() => page.getByTestId('order-timeline').innerText()).toContain('督办 · 赵磊：超期未办，列入督办');
-    await page.keyboard.press('Escape');
+    await closeDrawer(page);
     await page.getByTestId('supervision-tabs').getByText('单位统计').click();
     const units = page.getByTestId('unit-figures');
     await expect.poll(() => units.locator('tbody tr').count()).toBeGreaterThan(3);

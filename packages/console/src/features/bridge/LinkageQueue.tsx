@@ -64,7 +64,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
       return matches(def, item) && page.page === 1 ? { ...d, items: [item, ...d.items].slice(0, page.pageSize), total: d.total + 1 } : d;
     });
     if (item.side === 'receiver' && item.status === 'requested' && new Date(item.createdAt).getTime() > Date.now() - 60_000) {
-      notification.info({ title: `新转入：${item.kindLabel}`, description: item.opening.request?.content ?? item.opening.reason ?? item.itemId, key: item.itemId });
+      notification.info({ title: `新转入：${item.kindLabel}`, description: item.opening.request?.content ?? item.opening.reason ?? item.itemId, key: item.itemId, placement: 'bottomRight' });
     }
     if (open?.id === item.itemId) setOpen({ id: item.itemId, version: item.updatedAt });
     void refreshIncoming();
