@@ -60,3 +60,8 @@ export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => api
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+
+/** What the user reads when an action fails: the server's message and its code. */
+export function errorText(e: unknown): string {
+  return e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message;
+}

@@ -21,7 +21,7 @@ export function ReminderBell() {
       title: `催办：${r.subject}`, description: `${r.message}（${r.sentBy.name ?? '督办员'}）`, duration: 0, key: r.id, placement: 'bottomRight',
       actions: <Button size="small" type="primary" onClick={() => { notification.destroy(r.id); setOpen(true); }}>查看</Button>,
     });
-  });
+  }, () => void load());
   const markRead = async (id: string) => {
     await post(`/api/reminders/${id}/read`);
     notification.destroy(id);

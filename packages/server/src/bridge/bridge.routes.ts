@@ -16,6 +16,7 @@ import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
 import type { NotifyStream } from '../shared/notify-stream.ts';
+import { listActiveTargets } from './connectors.repo.ts';
 
 const Any = Type.Unknown();
 const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
@@ -106,6 +107,13 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
     const untrack = stream.track(res);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
+  });
+
+  app.get('/api/linkage/targets', {
+    schema: { tags: ['bridge'], summary: '可转接的联动单位（119、120、水电气、综治中心、挪车）：编号、名称、类别', response: { 200: Any, ...errorResponses } },
+  }, async (req) => {
+    reader(req.actor);
+    return listActiveTargets(db);
   });
 
   app.get('/api/linkage/items', {

@@ -25,3 +25,8 @@ export async function upsertConnector(db: Queryable, c: ConnectorInput) {
 export async function findActiveConnectorOfKinds(db: Queryable, kinds: string[]): Promise<string[]> {
   return (await db.query<{ id: string }>('SELECT id FROM connectors WHERE active AND kind = ANY($1) ORDER BY id', [kinds])).rows.map((r) => r.id);
 }
+
+/** Active connectors a seat may transfer to: names and kinds only, never endpoints or keys. */
+export async function listActiveTargets(db: Queryable): Promise<{ id: string; name: string; kind: string }[]> {
+  return (await db.query<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM connectors WHERE active ORDER BY kind, id')).rows;
+}

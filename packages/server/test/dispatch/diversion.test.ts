@@ -29,3 +29,12 @@ describe('dispatcher diverts a non-police matter in one action', () => {
     expect(res.json()).toMatchObject({ status: 'closed', divertedTo: 'governance_center', linkage: null });
   });
 });
+
+describe('seats see which partner lines they can transfer to', () => {
+  it('lists active connectors by name and kind, without endpoints or keys, to seats and not to handlers', async () => {
+    const res = await t.app.inject({ url: '/api/linkage/targets', headers: t.as('callTaker') });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual([{ id: 'vehicle-moving', name: '重庆市挪车服务平台', kind: 'vehicle_moving' }]);
+    expect((await t.app.inject({ url: '/api/linkage/targets', headers: t.as('chengguan') })).json().code).toBe('FORBIDDEN');
+  });
+});

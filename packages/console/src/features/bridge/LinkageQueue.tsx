@@ -68,7 +68,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
     }
     if (open?.id === item.itemId) setOpen({ id: item.itemId, version: item.updatedAt });
     void refreshIncoming();
-  });
+  }, () => setTick((t) => t + 1));
 
   const seat = me && ['specialist_seat', 'call_taker', 'dispatcher', 'admin'].includes(me.role);
   return (

@@ -1,7 +1,6 @@
-import { useState } from 'react';
-import { Alert, Form, Input, Modal, Select } from 'antd';
-import { ApiError, post } from '../../api/client.ts';
+import { Input, Select } from 'antd';
 import type { LinkageItem } from '../../api/types.ts';
+import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { STEP_PATHS } from './linkage-labels.ts';
 
@@ -19,30 +18,14 @@ const FIELDS: Record<string, { name: string; label: string; enumKey?: string; re
 
 export function StepModal({ item, step, onClose, onDone }: { item: LinkageItem; step: string; onClose: () => void; onDone: (i: LinkageItem) => void }) {
   const ref = useReference();
-  const [form] = Form.useForm<Record<string, string>>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const def = STEP_PATHS[step]!;
-  const submit = async () => {
-    const v = form.getFieldsValue();
-    const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== '').map(([k, x]) => [k, typeof x === 'string' ? x.trim() : x]));
-    setBusy(true); setError(null);
-    try { onDone(await post<LinkageItem>(`/api/linkage/items/${encodeURIComponent(item.itemId)}/${def.path}`, body)); } catch (e) {
-      setError(e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message);
-    } finally { setBusy(false); }
-  };
+  const fields: ActionField[] = FIELDS[step]!.map((f) => ({
+    name: f.name, label: f.label, required: f.required,
+    input: f.enumKey ? <Select options={enumOptions(ref.enums[f.enumKey])} data-testid={`step-${f.name}`} /> : <Input.TextArea rows={f.long ? 4 : 2} maxLength={2000} data-testid={`step-${f.name}`} />,
+  }));
   return (
-    <Modal open title={`${def.label} · ${item.localNo ?? item.itemId}`} onCancel={onClose} onOk={() => void submit()} okText={def.label} confirmLoading={busy}
-      okButtonProps={{ danger: def.danger, 'data-testid': 'step-submit' } as never} destroyOnHidden>
-      {FIELDS[step]!.length === 0 && <p>确认{def.label}？签收后在本平台生成{item.peer === 'cq-110' || item.side === 'originator' ? '记录' : '工单或警情'}。</p>}
-      <Form form={form} layout="vertical">
-        {FIELDS[step]!.map((f) => (
-          <Form.Item key={f.name} name={f.name} label={f.label} required={f.required}>
-            {f.enumKey ? <Select options={enumOptions(ref.enums[f.enumKey])} data-testid={`step-${f.name}`} /> : <Input.TextArea rows={f.long ? 4 : 2} maxLength={2000} data-testid={`step-${f.name}`} />}
-          </Form.Item>
-        ))}
-      </Form>
-      {error && <Alert type="error" showIcon title={error} data-testid="step-error" />}
-    </Modal>
+    <ActionFormModal<LinkageItem> title={`${def.label} · ${item.localNo ?? item.itemId}`} okText={def.label} danger={def.danger} fields={fields}
+      url={`/api/linkage/items/${encodeURIComponent(item.itemId)}/${def.path}`} testIds={{ submit: 'step-submit', error: 'step-error' }} onClose={onClose} onDone={onDone}
+      intro={fields.length === 0 ? <p>确认{def.label}？{step === 'transfer.accept' ? '签收后在本平台生成工单或警情。' : ''}</p> : undefined} />
   );
 }

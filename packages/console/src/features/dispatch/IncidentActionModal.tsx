@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Alert, Form, Input, Modal, Select } from 'antd';
-import { ApiError, post } from '../../api/client.ts';
+import { Input, Select } from 'antd';
 import type { Incident } from '../../api/types.ts';
+import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { UnitSelect } from '../../shared/UnitSelect.tsx';
 
@@ -26,32 +26,17 @@ export function IncidentActionModal({ incident, action, preset, onClose, onDone 
   incident: Incident; action: string; preset?: Record<string, string>; onClose: () => void; onDone: (i: Incident & { linkage?: { itemId: string; peer: string } | null }) => void;
 }) {
   const ref = useReference();
-  const [form] = Form.useForm<Record<string, string>>();
-  const tier = Form.useWatch('tier', form);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [tier, setTier] = useState<string | undefined>(preset?.tier);
   const def = INCIDENT_FORMS[action]!;
-  const submit = async () => {
-    const v = form.getFieldsValue();
-    const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== '').map(([k, x]) => [k, typeof x === 'string' ? x.trim() : x]));
-    setBusy(true); setError(null);
-    try { onDone(await post(`/api/incidents/${incident.id}/${action.replace(/_/g, '-')}`, body)); } catch (e) {
-      setError(e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message);
-    } finally { setBusy(false); }
-  };
+  const fields: ActionField[] = def.fields.map((f) => ({
+    name: f.name, label: f.label, required: f.required,
+    input: f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`incident-${f.name}`} />
+      : f.kind === 'unit' ? <UnitSelect desk="dispatch" kind={tier ? TIER_KIND[tier] : undefined} districtCode={tier && tier !== 'specialized_police' ? incident.districtCode ?? undefined : undefined} testId={`incident-${f.name}`} />
+      : <Input.TextArea rows={f.kind === 'text' ? 4 : 2} maxLength={f.kind === 'text' ? 5000 : 2000} data-testid={`incident-${f.name}`} />,
+  }));
   return (
-    <Modal open title={`${def.title} · ${incident.no}`} onCancel={onClose} onOk={() => void submit()} okText={def.title} confirmLoading={busy}
-      okButtonProps={{ danger: def.danger, 'data-testid': 'incident-action-submit' } as never} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={preset}>
-        {def.fields.map((f) => (
-          <Form.Item key={f.name} name={f.name} label={f.label} required={f.required}>
-            {f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`incident-${f.name}`} />
-              : f.kind === 'unit' ? <UnitSelect desk="dispatch" kind={tier ? TIER_KIND[tier] : undefined} districtCode={tier && tier !== 'specialized_police' ? incident.districtCode ?? undefined : undefined} testId={`incident-${f.name}`} />
-              : <Input.TextArea rows={f.kind === 'text' ? 4 : 2} maxLength={f.kind === 'text' ? 5000 : 2000} data-testid={`incident-${f.name}`} />}
-          </Form.Item>
-        ))}
-      </Form>
-      {error && <Alert type="error" showIcon title={error} data-testid="incident-action-error" />}
-    </Modal>
+    <ActionFormModal title={`${def.title} · ${incident.no}`} okText={def.title} danger={def.danger} fields={fields} initialValues={preset}
+      url={`/api/incidents/${incident.id}/${action.replace(/_/g, '-')}`} testIds={{ submit: 'incident-action-submit', error: 'incident-action-error' }}
+      onValues={(v) => setTier(v.tier as string | undefined)} onClose={onClose} onDone={onDone} />
   );
 }

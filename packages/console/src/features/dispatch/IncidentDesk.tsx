@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Drawer, Dropdown, Form, Input, Row, Select, Space, Table, Tabs, Tag, Timeline } from 'antd';
-import { ApiError, api, get, post, type Page } from '../../api/client.ts';
+import { api, errorText, get, post, type Page } from '../../api/client.ts';
 import type { Incident, TriageOutcome } from '../../api/types.ts';
 import { fmtShort, fmtTime } from '../../shared/format.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
@@ -56,6 +56,11 @@ export function IncidentDesk() {
     get<Page<Incident>>('/api/incidents', { ...q.query, ...page }, ac.signal).then(setData).catch(() => undefined);
     return () => ac.abort();
   }, [q, page, tick]);
+  // Other dispatchers work the same queue: refresh it every 10 seconds.
+  useEffect(() => {
+    const t = setInterval(() => setTick((x) => x + 1), 10_000);
+    return () => clearInterval(t);
+  }, []);
 
   const create = async () => {
     setError(null);
@@ -67,7 +72,7 @@ export function IncidentDesk() {
       });
       message.success(`已接警登记 ${inc.no}`);
       form.resetFields(); setTriage(null); clientRef.current = crypto.randomUUID(); setQueue('waiting'); setTick((t) => t + 1);
-    } catch (e) { setError(e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message); }
+    } catch (e) { setError(errorText(e)); }
   };
 
   const divert = useCallback(async (incident: Incident, target: string) => {

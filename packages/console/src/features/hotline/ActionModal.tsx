@@ -1,12 +1,8 @@
-/**
- * One form per work-order action, built from the fields the server's schema asks for. The server's
- * error message is shown in the form; the modal closes only when the action succeeded.
- */
-import { useState } from 'react';
-import { Alert, DatePicker, Form, Input, Modal, Select } from 'antd';
+/** One form per work-order action, with the fields the server's schema asks for. */
+import { DatePicker, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { ApiError, post } from '../../api/client.ts';
 import type { WorkOrder } from '../../api/types.ts';
+import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { UnitSelect } from '../../shared/UnitSelect.tsx';
 
@@ -34,42 +30,19 @@ export const ACTION_FORMS: Record<string, { title: string; fields: Field[]; dang
 
 export function ActionModal({ order, action, onClose, onDone }: { order: WorkOrder; action: string; onClose: () => void; onDone: (o: WorkOrder) => void }) {
   const ref = useReference();
-  const [form] = Form.useForm<Record<string, unknown>>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const def = ACTION_FORMS[action]!;
-  const submit = async () => {
-    const v = form.getFieldsValue();
-    const body: Record<string, unknown> = {};
-    for (const f of def.fields) {
-      const x = v[f.name];
-      if (x === undefined || x === null || x === '') continue;
-      body[f.name] = f.kind === 'datetime' ? (x as Dayjs).toISOString() : typeof x === 'string' ? x.trim() : x;
-    }
-    setBusy(true); setError(null);
-    try {
-      const o = await post<WorkOrder>(`/api/work-orders/${order.id}/${action.replace(/_/g, '-')}`, body);
-      onDone(o);
-    } catch (e) {
-      setError(e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message);
-    } finally { setBusy(false); }
-  };
+  const fields: ActionField[] = def.fields.map((f) => ({
+    name: f.name, label: f.label, required: f.required,
+    toBody: f.kind === 'datetime' ? (x) => (x as Dayjs).toISOString() : undefined,
+    input: f.kind === 'note' ? <Input.TextArea rows={3} maxLength={2000} data-testid={`field-${f.name}`} />
+      : f.kind === 'text' ? <Input.TextArea rows={5} maxLength={5000} data-testid={`field-${f.name}`} />
+      : f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`field-${f.name}`} />
+      : f.kind === 'unit' ? <UnitSelect desk="hotline" testId={`field-${f.name}`} />
+      : f.kind === 'datetime' ? <DatePicker showTime format="YYYY-MM-DD HH:mm" data-testid={`field-${f.name}`} />
+      : <Input data-testid={`field-${f.name}`} />,
+  }));
   return (
-    <Modal open title={`${def.title} · ${order.no}`} onCancel={onClose} onOk={() => void submit()} okText={def.title} confirmLoading={busy}
-      okButtonProps={{ danger: def.danger, 'data-testid': 'action-submit' } as never} destroyOnHidden>
-      <Form form={form} layout="vertical">
-        {def.fields.map((f) => (
-          <Form.Item key={f.name} name={f.name} label={f.label} required={f.required}>
-            {f.kind === 'note' ? <Input.TextArea rows={3} maxLength={2000} data-testid={`field-${f.name}`} />
-              : f.kind === 'text' ? <Input.TextArea rows={5} maxLength={5000} data-testid={`field-${f.name}`} />
-              : f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`field-${f.name}`} />
-              : f.kind === 'unit' ? <UnitSelect desk="hotline" testId={`field-${f.name}`} />
-              : f.kind === 'datetime' ? <DatePicker showTime format="YYYY-MM-DD HH:mm" data-testid={`field-${f.name}`} />
-              : <Input data-testid={`field-${f.name}`} />}
-          </Form.Item>
-        ))}
-      </Form>
-      {error && <Alert type="error" showIcon title={error} data-testid="action-error" />}
-    </Modal>
+    <ActionFormModal<WorkOrder> title={`${def.title} · ${order.no}`} okText={def.title} danger={def.danger} fields={fields}
+      url={`/api/work-orders/${order.id}/${action.replace(/_/g, '-')}`} testIds={{ submit: 'action-submit', error: 'action-error' }} onClose={onClose} onDone={onDone} />
   );
 }

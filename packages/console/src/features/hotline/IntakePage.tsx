@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Modal, Radio, Result, Row, Select, Space, Table, Tag, Typography } from 'antd';
-import { ApiError, api, get, post } from '../../api/client.ts';
+import { api, errorText, get, post } from '../../api/client.ts';
 import type { LinkageItem, TriageOutcome, WorkOrder } from '../../api/types.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { useDebounced } from '../../shared/useDebounced.ts';
@@ -18,6 +18,10 @@ interface IntakeValues {
   districtCode?: string; streetCode?: string; orderType?: string; categoryCode?: string; urgentKind?: string;
 }
 interface Done { order: WorkOrder; linkage?: LinkageItem; how: string }
+interface Target { id: string; name: string; kind: string }
+
+/** Which connector kinds answer each triage route (119 → fire, 120 → medical …). */
+const ROUTE_KINDS: Record<string, string[]> = { '119': ['fire'], '120': ['medical'], utility: ['water', 'power', 'gas'], governance_center: ['governance_center'], vehicle_moving: ['vehicle_moving'] };
 
 const FALLBACK_CATEGORY = 'QTSX01';
 const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
@@ -43,6 +47,7 @@ export function IntakePage() {
   const [answerOpen, setAnswerOpen] = useState(false);
   const [answer, setAnswer] = useState('');
   const [viewing, setViewing] = useState<string | null>(null);
+  const [targets, setTargets] = useState<Target[]>([]);
   const clientRef = useRef(newRef());
   const created = useRef<WorkOrder | null>(null);
   const categoryTouched = useRef(false);
@@ -63,6 +68,8 @@ export function IntakePage() {
       .finally(() => { if (!ac.signal.aborted) setTriageBusy(false); });
     return () => ac.abort();
   }, [text, form, ref.categories]);
+
+  useEffect(() => { get<Target[]>('/api/linkage/targets').then(setTargets).catch(() => setTargets([])); }, []);
 
   useEffect(() => {
     if (!districtCode) { setStreets([]); return; }
@@ -110,7 +117,7 @@ export function IntakePage() {
       setDone(d);
       message.success(d.how);
     } catch (e) {
-      const msg = e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message;
+      const msg = errorText(e);
       setError(created.current ? `工单 ${created.current.no} 已生成，但${what}未完成：${msg}` : msg);
     } finally { setBusy(null); }
   };
@@ -131,6 +138,19 @@ export function IntakePage() {
       ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
     });
     return { order, linkage, how: consultation ? `已发起三方会商，对接事项 ${linkage.itemId}` : `已转110（${linkage.kindLabel}），对接事项 ${linkage.itemId}` };
+  });
+
+  /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
+  const transferTo = (t: Target) => run(`转${t.name}`, async () => {
+    const order = await ensureOrder(true);
+    const v = form.getFieldsValue();
+    const emergency = Boolean(triage?.emergency);
+    const reasons = triage?.reasons.join('；') ?? '';
+    const linkage = await post<LinkageItem>('/api/linkage/items', {
+      kind: emergency ? 'emergency' : 'transfer', workOrderId: order.id, target: t.id, callbackConsent: Boolean(v.callbackConsent),
+      reason: `12345转${t.name}：${reasons || '见诉求内容'}`, ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
+    });
+    return { order, linkage, how: `已转${t.name}，对接事项 ${linkage.itemId}` };
   });
 
   const answerDirectly = () => run('直接答复', async () => {
@@ -162,7 +182,9 @@ export function IntakePage() {
     return parents.map((p) => ({ label: p.name, options: ref.categories.filter((c) => c.parentCode === p.code).map((c) => ({ value: c.code, label: `${c.name}（${c.code}）` })) }));
   }, [ref.categories]);
   const routeLabels = ref.enums.triageRoutes ?? {};
-  const to110 = triage?.route === '110' || triage?.emergency;
+  const to110 = triage?.route === '110' || (triage?.emergency && triage.route !== '119' && triage.route !== '120');
+  const suggestedKinds = triage ? [triage.route, ...triage.linked].flatMap((r) => ROUTE_KINDS[r] ?? []) : [];
+  const partners = targets.filter((t) => suggestedKinds.includes(t.kind));
   const kbd = (k: string) => <span className="kbd">Alt+{k}</span>;
 
   if (done) {
@@ -228,6 +250,10 @@ export function IntakePage() {
             <Button type={to110 ? 'primary' : 'default'} danger={Boolean(triage?.emergency)} loading={busy === '转110'} onClick={() => void transfer(false)} data-testid="action-transfer">
               一键转110{kbd('2')}
             </Button>
+            {partners.map((t) => (
+              <Button key={t.id} type={triage?.route !== '110' && triage?.emergency ? 'primary' : 'default'} danger={Boolean(triage?.emergency)}
+                loading={busy === `转${t.name}`} onClick={() => void transferTo(t)} data-testid={`action-transfer-${t.id}`}>转{t.name}</Button>
+            ))}
             {triage?.needsConsultation && <Button loading={busy === '发起会商'} onClick={() => void transfer(true)} data-testid="action-consult">发起三方会商{kbd('3')}</Button>}
             <Button onClick={() => setUrgentMode((u) => !u)} type={urgentMode ? 'primary' : 'default'} ghost={urgentMode} data-testid="action-urgent">{urgentMode ? '取消紧急' : '标记紧急'}{kbd('4')}</Button>
             <Button onClick={openAnswer} data-testid="action-answer">直接答复{kbd('5')}</Button>

@@ -9,7 +9,8 @@ export function TriagePanel({ outcome, loading, error, routeLabels }: { outcome:
   if (!outcome) return <Typography.Text type="secondary">{loading ? <Spin size="small" /> : '录入诉求内容后自动给出分流建议'}</Typography.Text>;
   return (
     <div data-testid="triage-panel">
-      {outcome.emergency && <Alert type="error" showIcon title="紧急警情：涉及人身或财产安全危险，应立即转110（不得进入普通工单队列）" style={{ marginBottom: 8 }} data-testid="triage-emergency" />}
+      {outcome.emergency && <Alert type="error" showIcon style={{ marginBottom: 8 }} data-testid="triage-emergency"
+        title={`紧急：涉及人身或财产安全危险，应立即转${routeLabels[outcome.route] ?? outcome.route}${outcome.linked.length ? `并联动${outcome.linked.map((l) => routeLabels[l] ?? l).join('、')}` : ''}（不得进入普通工单队列）`} />}
       {outcome.needsConsultation && <Alert type="warning" showIcon title="职责边界不清，建议发起三方会商" style={{ marginBottom: 8 }} />}
       <Descriptions size="small" column={1} bordered items={[
         { key: 'route', label: '建议去向', children: <span data-testid="triage-route"><Tag color={ROUTE_COLOR[outcome.route] ?? 'default'}>{routeLabels[outcome.route] ?? outcome.routeLabel ?? outcome.route}</Tag>{loading && <Spin size="small" />}</span> },
