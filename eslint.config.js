@@ -4,6 +4,7 @@
 // - in the server, routes -> services -> repositories, never backwards.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const ioModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http',
   'https', 'node:https', 'child_process', 'node:child_process', 'pg', 'fastify', 'dgram', 'node:dgram', 'tls', 'node:tls'];
@@ -60,7 +61,10 @@ export default tseslint.config(
     // The console runs in the browser and talks to the server only over HTTP.
     files: ['packages/console/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
     rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
       'no-restricted-imports': ['error', {
         paths: ioModules.map((name) => ({ name, message: 'the console runs in the browser' })),
         patterns: [{ group: ['@liandong/server', '@liandong/server/*', '**/server/**'], message: 'the console reaches the server over HTTP only' }],

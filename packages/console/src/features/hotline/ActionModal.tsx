@@ -3,6 +3,7 @@ import { DatePicker, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { WorkOrder } from '../../api/types.ts';
 import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.tsx';
+import { useAuth } from '../../auth/AuthContext.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { UnitSelect } from '../../shared/UnitSelect.tsx';
 
@@ -30,14 +31,17 @@ export const ACTION_FORMS: Record<string, { title: string; fields: Field[]; dang
 
 export function ActionModal({ order, action, onClose, onDone }: { order: WorkOrder; action: string; onClose: () => void; onDone: (o: WorkOrder) => void }) {
   const ref = useReference();
+  const { me } = useAuth();
   const def = ACTION_FORMS[action]!;
+  // A district agency dispatches within its district (二级派单): offer only its units.
+  const unitDistrict = me?.role === 'district_agency' ? me.districtCode ?? undefined : undefined;
   const fields: ActionField[] = def.fields.map((f) => ({
     name: f.name, label: f.label, required: f.required,
     toBody: f.kind === 'datetime' ? (x) => (x as Dayjs).toISOString() : undefined,
     input: f.kind === 'note' ? <Input.TextArea rows={3} maxLength={2000} data-testid={`field-${f.name}`} />
       : f.kind === 'text' ? <Input.TextArea rows={5} maxLength={5000} data-testid={`field-${f.name}`} />
       : f.kind === 'enum' ? <Select options={enumOptions(ref.enums[f.enumKey!])} data-testid={`field-${f.name}`} />
-      : f.kind === 'unit' ? <UnitSelect desk="hotline" testId={`field-${f.name}`} />
+      : f.kind === 'unit' ? <UnitSelect desk="hotline" districtCode={unitDistrict} testId={`field-${f.name}`} />
       : f.kind === 'datetime' ? <DatePicker showTime format="YYYY-MM-DD HH:mm" data-testid={`field-${f.name}`} />
       : <Input data-testid={`field-${f.name}`} />,
   }));

@@ -79,6 +79,10 @@ export function WorkOrderDrawer({ id, onClose, onChanged }: { id: string; onClos
             { key: 'cr', label: '受理时间', children: fmtTime(d.createdAt) },
             ...(d.pendingExtension ? [{ key: 'ext', label: '待批延期', span: 2, children: `延至 ${fmtTime(d.pendingExtension.requestedDueAt)}：${d.pendingExtension.reason}` }] : []),
             ...(d.reply ? [{ key: 'r', label: '答复', span: 2, children: d.reply }] : []),
+            ...(d.triage ? [{
+              key: 'triage', label: '受理时研判', span: 2,
+              children: <span data-testid="order-triage"><Tag color={d.triage.emergency ? 'red' : 'blue'}>{d.triage.routeLabel ?? d.triage.route}</Tag>{d.triage.reasons.join('；')}</span>,
+            }] : []),
           ]} />
           <Tabs style={{ marginTop: 8 }} items={[
             {

@@ -46,9 +46,10 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
     const order = one?.order ? (one.order === 'ascend' ? 'asc' : 'desc') : query.order;
     setQuery({ ...query, page: p.current ?? 1, pageSize: p.pageSize ?? query.pageSize, sort: field, order });
   }, [query, setQuery]);
-  const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
   // Stable columns: a page turn re-renders the rows, not the column set-up.
-  const columns = useMemo<ColumnsType<WorkOrder>>(() => [
+  const columns = useMemo<ColumnsType<WorkOrder>>(() => {
+    const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
+    return [
           { title: '工单号', dataIndex: 'no', width: 160 },
           { title: '标题', dataIndex: 'title', ellipsis: true, width: 260, render: (t: string, r) => <span>{r.urgent && <Tag color="red">急</Tag>}{r.supervised && <Tag color="purple">督</Tag>}{t}</span> },
           { title: '状态', dataIndex: 'statusLabel', width: 80 },
@@ -60,7 +61,8 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
             render: (v: string, r) => (OPEN.includes(r.status) ? <Space size={4} className="nowrap">{fmtShort(v)}<Countdown deadline={v} now={now} warnMinutes={240} /></Space> : <span className="nowrap">{fmtShort(v)}</span>),
           },
           ...(extraColumns ?? []).map((c) => ({ title: c.title, key: c.key, width: c.width, render: (_: unknown, r: WorkOrder) => c.render(r) })),
-        ], [query.sort, query.order, now, extraColumns]);
+        ];
+  }, [query.sort, query.order, now, extraColumns]);
   return (
     <>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
