@@ -15,7 +15,7 @@ import { findItem, insertRefusal, listEvents, listItems, listOutbox, rememberNon
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { verify } from './signing.ts';
-import type { NotifyStream } from '../shared/notify-stream.ts';
+import { serveEventStream, type NotifyStream } from '../shared/notify-stream.ts';
 import { listActiveTargets } from './connectors.repo.ts';
 
 const Any = Type.Unknown();
@@ -97,16 +97,9 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
   // send headers, so this endpoint also takes the session token as ?access_token=.
   app.get('/api/linkage/stream', { schema: { tags: ['bridge'], summary: '对接事项实时推送（Server-Sent Events）', querystring: strict({ access_token: Type.Optional(Type.String({ maxLength: 200 })) }) } }, async (req, reply) => {
     reader(req.actor);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('event: ready\ndata: {}\n\n');
-    const unsubscribe = await stream.subscribe((itemId) => {
-      void findItem(db, itemId).then((item) => { if (item && !res.writableEnded) res.write(`event: item\nid: ${item.updated_at.getTime()}\ndata: ${JSON.stringify(presentItem(item))}\n\n`); });
+    await serveEventStream(req, reply, stream, (itemId, send) => {
+      void findItem(db, itemId).then((item) => { if (item) send('item', String(item.updated_at.getTime()), presentItem(item)); });
     });
-    const untrack = stream.track(res);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
   });
 
   app.get('/api/linkage/targets', {

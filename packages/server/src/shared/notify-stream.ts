@@ -4,6 +4,7 @@
  * channel LISTENs on one held connection and hands the payload to the subscribed server-sent-event
  * streams, so new items and reminders appear without reloading.
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PoolClient } from 'pg';
 import type { Db } from '../db/pool.ts';
 
@@ -49,4 +50,22 @@ export class NotifyStream {
       this.client = null;
     }
   }
+}
+
+/**
+ * Answers a request with a server-sent-event stream fed by a hub: `ready` first, then whatever
+ * `onPayload` sends for each notification, a comment every 15 s to keep proxies from closing it, and
+ * the subscription dropped when the console goes away (or the server shuts down).
+ */
+export async function serveEventStream(req: FastifyRequest, reply: FastifyReply, stream: NotifyStream,
+  onPayload: (payload: string, send: (event: string, id: string, data: unknown) => void) => void): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.write('event: ready\ndata: {}\n\n');
+  const send = (event: string, id: string, data: unknown) => { if (!res.writableEnded) res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`); };
+  const unsubscribe = await stream.subscribe((payload) => onPayload(payload, send));
+  const untrack = stream.track(res);
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
 }

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.ts';
 import { IdParams, errorResponses } from '../http/schemas.ts';
-import type { NotifyStream } from '../shared/notify-stream.ts';
+import { serveEventStream, type NotifyStream } from '../shared/notify-stream.ts';
 import { findReminder, type ReminderRow } from './reminders.repo.ts';
 import type { ReminderService } from './reminders.service.ts';
 
@@ -53,15 +53,8 @@ export const reminderRoutes = (db: Db, service: ReminderService, stream: NotifyS
     schema: { tags: ['hotline'], summary: '催办实时推送（Server-Sent Events）', querystring: Type.Object({ access_token: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const actor = req.actor;
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('event: ready\ndata: {}\n\n');
-    const unsubscribe = await stream.subscribe((id) => {
-      void findReminder(db, id).then((r) => { if (r && service.isFor(actor, r) && !res.writableEnded) res.write(`event: reminder\nid: ${r.id}\ndata: ${JSON.stringify(presentReminder(r))}\n\n`); });
+    await serveEventStream(req, reply, stream, (id, send) => {
+      void findReminder(db, id).then((r) => { if (r && service.isFor(actor, r)) send('reminder', r.id, presentReminder(r)); });
     });
-    const untrack = stream.track(res);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
   });
 };
