@@ -164,14 +164,16 @@ export function IntakePage() {
 
   // Keyboard shortcuts for the frequent actions.
   const keys = useRef<Record<string, () => void>>({});
+  // By physical key (e.code), so Alt+1 works whatever the keyboard layout or input method produces.
   keys.current = {
-    '1': () => void createOrder(), '2': () => void transfer(false), '3': () => { if (triage?.needsConsultation) void transfer(true); },
-    '4': () => setUrgentMode((u) => !u), '5': openAnswer, n: reset,
+    Digit1: () => void createOrder(), Digit2: () => void transfer(false), Digit3: () => { if (triage?.needsConsultation) void transfer(true); },
+    Digit4: () => setUrgentMode((u) => !u), Digit5: openAnswer, KeyN: reset,
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && keys.current[e.key.toLowerCase()]) { e.preventDefault(); keys.current[e.key.toLowerCase()]!(); }
-      else if (e.ctrlKey && e.key === 'Enter') { e.preventDefault(); keys.current['1']!(); }
+      const action = keys.current[e.code];
+      if (e.altKey && !e.ctrlKey && action) { e.preventDefault(); action(); }
+      else if (e.ctrlKey && e.key === 'Enter') { e.preventDefault(); keys.current.Digit1!(); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
