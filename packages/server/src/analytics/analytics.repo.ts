@@ -80,7 +80,7 @@ export async function trends(db: Queryable) {
 
 export interface UnitFigures {
   unit_id: string; unit_name: string; district_code: string | null; assigned: number; open: number; returns: number;
-  extension_refusals: number; reopened: number; overdue: number; replied: number; replied_late: number; avg_reply_hours: number | null;
+  extension_refusals: number; reopened: number; overdue: number; replied: number; replied_late: number; late: number; judged: number; avg_reply_hours: number | null;
 }
 
 /**
@@ -112,6 +112,9 @@ export async function unitFigures(db: Queryable, f: { from: Date; to: Date; dist
         count(*) FILTER (WHERE w.overdue)::int AS overdue,
         count(w.replied_at)::int AS replied,
         count(*) FILTER (WHERE w.replied_at > w.due_at)::int AS replied_late,
+        -- lateness: replied after the due time, or still unanswered past it; over the orders that are either
+        count(*) FILTER (WHERE w.replied_at > w.due_at OR (w.replied_at IS NULL AND w.overdue))::int AS late,
+        count(*) FILTER (WHERE w.replied_at IS NOT NULL OR w.overdue)::int AS judged,
         round((avg(extract(epoch FROM w.replied_at - w.created_at)) / 3600)::numeric, 1)::float AS avg_reply_hours
       FROM work_orders w WHERE w.created_at >= $1 AND w.created_at < $2 AND w.lead_unit_id IS NOT NULL GROUP BY 1
     )
@@ -119,6 +122,7 @@ export async function unitFigures(db: Queryable, f: { from: Date; to: Date; dist
       COALESCE(assigned.n, 0) AS assigned, COALESCE(orders.open, 0) AS open, COALESCE(acts.returns, 0) AS returns,
       COALESCE(judged.extension_refusals, 0) AS extension_refusals, COALESCE(judged.reopened, 0) AS reopened,
       COALESCE(orders.overdue, 0) AS overdue, COALESCE(orders.replied, 0) AS replied, COALESCE(orders.replied_late, 0) AS replied_late,
+      COALESCE(orders.late, 0) AS late, COALESCE(orders.judged, 0) AS judged,
       orders.avg_reply_hours
     FROM units u
     LEFT JOIN assigned ON assigned.unit_id = u.id LEFT JOIN acts ON acts.unit_id = u.id

@@ -45,7 +45,7 @@ export class AnalyticsService {
     return rows.map((r) => ({
       unitId: r.unit_id, unitName: r.unit_name, districtCode: r.district_code, assigned: r.assigned, open: r.open, returns: r.returns,
       extensionRefusals: r.extension_refusals, reopened: r.reopened, overdue: r.overdue, replied: r.replied, repliedLate: r.replied_late,
-      lateRate: r.replied + r.overdue > 0 ? Math.round(((r.replied_late + r.overdue) / Math.max(1, r.replied + r.overdue)) * 1000) / 1000 : 0,
+      lateRate: r.judged > 0 ? Math.round((r.late / r.judged) * 1000) / 1000 : 0,
       avgReplyHours: r.avg_reply_hours,
     }));
   }

@@ -32,7 +32,7 @@ describe('analyst reads the overview', () => {
     expect(res.statusCode, res.body).toBe(200);
     const rows = res.json() as { unitId: string; returns: number; assigned: number; open: number }[];
     expect(rows[0]).toMatchObject({ unitId: 'd500103.housing', returns: 1, assigned: 1 });
-    expect(rows.find((r) => r.unitId === 'd500103.urban-mgmt')).toMatchObject({ assigned: 2, open: 2, returns: 0 });
+    expect(rows.find((r) => r.unitId === 'd500103.urban-mgmt')).toMatchObject({ assigned: 2, open: 2, returns: 0, lateRate: 0 });
   });
 
   it('is for supervisors, analysts and administrators, and checks its query', async () => {
@@ -55,3 +55,24 @@ describe('call-taker sees possible duplicates before making an order', () => {
     expect((await t.app.inject({ url: '/api/work-orders/similar?districtCode=5001', headers: t.as('callTaker') })).json().code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('lateness per unit', () => {
+  it('counts an order replied after its due time, and one still open past it, once each', async () => {
+    const mk = () => t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('callTaker'), payload: sampleOrder({ leadUnitId: 'd500103.housing', receivedAt: '2026-10-01T09:00:00+08:00' }) }).then((r) => r.json());
+    const [late, open, onTime] = [await mk(), await mk(), await mk()];
+    for (const o of [late, onTime]) {
+      await t.app.inject({ method: 'POST', url: `/api/work-orders/${o.id}/sign`, headers: t.as('housing'), payload: {} });
+      await t.app.inject({ method: 'POST', url: `/api/work-orders/${o.id}/reply`, headers: t.as('housing'), payload: { reply: '已处理', result: 'resolved' } });
+    }
+    // Backdate: `late` was due before its reply, `open` is past due and unanswered, `onTime` was answered in time.
+    await t.db.query("UPDATE work_orders SET due_at = replied_at - interval '1 hour', overdue = true WHERE id = $1", [late.id]);
+    await t.db.query("UPDATE work_orders SET due_at = now() - interval '1 hour', overdue = true WHERE id = $1", [open.id]);
+    await t.db.query("UPDATE work_orders SET due_at = now() + interval '1 day', overdue = false WHERE id = $1", [onTime.id]);
+    const rows = (await t.app.inject({ url: '/api/analytics/units?from=2026-09-01T00:00:00Z', headers: t.as('analyst') })).json() as { unitId: string; lateRate: number; repliedLate: number; overdue: number }[];
+    const housing = rows.find((r) => r.unitId === 'd500103.housing')!;
+    expect(housing).toMatchObject({ repliedLate: 1, overdue: 2 });
+    // 2 late (one replied late, one unanswered past due) of 3 judged (the returned order of the first test is not judged).
+    expect(housing.lateRate).toBeCloseTo(2 / 3, 3);
+  });
+});
+
