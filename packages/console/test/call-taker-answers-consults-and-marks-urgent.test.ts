@@ -34,6 +34,7 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 15_000 });
     expect(await result.innerText()).toMatch(/已发起三方会商，对接事项 cq-12345:LK-/);
+    await ct.shot('call-taker-opens-a-consultation');
     expectNoConsoleErrors(ct);
   });
 
