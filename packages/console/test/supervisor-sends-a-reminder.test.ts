@@ -60,6 +60,12 @@ describe('supervisor sends a reminder', () => {
     await page.getByTestId('action-submit').click();
     await expect.poll(() => page.getByTestId('order-timeline').innerText()).toContain('督办 · 赵磊：超期未办，列入督办');
     await closeDrawer(page);
+    // Linkage items past, and about to pass, their accept-by time.
+    await page.getByTestId('supervision-tabs').getByText('超时对接事项').click();
+    await expect.poll(() => page.getByTestId('linkage-table').locator('tr.ant-table-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('linkage-table').innerText()).toContain('已超时');
+    await page.getByTestId('supervision-tabs').getByText('15分钟内将超时的对接事项').click();
+    await expect.poll(() => page.getByTestId('linkage-table').innerText()).not.toContain('已超时'); // the overdue list has given way to the about-to-be-overdue one
     await page.getByTestId('supervision-tabs').getByText('单位统计').click();
     const units = page.getByTestId('unit-figures');
     await expect.poll(() => units.locator('tbody tr').count()).toBeGreaterThan(3);

@@ -118,7 +118,7 @@ export async function setCursor(db: Queryable, peer: string, after: number): Pro
   await db.query('INSERT INTO bridge_cursors (peer, after) VALUES ($1, $2) ON CONFLICT (peer) DO UPDATE SET after = greatest(bridge_cursors.after, EXCLUDED.after), updated_at = now()', [peer, after]);
 }
 
-export async function listItems(db: Queryable, f: { status?: string[]; side?: string; kind?: string; overdue?: boolean; districtCode?: string; limit: number; offset: number }) {
+export async function listItems(db: Queryable, f: { status?: string[]; side?: string; kind?: string; overdue?: boolean; districtCode?: string; dueWithinMinutes?: number; limit: number; offset: number }) {
   const where: string[] = [];
   const args: unknown[] = [];
   const p = (v: unknown) => { args.push(v); return `$${args.length}`; };
@@ -127,6 +127,8 @@ export async function listItems(db: Queryable, f: { status?: string[]; side?: st
   if (f.kind) where.push(`kind = ${p(f.kind)}`);
   if (f.overdue !== undefined) where.push(`accept_overdue = ${p(f.overdue)}`);
   if (f.districtCode) where.push(`district_code = ${p(f.districtCode)}`);
+  // About to be overdue: still awaiting acceptance, its accept-by time within the next N minutes.
+  if (f.dueWithinMinutes !== undefined) where.push(`status = 'requested' AND accept_deadline >= now() AND accept_deadline < now() + make_interval(mins => ${p(f.dueWithinMinutes)})`);
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM linkage_items ${w}`, args)).rows[0]!.n;
   const rows = (await db.query<ItemRow>(`SELECT * FROM linkage_items ${w} ORDER BY created_at DESC, item_id LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, args)).rows;

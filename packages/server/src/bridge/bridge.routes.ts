@@ -115,6 +115,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
       querystring: strict({
         status: Type.Optional(Type.Array(enumOf(LINKAGE_STATUSES), { maxItems: 9 })), side: Type.Optional(enumOf(['originator', 'receiver'] as const)),
         kind: Type.Optional(enumOf(LINKAGE_KINDS)), overdue: Type.Optional(Type.Boolean()), districtCode: Type.Optional(DistrictCode),
+        dueWithin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: '即将超时：待签收且签收时限在此分钟数内' })),
         page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
       }),
       response: { 200: Any, ...errorResponses },
@@ -123,7 +124,7 @@ export const linkageRoutes = (db: Db, service: BridgeService, local: { findReque
     reader(req.actor);
     const q = req.query;
     const pageSize = q.pageSize ?? 20, page = q.page ?? 1;
-    const { rows, total } = await listItems(db, { status: q.status, side: q.side, kind: q.kind, overdue: q.overdue, districtCode: q.districtCode, limit: pageSize, offset: (page - 1) * pageSize });
+    const { rows, total } = await listItems(db, { status: q.status, side: q.side, kind: q.kind, overdue: q.overdue, districtCode: q.districtCode, dueWithinMinutes: q.dueWithin, limit: pageSize, offset: (page - 1) * pageSize });
     return { items: rows.map(presentItem), total, page, pageSize };
   });
 

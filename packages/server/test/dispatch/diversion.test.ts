@@ -38,3 +38,13 @@ describe('seats see which partner lines they can transfer to', () => {
     expect((await t.app.inject({ url: '/api/linkage/targets', headers: t.as('chengguan') })).json().code).toBe('FORBIDDEN');
   });
 });
+
+describe('supervisors see linkage items about to be overdue', () => {
+  it('lists items awaiting acceptance whose accept-by time falls within the next N minutes', async () => {
+    // The diversion to the vehicle-moving connector above awaits acceptance, due in 10 minutes.
+    const soon = (await t.app.inject({ url: '/api/linkage/items?dueWithin=15', headers: t.as('supervisor') })).json();
+    expect(soon.items.map((i: { peer: string; status: string }) => [i.peer, i.status])).toEqual([['vehicle-moving', 'requested']]);
+    expect((await t.app.inject({ url: '/api/linkage/items?dueWithin=5', headers: t.as('supervisor') })).json().total).toBe(0);
+    expect((await t.app.inject({ url: '/api/linkage/items?dueWithin=0', headers: t.as('supervisor') })).json().code).toBe('VALIDATION_FAILED');
+  });
+});

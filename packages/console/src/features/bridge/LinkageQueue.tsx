@@ -15,19 +15,21 @@ import { peerLabel } from './linkage-labels.ts';
 import { LinkageDrawer } from './LinkageDrawer.tsx';
 import { StepModal } from './StepModal.tsx';
 
-interface TabDef { key: string; label: string; query: { status?: string[]; side?: string; overdue?: boolean } }
+interface TabDef { key: string; label: string; query: { status?: string[]; side?: string; overdue?: boolean; dueWithin?: number } }
 const TABS: TabDef[] = [
   { key: 'incoming', label: '待签收', query: { side: 'receiver', status: ['requested'] } },
   { key: 'negotiating', label: '拒收与协商', query: { status: ['rejected', 'negotiating'] } },
   { key: 'handling', label: '处置中', query: { status: ['accepted', 'kept_by_first_receiver', 'in_progress', 'reopened'] } },
   { key: 'feedback', label: '待确认闭环', query: { status: ['feedback_given'] } },
   { key: 'overdue', label: '超时未签收', query: { overdue: true } },
+  { key: 'soon', label: '即将超时', query: { dueWithin: 15 } },
   { key: 'sent', label: '本方发起', query: { side: 'originator' } },
   { key: 'all', label: '全部', query: {} },
 ];
 
 const matches = (t: TabDef, i: LinkageItem) =>
-  (!t.query.side || t.query.side === i.side) && (!t.query.status || t.query.status.includes(i.status)) && (t.query.overdue === undefined || t.query.overdue === i.acceptOverdue);
+  (!t.query.side || t.query.side === i.side) && (!t.query.status || t.query.status.includes(i.status)) && (t.query.overdue === undefined || t.query.overdue === i.acceptOverdue)
+  && (t.query.dueWithin === undefined || (i.status === 'requested' && !!i.acceptDeadline && new Date(i.acceptDeadline).getTime() - Date.now() < t.query.dueWithin * 60_000 && new Date(i.acceptDeadline).getTime() > Date.now()));
 
 export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
   const { me } = useAuth();

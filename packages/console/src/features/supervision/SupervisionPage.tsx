@@ -88,6 +88,7 @@ export function SupervisionPage() {
       { key: 'soon', label: '24小时内到期', children: <OrdersTab initial={{ page: 1, pageSize: 20, overdue: false, status: OPEN, dueBefore: soon, sort: 'dueAt', order: 'asc' }} /> },
     ] : []),
     { key: 'linkage', label: '超时对接事项', children: <LinkageQueue fixedTab="overdue" /> },
+    { key: 'linkage-soon', label: '15分钟内将超时的对接事项', children: <LinkageQueue fixedTab="soon" /> },
     ...(hotline ? [{ key: 'units', label: '单位统计', children: <UnitFigures /> }] : []),
     { key: 'sent', label: '已发催办', children: <SentReminders /> },
   ];
