@@ -38,7 +38,7 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     expectNoConsoleErrors(ct);
   });
 
-  it('a woman in labour who cannot get out: the order is marked urgent and goes straight to the district (Alt+1)', async () => {
+  it('a woman in labour who cannot get out: the order is marked urgent and goes straight to the district (Alt+1), the call-taker stating why besides 120', async () => {
     const ct = await logIn('hotline01');
     const { page } = ct;
     await page.getByTestId('intake-content').fill(`${mark()} 老婆快生了，小区封控出不去，急需去医院`);
@@ -53,6 +53,11 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     await page.keyboard.press('Enter');
     await ct.shot('call-taker-marks-urgent-1-form');
     await page.keyboard.press('Alt+1');
+    // Labour is also a medical emergency: the urgent order is in addition to 120, and she says so.
+    await page.getByTestId('guard-text').waitFor();
+    expect(await page.getByTestId('guard-text').innerText()).toContain('应转120医疗急救');
+    await page.getByTestId('guard-reason').fill('已告知来电人拨打120；另需协调封控小区放行');
+    await page.getByTestId('guard-confirm').click();
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 15_000 });
     expect(await result.innerText()).toMatch(/已生成工单 GD\d+，已直派区县热线机构[\s\S]*已派单/);

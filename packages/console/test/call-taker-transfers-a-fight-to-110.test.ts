@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
+
+/** The call-taker's recorded decision on the triage of the request behind an order. */
+async function decisionFor(no: string) {
+  const api = await apiAs('admin');
+  const { items } = await api<{ items: { requestId: string }[] }>('GET', `/api/work-orders?q=${no}`);
+  return (await api<{ decision: Record<string, unknown> | null }>('GET', `/api/requests/${items[0]!.requestId}/triage`)).decision;
+}
 
 describe('call-taker transfers a fight to 110', () => {
   it('sees the emergency suggestion with its reasons as she types, transfers in one click, and the 110 seat sees it arrive live', async () => {
@@ -28,6 +35,8 @@ describe('call-taker transfers a fight to 110', () => {
     await result.waitFor({ timeout: 20_000 });
     expect(await result.innerText()).toMatch(/已转110（紧急移交），对接事项 cq-12345:LK-/);
     await ct.shot('call-taker-transfers-a-fight-to-110-2-transferred');
+    // She followed the suggestion: that is on record with the request.
+    expect(await decisionFor(/GD\d+/.exec(await result.innerText())![0])).toMatchObject({ decision: 'accepted' });
 
     const row = seat.page.getByTestId('linkage-table').locator('tr', { hasText: m });
     await row.waitFor({ timeout: 20_000 });
@@ -55,4 +64,27 @@ describe('call-taker transfers a fight to 110', () => {
     expect(await page.getByTestId('intake-result').count()).toBe(0);
     expectNoConsoleErrors(ct, [400]);
   });
+
+  it('cannot file a fight as an ordinary order without saying why; the override and its reason are recorded', async () => {
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    await page.getByTestId('intake-content').fill(`${mark()} 小区门口有人持刀打架`);
+    await expect.poll(() => page.getByTestId('triage-emergency').isVisible().catch(() => false), { timeout: 15_000 }).toBe(true);
+    await page.getByTestId('intake-category').click();
+    await page.keyboard.type('其他');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Alt+1');
+    const guard = page.getByTestId('guard-text');
+    await guard.waitFor();
+    expect(await guard.innerText()).toContain('应转110报警服务台');
+    expect(await page.getByTestId('guard-confirm').isDisabled()).toBe(true); // no reason, no ordinary order
+    await ct.shot('call-taker-is-stopped-from-filing-a-danger-as-an-order');
+    await page.getByTestId('guard-reason').fill('来电人称已离开现场，只要求物业加强门岗');
+    await page.getByTestId('guard-confirm').click();
+    const result = page.getByTestId('intake-result');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await decisionFor(/GD\d+/.exec(await result.innerText())![0])).toMatchObject({ decision: 'overridden', route: '12345', emergency: false, reason: '来电人称已离开现场，只要求物业加强门岗' });
+    expectNoConsoleErrors(ct);
+  });
 });
+

@@ -13,7 +13,7 @@ export interface TriageOutcome {
 }
 
 export interface WorkOrder {
-  id: string; no: string; orderType: string; orderTypeLabel: string; categoryCode: string; title: string; urgent: boolean; urgentKindLabel: string | null;
+  id: string; no: string; requestId: string; orderType: string; orderTypeLabel: string; categoryCode: string; title: string; urgent: boolean; urgentKindLabel: string | null;
   status: string; statusLabel: string; districtCode: string | null; districtName?: string | null; leadUnitId: string | null; leadUnitName?: string | null;
   dueAt: string; overdue: boolean; supervised: boolean; pendingExtension: { requestedDueAt: string; reason: string } | null; satisfactionLabel: string | null;
   reply: string | null; createdAt: string; updatedAt: string; address?: string; sameAddress?: boolean; sameCategory?: boolean;

@@ -9,7 +9,7 @@ import { presentTriage } from '../triage/triage.present.ts';
 
 export function presentWorkOrder(r: WorkOrderRow, names: { leadUnitName?: string | null; districtName?: string | null } = {}) {
   return {
-    id: r.id, no: r.no, orderType: r.order_type, orderTypeLabel: WORK_ORDER_TYPE_LABELS[r.order_type as WorkOrderType],
+    id: r.id, no: r.no, requestId: r.request_id, orderType: r.order_type, orderTypeLabel: WORK_ORDER_TYPE_LABELS[r.order_type as WorkOrderType],
     categoryCode: r.category_code, title: r.title, urgent: r.urgent, urgentKind: r.urgent_kind,
     urgentKindLabel: r.urgent_kind ? URGENT_KIND_LABELS[r.urgent_kind as UrgentKind] : null,
     status: r.status, statusLabel: WORK_ORDER_STATUS_LABELS[r.status], districtCode: r.district_code,

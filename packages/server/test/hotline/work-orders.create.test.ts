@@ -12,6 +12,7 @@ describe('call-taker creates a work order', () => {
     const order = res.json();
     expect(order).toMatchObject({ status: 'received', statusLabel: '已受理', orderType: 'complaint', categoryCode: 'CSGL01', urgent: false, districtCode: '500103' });
     expect(order.no).toMatch(/^GD\d{8}\d{6}$/);
+    expect(order.requestId).toMatch(/^[0-9a-f-]{36}$/); // the console records the triage decision against it
     // 投诉: 15 working days from Thu 2026-11-26 10:30 → Thu 2026-12-17 10:30 (no holidays in between)
     expect(order.dueAt).toBe(new Date('2026-12-17T10:30:00+08:00').toISOString());
     const detail = (await t.app.inject({ url: `/api/work-orders/${order.id}`, headers: t.as('callTaker') })).json();

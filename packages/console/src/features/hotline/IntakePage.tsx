@@ -22,6 +22,7 @@ interface Target { id: string; name: string; kind: string }
 
 /** Which connector kinds answer each triage route (119 → fire, 120 → medical …). */
 const ROUTE_KINDS: Record<string, string[]> = { '119': ['fire'], '120': ['medical'], utility: ['water', 'power', 'gas'], governance_center: ['governance_center'], vehicle_moving: ['vehicle_moving'] };
+const KIND_ROUTE: Record<string, string> = Object.fromEntries(Object.entries(ROUTE_KINDS).flatMap(([route, kinds]) => kinds.map((k) => [k, route])));
 
 const FALLBACK_CATEGORY = 'QTSX01';
 const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
@@ -45,6 +46,8 @@ export function IntakePage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<Done | null>(null);
   const [answerOpen, setAnswerOpen] = useState(false);
+  const [guardOpen, setGuardOpen] = useState(false);
+  const [guardReason, setGuardReason] = useState('');
   const [answer, setAnswer] = useState('');
   const [viewing, setViewing] = useState<string | null>(null);
   const [targets, setTargets] = useState<Target[]>([]);
@@ -88,7 +91,7 @@ export function IntakePage() {
 
   const reset = useCallback(() => {
     form.resetFields();
-    setTriage(null); setSimilar([]); setError(null); setDone(null); setUrgentMode(false); setAnswer('');
+    setTriage(null); setSimilar([]); setError(null); setDone(null); setUrgentMode(false); setAnswer(''); setGuardOpen(false); setGuardReason('');
     clientRef.current = newRef(); created.current = null; categoryTouched.current = false;
   }, [form]);
 
@@ -109,6 +112,20 @@ export function IntakePage() {
     return order;
   };
 
+  /**
+   * What the call-taker did with the suggestion goes on record with the request: accepted when she
+   * followed it, overridden (with why) when she did not. Overrides feed the next training of the model.
+   */
+  const recordDecision = async (order: WorkOrder, chose: { route: string; emergency: boolean; urgent: boolean }, reason: string) => {
+    if (!triage) return;
+    const followed = chose.route === triage.route && chose.emergency === triage.emergency;
+    try {
+      await post(`/api/requests/${order.requestId}/triage-decision`, followed ? { decision: 'accepted' } : { decision: 'overridden', ...chose, reason });
+    } catch (e) {
+      message.warning(`研判采纳情况未能记录：${errorText(e)}`);
+    }
+  };
+
   const run = async (what: string, fn: () => Promise<Done>) => {
     if (busy) return;
     setBusy(what); setError(null);
@@ -122,10 +139,15 @@ export function IntakePage() {
     } finally { setBusy(null); }
   };
 
-  const createOrder = () => run('生成工单', async () => {
-    const order = await ensureOrder();
-    return { order, how: `已生成工单 ${order.no}${order.status === 'assigned' ? '，已直派区县热线机构' : ''}` };
-  });
+  const createOrder = (overrideReason?: string) => {
+    // A danger must not wait in the hotline's queue: filing it as an ordinary order needs a stated reason.
+    if (triage?.emergency && !overrideReason && !created.current) { setGuardOpen(true); return Promise.resolve(); }
+    return run('生成工单', async () => {
+      const order = await ensureOrder();
+      await recordDecision(order, { route: '12345', emergency: false, urgent: urgentMode }, overrideReason ?? '话务员按12345工单受理');
+      return { order, how: `已生成工单 ${order.no}${order.status === 'assigned' ? '，已直派区县热线机构' : ''}` };
+    });
+  };
 
   const transfer = (consultation = false) => run(consultation ? '发起会商' : '转110', async () => {
     const order = await ensureOrder(true);
@@ -137,6 +159,7 @@ export function IntakePage() {
       reason: consultation ? `职责边界不清，请110专席参与三方会商：${reasons || '见诉求内容'}` : `12345一键转接：${reasons || '属公安职责'}`,
       ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
     });
+    await recordDecision(order, consultation && triage ? { route: triage.route, emergency: triage.emergency, urgent: triage.urgent } : { route: '110', emergency, urgent: false }, '话务员转110处置');
     return { order, linkage, how: consultation ? `已发起三方会商，对接事项 ${linkage.itemId}` : `已转110（${linkage.kindLabel}），对接事项 ${linkage.itemId}` };
   });
 
@@ -150,6 +173,7 @@ export function IntakePage() {
       kind: emergency ? 'emergency' : 'transfer', workOrderId: order.id, target: t.id, callbackConsent: Boolean(v.callbackConsent),
       reason: `12345转${t.name}：${reasons || '见诉求内容'}`, ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
     });
+    await recordDecision(order, { route: KIND_ROUTE[t.kind] ?? triage?.route ?? '12345', emergency, urgent: false }, `话务员转${t.name}`);
     return { order, linkage, how: `已转${t.name}，对接事项 ${linkage.itemId}` };
   });
 
@@ -157,6 +181,7 @@ export function IntakePage() {
     const order = await ensureOrder();
     const replied = await post<WorkOrder>(`/api/work-orders/${order.id}/answer-directly`, { reply: answer.trim() });
     setAnswerOpen(false);
+    await recordDecision(order, { route: 'guidance', emergency: false, urgent: false }, '话务员当场解答');
     return { order: replied, how: `已直接答复并办结工单 ${order.no}` };
   });
 
@@ -280,6 +305,12 @@ export function IntakePage() {
           )}
         </Card>
       </Col>
+      <Modal title="研判为紧急警情" open={guardOpen} onCancel={() => setGuardOpen(false)} okText="仍按普通工单受理" okButtonProps={{ danger: true, disabled: !guardReason.trim(), 'data-testid': 'guard-confirm' } as never}
+        onOk={() => { setGuardOpen(false); void createOrder(guardReason.trim()); }} destroyOnHidden>
+        <Alert type="error" showIcon style={{ marginBottom: 8 }} data-testid="guard-text"
+          title={`分流研判认为此诉求涉及正在发生的危险，应转${ref.enums.triageRoutes?.[triage?.route ?? ''] ?? triage?.route ?? '110'}。紧急事项不应进入普通工单队列。`} />
+        <Input.TextArea rows={3} value={guardReason} onChange={(e) => setGuardReason(e.target.value)} placeholder="如确需按普通工单受理，请说明理由（将记入研判改判记录）" data-testid="guard-reason" />
+      </Modal>
       <Modal title="直接答复（当场解答并办结）" open={answerOpen} onCancel={() => setAnswerOpen(false)} okText="答复并办结"
         onOk={() => void answerDirectly()} confirmLoading={busy === '直接答复'} destroyOnHidden>
         <Input.TextArea rows={5} value={answer} onChange={(e) => setAnswer(e.target.value)} placeholder="答复内容（可引用政策知识库口径）" data-testid="answer-text" />
