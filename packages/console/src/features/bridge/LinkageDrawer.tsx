@@ -17,7 +17,7 @@ const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
 export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId: string; version?: string; onClose: () => void; onChanged?: (i: LinkageItem) => void }) {
   const { me, can } = useAuth();
   const { message } = App.useApp();
-  const { enums } = useReference();
+  const { enums, districts } = useReference();
   const now = useNow();
   const [d, setD] = useState<(LinkageItem & { timeline: LinkageEvent[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +44,7 @@ export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId:
             { key: 'dir', label: '方向', children: d.side === 'receiver' ? `${peerLabel(d.peer)} → 本平台` : `本平台 → ${peerLabel(d.peer)}` },
             { key: 'c', label: '诉求', span: 2, children: req?.content ?? d.opening.summary ?? d.opening.need ?? '—' },
             { key: 'r', label: '转接理由', span: 2, children: d.opening.reason || d.opening.danger || d.opening.need || '—' },
-            { key: 'a', label: '地点', span: 2, children: req?.location?.address ?? '—' },
+            { key: 'a', label: '地点', span: 2, children: [districts.find((x) => x.code === d.districtCode)?.name, req?.location?.address].filter(Boolean).join(' ') || '—' },
             { key: 'dl', label: '签收时限', children: d.status === 'requested' ? <Countdown deadline={d.acceptDeadline} now={now} /> : fmtTime(d.acceptDeadline) },
             { key: 'acc', label: '签收用时', children: d.secondsToAccept !== null ? fmtDuration(d.secondsToAccept) : '—' },
             { key: 'fb', label: '反馈用时', children: d.secondsToFeedback !== null ? fmtDuration(d.secondsToFeedback) : '—' },
@@ -77,5 +77,7 @@ function describe(e: LinkageEvent, enums: Record<string, Record<string, string>>
     ...coded.map(([v, k]) => (typeof v === 'string' ? enums[k]?.[v] ?? v : null)),
     p.note, p.reason, p.summary, e.note,
   ].filter((x): x is string => typeof x === 'string' && x.length > 0);
-  return parts.length ? `：${[...new Set(parts)].join('，')}` : '';
+  // The other desk's people are named by their user name in its messages (acceptedBy, decidedBy).
+  const who = e.direction === 'received' ? [p.acceptedBy, p.decidedBy].find((x): x is string => typeof x === 'string' && x.length > 0) : undefined;
+  return `${who ? `（对方 ${who}）` : ''}${parts.length ? `：${[...new Set(parts)].join('，')}` : ''}`;
 }
