@@ -77,6 +77,11 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     await result.waitFor({ timeout: 15_000 });
     expect(await result.innerText()).toMatch(/已转重庆市急救医疗中心120，对接事项 cq-12345:LK-/);
     await ct.shot('call-taker-sends-a-collapse-to-120');
+    // In the linkage list the partner line is named, not shown by its connector id.
+    await page.getByTestId('main-menu').getByText('联动事项').click();
+    await page.getByTestId('linkage-tabs').getByText('本方发起').click();
+    const row = page.getByTestId('linkage-table').locator('tr', { hasText: '突然倒地昏迷不醒' }).first();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('本方 → 重庆市急救医疗中心120');
     expectNoConsoleErrors(ct);
   });
 });

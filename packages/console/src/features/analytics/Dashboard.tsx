@@ -7,7 +7,7 @@ import { Alert, Card, Col, Empty, Row, Segmented, Spin, Statistic, Table } from 
 import { get } from '../../api/client.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtDuration } from '../../shared/format.ts';
-import { peerLabel } from '../bridge/linkage-labels.ts';
+import { usePeerLabel } from '../bridge/linkage-labels.ts';
 import { EChart, echarts } from './EChart.tsx';
 
 interface Overview {
@@ -32,6 +32,7 @@ const dur = (s: number | null) => (s === null ? '—' : fmtDuration(s));
 
 export function Dashboard() {
   const { desk } = useAuth();
+  const peerLabel = usePeerLabel();
   const [o, setO] = useState<Overview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [mapReady, setMapReady] = useState(false);

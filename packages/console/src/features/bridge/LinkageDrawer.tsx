@@ -8,7 +8,7 @@ import { Countdown } from '../../shared/Countdown.tsx';
 import { useNow } from '../../shared/useNow.ts';
 import { useReference } from '../../shared/reference.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
-import { MESSAGE_LABELS, STEP_PATHS, peerLabel } from './linkage-labels.ts';
+import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel } from './linkage-labels.ts';
 import { StepModal } from './StepModal.tsx';
 
 const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
@@ -18,6 +18,7 @@ export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId:
   const { me, can } = useAuth();
   const { message } = App.useApp();
   const { enums, districts } = useReference();
+  const peerLabel = usePeerLabel();
   const now = useNow();
   const [d, setD] = useState<(LinkageItem & { timeline: LinkageEvent[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);

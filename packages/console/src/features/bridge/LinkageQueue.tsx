@@ -11,7 +11,7 @@ import { Countdown } from '../../shared/Countdown.tsx';
 import { fmtShort } from '../../shared/format.ts';
 import { useEventStream } from '../../shared/useEventStream.ts';
 import { useNow } from '../../shared/useNow.ts';
-import { peerLabel } from './linkage-labels.ts';
+import { usePeerLabel } from './linkage-labels.ts';
 import { LinkageDrawer } from './LinkageDrawer.tsx';
 import { StepModal } from './StepModal.tsx';
 
@@ -35,6 +35,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
   const { me } = useAuth();
   const { notification } = App.useApp();
   const now = useNow();
+  const peerLabel = usePeerLabel();
   const [tab, setTab] = useState(fixedTab ?? 'incoming');
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
   const [data, setData] = useState<Page<LinkageItem> | null>(null);

@@ -1,3 +1,6 @@
+import { useCallback, useEffect, useState } from 'react';
+import { get } from '../../api/client.ts';
+
 /** Chinese names of the bridge messages (bridge-protocol.md §message types) for the timeline. */
 export const MESSAGE_LABELS: Record<string, string> = {
   'transfer.request': '转接请求', 'emergency.escalate': '紧急移交', 'assist.request': '请求协助', 'mediation.request': '联合调处请求',
@@ -18,5 +21,24 @@ export const STEP_PATHS: Record<string, { path: string; label: string; danger?: 
   'closure.dispute': { path: 'dispute', label: '有异议' },
 };
 
-export const PEER_LABELS: Record<string, string> = { 'cq-12345': '12345热线', 'cq-110': '110报警服务台' };
-export const peerLabel = (p: string) => PEER_LABELS[p] ?? p;
+const DESK_LABELS: Record<string, string> = { 'cq-12345': '12345热线', 'cq-110': '110报警服务台' };
+
+/** Partner lines (119, 120, utilities …) by their connector id, loaded once per session. */
+let partnerNames: Promise<Record<string, string>> | null = null;
+function loadPartnerNames(): Promise<Record<string, string>> {
+  partnerNames ??= get<{ id: string; name: string }[]>('/api/linkage/targets')
+    .then((ts) => Object.fromEntries(ts.map((t) => [t.id, t.name])))
+    .catch(() => { partnerNames = null; return {}; });
+  return partnerNames;
+}
+
+/** The Chinese name of a peer: the other desk, or a partner line; its id only if it has no name. */
+export function usePeerLabel(): (peer: string) => string {
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    let live = true;
+    void loadPartnerNames().then((n) => { if (live) setNames(n); });
+    return () => { live = false; };
+  }, []);
+  return useCallback((peer: string) => DESK_LABELS[peer] ?? names[peer] ?? peer, [names]);
+}
