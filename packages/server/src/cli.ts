@@ -88,7 +88,16 @@ async function main(argv: string[]): Promise<void> {
         auto: values.auto!, feedbackAfterMs: positiveInt('feedback-after-ms', values['feedback-after-ms'], 500, 3_600_000), logFile: values.log ?? null,
       });
       say(`联动单位参考接收端 ${values.id} 已启动：http://${values.host}:${r.port}`);
-      const stop = () => { void r.close().then(() => process.exit(0)); };
+      // Stop at once on a signal or when the parent is gone: close the server, and exit after 2 s at the
+      // latest even if a connection or a pending send would hold the process (seen: receivers outliving
+      // a killed `npm start`).
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        setTimeout(() => process.exit(0), 2000).unref();
+        void r.close().finally(() => process.exit(0));
+      };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       if (values['exit-with-parent']) {

@@ -76,6 +76,6 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
   });
   return new Promise((resolve) => server.listen(o.port, o.host, () => {
     const port = (server.address() as { port: number }).port;
-    resolve({ port, close: () => new Promise<void>((r) => { for (const t of timers) clearTimeout(t); server.close(() => r()); }) });
+    resolve({ port, close: () => new Promise<void>((r) => { for (const t of timers) clearTimeout(t); server.close(() => r()); server.closeAllConnections(); }) });
   }));
 }
