@@ -8,8 +8,10 @@ export interface ItemRow {
   closed_at: Date | null; next_out_seq: number; last_in_seq: number; created_at: Date; updated_at: Date;
 }
 
-export async function nextItemNo(db: Queryable): Promise<number> {
-  return (await db.query<{ n: number }>("SELECT nextval('linkage_no_seq')::int AS n")).rows[0]!.n;
+/** A new item id on this desk: `cq-12345:LK-2026-000123` (desk id, year, the desk's running number). */
+export async function newItemId(db: Queryable, deskId: string, at: Date = new Date()): Promise<string> {
+  const n = (await db.query<{ n: number }>("SELECT nextval('linkage_no_seq')::int AS n")).rows[0]!.n;
+  return `${deskId}:LK-${at.getFullYear()}-${String(n).padStart(6, '0')}`;
 }
 
 export async function insertItem(db: Queryable, r: Pick<ItemRow, 'item_id' | 'kind' | 'side' | 'peer' | 'status' | 'opening' | 'local_ref' | 'local_no' | 'district_code' | 'accept_deadline'> & { last_in_seq?: number }): Promise<ItemRow> {
@@ -33,9 +35,9 @@ export async function updateItem(db: Queryable, itemId: string, fields: Partial<
   return q.rows[0]!;
 }
 
-export async function insertEvent(db: Queryable, e: { itemId: string; messageId: string | null; direction: 'sent' | 'received' | 'local'; type: string; from: string | null; to: string | null; payload: unknown; actorId: string | null; note?: string | null }): Promise<void> {
-  await db.query(`INSERT INTO linkage_events (item_id, message_id, direction, type, from_status, to_status, payload, actor_id, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [e.itemId, e.messageId, e.direction, e.type, e.from, e.to, JSON.stringify(e.payload ?? {}), e.actorId, e.note ?? null]);
+export async function insertEvent(db: Queryable, e: { itemId: string; messageId: string | null; direction: 'sent' | 'received' | 'local'; type: string; from: string | null; to: string | null; payload: unknown; actorId: string | null; note?: string | null; at?: Date }): Promise<void> {
+  await db.query(`INSERT INTO linkage_events (item_id, message_id, direction, type, from_status, to_status, payload, actor_id, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now()))`,
+    [e.itemId, e.messageId, e.direction, e.type, e.from, e.to, JSON.stringify(e.payload ?? {}), e.actorId, e.note ?? null, e.at ?? null]);
 }
 
 /** Writes a message to the outbox in the caller's transaction; delivery is woken at commit. */

@@ -15,7 +15,7 @@ import { findTriage } from '../triage/catalogue.repo.ts';
 import type { PeerDirectory } from './peers.ts';
 import { findActiveConnectorOfKinds } from './connectors.repo.ts';
 import {
-  claimAcceptOverdue, claimNegotiationExpired, findInbox, findItem, insertEvent, insertInbox, insertItem, insertOutbox, nextItemNo,
+  claimAcceptOverdue, claimNegotiationExpired, findInbox, findItem, insertEvent, insertInbox, insertItem, insertOutbox, newItemId,
   updateItem, type ItemRow,
 } from './bridge.repo.ts';
 
@@ -107,8 +107,7 @@ export class BridgeService {
       : input.kind === 'mediation' ? { incidentRef: input.localNo, summary: input.summary ?? req.content, parties: ['当事双方'], location, deadline: iso8(deadline) }
       : { kind: input.kind, reason: input.reason ?? '', request, callback, deadline: iso8(deadline), ...(input.kind === 'emergency' ? { danger: input.danger } : {}) };
     {
-      const no = await nextItemNo(tx);
-      const itemId = `${this.config.deskId}:LK-${new Date().getFullYear()}-${String(no).padStart(6, '0')}`;
+      const itemId = await newItemId(tx, this.config.deskId);
       const item = await insertItem(tx, {
         item_id: itemId, kind: input.kind, side: 'originator', peer: peerId, status: 'requested', opening: { type, ...payload },
         local_ref: input.localRef, local_no: input.localNo, district_code: req.district_code, accept_deadline: deadline,

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyLinkageMessage, type LinkageKind, type LinkageState, type MessageType } from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
+import { insertEvent, newItemId } from '../bridge/bridge.repo.ts';
 import { fill, loadRef, receivedTime, rng, type Rng } from './seed-demo.ts';
 import * as T from './texts.ts';
 
@@ -113,12 +114,12 @@ async function writeItem(p: Plan, itemId: string): Promise<void> {
       acceptedAt && new Date(acceptedAt), feedbackAt && new Date(feedbackAt), closedAt && new Date(closedAt), sent(side) + 1, sent(other),
       new Date(p.createdAt), new Date(events[events.length - 1]!.at)]);
     for (const e of events) {
-      await db.query(`INSERT INTO linkage_events (item_id, message_id, direction, type, from_status, to_status, payload, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [itemId, e.messageId, e.by === side ? 'sent' : 'received', e.type, e.from, e.to, e.payload, (e.payload.reason as string | undefined) ?? null, new Date(e.at)]);
+      await insertEvent(db, { itemId, messageId: e.messageId, direction: e.by === side ? 'sent' : 'received', type: e.type, from: e.from, to: e.to, payload: e.payload,
+        actorId: null, note: (e.payload.reason as string | undefined) ?? null, at: new Date(e.at) });
     }
     if (acceptOverdue && side === 'originator') {
-      await db.query(`INSERT INTO linkage_events (item_id, direction, type, from_status, to_status, payload, note, at) VALUES ($1, 'local', 'accept.overdue', 'requested', 'requested', $2, '超过签收时限，转督办', $3)`,
-        [itemId, { deadline: new Date(acceptDeadline).toISOString() }, new Date(acceptDeadline)]);
+      await insertEvent(db, { itemId, messageId: null, direction: 'local', type: 'accept.overdue', from: 'requested', to: 'requested',
+        payload: { deadline: new Date(acceptDeadline).toISOString() }, actorId: null, note: '超过签收时限，转督办', at: new Date(acceptDeadline) });
     }
   }
 }
@@ -128,8 +129,6 @@ export async function seedDemoLinkage(hotline: Db, dispatch: Db, opts: { transfe
   const now = (opts.now ?? new Date()).getTime();
   const days = opts.days ?? 90;
   const ref = await loadRef(hotline);
-  const year = new Date(now).getUTCFullYear();
-  const itemId = async (db: Db, deskId: string) => `${deskId}:LK-${year}-${String((await db.query<{ n: number }>("SELECT nextval('linkage_no_seq')::int AS n")).rows[0]!.n).padStart(6, '0')}`;
   const location = (district: { code: string }, street: { code: string }) => ({ address: '', district: district.code, street: street.code });
 
   // 12345 → 110: police matters that reached the hotline.
@@ -149,7 +148,7 @@ export async function seedDemoLinkage(hotline: Db, dispatch: Db, opts: { transfe
     };
     const { msgs, overdue } = i < 3 ? { msgs: [], overdue: true } : messages(r, kind, t0, now, true);
     await writeItem({ kind, originator: { db: hotline, deskId: 'cq-12345', localRef: null, localNo: null }, receiver: { db: dispatch, deskId: 'cq-110' }, createdAt: t0, districtCode: district.code, opening, msgs, overdue },
-      await itemId(hotline, 'cq-12345'));
+      await newItemId(hotline, 'cq-12345', new Date(now)));
   }
 
   // 110 → 12345: the demo incidents the 110 desk diverted to the hotline.
@@ -166,7 +165,7 @@ export async function seedDemoLinkage(hotline: Db, dispatch: Db, opts: { transfe
     };
     const { msgs, overdue } = messages(r, 'diversion', t0, now, false);
     await writeItem({ kind: 'diversion', originator: { db: dispatch, deskId: 'cq-110', localRef: d.id, localNo: d.no }, receiver: { db: hotline, deskId: 'cq-12345' }, createdAt: t0, districtCode: d.district_code, opening, msgs, overdue },
-      await itemId(dispatch, 'cq-110'));
+      await newItemId(dispatch, 'cq-110', new Date(now)));
   }
   return { transfers, diversions: diverted.rows.length };
 }
