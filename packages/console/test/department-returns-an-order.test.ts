@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
 
@@ -66,6 +67,10 @@ describe('department returns an order', () => {
     await drawer.locator('input[type=file]').setInputFiles({ name: '照片.png', mimeType: 'image/png', buffer: Buffer.from('<html>not a picture</html>') });
     await expect.poll(() => page.locator('.ant-message').innerText().catch(() => '')).toContain('上传失败：文件内容与声明的类型（image/png）不符');
     expect(await drawer.getByTestId('attachment-item').count()).toBe(1);
+    // The stored file comes back as it was uploaded.
+    const [download] = await Promise.all([page.waitForEvent('download'), drawer.getByText('井盖现场.png').click()]);
+    expect(download.suggestedFilename()).toBe('井盖现场.png');
+    expect((await readFile((await download.path())!)).equals(PNG)).toBe(true);
     await handler.shot('handler-attaches-a-photo');
 
     await drawer.getByTestId('do-request_extension').click();

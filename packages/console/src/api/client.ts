@@ -48,12 +48,21 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const text = await res.text();
   let json: unknown = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) {
-    const err = json as { code?: string; message?: string; details?: unknown } | null;
-    if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `请求失败（${res.status}）`, err?.details);
-  }
+  if (!res.ok) throw refusal(res, path, json);
   return json as T;
+}
+
+function refusal(res: Response, path: string, json: unknown): ApiError {
+  const err = json as { code?: string; message?: string; details?: unknown } | null;
+  if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
+  return new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `请求失败（${res.status}）`, err?.details);
+}
+
+/** A file the server serves to a logged-in user (attachments), as a blob; refusals as for `api`. */
+export async function getBlob(path: string): Promise<Blob> {
+  const res = await fetch(path, { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
+  if (!res.ok) throw refusal(res, path, await res.json().catch(() => null));
+  return res.blob();
 }
 
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => api<T>('GET', path, undefined, { query, signal });

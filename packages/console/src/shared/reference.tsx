@@ -4,7 +4,7 @@ import { get } from '../api/client.ts';
 import type { Enums } from '../api/types.ts';
 
 export interface District { code: string; name: string }
-export interface Category { code: string; name: string; parentCode: string | null; parent_code?: string | null }
+export interface Category { code: string; name: string; parentCode: string | null }
 
 interface Reference { enums: Enums; districts: District[]; categories: Category[]; ready: boolean }
 const empty: Reference = { enums: {}, districts: [], categories: [], ready: false };
@@ -19,7 +19,7 @@ export function ReferenceProvider({ children }: { children: ReactNode }) {
       get<District[]>('/api/reference/districts'),
       get<Category[]>('/api/reference/categories').catch(() => [] as Category[]),
     ]).then(([enums, districts, categories]) => {
-      if (live) setRef({ enums, districts, categories: categories.map((c) => ({ ...c, parentCode: c.parentCode ?? c.parent_code ?? null })), ready: true });
+      if (live) setRef({ enums, districts, categories, ready: true });
     }).catch(() => undefined);
     return () => { live = false; };
   }, []);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Drawer, Space, Spin, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
-import { ApiError, api, get, post, session } from '../../api/client.ts';
+import { api, errorText, get, getBlob, post } from '../../api/client.ts';
 import type { Attachment, LinkageItem, Reminder, WorkOrder, WorkOrderDetail } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtSize, fmtTime } from '../../shared/format.ts';
@@ -41,7 +41,7 @@ export function WorkOrderDrawer({ id, onClose, onChanged }: { id: string; onClos
       message.success(`已上传：${file.name}`);
       await load();
     } catch (e) {
-      message.error(e instanceof ApiError ? `上传失败：${e.message}` : '上传失败');
+      message.error(`上传失败：${errorText(e)}`);
     } finally { setUploading(false); }
   };
 
@@ -103,7 +103,7 @@ export function WorkOrderDrawer({ id, onClose, onChanged }: { id: string; onClos
                   )}
                   {files.length === 0 ? <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>暂无附件</Typography.Paragraph> : files.map((f) => (
                     <div key={f.id} style={{ marginTop: 8 }} data-testid="attachment-item">
-                      <PaperClipOutlined /> <Typography.Link onClick={() => void openAttachment(f)}>{f.fileName}</Typography.Link>
+                      <PaperClipOutlined /> <Typography.Link onClick={() => openAttachment(f).catch((e: unknown) => message.error(`无法打开附件：${errorText(e)}`))}>{f.fileName}</Typography.Link>
                       <Typography.Text type="secondary"> {fmtSize(f.sizeBytes)} · {f.uploadedBy.name} · {fmtTime(f.uploadedAt)}</Typography.Text>
                     </div>
                   ))}
@@ -127,9 +127,7 @@ export function WorkOrderDrawer({ id, onClose, onChanged }: { id: string; onClos
 
 /** Attachments need the session token, so they are fetched and opened as a blob. */
 async function openAttachment(f: Attachment) {
-  const res = await fetch(f.url, { headers: { authorization: `Bearer ${session.token ?? ''}` } });
-  if (!res.ok) return;
-  const url = URL.createObjectURL(await res.blob());
+  const url = URL.createObjectURL(await getBlob(f.url));
   const a = document.createElement('a');
   a.href = url; a.download = f.fileName; a.target = '_blank';
   a.click();
