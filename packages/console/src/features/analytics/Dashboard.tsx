@@ -24,7 +24,8 @@ interface Overview {
 let mapLoaded: Promise<void> | null = null;
 /** The district boundaries the project ships (public/geo, from ECharts 4.9.0's map, names updated). */
 function loadMap(): Promise<void> {
-  mapLoaded ??= fetch('/geo/chongqing-districts.json').then((r) => r.json()).then((geo) => { echarts.registerMap('chongqing', geo); });
+  mapLoaded ??= fetch('/geo/chongqing-districts.json').then((r) => r.json()).then((geo) => { echarts.registerMap('chongqing', geo); })
+    .catch((e: unknown) => { mapLoaded = null; throw e; }); // a failed load is tried again next time
   return mapLoaded;
 }
 
