@@ -22,6 +22,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // What a person sees follows a round trip to the server and a re-render; on a loaded
+          // two-core CI machine that can take well over expect.poll's default of one second.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
         },
       },
     ],
