@@ -27,7 +27,7 @@ describe('call-taker transfers a fight to 110', () => {
     expect(await page.getByTestId('triage-reasons').innerText()).toMatch(/斗殴|打起来/);
     expect(await page.getByTestId('triage-panel').innerText()).toContain('120医疗急救');
     // The injured man needs 120 as well: that line is one click away too.
-    expect(await page.getByTestId('action-transfer-medical-120').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('action-transfer-medical-120').isVisible()).toBe(true); // the partner lines load on their own
     await ct.shot('call-taker-transfers-a-fight-to-110-1-suggestion');
 
     await page.keyboard.press('Alt+2'); // 一键转110
