@@ -113,19 +113,20 @@ export function IncidentDesk() {
       <Col xs={24} xl={16}>
         <Card size="small" title="警情队列">
           <Tabs activeKey={queue} onChange={(k) => { setQueue(k); setPage({ ...page, page: 1 }); }} items={QUEUES.map((x) => ({ key: x.key, label: x.label }))} data-testid="incident-queues" />
-          <Table<Incident> size="small" rowKey="id" dataSource={data?.items ?? []} data-testid="incident-table" scroll={{ x: 820 }}
+          <Table<Incident> size="small" rowKey="id" dataSource={data?.items ?? []} data-testid="incident-table" scroll={{ x: queue === 'waiting' ? 740 : 870 }}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
             pagination={{ current: page.page, pageSize: page.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
             columns={[
               { title: '等级', dataIndex: 'priority', width: 56, render: (p: number) => <Tag color={p === 1 ? 'red' : p === 2 ? 'orange' : 'default'}>{p}级</Tag> },
-              { title: '类别', dataIndex: 'categoryLabel', width: 100 },
-              { title: '内容', dataIndex: 'content', ellipsis: true, width: 260 },
-              { title: '区县', dataIndex: 'districtName', width: 80 },
-              ...(queue === 'waiting' ? [] : [{ title: '处警单位', dataIndex: 'unitName', width: 140, ellipsis: true }]),
+              { title: '类别', dataIndex: 'categoryLabel', width: 88, ellipsis: true },
+              // The content takes what is left; 派警 and 分流 stay in view (fixed right) on a 1366-wide screen.
+              { title: '内容', dataIndex: 'content', ellipsis: true },
+              { title: '区县', dataIndex: 'districtName', width: 76 },
+              ...(queue === 'waiting' ? [] : [{ title: '处警单位', dataIndex: 'unitName', width: 130, ellipsis: true }]),
               { title: '状态', dataIndex: 'statusLabel', width: 70 },
               { title: '时间', dataIndex: 'createdAt', width: 100, render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
               {
-                title: '操作', width: 150, render: (_, r) => (
+                title: '操作', width: 124, fixed: 'right' as const, render: (_, r) => (
                   <Space size={4} onClick={(e) => e.stopPropagation()}>
                     {r.status === 'received' && <Button size="small" type="primary" onClick={() => setAct({ incident: r, action: 'dispatch' })}>派警</Button>}
                     {r.status === 'received' && <Dropdown menu={divertMenu(r)} trigger={['click']}><Button size="small" data-testid="divert-button">分流</Button></Dropdown>}

@@ -15,6 +15,11 @@ import { Countdown } from '../../shared/Countdown.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 
 const OPEN = ['received', 'assigned', 'returned', 'signed', 'in_progress'];
+// Column widths: every column but the title has a width; at 1366×768 (≈1,150 px of table) all of them,
+// a 催办 column included, fit without a horizontal scroll bar.
+const FIXED_WIDTH = 160 + 72 + 80 + 160 + 100 + 230;
+const TITLE_MIN = 240;
+const EXTRA_WIDTH = 80;
 
 export interface OrderQuery {
   page: number; pageSize: number; status?: string[]; q?: string; districtCode?: string; urgent?: boolean; overdue?: boolean; supervised?: boolean;
@@ -51,16 +56,18 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
     const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
     return [
           { title: '工单号', dataIndex: 'no', width: 160 },
-          { title: '标题', dataIndex: 'title', ellipsis: true, width: 260, render: (t: string, r) => <span>{r.urgent && <Tag color="red">急</Tag>}{r.supervised && <Tag color="purple">督</Tag>}{t}</span> },
-          { title: '状态', dataIndex: 'statusLabel', width: 80 },
-          { title: '区县', dataIndex: 'districtName', width: 90 },
-          { title: '主办单位', dataIndex: 'leadUnitName', width: 180, ellipsis: true },
-          { title: '受理时间', dataIndex: 'createdAt', key: 'createdAt', width: 110, sorter: true, sortOrder: sortOrder('createdAt'), render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
+          // The title takes what the fixed columns leave (at least TITLE_MIN through the table's scroll width).
+          { title: '标题', dataIndex: 'title', ellipsis: true, render: (t: string, r) => <span>{r.urgent && <Tag color="red">急</Tag>}{r.supervised && <Tag color="purple">督</Tag>}{t}</span> },
+          { title: '状态', dataIndex: 'statusLabel', width: 72 },
+          { title: '区县', dataIndex: 'districtName', width: 80 },
+          { title: '主办单位', dataIndex: 'leadUnitName', width: 160, ellipsis: true },
+          { title: '受理时间', dataIndex: 'createdAt', key: 'createdAt', width: 100, sorter: true, sortOrder: sortOrder('createdAt'), render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
           {
-            title: '办理时限', dataIndex: 'dueAt', key: 'dueAt', width: 240, sorter: true, sortOrder: sortOrder('dueAt'),
+            title: '办理时限', dataIndex: 'dueAt', key: 'dueAt', width: 230, sorter: true, sortOrder: sortOrder('dueAt'),
             render: (v: string, r) => (OPEN.includes(r.status) ? <Space size={4} className="nowrap">{fmtShort(v)}<Countdown deadline={v} now={now} warnMinutes={240} /></Space> : <span className="nowrap">{fmtShort(v)}</span>),
           },
-          ...(extraColumns ?? []).map((c) => ({ title: c.title, key: c.key, width: c.width, render: (_: unknown, r: WorkOrder) => c.render(r) })),
+          // Row actions stay in view on a narrow screen.
+          ...(extraColumns ?? []).map((c) => ({ title: c.title, key: c.key, width: c.width ?? EXTRA_WIDTH, fixed: 'right' as const, render: (_: unknown, r: WorkOrder) => c.render(r) })),
         ];
   }, [query.sort, query.order, now, extraColumns]);
   return (
@@ -70,7 +77,7 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
         rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         pagination={{ current: query.page, pageSize: query.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条` }}
-        onChange={onChange as never} scroll={{ x: 1150 }}
+        onChange={onChange as never} scroll={{ x: FIXED_WIDTH + TITLE_MIN + (extraColumns ?? []).reduce((w, c) => w + (c.width ?? EXTRA_WIDTH), 0) }}
         columns={columns} tableLayout="fixed" />
       {open && <WorkOrderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => setTick((t) => t + 1)} />}
     </>
