@@ -12,7 +12,7 @@ export function TriagePanel({ outcome, loading, error, routeLabels }: { outcome:
       {outcome.emergency && <Alert type="error" showIcon style={{ marginBottom: 8 }} data-testid="triage-emergency"
         title={`紧急：涉及人身或财产安全危险，应立即转${routeLabels[outcome.route] ?? outcome.route}${outcome.linked.length ? `并联动${outcome.linked.map((l) => routeLabels[l] ?? l).join('、')}` : ''}（不得进入普通工单队列）`} />}
       {outcome.needsConsultation && <Alert type="warning" showIcon title="职责边界不清，建议发起三方会商" style={{ marginBottom: 8 }} />}
-      <Descriptions size="small" column={1} bordered items={[
+      <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: 'nowrap' } }} items={[
         { key: 'route', label: '建议去向', children: <span data-testid="triage-route"><Tag color={ROUTE_COLOR[outcome.route] ?? 'default'}>{routeLabels[outcome.route] ?? outcome.routeLabel ?? outcome.route}</Tag>{loading && <Spin size="small" />}</span> },
         ...(outcome.linked.length ? [{ key: 'linked', label: '同时联动', children: outcome.linked.map((l) => <Tag key={l}>{routeLabels[l] ?? l}</Tag>) }] : []),
         ...(outcome.urgent ? [{ key: 'urgent', label: '紧急工单', children: <Tag color="orange">建议按紧急工单办理</Tag> }] : []),
