@@ -19,6 +19,11 @@ const QUEUES = [
   { key: 'police_station', label: '派出所', query: { tier: 'police_station', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] } },
   { key: 'closed', label: '已结警', query: { status: ['closed'] } },
 ];
+// Queue column widths (等级, 类别, 区县, 状态, 时间, 操作); the content column takes the rest, at least CONTENT_MIN,
+// so at 1366×768 the 待派警 queue fits without a horizontal scroll bar.
+const QUEUE_FIXED_WIDTH = 56 + 88 + 76 + 70 + 100 + 124;
+const CONTENT_MIN = 226;
+const UNIT_WIDTH = 130;
 const PRIORITY = [{ value: 1, label: '一级（最紧急）' }, { value: 2, label: '二级' }, { value: 3, label: '三级' }];
 type Divertable = Incident & { linkage?: { itemId: string; peer: string } | null };
 
@@ -113,7 +118,7 @@ export function IncidentDesk() {
       <Col xs={24} xl={16}>
         <Card size="small" title="警情队列">
           <Tabs activeKey={queue} onChange={(k) => { setQueue(k); setPage({ ...page, page: 1 }); }} items={QUEUES.map((x) => ({ key: x.key, label: x.label }))} data-testid="incident-queues" />
-          <Table<Incident> size="small" rowKey="id" dataSource={data?.items ?? []} data-testid="incident-table" scroll={{ x: queue === 'waiting' ? 740 : 870 }}
+          <Table<Incident> size="small" rowKey="id" dataSource={data?.items ?? []} data-testid="incident-table" scroll={{ x: QUEUE_FIXED_WIDTH + CONTENT_MIN + (queue === 'waiting' ? 0 : UNIT_WIDTH) }}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
             pagination={{ current: page.page, pageSize: page.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
             columns={[
@@ -122,7 +127,7 @@ export function IncidentDesk() {
               // The content takes what is left; 派警 and 分流 stay in view (fixed right) on a 1366-wide screen.
               { title: '内容', dataIndex: 'content', ellipsis: true },
               { title: '区县', dataIndex: 'districtName', width: 76 },
-              ...(queue === 'waiting' ? [] : [{ title: '处警单位', dataIndex: 'unitName', width: 130, ellipsis: true }]),
+              ...(queue === 'waiting' ? [] : [{ title: '处警单位', dataIndex: 'unitName', width: UNIT_WIDTH, ellipsis: true }]),
               { title: '状态', dataIndex: 'statusLabel', width: 70 },
               { title: '时间', dataIndex: 'createdAt', width: 100, render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
               {
