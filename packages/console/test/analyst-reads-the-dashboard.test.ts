@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
@@ -7,9 +7,7 @@ describe('analyst reads the dashboard', () => {
   it('sees today\'s and this month\'s volumes, transfers each way, reasons, the district map and the trends', async () => {
     // Today: one order transferred to 110 and rejected there, so the dashboard has a transfer and a reason.
     const hotline = await apiAs('hotline01');
-    const order = await hotline<{ id: string }>('POST', '/api/work-orders', {
-      channel: 'phone_12345', content: `${mark()} 反映邻居占用公共楼道堆放杂物`, districtCode: '500103', orderType: 'complaint', categoryCode: 'ZFJS01',
-    });
+    const order = await fileOrder({ content: `${mark()} 反映邻居占用公共楼道堆放杂物`, categoryCode: 'ZFJS01' });
     const item = await hotline<{ itemId: string }>('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '来电人要求警方处理' });
     const seat110 = await apiAs('seat01', 'dispatch');
     for (let i = 0; ; i++) {

@@ -75,6 +75,15 @@ export async function apiAs(username: string, desk: 'hotline' | 'dispatch' = 'ho
   };
 }
 
+/**
+ * A work order filed by the 12345 call-taker through the API, for a scene: a phone complaint in 渝中区
+ * unless the fields say otherwise.
+ */
+export async function fileOrder(fields: { content: string; categoryCode: string } & Record<string, unknown>): Promise<{ id: string; no: string }> {
+  const hotline = await apiAs('hotline01');
+  return hotline<{ id: string; no: string }>('POST', '/api/work-orders', { channel: 'phone_12345', districtCode: '500103', orderType: 'complaint', ...fields });
+}
+
 /** A marker that makes this test's records easy to find among the demo data. */
 export const mark = () => `T${Date.now().toString(36).toUpperCase()}`;
 

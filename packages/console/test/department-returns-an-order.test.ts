@@ -1,17 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082', 'hex');
 
-async function orderFor(unit: string, text: string) {
-  const hotline = await apiAs('hotline01');
-  return hotline<{ id: string; no: string }>('POST', '/api/work-orders', {
-    channel: 'phone_12345', content: text, address: '渝中区八一路', districtCode: '500103', streetCode: '500103003', orderType: 'complaint', categoryCode: 'CSGL01', leadUnitId: unit,
-  });
-}
+const orderFor = (unit: string, text: string) => fileOrder({ content: text, address: '渝中区八一路', streetCode: '500103003', categoryCode: 'CSGL01', leadUnitId: unit });
 
 describe('department returns an order', () => {
   it('finds it among my orders by due time, must give a reason, and sees it returned', async () => {

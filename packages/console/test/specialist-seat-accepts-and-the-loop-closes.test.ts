@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, closeDrawer, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, closeDrawer, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
@@ -7,9 +7,7 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
   it('the 110 seat accepts (an incident is made), the dispatcher feeds back, the 12345 seat confirms closure', async () => {
     const m = mark();
     const hotline = await apiAs('hotline01');
-    const order = await hotline<{ id: string }>('POST', '/api/work-orders', {
-      channel: 'phone_12345', content: `${m} 来电人反映有人在观音桥步行街发传单时与路人推搡`, districtCode: '500105', orderType: 'report', categoryCode: 'QTSX01',
-    });
+    const order = await fileOrder({ content: `${m} 来电人反映有人在观音桥步行街发传单时与路人推搡`, districtCode: '500105', orderType: 'report', categoryCode: 'QTSX01' });
     await hotline('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '涉及治安，转110' });
 
     // 110 specialist seat accepts in the drawer: the item now carries the incident made on the 110 desk.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { apiAs, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
@@ -7,9 +7,7 @@ describe('specialist seat rejects with reason', () => {
   it('the 110 seat must give a reason; the rejection and its reason reach the 12345 side\'s timeline', async () => {
     const m = mark();
     const hotline = await apiAs('hotline01');
-    const order = await hotline<{ id: string; no: string }>('POST', '/api/work-orders', {
-      channel: 'phone_12345', content: `${m} 小区物业长期不维修电梯，业主和物业吵了几次`, districtCode: '500103', orderType: 'complaint', categoryCode: 'ZFJS01',
-    });
+    const order = await fileOrder({ content: `${m} 小区物业长期不维修电梯，业主和物业吵了几次`, categoryCode: 'ZFJS01' });
     await hotline('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '来电人要求警方处理' });
 
     const seat = await logIn('seat01', 'dispatch');

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { apiAs, closeDrawer, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
+import { closeDrawer, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
 useBrowser();
 
 describe('supervisor sends a reminder', () => {
   it('the 催办 reaches the handler\'s open console at once, and the supervisor sees it was read', async () => {
     const m = mark();
-    const hotline = await apiAs('hotline01');
-    const order = await hotline<{ id: string; no: string }>('POST', '/api/work-orders', {
-      channel: 'phone_12345', content: `${m} 较场口夜市油烟扰民，多次反映未解决`, districtCode: '500103', orderType: 'complaint', categoryCode: 'CSGL01', leadUnitId: 'd500103.urban-mgmt',
-    });
+    const order = await fileOrder({ content: `${m} 较场口夜市油烟扰民，多次反映未解决`, categoryCode: 'CSGL01', leadUnitId: 'd500103.urban-mgmt' });
 
     const handler = await logIn('chengguan01'); // 渝中区城市管理局, console open on 我的工单
     await handler.page.getByTestId('work-order-table').waitFor();
