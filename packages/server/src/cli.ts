@@ -16,8 +16,9 @@ const HELP = `用法：npx liandong <命令> [选项]
                           用标注语料（及话务员改判记录）训练模型并保存
   triage eval --data FILE [--no-model] [--misses]
                           评估：去向准确率、紧急召回与误报、紧急工单召回、混淆矩阵
-  connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N]
-                          联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈
+  connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N] [--parent-pid PID]
+                          联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈；
+                          --parent-pid 所指的父进程退出后随之退出
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -77,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, id: { type: 'string' }, 'desk-url': { type: 'string' },
         'desk-id': { type: 'string' }, 'key-id': { type: 'string' }, key: { type: 'string' }, 'desk-key-id': { type: 'string' }, 'desk-key': { type: 'string' },
         alg: { type: 'string', default: 'hmac-sha256' }, auto: { type: 'boolean', default: false }, 'feedback-after-ms': { type: 'string', default: '500' }, log: { type: 'string' },
-        'exit-with-parent': { type: 'boolean', default: false },
+        'parent-pid': { type: 'string' },
       } });
       for (const k of ['id', 'desk-url', 'desk-id', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const) if (!values[k]) throw new ConfigError(`connector-receiver 缺少 --${k}`);
       if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3') throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
@@ -100,10 +101,14 @@ async function main(argv: string[]): Promise<void> {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-      if (values['exit-with-parent']) {
-        // Started by `serve --demo`: do not outlive it, even when it is killed with SIGKILL.
-        const parent = process.ppid;
-        setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
+      if (values['parent-pid'] !== undefined) {
+        // Started by `serve --demo`: do not outlive it, even when it is killed with SIGKILL. The spawner
+        // names itself, since it may already be gone by the time this process has started (seen: a serve
+        // killed while starting its receivers left two of them adopted by init, and running).
+        const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
+        const check = () => { if (process.ppid !== parent) stop(); };
+        check();
+        setInterval(check, 1000).unref();
       }
       return;
     }

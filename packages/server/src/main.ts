@@ -40,7 +40,7 @@ async function startDemoConnectors(desks: { app: App; db: Db; cfg: Config; url?:
       const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
       const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
       const child = spawn(process.execPath, [BIN, 'connector-receiver', '--id', id, '--port', String(port), '--desk-url', deskUrls.get(d.cfg.deskId)!, '--desk-id', d.cfg.deskId,
-        '--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1], '--auto', '--feedback-after-ms', '20000', '--exit-with-parent'], { stdio: 'ignore' });
+        '--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1], '--auto', '--feedback-after-ms', '20000', '--parent-pid', String(process.pid)], { stdio: 'ignore' });
       children.push(child);
       await upsertConnector(d.db, { id, name, kind, endpointUrl: `http://127.0.0.1:${port}`, keyId: out[0], key: out[1], inboundKeyId: back[0], inboundKey: back[1] });
       await d.app.services.peers.reload();

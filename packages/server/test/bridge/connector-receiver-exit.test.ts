@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/liandong.mjs');
 const ARGS = ['connector-receiver', '--id', 'fire-119', '--port', '0', '--desk-url', 'http://127.0.0.1:9', '--desk-id', 'cq-110',
@@ -32,17 +32,32 @@ describe('the reference connector receiver does not outlive its desk', () => {
     sock.destroy();
   });
 
-  it('with --exit-with-parent, exits when its parent is killed with SIGKILL', async () => {
-    const parent = spawn(process.execPath, ['-e', `
-      const { spawn } = require('node:child_process');
-      const c = spawn(process.execPath, ${JSON.stringify([BIN, ...ARGS, '--exit-with-parent'])}, { stdio: 'ignore' });
-      console.log(c.pid);
-      setInterval(() => {}, 1000);
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  // The parent names itself (--parent-pid), as `serve --demo` does.
+  const spawnFromParent = (killParentAt: 'once-started' | 'at-once') => spawn(process.execPath, ['-e', `
+    const { spawn } = require('node:child_process');
+    const c = spawn(process.execPath, ${JSON.stringify([BIN, ...ARGS, '--parent-pid'])}.concat(String(process.pid)), { stdio: 'ignore' });
+    console.log(c.pid);
+    ${killParentAt === 'at-once' ? "process.kill(process.pid, 'SIGKILL');" : 'setInterval(() => {}, 1000);'}
+  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const childPid = (parent: ReturnType<typeof spawn>) => new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  const pids: number[] = [];
+  afterEach(() => { for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL'); }); // a failing run leaves nothing behind
+
+  it('with --parent-pid, exits when its parent is killed with SIGKILL', async () => {
+    const parent = spawnFromParent('once-started');
+    const pid = await childPid(parent);
+    pids.push(pid);
     await new Promise((r) => setTimeout(r, 1500)); // let it start
     expect(alive(pid)).toBe(true);
     parent.kill('SIGKILL');
     expect(await gone(pid, 6000)).toBe(true);
+  });
+
+  it('with --parent-pid, exits even when the parent was killed before the receiver had started', async () => {
+    const parent = spawnFromParent('at-once');
+    const pid = await childPid(parent);
+    pids.push(pid);
+    await new Promise((r) => parent.once('exit', r));
+    expect(await gone(pid, 10_000)).toBe(true);
   });
 });
