@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 
 export const PASSWORD = 'Liandong@2026';
 export const desks = () => ({ hotline: inject('hotlineUrl'), dispatch: inject('dispatchUrl') });
@@ -16,6 +16,16 @@ const contexts: BrowserContext[] = [];
 export function useBrowser(): void {
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  });
+  // A failed test leaves a picture of every page it had open, for the one reading CI's output.
+  beforeEach(({ task, onTestFailed }) => {
+    const from = contexts.length;
+    onTestFailed(async () => {
+      const name = task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80);
+      for (const [i, c] of contexts.slice(from).entries()) {
+        for (const [j, p] of c.pages().entries()) await p.screenshot({ path: path.join(inject('shotsDir'), `FAILED-${name}-${i}-${j}.png`) }).catch(() => undefined);
+      }
+    });
   });
   afterAll(async () => {
     for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
