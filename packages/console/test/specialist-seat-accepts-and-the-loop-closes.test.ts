@@ -38,7 +38,9 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
     await dp.page.getByTitle('现场处置完毕').click();
     await dp.page.getByTestId('incident-summary').fill('民警到场，双方已和解，发传单人员已离开');
     await dp.page.getByTestId('incident-action-submit').click();
-    await expect.poll(() => dp.page.locator('.ant-message').innerText().catch(() => '')).toContain('操作成功');
+    // The form closes only when the server took the feedback; the incident's history then shows it.
+    await dp.page.getByTestId('incident-action-submit').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => dp.page.locator('.ant-drawer-open').innerText(), { timeout: 15_000 }).toMatch(/已反馈[\s\S]*反馈 · 李强：民警到场，双方已和解，发传单人员已离开/);
     await dp.shot('specialist-seat-accepts-2-police-feedback');
 
     // The 12345 seat sees the feedback waiting for confirmation and closes the loop.

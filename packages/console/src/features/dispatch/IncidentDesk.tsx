@@ -153,6 +153,9 @@ interface IncidentDetail extends Incident {
   allowedActions: string[];
 }
 
+/** The words an action carries: a feedback's summary, otherwise its note. */
+const actionText = (details: Record<string, unknown>) => (typeof details.summary === 'string' ? details.summary : typeof details.note === 'string' ? details.note : '');
+
 function IncidentDrawer({ id, onClose, onAct, version }: { id: string; onClose: () => void; onAct: (i: Incident, action: string) => void; version: number }) {
   const [d, setD] = useState<IncidentDetail | null>(null);
   useEffect(() => { get<IncidentDetail>(`/api/incidents/${id}`).then(setD).catch(() => undefined); }, [id, version]);
@@ -169,7 +172,7 @@ function IncidentDrawer({ id, onClose, onAct, version }: { id: string; onClose: 
             { key: 'a', label: '地点', span: 2, children: [d.request?.location.districtName, d.request?.location.address].filter(Boolean).join(' ') || '—' },
             { key: 't', label: '处警层级', children: d.tierLabel ?? '—' }, { key: 'u', label: '报警电话', children: d.request?.caller.phone ?? '—' },
           ]} />
-          <Timeline style={{ marginTop: 16 }} items={d.actions.map((a) => ({ key: a.id, title: fmtTime(a.at), content: `${a.actionLabel} · ${a.actor.name}${typeof a.details.note === 'string' ? `：${a.details.note}` : ''}` }))} />
+          <Timeline style={{ marginTop: 16 }} items={d.actions.map((a) => ({ key: a.id, title: fmtTime(a.at), content: `${a.actionLabel} · ${a.actor.name}${actionText(a.details) ? `：${actionText(a.details)}` : ''}` }))} />
         </>
       )}
     </Drawer>
