@@ -6,10 +6,31 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const ioModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http',
-  'https', 'node:https', 'child_process', 'node:child_process', 'pg', 'fastify', 'dgram', 'node:dgram', 'tls', 'node:tls'];
+const ioModules = [
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'child_process',
+  'node:child_process',
+  'pg',
+  'fastify',
+  'dgram',
+  'node:dgram',
+  'tls',
+  'node:tls',
+];
 
-const restrict = (patterns, paths = []) => ['error', { paths: paths.map((name) => ({ name, message: 'domain code does no I/O' })), patterns }];
+const restrict = (patterns, paths = []) => [
+  'error',
+  { paths: paths.map((name) => ({ name, message: 'domain code does no I/O' })), patterns },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-output/**'] },
@@ -24,37 +45,75 @@ export default tseslint.config(
   {
     files: ['packages/domain/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: ['@liandong/server', '@liandong/server/*', '**/server/**', '@liandong/console'], message: 'domain imports no server or console code' },
-      ], ioModules),
+      'no-restricted-imports': restrict(
+        [
+          {
+            group: ['@liandong/server', '@liandong/server/*', '**/server/**', '@liandong/console'],
+            message: 'domain imports no server or console code',
+          },
+        ],
+        ioModules,
+      ),
     },
   },
   {
     files: ['packages/domain/src/hotline/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: ['**/dispatch/**', '**/dispatch', '**/bridge/**', '@liandong/server', '@liandong/server/*'], message: 'domain/hotline never imports domain/dispatch or domain/bridge' },
-      ], ioModules),
+      'no-restricted-imports': restrict(
+        [
+          {
+            group: ['**/dispatch/**', '**/dispatch', '**/bridge/**', '@liandong/server', '@liandong/server/*'],
+            message: 'domain/hotline never imports domain/dispatch or domain/bridge',
+          },
+        ],
+        ioModules,
+      ),
     },
   },
   {
     files: ['packages/domain/src/dispatch/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: ['**/hotline/**', '**/hotline', '**/bridge/**', '@liandong/server', '@liandong/server/*'], message: 'domain/dispatch never imports domain/hotline or domain/bridge' },
-      ], ioModules),
+      'no-restricted-imports': restrict(
+        [
+          {
+            group: ['**/hotline/**', '**/hotline', '**/bridge/**', '@liandong/server', '@liandong/server/*'],
+            message: 'domain/dispatch never imports domain/hotline or domain/bridge',
+          },
+        ],
+        ioModules,
+      ),
     },
   },
   {
     files: ['packages/server/src/**/*.repo.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/*.service', '**/*.service.ts', '**/*.routes', '**/*.routes.ts'], message: 'repositories never import services or routes' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/*.service', '**/*.service.ts', '**/*.routes', '**/*.routes.ts'],
+              message: 'repositories never import services or routes',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/server/src/**/*.service.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/*.routes', '**/*.routes.ts', 'fastify'], message: 'services never import routes or the HTTP layer' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/*.routes', '**/*.routes.ts', 'fastify'],
+              message: 'services never import routes or the HTTP layer',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -65,10 +124,18 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': ['error', {
-        paths: ioModules.map((name) => ({ name, message: 'the console runs in the browser' })),
-        patterns: [{ group: ['@liandong/server', '@liandong/server/*', '**/server/**'], message: 'the console reaches the server over HTTP only' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'the console runs in the browser' })),
+          patterns: [
+            {
+              group: ['@liandong/server', '@liandong/server/*', '**/server/**'],
+              message: 'the console reaches the server over HTTP only',
+            },
+          ],
+        },
+      ],
     },
   },
 );

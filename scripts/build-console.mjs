@@ -28,5 +28,9 @@ console.log('building the console (packages/console → dist) …');
 const vite = path.join(root, 'node_modules/vite/bin/vite.js');
 // Always the production build: a caller's NODE_ENV (vitest sets "test") would otherwise give React's
 // development build, which is larger and slower than what users get.
-const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: pkg, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  cwd: pkg,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
 process.exit(r.status ?? 1);

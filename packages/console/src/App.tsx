@@ -23,20 +23,40 @@ const PAGES: Record<string, () => React.ReactNode> = {
   '/my-orders': () => <WorkOrdersPage mine />,
   '/work-orders': () => <WorkOrdersPage />,
   '/supervision': () => <SupervisionPage />,
-  '/dashboard': () => <Suspense fallback={<Spin />}><Dashboard /></Suspense>,
+  '/dashboard': () => (
+    <Suspense fallback={<Spin />}>
+      <Dashboard />
+    </Suspense>
+  ),
 };
 
 function Routed() {
   const { me, desk, loading } = useAuth();
-  if (loading) return <div className="center"><Spin size="large" /></div>;
+  if (loading)
+    return (
+      <div className="center">
+        <Spin size="large" />
+      </div>
+    );
   if (!me || !desk) return <LoginPage />;
   const allowed: MenuEntry[] = menuFor(me.role, desk.desk);
   return (
     <ReferenceProvider>
       <Routes>
         <Route element={<AppLayout />}>
-          {allowed.map((m) => <Route key={m.path} path={m.path} element={PAGES[m.path]!()} />)}
-          <Route path="*" element={allowed[0] ? <Navigate to={allowed[0].path} replace /> : <div className="center">您的角色在本平台没有可用的功能</div>} />
+          {allowed.map((m) => (
+            <Route key={m.path} path={m.path} element={PAGES[m.path]!()} />
+          ))}
+          <Route
+            path="*"
+            element={
+              allowed[0] ? (
+                <Navigate to={allowed[0].path} replace />
+              ) : (
+                <div className="center">您的角色在本平台没有可用的功能</div>
+              )
+            }
+          />
         </Route>
       </Routes>
     </ReferenceProvider>

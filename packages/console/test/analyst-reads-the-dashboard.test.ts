@@ -4,14 +4,24 @@ import { apiAs, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from
 useBrowser();
 
 describe('analyst reads the dashboard', () => {
-  it('sees today\'s and this month\'s volumes, transfers each way, reasons, the district map and the trends', async () => {
+  it("sees today's and this month's volumes, transfers each way, reasons, the district map and the trends", async () => {
     // Today: one order transferred to 110 and rejected there, so the dashboard has a transfer and a reason.
     const hotline = await apiAs('hotline01');
     const order = await fileOrder({ content: `${mark()} 反映邻居占用公共楼道堆放杂物`, categoryCode: 'ZFJS01' });
-    const item = await hotline<{ itemId: string }>('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '来电人要求警方处理' });
+    const item = await hotline<{ itemId: string }>('POST', '/api/linkage/items', {
+      kind: 'transfer',
+      workOrderId: order.id,
+      reason: '来电人要求警方处理',
+    });
     const seat110 = await apiAs('seat01', 'dispatch');
     for (let i = 0; ; i++) {
-      try { await seat110('POST', `/api/linkage/items/${encodeURIComponent(item.itemId)}/reject`, { reasonCode: 'not_our_jurisdiction', note: '属物业管理' }); break; } catch (e) {
+      try {
+        await seat110('POST', `/api/linkage/items/${encodeURIComponent(item.itemId)}/reject`, {
+          reasonCode: 'not_our_jurisdiction',
+          note: '属物业管理',
+        });
+        break;
+      } catch (e) {
         if (i > 40) throw e;
         await new Promise((r) => setTimeout(r, 250)); // not delivered yet
       }
@@ -40,7 +50,13 @@ describe('analyst reads the dashboard', () => {
     await page.getByTestId('trend-chart').locator('canvas').first().waitFor();
     // Hovering over the city centre shows the district and its count.
     const tooltip = page.locator('[data-testid=district-map] div').filter({ hasText: /本月工单：\d+/ });
-    for (const [fx, fy] of [[0.4, 0.6], [0.42, 0.55], [0.38, 0.62], [0.45, 0.5], [0.6, 0.4]] as const) {
+    for (const [fx, fy] of [
+      [0.4, 0.6],
+      [0.42, 0.55],
+      [0.38, 0.62],
+      [0.45, 0.5],
+      [0.6, 0.4],
+    ] as const) {
       await page.mouse.move(box!.x + box!.width * fx, box!.y + box!.height * fy, { steps: 3 });
       await page.waitForTimeout(300);
       if (await tooltip.count()) break;

@@ -15,7 +15,11 @@ const contexts: BrowserContext[] = [];
 
 export function useBrowser(): void {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: inject('chromium'),
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
+    });
   });
   // A failed test leaves a picture of every page it had open, for the one reading CI's output.
   beforeEach(({ task, onTestFailed }) => {
@@ -23,7 +27,10 @@ export function useBrowser(): void {
     onTestFailed(async () => {
       const name = task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80);
       for (const [i, c] of contexts.slice(from).entries()) {
-        for (const [j, p] of c.pages().entries()) await p.screenshot({ path: path.join(inject('shotsDir'), `FAILED-${name}-${i}-${j}.png`) }).catch(() => undefined);
+        for (const [j, p] of c.pages().entries())
+          await p
+            .screenshot({ path: path.join(inject('shotsDir'), `FAILED-${name}-${i}-${j}.png`) })
+            .catch(() => undefined);
       }
     });
   });
@@ -34,27 +41,45 @@ export function useBrowser(): void {
   });
 }
 
-export interface Person { page: Page; errors: string[]; shot(name: string): Promise<void> }
+export interface Person {
+  page: Page;
+  errors: string[];
+  shot(name: string): Promise<void>;
+}
 
 /** Opens the console of a desk in a fresh browser context at 1366×768 (the log-in page). */
 export async function openConsole(desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
   if (!browser) throw new Error('useBrowser() first');
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const ctx = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   contexts.push(ctx);
   const page = await ctx.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   await page.goto(desks()[desk]);
   return {
-    page, errors,
+    page,
+    errors,
     // Drawers and modals slide in: let them settle so the picture shows what the person sees.
-    shot: async (name: string) => { await page.waitForTimeout(400); await page.screenshot({ path: path.join(inject('shotsDir'), `${name}.png`), fullPage: false }); },
+    shot: async (name: string) => {
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: path.join(inject('shotsDir'), `${name}.png`), fullPage: false });
+    },
   };
 }
 
 /** Opens the console as a person, logged in through the form. */
-export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'hotline', password = PASSWORD): Promise<Person> {
+export async function logIn(
+  username: string,
+  desk: 'hotline' | 'dispatch' = 'hotline',
+  password = PASSWORD,
+): Promise<Person> {
   const p = await openConsole(desk);
   await p.page.getByLabel('用户名').fill(username);
   await p.page.getByLabel('密码').fill(password);
@@ -68,17 +93,29 @@ export async function logIn(username: string, desk: 'hotline' | 'dispatch' = 'ho
  * purpose passes the HTTP statuses it provoked: Chromium logs every 4xx answer as "Failed to load resource".
  */
 export function expectNoConsoleErrors(p: Person, provoked: number[] = []): void {
-  const allowed = (e: string) => provoked.some((s) => e.startsWith(`Failed to load resource: the server responded with a status of ${s} `));
-  expect(p.errors.filter((e) => !allowed(e)), `console errors on ${p.page.url()}`).toEqual([]);
+  const allowed = (e: string) =>
+    provoked.some((s) => e.startsWith(`Failed to load resource: the server responded with a status of ${s} `));
+  expect(
+    p.errors.filter((e) => !allowed(e)),
+    `console errors on ${p.page.url()}`,
+  ).toEqual([]);
 }
 
 /** The API as a person, for setting up a scene (the test then acts through the pages). */
 export async function apiAs(username: string, desk: 'hotline' | 'dispatch' = 'hotline') {
   const base = desks()[desk];
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   const { token } = (await login.json()) as { token: string };
   return async <T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const json = await res.json().catch(() => null);
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
     return json as T;
@@ -89,9 +126,16 @@ export async function apiAs(username: string, desk: 'hotline' | 'dispatch' = 'ho
  * A work order filed by the 12345 call-taker through the API, for a scene: a phone complaint in 渝中区
  * unless the fields say otherwise.
  */
-export async function fileOrder(fields: { content: string; categoryCode: string } & Record<string, unknown>): Promise<{ id: string; no: string }> {
+export async function fileOrder(
+  fields: { content: string; categoryCode: string } & Record<string, unknown>,
+): Promise<{ id: string; no: string }> {
   const hotline = await apiAs('hotline01');
-  return hotline<{ id: string; no: string }>('POST', '/api/work-orders', { channel: 'phone_12345', districtCode: '500103', orderType: 'complaint', ...fields });
+  return hotline<{ id: string; no: string }>('POST', '/api/work-orders', {
+    channel: 'phone_12345',
+    districtCode: '500103',
+    orderType: 'complaint',
+    ...fields,
+  });
 }
 
 /** A marker that makes this test's records easy to find among the demo data. */

@@ -8,7 +8,16 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     const ct = await logIn('hotline01');
     const { page } = ct;
     await page.getByTestId('intake-content').fill(`${mark()} 钥匙锁在屋里了进不去，怎么办`);
-    await expect.poll(() => page.getByTestId('triage-route').innerText().catch(() => ''), { timeout: 15_000 }).toContain('引导解释');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('triage-route')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toContain('引导解释');
     await page.getByTestId('intake-category').click();
     await page.keyboard.type('其他');
     await page.keyboard.press('Enter');
@@ -69,7 +78,16 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     const ct = await logIn('hotline01');
     const { page } = ct;
     await page.getByTestId('intake-content').fill(`${mark()} 我爸在家里突然倒地昏迷不醒，叫不醒`);
-    await expect.poll(() => page.getByTestId('triage-emergency').innerText().catch(() => ''), { timeout: 15_000 }).toContain('应立即转120医疗急救');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('triage-emergency')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toContain('应立即转120医疗急救');
     const to120 = page.getByTestId('action-transfer-medical-120');
     expect(await to120.innerText()).toContain('转重庆市急救医疗中心120');
     await to120.click();

@@ -7,7 +7,8 @@ useBrowser();
 async function decisionFor(no: string) {
   const api = await apiAs('admin');
   const { items } = await api<{ items: { requestId: string }[] }>('GET', `/api/work-orders?q=${no}`);
-  return (await api<{ decision: Record<string, unknown> | null }>('GET', `/api/requests/${items[0]!.requestId}/triage`)).decision;
+  return (await api<{ decision: Record<string, unknown> | null }>('GET', `/api/requests/${items[0]!.requestId}/triage`))
+    .decision;
 }
 
 describe('call-taker transfers a fight to 110', () => {
@@ -22,7 +23,9 @@ describe('call-taker transfers a fight to 110', () => {
     const { page } = ct;
     await expect.poll(() => page.url()).toContain('/intake');
     await page.getByTestId('intake-content').fill(`${m} 我在解放碑步行街，两个人在烧烤摊打起来了，有人头上流血了`);
-    await expect.poll(() => page.getByTestId('triage-route').innerText(), { timeout: 15_000 }).toContain('110报警服务台');
+    await expect
+      .poll(() => page.getByTestId('triage-route').innerText(), { timeout: 15_000 })
+      .toContain('110报警服务台');
     await expect.poll(() => page.getByTestId('triage-emergency').isVisible()).toBe(true);
     expect(await page.getByTestId('triage-reasons').innerText()).toMatch(/斗殴|打起来/);
     expect(await page.getByTestId('triage-panel').innerText()).toContain('120医疗急救');
@@ -69,7 +72,16 @@ describe('call-taker transfers a fight to 110', () => {
     const ct = await logIn('hotline01');
     const { page } = ct;
     await page.getByTestId('intake-content').fill(`${mark()} 小区门口有人持刀打架`);
-    await expect.poll(() => page.getByTestId('triage-emergency').isVisible().catch(() => false), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('triage-emergency')
+            .isVisible()
+            .catch(() => false),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await page.getByTestId('intake-category').click();
     await page.keyboard.type('其他');
     await page.keyboard.press('Enter');
@@ -83,8 +95,12 @@ describe('call-taker transfers a fight to 110', () => {
     await page.getByTestId('guard-confirm').click();
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 15_000 });
-    expect(await decisionFor(/GD\d+/.exec(await result.innerText())![0])).toMatchObject({ decision: 'overridden', route: '12345', emergency: false, reason: '来电人称已离开现场，只要求物业加强门岗' });
+    expect(await decisionFor(/GD\d+/.exec(await result.innerText())![0])).toMatchObject({
+      decision: 'overridden',
+      route: '12345',
+      emergency: false,
+      reason: '来电人称已离开现场，只要求物业加强门岗',
+    });
     expectNoConsoleErrors(ct);
   });
 });
-

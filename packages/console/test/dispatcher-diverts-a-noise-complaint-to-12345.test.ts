@@ -11,9 +11,27 @@ describe('dispatcher diverts a noise complaint to 12345', () => {
     await expect.poll(() => page.url()).toContain('/incidents');
     // An empty registration is refused, and the form says what is missing.
     await page.getByTestId('incident-create').click();
-    await expect.poll(() => page.getByTestId('incident-error').innerText().catch(() => '')).toBe('请求参数不合法：缺少必填项：警情类别（VALIDATION_FAILED）');
-    await page.getByTestId('incident-content').fill(`${m} 报警人称楼上邻居每天晚上十点后装修电钻声音很大，没有发生冲突`);
-    await expect.poll(() => page.getByTestId('triage-route').innerText().catch(() => ''), { timeout: 15_000 }).not.toBe('');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('incident-error')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('请求参数不合法：缺少必填项：警情类别（VALIDATION_FAILED）');
+    await page
+      .getByTestId('incident-content')
+      .fill(`${m} 报警人称楼上邻居每天晚上十点后装修电钻声音很大，没有发生冲突`);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('triage-route')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .not.toBe('');
     await page.getByTestId('incident-category').click();
     await page.getByTitle('非警务', { exact: true }).click();
     await page.getByTestId('incident-create').click();
@@ -23,7 +41,16 @@ describe('dispatcher diverts a noise complaint to 12345', () => {
 
     await row.getByTestId('divert-button').click();
     await page.getByRole('menuitem', { name: '12345热线' }).click();
-    await expect.poll(() => page.locator('.ant-message').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/已分流至12345热线，对接事项 cq-110:LK-\d{4}-\d{6} 已发出/);
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('.ant-message')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toMatch(/已分流至12345热线，对接事项 cq-110:LK-\d{4}-\d{6} 已发出/);
     await expect.poll(() => row.count()).toBe(0); // no longer waiting for dispatch
     await dp.shot('dispatcher-diverts-a-noise-complaint-to-12345-1-diverted');
 

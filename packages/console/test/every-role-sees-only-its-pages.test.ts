@@ -55,13 +55,20 @@ describe('every role sees only its pages, and no page logs an error', () => {
     expectNoConsoleErrors(p);
   });
 
-  it('a wrong password is refused with the server\'s message, and the log-in page names the desk', async () => {
+  it("a wrong password is refused with the server's message, and the log-in page names the desk", async () => {
     const p = await openConsole('dispatch');
     expect(await p.page.getByTestId('desk-name').innerText()).toBe('110报警服务台');
     await p.page.getByLabel('用户名').fill('dispatch01');
     await p.page.getByLabel('密码').fill('wrong-password');
     await p.page.getByRole('button', { name: /登\s*录/ }).click();
-    await expect.poll(() => p.page.getByTestId('login-error').innerText().catch(() => '')).toBe('用户名或密码错误');
+    await expect
+      .poll(() =>
+        p.page
+          .getByTestId('login-error')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('用户名或密码错误');
     expect(await p.page.getByTestId('current-user').count()).toBe(0);
     await p.shot('log-in-refuses-a-wrong-password');
     expectNoConsoleErrors(p, [401]);

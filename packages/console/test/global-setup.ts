@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
-  export interface ProvidedContext { hotlineUrl: string; dispatchUrl: string; chromium: string; shotsDir: string }
+  export interface ProvidedContext {
+    hotlineUrl: string;
+    dispatchUrl: string;
+    chromium: string;
+    shotsDir: string;
+  }
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -20,7 +25,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
     s.on('error', reject);
   });
 }
@@ -29,7 +37,11 @@ async function healthy(url: string, child: ChildProcess, log: () => string): Pro
   const until = Date.now() + 180_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`liandong exited (${child.exitCode}):\n${log()}`);
-    try { if ((await fetch(`${url}/health`)).ok) return; } catch { /* not yet */ }
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`no /health at ${url} after 180 s:\n${log()}`);
@@ -37,7 +49,8 @@ async function healthy(url: string, child: ChildProcess, log: () => string): Pro
 
 export default async function setup(project: TestProject) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!fs.existsSync(chromium)) throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (.ci/run does this)`);
+  if (!fs.existsSync(chromium))
+    throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (.ci/run does this)`);
   const build = spawnSync(process.execPath, [path.join(root, 'scripts/build-console.mjs')], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('console build failed');
 
@@ -46,12 +59,26 @@ export default async function setup(project: TestProject) {
   const [port, dport] = [await freePort(), await freePort()];
   let out = '';
   const child = spawn(process.execPath, [path.join(root, 'packages/server/bin/liandong.mjs'), 'serve', '--demo'], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), DISPATCH_PORT: String(dport), HOST: '127.0.0.1', LIANDONG_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DISPATCH_PORT: String(dport),
+      HOST: '127.0.0.1',
+      LIANDONG_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
   });
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const hotlineUrl = `http://127.0.0.1:${port}`, dispatchUrl = `http://127.0.0.1:${dport}`;
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const hotlineUrl = `http://127.0.0.1:${port}`,
+    dispatchUrl = `http://127.0.0.1:${dport}`;
   await healthy(hotlineUrl, child, () => out);
   await healthy(dispatchUrl, child, () => out);
 
@@ -65,8 +92,14 @@ export default async function setup(project: TestProject) {
   return async () => {
     child.kill('SIGTERM');
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 20_000);
-      child.once('exit', () => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 20_000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
     });
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

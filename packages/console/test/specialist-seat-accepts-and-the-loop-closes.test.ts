@@ -7,7 +7,12 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
   it('the 110 seat accepts (an incident is made), the dispatcher feeds back, the 12345 seat confirms closure', async () => {
     const m = mark();
     const hotline = await apiAs('hotline01');
-    const order = await fileOrder({ content: `${m} 来电人反映有人在观音桥步行街发传单时与路人推搡`, districtCode: '500105', orderType: 'report', categoryCode: 'QTSX01' });
+    const order = await fileOrder({
+      content: `${m} 来电人反映有人在观音桥步行街发传单时与路人推搡`,
+      districtCode: '500105',
+      orderType: 'report',
+      categoryCode: 'QTSX01',
+    });
     await hotline('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '涉及治安，转110' });
 
     // 110 specialist seat accepts in the drawer: the item now carries the incident made on the 110 desk.
@@ -28,7 +33,10 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
     const dispatcherApi = await apiAs('dispatch01', 'dispatch');
     const found = await dispatcherApi<{ items: { id: string; no: string }[] }>('GET', `/api/incidents?q=${incidentNo}`);
     const incidentId = found.items[0]!.id;
-    await dispatcherApi('POST', `/api/incidents/${incidentId}/dispatch`, { tier: 'police_station', unitId: 'p500105001.station' });
+    await dispatcherApi('POST', `/api/incidents/${incidentId}/dispatch`, {
+      tier: 'police_station',
+      unitId: 'p500105001.station',
+    });
     await dispatcherApi('POST', `/api/incidents/${incidentId}/arrive`, {});
     const dp = await logIn('dispatch01', 'dispatch');
     await dp.page.getByTestId('incident-queues').getByText('派出所').click();
@@ -40,7 +48,9 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
     await dp.page.getByTestId('incident-action-submit').click();
     // The form closes only when the server took the feedback; the incident's history then shows it.
     await dp.page.getByTestId('incident-action-submit').waitFor({ state: 'detached', timeout: 15_000 });
-    await expect.poll(() => dp.page.locator('.ant-drawer-open').innerText(), { timeout: 15_000 }).toMatch(/已反馈[\s\S]*反馈 · 李强：民警到场，双方已和解，发传单人员已离开/);
+    await expect
+      .poll(() => dp.page.locator('.ant-drawer-open').innerText(), { timeout: 15_000 })
+      .toMatch(/已反馈[\s\S]*反馈 · 李强：民警到场，双方已和解，发传单人员已离开/);
     await dp.shot('specialist-seat-accepts-2-police-feedback');
 
     // The 12345 seat sees the feedback waiting for confirmation and closes the loop.
@@ -58,8 +68,17 @@ describe('specialist seat accepts, 110 feeds back, 12345 confirms: the loop clos
     await expect.poll(() => origin.page.getByTestId('linkage-status').innerText(), { timeout: 10_000 }).toBe('已闭环');
     await origin.shot('specialist-seat-accepts-3-loop-closed');
     // And the 110 side sees it closed too.
-    await expect.poll(async () => (await apiAs('seat01', 'dispatch'))<{ items: { opening: { request?: { content?: string } }; statusLabel: string }[] }>('GET', '/api/linkage/items?status=closed&pageSize=50')
-      .then((r) => r.items.some((i) => i.opening.request?.content?.includes(m))), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await apiAs('seat01', 'dispatch'))<{
+            items: { opening: { request?: { content?: string } }; statusLabel: string }[];
+          }>('GET', '/api/linkage/items?status=closed&pageSize=50').then((r) =>
+            r.items.some((i) => i.opening.request?.content?.includes(m)),
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     expectNoConsoleErrors(seat);
     expectNoConsoleErrors(dp);
     expectNoConsoleErrors(origin);

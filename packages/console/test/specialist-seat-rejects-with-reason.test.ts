@@ -4,11 +4,18 @@ import { apiAs, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from
 useBrowser();
 
 describe('specialist seat rejects with reason', () => {
-  it('the 110 seat must give a reason; the rejection and its reason reach the 12345 side\'s timeline', async () => {
+  it("the 110 seat must give a reason; the rejection and its reason reach the 12345 side's timeline", async () => {
     const m = mark();
     const hotline = await apiAs('hotline01');
-    const order = await fileOrder({ content: `${m} 小区物业长期不维修电梯，业主和物业吵了几次`, categoryCode: 'ZFJS01' });
-    await hotline('POST', '/api/linkage/items', { kind: 'transfer', workOrderId: order.id, reason: '来电人要求警方处理' });
+    const order = await fileOrder({
+      content: `${m} 小区物业长期不维修电梯，业主和物业吵了几次`,
+      categoryCode: 'ZFJS01',
+    });
+    await hotline('POST', '/api/linkage/items', {
+      kind: 'transfer',
+      workOrderId: order.id,
+      reason: '来电人要求警方处理',
+    });
 
     const seat = await logIn('seat01', 'dispatch');
     const { page } = seat;
@@ -20,7 +27,9 @@ describe('specialist seat rejects with reason', () => {
 
     // Without a reason the server refuses, and the form says why.
     await page.getByTestId('step-submit').click();
-    await expect.poll(() => page.getByTestId('step-error').innerText()).toBe('请求参数不合法：缺少必填项：原因（VALIDATION_FAILED）');
+    await expect
+      .poll(() => page.getByTestId('step-error').innerText())
+      .toBe('请求参数不合法：缺少必填项：原因（VALIDATION_FAILED）');
     await page.getByTestId('step-reasonCode').click();
     await page.getByTitle('不属于本平台职责').click();
     await page.getByTestId('step-note').fill('属物业服务纠纷，请12345派单至住房城乡建委处理');

@@ -4,9 +4,13 @@ import { closeDrawer, expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser 
 useBrowser();
 
 describe('supervisor sends a reminder', () => {
-  it('the 催办 reaches the handler\'s open console at once, and the supervisor sees it was read', async () => {
+  it("the 催办 reaches the handler's open console at once, and the supervisor sees it was read", async () => {
     const m = mark();
-    const order = await fileOrder({ content: `${m} 较场口夜市油烟扰民，多次反映未解决`, categoryCode: 'CSGL01', leadUnitId: 'd500103.urban-mgmt' });
+    const order = await fileOrder({
+      content: `${m} 较场口夜市油烟扰民，多次反映未解决`,
+      categoryCode: 'CSGL01',
+      leadUnitId: 'd500103.urban-mgmt',
+    });
 
     const handler = await logIn('chengguan01'); // 渝中区城市管理局, console open on 我的工单
     await handler.page.getByTestId('work-order-table').waitFor();
@@ -21,7 +25,14 @@ describe('supervisor sends a reminder', () => {
     await page.getByTestId('remind-text').fill('群众多次反映，请今日17时前处置并答复');
     await sup.shot('supervisor-sends-a-reminder-1-form');
     await page.getByTestId('remind-submit').click();
-    await expect.poll(() => page.locator('.ant-message').innerText().catch(() => '')).toContain('催办已送达');
+    await expect
+      .poll(() =>
+        page
+          .locator('.ant-message')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('催办已送达');
 
     // The handler did nothing: the reminder appears by itself, with a badge on the bell.
     const note = handler.page.locator('.ant-notification-notice', { hasText: order.no });
@@ -38,7 +49,9 @@ describe('supervisor sends a reminder', () => {
     await page.getByTestId('main-menu').getByText('督办').click();
     await page.getByTestId('supervision-tabs').getByText('已发催办').click();
     const sent = page.getByTestId('sent-reminders').locator('tr', { hasText: order.no });
-    await expect.poll(async () => ((await sent.count()) ? sent.innerText() : ''), { timeout: 10_000 }).toMatch(/渝中区城市管理局[\s\S]*刘洋 已读/);
+    await expect
+      .poll(async () => ((await sent.count()) ? sent.innerText() : ''), { timeout: 10_000 })
+      .toMatch(/渝中区城市管理局[\s\S]*刘洋 已读/);
     await sup.shot('supervisor-sends-a-reminder-3-read-receipt');
     expectNoConsoleErrors(sup);
     expectNoConsoleErrors(handler);
@@ -55,11 +68,15 @@ describe('supervisor sends a reminder', () => {
     await page.getByTestId('do-supervise').click();
     await page.getByTestId('field-note').fill('超期未办，列入督办');
     await page.getByTestId('action-submit').click();
-    await expect.poll(() => page.getByTestId('order-timeline').innerText()).toContain('督办 · 赵磊：超期未办，列入督办');
+    await expect
+      .poll(() => page.getByTestId('order-timeline').innerText())
+      .toContain('督办 · 赵磊：超期未办，列入督办');
     await closeDrawer(page);
     // Linkage items past, and about to pass, their accept-by time.
     await page.getByTestId('supervision-tabs').getByText('超时对接事项').click();
-    await expect.poll(() => page.getByTestId('linkage-table').locator('tr.ant-table-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('linkage-table').locator('tr.ant-table-row').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('linkage-table').innerText()).toContain('已超时');
     await page.getByTestId('supervision-tabs').getByText('15分钟内将超时的对接事项').click();
     await expect.poll(() => page.getByTestId('linkage-table').innerText()).not.toContain('已超时'); // the overdue list has given way to the about-to-be-overdue one

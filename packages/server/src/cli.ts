@@ -26,12 +26,16 @@ const HELP = `用法：npx liandong <命令> [选项]
 const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
 
 // `… | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`--${name} 须为 0–${max} 之间的整数，当前为 “${raw}”`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new ConfigError(`--${name} 须为 0–${max} 之间的整数，当前为 “${raw}”`);
   return n;
 }
 
@@ -39,7 +43,11 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: { demo: { type: 'boolean', default: false } },
+        strict: true,
+      });
       const { serve } = await import('./main.ts');
       await serve({ demo: values.demo ?? false });
       return;
@@ -52,7 +60,16 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'seed-demo': {
-      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, incidents: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          orders: { type: 'string' },
+          incidents: { type: 'string' },
+          days: { type: 'string' },
+          seed: { type: 'string' },
+        },
+        strict: true,
+      });
       const orders = positiveInt('orders', values.orders, 2400, 5_000_000);
       const incidents = positiveInt('incidents', values.incidents, Math.round(orders / 2), 5_000_000);
       const days = positiveInt('days', values.days, 90, 3650) || 1;
@@ -74,19 +91,45 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'connector-receiver': {
-      const { values } = parseArgs({ args: rest, strict: true, options: {
-        port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, id: { type: 'string' }, 'desk-url': { type: 'string' },
-        'desk-id': { type: 'string' }, 'key-id': { type: 'string' }, key: { type: 'string' }, 'desk-key-id': { type: 'string' }, 'desk-key': { type: 'string' },
-        alg: { type: 'string', default: 'hmac-sha256' }, auto: { type: 'boolean', default: false }, 'feedback-after-ms': { type: 'string', default: '500' }, log: { type: 'string' },
-        'parent-pid': { type: 'string' },
-      } });
-      for (const k of ['id', 'desk-url', 'desk-id', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const) if (!values[k]) throw new ConfigError(`connector-receiver 缺少 --${k}`);
-      if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3') throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: {
+          port: { type: 'string', default: '0' },
+          host: { type: 'string', default: '127.0.0.1' },
+          id: { type: 'string' },
+          'desk-url': { type: 'string' },
+          'desk-id': { type: 'string' },
+          'key-id': { type: 'string' },
+          key: { type: 'string' },
+          'desk-key-id': { type: 'string' },
+          'desk-key': { type: 'string' },
+          alg: { type: 'string', default: 'hmac-sha256' },
+          auto: { type: 'boolean', default: false },
+          'feedback-after-ms': { type: 'string', default: '500' },
+          log: { type: 'string' },
+          'parent-pid': { type: 'string' },
+        },
+      });
+      for (const k of ['id', 'desk-url', 'desk-id', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const)
+        if (!values[k]) throw new ConfigError(`connector-receiver 缺少 --${k}`);
+      if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3')
+        throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
       const { startConnectorReceiver } = await import('./bridge/connector-receiver.ts');
       const r = await startConnectorReceiver({
-        port: positiveInt('port', values.port, 0, 65535), host: values.host!, id: values.id!, deskUrl: values['desk-url']!.replace(/\/$/, ''), deskId: values['desk-id']!,
-        keyId: values['key-id']!, key: values.key!, deskKeyId: values['desk-key-id']!, deskKey: values['desk-key']!, alg: values.alg,
-        auto: values.auto!, feedbackAfterMs: positiveInt('feedback-after-ms', values['feedback-after-ms'], 500, 3_600_000), logFile: values.log ?? null,
+        port: positiveInt('port', values.port, 0, 65535),
+        host: values.host!,
+        id: values.id!,
+        deskUrl: values['desk-url']!.replace(/\/$/, ''),
+        deskId: values['desk-id']!,
+        keyId: values['key-id']!,
+        key: values.key!,
+        deskKeyId: values['desk-key-id']!,
+        deskKey: values['desk-key']!,
+        alg: values.alg,
+        auto: values.auto!,
+        feedbackAfterMs: positiveInt('feedback-after-ms', values['feedback-after-ms'], 500, 3_600_000),
+        logFile: values.log ?? null,
       });
       say(`联动单位参考接收端 ${values.id} 已启动：http://${values.host}:${r.port}`);
       // Stop at once on a signal or when the parent is gone: close the server, and exit after 2 s at the
@@ -106,7 +149,9 @@ async function main(argv: string[]): Promise<void> {
         // names itself, since it may already be gone by the time this process has started (seen: a serve
         // killed while starting its receivers left two of them adopted by init, and running).
         const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
-        const check = () => { if (process.ppid !== parent) stop(); };
+        const check = () => {
+          if (process.ppid !== parent) stop();
+        };
         check();
         setInterval(check, 1000).unref();
       }
@@ -125,7 +170,12 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as Error & { code?: string };
-  if (err instanceof EmbeddedPostgresError || err instanceof ConfigError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+  if (
+    err instanceof EmbeddedPostgresError ||
+    err instanceof ConfigError ||
+    e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+    e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+  ) {
     process.stderr.write(`错误 [${e.code}]：${e.message}\n`);
   } else {
     process.stderr.write(`错误：${e.stack ?? String(err)}\n`);

@@ -40,15 +40,20 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`配置项 ${name} 须为 ${min}–${max} 之间的整数，当前为 “${raw}”`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`配置项 ${name} 须为 ${min}–${max} 之间的整数，当前为 “${raw}”`);
   return n;
 }
 
 function parseKeys(raw: string | undefined): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const part of (raw ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of (raw ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const i = part.indexOf('=');
-    if (i <= 0 || i === part.length - 1) throw new ConfigError('配置项 BRIDGE_INBOUND_KEYS 的格式为 keyId=密钥,keyId2=密钥2');
+    if (i <= 0 || i === part.length - 1)
+      throw new ConfigError('配置项 BRIDGE_INBOUND_KEYS 的格式为 keyId=密钥,keyId2=密钥2');
     keys.set(part.slice(0, i), part.slice(i + 1));
   }
   return keys;
@@ -57,14 +62,25 @@ function parseKeys(raw: string | undefined): Map<string, string> {
 function loadBridge(env: NodeJS.ProcessEnv): BridgeConfig | null {
   const peerUrl = env.BRIDGE_PEER_URL?.trim();
   if (!peerUrl) return null;
-  if (!/^(https?|inproc):\/\//.test(peerUrl)) throw new ConfigError('配置项 BRIDGE_PEER_URL 须以 http:// 或 https:// 开头');
-  const need = (n: string) => { const v = env[n]?.trim(); if (!v) throw new ConfigError(`已设置 BRIDGE_PEER_URL，还须设置 ${n}`); return v; };
+  if (!/^(https?|inproc):\/\//.test(peerUrl))
+    throw new ConfigError('配置项 BRIDGE_PEER_URL 须以 http:// 或 https:// 开头');
+  const need = (n: string) => {
+    const v = env[n]?.trim();
+    if (!v) throw new ConfigError(`已设置 BRIDGE_PEER_URL，还须设置 ${n}`);
+    return v;
+  };
   const alg = env.BRIDGE_SIGNATURE?.trim() || 'hmac-sha256';
-  if (alg !== 'hmac-sha256' && alg !== 'hmac-sm3') throw new ConfigError('配置项 BRIDGE_SIGNATURE 须为 hmac-sha256 或 hmac-sm3');
+  if (alg !== 'hmac-sha256' && alg !== 'hmac-sm3')
+    throw new ConfigError('配置项 BRIDGE_SIGNATURE 须为 hmac-sha256 或 hmac-sm3');
   return {
-    peerUrl: peerUrl.replace(/\/$/, ''), peerId: need('BRIDGE_PEER_ID'), keyId: need('BRIDGE_KEY_ID'), key: need('BRIDGE_KEY'),
-    inboundKeys: parseKeys(need('BRIDGE_INBOUND_KEYS')), alg,
-    acceptMinutes: int(env, 'BRIDGE_ACCEPT_MINUTES', 30, 1, 10080), negotiationMinutes: int(env, 'BRIDGE_NEGOTIATION_MINUTES', 120, 1, 10080),
+    peerUrl: peerUrl.replace(/\/$/, ''),
+    peerId: need('BRIDGE_PEER_ID'),
+    keyId: need('BRIDGE_KEY_ID'),
+    key: need('BRIDGE_KEY'),
+    inboundKeys: parseKeys(need('BRIDGE_INBOUND_KEYS')),
+    alg,
+    acceptMinutes: int(env, 'BRIDGE_ACCEPT_MINUTES', 30, 1, 10080),
+    negotiationMinutes: int(env, 'BRIDGE_NEGOTIATION_MINUTES', 120, 1, 10080),
     timeoutMs: int(env, 'BRIDGE_TIMEOUT_MS', 5000, 100, 120_000),
   };
 }
@@ -93,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function desk(env: NodeJS.ProcessEnv): { desk: Config['desk']; deskId: string } {
   const d = env.LIANDONG_DESK?.trim() || 'both';
-  if (d !== 'hotline' && d !== 'dispatch' && d !== 'both') throw new ConfigError('配置项 LIANDONG_DESK 须为 hotline、dispatch 或 both');
+  if (d !== 'hotline' && d !== 'dispatch' && d !== 'both')
+    throw new ConfigError('配置项 LIANDONG_DESK 须为 hotline、dispatch 或 both');
   return { desk: d, deskId: env.LIANDONG_DESK_ID?.trim() || (d === 'dispatch' ? 'cq-110' : 'cq-12345') };
 }

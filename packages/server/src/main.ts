@@ -25,24 +25,75 @@ import { upsertConnector } from './bridge/connectors.repo.ts';
 type App = Awaited<ReturnType<typeof buildApp>>;
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/liandong.mjs');
-const freePort = () => new Promise<number>((resolve, reject) => { const s = net.createServer(); s.once('error', reject); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 /**
  * The demo's partner agencies: a reference connector receiver per line (119, 120), each its own
  * process, configured as connectors on every desk, answering like the real line would (--auto).
  */
-async function startDemoConnectors(desks: { app: App; db: Db; cfg: Config; url?: string }[], deskUrls: Map<string, string>, say: (m: string) => void): Promise<ChildProcess[]> {
-  const lines = [['fire-119', 'fire', '重庆市消防救援总队119指挥中心'], ['medical-120', 'medical', '重庆市急救医疗中心120']] as const;
+async function startDemoConnectors(
+  desks: { app: App; db: Db; cfg: Config; url?: string }[],
+  deskUrls: Map<string, string>,
+  say: (m: string) => void,
+): Promise<ChildProcess[]> {
+  const lines = [
+    ['fire-119', 'fire', '重庆市消防救援总队119指挥中心'],
+    ['medical-120', 'medical', '重庆市急救医疗中心120'],
+  ] as const;
   const children: ChildProcess[] = [];
   for (const d of desks) {
     for (const [id, kind, name] of lines) {
       const port = await freePort();
       const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
       const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
-      const child = spawn(process.execPath, [BIN, 'connector-receiver', '--id', id, '--port', String(port), '--desk-url', deskUrls.get(d.cfg.deskId)!, '--desk-id', d.cfg.deskId,
-        '--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1], '--auto', '--feedback-after-ms', '20000', '--parent-pid', String(process.pid)], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'connector-receiver',
+          '--id',
+          id,
+          '--port',
+          String(port),
+          '--desk-url',
+          deskUrls.get(d.cfg.deskId)!,
+          '--desk-id',
+          d.cfg.deskId,
+          '--key-id',
+          back[0],
+          '--key',
+          back[1],
+          '--desk-key-id',
+          out[0],
+          '--desk-key',
+          out[1],
+          '--auto',
+          '--feedback-after-ms',
+          '20000',
+          '--parent-pid',
+          String(process.pid),
+        ],
+        { stdio: 'ignore' },
+      );
       children.push(child);
-      await upsertConnector(d.db, { id, name, kind, endpointUrl: `http://127.0.0.1:${port}`, keyId: out[0], key: out[1], inboundKeyId: back[0], inboundKey: back[1] });
+      await upsertConnector(d.db, {
+        id,
+        name,
+        kind,
+        endpointUrl: `http://127.0.0.1:${port}`,
+        keyId: out[0],
+        key: out[1],
+        inboundKeyId: back[0],
+        inboundKey: back[1],
+      });
       await d.app.services.peers.reload();
     }
   }
@@ -52,8 +103,15 @@ async function startDemoConnectors(desks: { app: App; db: Db; cfg: Config; url?:
 
 function inProcessBridge(peerId: string, outKey: [string, string], inKey: [string, string]): BridgeConfig {
   return {
-    peerUrl: `inproc://${peerId}`, peerId, keyId: outKey[0], key: outKey[1], inboundKeys: new Map([inKey]), alg: 'hmac-sha256',
-    acceptMinutes: 30, negotiationMinutes: 120, timeoutMs: 5000,
+    peerUrl: `inproc://${peerId}`,
+    peerId,
+    keyId: outKey[0],
+    key: outKey[1],
+    inboundKeys: new Map([inKey]),
+    alg: 'hmac-sha256',
+    acceptMinutes: 30,
+    negotiationMinutes: 120,
+    timeoutMs: 5000,
   };
 }
 
@@ -61,22 +119,58 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
   const config = options.config ?? loadConfig();
   const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
   const database = await openDatabase(config, say);
-  const desks: { name: 'hotline' | 'dispatch'; app: App; db: Db; url: string; cfg: Config; close?: () => Promise<void> }[] = [];
+  const desks: {
+    name: 'hotline' | 'dispatch';
+    app: App;
+    db: Db;
+    url: string;
+    cfg: Config;
+    close?: () => Promise<void>;
+  }[] = [];
   const stops: (() => Promise<void>)[] = [];
   try {
     if (config.desk === 'both') {
       // Keys for the in-process channel, new every start: the two desks still sign and verify every message.
       const h2d: [string, string] = ['both-h2d', randomBytes(24).toString('base64url')];
       const d2h: [string, string] = ['both-d2h', randomBytes(24).toString('base64url')];
-      const hotlineCfg: Config = { ...config, desk: 'hotline', deskId: 'cq-12345', bridge: inProcessBridge('cq-110', h2d, d2h) };
-      const dispatchCfg: Config = { ...config, desk: 'dispatch', deskId: 'cq-110', bridge: inProcessBridge('cq-12345', d2h, h2d) };
+      const hotlineCfg: Config = {
+        ...config,
+        desk: 'hotline',
+        deskId: 'cq-12345',
+        bridge: inProcessBridge('cq-110', h2d, d2h),
+      };
+      const dispatchCfg: Config = {
+        ...config,
+        desk: 'dispatch',
+        deskId: 'cq-110',
+        bridge: inProcessBridge('cq-12345', d2h, h2d),
+      };
       const db110 = await siblingDatabase(database.url, `${new URL(database.url).pathname.slice(1)}_110`, say);
-      desks.push({ name: 'hotline', app: await buildApp({ db: database.db, config: hotlineCfg }), db: database.db, url: database.url, cfg: hotlineCfg });
-      desks.push({ name: 'dispatch', app: await buildApp({ db: db110.db, config: dispatchCfg }), db: db110.db, url: db110.url, cfg: dispatchCfg, close: () => db110.db.end() });
+      desks.push({
+        name: 'hotline',
+        app: await buildApp({ db: database.db, config: hotlineCfg }),
+        db: database.db,
+        url: database.url,
+        cfg: hotlineCfg,
+      });
+      desks.push({
+        name: 'dispatch',
+        app: await buildApp({ db: db110.db, config: dispatchCfg }),
+        db: db110.db,
+        url: db110.url,
+        cfg: dispatchCfg,
+        close: () => db110.db.end(),
+      });
       registerInProcessPeer('cq-12345', (r) => desks[0]!.app.inject(r));
       registerInProcessPeer('cq-110', (r) => desks[1]!.app.inject(r));
     } else {
-      desks.push({ name: config.desk === 'dispatch' ? 'dispatch' : 'hotline', app: await buildApp({ db: database.db, config }), db: database.db, url: database.url, cfg: config });
+      desks.push({
+        name: config.desk === 'dispatch' ? 'dispatch' : 'hotline',
+        app: await buildApp({ db: database.db, config }),
+        db: database.db,
+        url: database.url,
+        cfg: config,
+      });
     }
     if (options.demo) {
       let seeded = false;
@@ -87,7 +181,11 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         if (rows[0]!.n > 0) continue;
         say(`首次启动，正在生成演示数据（${d.name === 'dispatch' ? '110' : '12345'}）…`);
         const both = config.desk === 'both';
-        await seedDemo(d.db, { orders: both && d.name === 'dispatch' ? 0 : 2400, incidents: both && d.name === 'hotline' ? 0 : 1200 }, say);
+        await seedDemo(
+          d.db,
+          { orders: both && d.name === 'dispatch' ? 0 : 2400, incidents: both && d.name === 'hotline' ? 0 : 1200 },
+          say,
+        );
         seeded = true;
       }
       // Both desks in one process: give them a shared history of transfers and diversions too.
@@ -99,9 +197,22 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     for (const d of desks) {
       const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
       // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
-      const sender = new OutboxSender(d.db, d.url, d.app.services.peers, d.cfg.bridge?.peerId ?? null, d.app.services.bridge, d.app.log, d.cfg.bridge?.timeoutMs ?? 5000);
+      const sender = new OutboxSender(
+        d.db,
+        d.url,
+        d.app.services.peers,
+        d.cfg.bridge?.peerId ?? null,
+        d.app.services.bridge,
+        d.app.log,
+        d.cfg.bridge?.timeoutMs ?? 5000,
+      );
       await sender.start();
-      stops.push(async () => { await sender.stop(); await stopDeadlines(); await d.app.close(); await d.close?.(); });
+      stops.push(async () => {
+        await sender.stop();
+        await stopDeadlines();
+        await d.app.close();
+        await d.close?.();
+      });
     }
   } catch (err) {
     for (const stop of stops) await stop().catch(() => undefined);
@@ -130,7 +241,9 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const actual = typeof address === 'object' && address ? address.port : port;
       const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${actual}`;
       urls.push(url);
-      say(`${d.name === 'dispatch' ? '110报警服务台' : '12345热线'}（${d.cfg.deskId}）已启动：${url}    API 文档：${url}/docs    健康检查：${url}/health`);
+      say(
+        `${d.name === 'dispatch' ? '110报警服务台' : '12345热线'}（${d.cfg.deskId}）已启动：${url}    API 文档：${url}/docs    健康检查：${url}/health`,
+      );
     }
   } catch (err) {
     for (const stop of stops) await stop().catch(() => undefined);
@@ -139,12 +252,22 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
   }
   if (options.demo) {
     const deskUrls = new Map(desks.map((d, i) => [d.cfg.deskId, urls[i]!]));
-    const children = await startDemoConnectors(desks, deskUrls, say).catch((err) => { say(`演示联动单位未能启动：${(err as Error).message}`); return []; });
-    stops.unshift(async () => { for (const c of children) c.kill('SIGTERM'); });
+    const children = await startDemoConnectors(desks, deskUrls, say).catch((err) => {
+      say(`演示联动单位未能启动：${(err as Error).message}`);
+      return [];
+    });
+    stops.unshift(async () => {
+      for (const c of children) c.kill('SIGTERM');
+    });
   }
-  if (config.desk === 'both') say('两个平台各用自己的数据库（liandong、liandong_110），仅通过签名消息对接（进程内通道）');
+  if (config.desk === 'both')
+    say('两个平台各用自己的数据库（liandong、liandong_110），仅通过签名消息对接（进程内通道）');
   else if (config.bridge) say(`对接 ${config.bridge.peerId}：${config.bridge.peerUrl}`);
-  say(database.embedded ? `数据库：内置 PostgreSQL（数据目录 ${config.dataDir}）` : '数据库：DATABASE_URL 指定的 PostgreSQL');
+  say(
+    database.embedded
+      ? `数据库：内置 PostgreSQL（数据目录 ${config.dataDir}）`
+      : '数据库：DATABASE_URL 指定的 PostgreSQL',
+  );
   if (options.demo) {
     say(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const u of DEMO_USERS) say(`  ${u.username.padEnd(12)} ${u.note}`);

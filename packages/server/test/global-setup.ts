@@ -14,7 +14,12 @@ import { createPool } from '../src/db/pool.ts';
 import { seedReference } from '../src/reference/seed-reference.ts';
 
 declare module 'vitest' {
-  export interface ProvidedContext { adminUrl: string; templateDb: string; dbPrefix: string; testServer: 'embedded' | 'external' }
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDb: string;
+    dbPrefix: string;
+    testServer: 'embedded' | 'external';
+  }
 }
 
 function withDatabase(url: string, db: string): string {
@@ -50,7 +55,9 @@ export default async function setup(project: TestProject) {
   project.provide('testServer', embedded ? 'embedded' : 'external');
 
   return async () => {
-    const dbs = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}%`]);
+    const dbs = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${prefix}%`,
+    ]);
     for (const { datname } of dbs.rows) {
       await admin.query(`ALTER DATABASE ${datname} WITH IS_TEMPLATE false`).catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);

@@ -29,7 +29,9 @@ export async function createTestDatabase(): Promise<{ db: Db; url: string; name:
   const url = withDatabase(adminUrl, name);
   const db = createPool(url, 10);
   return {
-    db, url, name,
+    db,
+    url,
+    name,
     async drop() {
       await db.end();
       const a = new pg.Client({ connectionString: adminUrl });
@@ -40,7 +42,12 @@ export async function createTestDatabase(): Promise<{ db: Db; url: string; name:
   };
 }
 
-export interface TestUser { username: string; role: Role; unitId?: string; districtCode?: string }
+export interface TestUser {
+  username: string;
+  role: Role;
+  unitId?: string;
+  districtCode?: string;
+}
 
 export const USERS = {
   callTaker: { username: 'ct1', role: 'call_taker' },
@@ -59,8 +66,10 @@ export async function insertUsers(db: Db): Promise<void> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
   for (const u of Object.values(USERS) as TestUser[]) {
-    await db.query('INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6)',
-      [u.username, `测试${u.username}`, hash, u.role, u.unitId ?? null, u.districtCode ?? null]);
+    await db.query(
+      'INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6)',
+      [u.username, `测试${u.username}`, hash, u.role, u.unitId ?? null, u.districtCode ?? null],
+    );
   }
 }
 
@@ -70,16 +79,28 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 export async function createTestApp() {
   const database = await createTestDatabase();
   await insertUsers(database.db);
-  const app = await buildApp({ db: database.db, config: { sessionTtlHours: 1, bodyLimitBytes: 1024 * 1024, logLevel: 'warn' }, logger: false });
+  const app = await buildApp({
+    db: database.db,
+    config: { sessionTtlHours: 1, bodyLimitBytes: 1024 * 1024, logLevel: 'warn' },
+    logger: false,
+  });
   const tokens = {} as Record<keyof typeof USERS, string>;
   for (const [key, u] of Object.entries(USERS)) {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: u.username, password: PASSWORD },
+    });
     if (res.statusCode !== 200) throw new Error(`login ${u.username}: ${res.body}`);
     tokens[key as keyof typeof USERS] = res.json<{ token: string }>().token;
   }
   const as = (who: keyof typeof USERS) => ({ authorization: `Bearer ${tokens[who]}` });
   return {
-    app, db: database.db, url: database.url, tokens, as,
+    app,
+    db: database.db,
+    url: database.url,
+    tokens,
+    as,
     async close() {
       await app.close();
       await database.drop();
@@ -89,7 +110,21 @@ export async function createTestApp() {
 
 /** Counts rows of the tables a write touches, to prove a refused request changed nothing. */
 export async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const tables = ['callers', 'requests', 'work_orders', 'work_order_actions', 'incidents', 'incident_actions', 'users', 'calendar_days', 'time_limits', 'admin_audit', 'triage_catalogue_versions', 'work_order_attachments', 'reminders'];
+  const tables = [
+    'callers',
+    'requests',
+    'work_orders',
+    'work_order_actions',
+    'incidents',
+    'incident_actions',
+    'users',
+    'calendar_days',
+    'time_limits',
+    'admin_audit',
+    'triage_catalogue_versions',
+    'work_order_attachments',
+    'reminders',
+  ];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n;
   return out;

@@ -3,7 +3,12 @@
  * the server is {code, message}; it becomes an ApiError whose message is shown to the user as is.
  */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -11,12 +16,19 @@ export class ApiError extends Error {
 const TOKEN_KEY = 'liandong.token';
 
 export const session = {
-  get token(): string | null { return sessionStorage.getItem(TOKEN_KEY); },
-  set(token: string | null) { if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY); },
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set(token: string | null) {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
 };
 
 let onUnauthorized: () => void = () => undefined;
-export function setUnauthorizedHandler(fn: () => void) { onUnauthorized = fn; }
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
 
 type Query = Record<string, string | number | boolean | undefined | null | (string | number)[]>;
 
@@ -31,12 +43,22 @@ export function toQuery(q: Query = {}): string {
   return s ? `?${s}` : '';
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown, init: { query?: Query; raw?: Blob; contentType?: string; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  init: { query?: Query; raw?: Blob; contentType?: string; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   let payload: BodyInit | undefined;
-  if (init.raw) { payload = init.raw; headers['content-type'] = init.contentType || 'application/octet-stream'; }
-  else if (body !== undefined) { payload = JSON.stringify(body); headers['content-type'] = 'application/json'; }
+  if (init.raw) {
+    payload = init.raw;
+    headers['content-type'] = init.contentType || 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = 'application/json';
+  }
   let res: Response;
   try {
     res = await fetch(`${path}${toQuery(init.query)}`, { method, headers, body: payload, signal: init.signal });
@@ -47,7 +69,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   if (!res.ok) throw refusal(res, path, json);
   return json as T;
 }
@@ -55,7 +81,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 function refusal(res: Response, path: string, json: unknown): ApiError {
   const err = json as { code?: string; message?: string; details?: unknown } | null;
   if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
-  return new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `请求失败（${res.status}）`, err?.details);
+  return new ApiError(
+    res.status,
+    err?.code ?? `HTTP_${res.status}`,
+    err?.message ?? `请求失败（${res.status}）`,
+    err?.details,
+  );
 }
 
 /** A file the server serves to a logged-in user (attachments), as a blob; refusals as for `api`. */
@@ -65,10 +96,16 @@ export async function getBlob(path: string): Promise<Blob> {
   return res.blob();
 }
 
-export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => api<T>('GET', path, undefined, { query, signal });
+export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
+  api<T>('GET', path, undefined, { query, signal });
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 
-export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
 
 /** What the user reads when an action fails: the server's message and its code. */
 export function errorText(e: unknown): string {

@@ -1,50 +1,187 @@
 /** Shapes of the server's answers that the console reads (see the OpenAPI document at /docs). */
-export type Role = 'call_taker' | 'dispatcher' | 'specialist_seat' | 'district_agency' | 'department_handler' | 'supervisor' | 'analyst' | 'admin';
+export type Role =
+  | 'call_taker'
+  | 'dispatcher'
+  | 'specialist_seat'
+  | 'district_agency'
+  | 'department_handler'
+  | 'supervisor'
+  | 'analyst'
+  | 'admin';
 
 export interface Me {
-  id: string; username: string; displayName: string; role: Role; roleLabel: string; unitId: string | null; districtCode: string | null; permissions: string[];
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  roleLabel: string;
+  unitId: string | null;
+  districtCode: string | null;
+  permissions: string[];
 }
-export interface DeskInfo { desk: 'hotline' | 'dispatch' | 'both'; deskId: string; name: string }
+export interface DeskInfo {
+  desk: 'hotline' | 'dispatch' | 'both';
+  deskId: string;
+  name: string;
+}
 
 export interface TriageOutcome {
-  route: string; routeLabel?: string; emergency: boolean; urgent: boolean; urgentKind: string | null; linked: string[]; needsConsultation: boolean;
-  guidance: string | null; category: string | null; categoryName?: string | null; confidence: number; reasons: string[];
-  orderType?: string | null; incidentCategory?: string | null;
+  route: string;
+  routeLabel?: string;
+  emergency: boolean;
+  urgent: boolean;
+  urgentKind: string | null;
+  linked: string[];
+  needsConsultation: boolean;
+  guidance: string | null;
+  category: string | null;
+  categoryName?: string | null;
+  confidence: number;
+  reasons: string[];
+  orderType?: string | null;
+  incidentCategory?: string | null;
 }
 
 export interface WorkOrder {
-  id: string; no: string; requestId: string; orderType: string; orderTypeLabel: string; categoryCode: string; title: string; urgent: boolean; urgentKindLabel: string | null;
-  status: string; statusLabel: string; districtCode: string | null; districtName?: string | null; leadUnitId: string | null; leadUnitName?: string | null;
-  dueAt: string; overdue: boolean; supervised: boolean; pendingExtension: { requestedDueAt: string; reason: string } | null; satisfactionLabel: string | null;
-  reply: string | null; createdAt: string; updatedAt: string; address?: string; sameAddress?: boolean; sameCategory?: boolean;
+  id: string;
+  no: string;
+  requestId: string;
+  orderType: string;
+  orderTypeLabel: string;
+  categoryCode: string;
+  title: string;
+  urgent: boolean;
+  urgentKindLabel: string | null;
+  status: string;
+  statusLabel: string;
+  districtCode: string | null;
+  districtName?: string | null;
+  leadUnitId: string | null;
+  leadUnitName?: string | null;
+  dueAt: string;
+  overdue: boolean;
+  supervised: boolean;
+  pendingExtension: { requestedDueAt: string; reason: string } | null;
+  satisfactionLabel: string | null;
+  reply: string | null;
+  createdAt: string;
+  updatedAt: string;
+  address?: string;
+  sameAddress?: boolean;
+  sameCategory?: boolean;
 }
-export interface WorkOrderAction { id: number; action: string; actionLabel: string; fromStatus: string | null; toStatus: string; actor: { name: string | null; role: string | null; unitId: string | null }; details: Record<string, unknown>; at: string }
+export interface WorkOrderAction {
+  id: number;
+  action: string;
+  actionLabel: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actor: { name: string | null; role: string | null; unitId: string | null };
+  details: Record<string, unknown>;
+  at: string;
+}
 export interface WorkOrderDetail extends WorkOrder {
   units: { id: string; name: string; role: 'lead' | 'assist' }[];
-  request: { channelLabel: string; content: string; confidential: boolean; location: { address: string; districtName: string | null; streetName: string | null }; receivedAt: string; caller: { name: string | null; phone: string | null; masked: boolean } } | null;
-  actions: WorkOrderAction[]; allowedActions: string[]; triage: TriageOutcome | null;
+  request: {
+    channelLabel: string;
+    content: string;
+    confidential: boolean;
+    location: { address: string; districtName: string | null; streetName: string | null };
+    receivedAt: string;
+    caller: { name: string | null; phone: string | null; masked: boolean };
+  } | null;
+  actions: WorkOrderAction[];
+  allowedActions: string[];
+  triage: TriageOutcome | null;
 }
 
 export interface Incident {
-  id: string; no: string; category: string; categoryLabel: string; priority: number; status: string; statusLabel: string; tier: string | null; tierLabel?: string | null;
-  unitId: string | null; unitName?: string | null; districtCode: string | null; districtName?: string | null; content?: string; address?: string;
-  closeKind: string | null; divertedTo: string | null; createdAt: string; allowedActions?: string[];
+  id: string;
+  no: string;
+  category: string;
+  categoryLabel: string;
+  priority: number;
+  status: string;
+  statusLabel: string;
+  tier: string | null;
+  tierLabel?: string | null;
+  unitId: string | null;
+  unitName?: string | null;
+  districtCode: string | null;
+  districtName?: string | null;
+  content?: string;
+  address?: string;
+  closeKind: string | null;
+  divertedTo: string | null;
+  createdAt: string;
+  allowedActions?: string[];
 }
 
 export interface LinkageItem {
-  itemId: string; kind: string; kindLabel: string; side: 'originator' | 'receiver'; peer: string; status: string; statusLabel: string; keptByFirstReceiver: boolean;
-  opening: Record<string, unknown> & { type: string; reason?: string; request?: { content?: string; location?: { address?: string } }; danger?: string; need?: string; summary?: string };
-  localRef: string | null; localNo: string | null; districtCode: string | null; acceptDeadline: string | null; negotiationDeadline: string | null; acceptOverdue: boolean;
-  acceptedAt: string | null; feedbackAt: string | null; closedAt: string | null; secondsToAccept: number | null; secondsToFeedback: number | null;
-  createdAt: string; updatedAt: string; allowedSteps: string[];
+  itemId: string;
+  kind: string;
+  kindLabel: string;
+  side: 'originator' | 'receiver';
+  peer: string;
+  status: string;
+  statusLabel: string;
+  keptByFirstReceiver: boolean;
+  opening: Record<string, unknown> & {
+    type: string;
+    reason?: string;
+    request?: { content?: string; location?: { address?: string } };
+    danger?: string;
+    need?: string;
+    summary?: string;
+  };
+  localRef: string | null;
+  localNo: string | null;
+  districtCode: string | null;
+  acceptDeadline: string | null;
+  negotiationDeadline: string | null;
+  acceptOverdue: boolean;
+  acceptedAt: string | null;
+  feedbackAt: string | null;
+  closedAt: string | null;
+  secondsToAccept: number | null;
+  secondsToFeedback: number | null;
+  createdAt: string;
+  updatedAt: string;
+  allowedSteps: string[];
 }
-export interface LinkageEvent { id: number; direction: 'sent' | 'received' | 'local'; type: string; from_status: string | null; to_status: string | null; payload: Record<string, unknown>; actor_name: string | null; note: string | null; at: string }
+export interface LinkageEvent {
+  id: number;
+  direction: 'sent' | 'received' | 'local';
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  payload: Record<string, unknown>;
+  actor_name: string | null;
+  note: string | null;
+  at: string;
+}
 
 export interface Reminder {
-  id: string; workOrderId: string | null; linkageItemId: string | null; subject: string; target: { unitId?: string; unitName?: string | null; role?: string };
-  message: string; sentBy: { name: string | null }; sentAt: string; readAt: string | null; readBy: string | null;
+  id: string;
+  workOrderId: string | null;
+  linkageItemId: string | null;
+  subject: string;
+  target: { unitId?: string; unitName?: string | null; role?: string };
+  message: string;
+  sentBy: { name: string | null };
+  sentAt: string;
+  readAt: string | null;
+  readBy: string | null;
 }
 
-export interface Attachment { id: string; fileName: string; contentType: string; sizeBytes: number; uploadedBy: { name: string | null }; uploadedAt: string; url: string }
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  uploadedBy: { name: string | null };
+  uploadedAt: string;
+  url: string;
+}
 
 export type Enums = Record<string, Record<string, string>>;

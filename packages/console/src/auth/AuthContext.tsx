@@ -3,7 +3,9 @@ import { get, post, session, setUnauthorizedHandler } from '../api/client.ts';
 import type { DeskInfo, Me } from '../api/types.ts';
 
 interface Auth {
-  me: Me | null; desk: DeskInfo | null; loading: boolean;
+  me: Me | null;
+  desk: DeskInfo | null;
+  loading: boolean;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
   can(permission: string): boolean;
@@ -17,9 +19,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
-    setUnauthorizedHandler(() => { session.set(null); setMe(null); });
-    const deskReq = get<DeskInfo>('/api/desk').then(setDesk).catch(() => setDesk({ desk: 'both', deskId: '', name: '联动平台' }));
-    const meReq = session.token ? get<Me>('/api/auth/me').then(setMe).catch(() => session.set(null)) : Promise.resolve();
+    setUnauthorizedHandler(() => {
+      session.set(null);
+      setMe(null);
+    });
+    const deskReq = get<DeskInfo>('/api/desk')
+      .then(setDesk)
+      .catch(() => setDesk({ desk: 'both', deskId: '', name: '联动平台' }));
+    const meReq = session.token
+      ? get<Me>('/api/auth/me')
+          .then(setMe)
+          .catch(() => session.set(null))
+      : Promise.resolve();
     void Promise.all([deskReq, meReq]).finally(() => setLoading(false));
   }, []);
 
@@ -30,14 +41,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    try { await post('/api/auth/logout'); } catch { /* the session may already be gone */ }
+    try {
+      await post('/api/auth/logout');
+    } catch {
+      /* the session may already be gone */
+    }
     session.set(null);
     setMe(null);
   }, []);
 
-  const value = useMemo<Auth>(() => ({
-    me, desk, loading, login, logout, can: (p) => Boolean(me?.permissions.includes(p)),
-  }), [me, desk, loading, login, logout]);
+  const value = useMemo<Auth>(
+    () => ({
+      me,
+      desk,
+      loading,
+      login,
+      logout,
+      can: (p) => Boolean(me?.permissions.includes(p)),
+    }),
+    [me, desk, loading, login, logout],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

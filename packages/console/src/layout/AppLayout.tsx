@@ -18,16 +18,29 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={168} breakpoint="lg" collapsedWidth={56} theme="dark">
         <div className="brand">联动</div>
-        <Menu theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} data-testid="main-menu"
-          items={items.map((m) => ({ key: m.path, icon: m.icon, label: m.label }))} onClick={(e) => nav(e.key)} />
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          data-testid="main-menu"
+          items={items.map((m) => ({ key: m.path, icon: m.icon, label: m.label }))}
+          onClick={(e) => nav(e.key)}
+        />
       </Layout.Sider>
       <Layout>
         <Layout.Header className="app-header">
-          <Typography.Text strong className="desk-title" data-testid="desk-title">{desk.name}</Typography.Text>
+          <Typography.Text strong className="desk-title" data-testid="desk-title">
+            {desk.name}
+          </Typography.Text>
           <Space size="middle">
             {RECEIVES_REMINDERS.has(me.role) && <ReminderBell />}
-            <span data-testid="current-user">{me.displayName}<Tag style={{ marginLeft: 8 }}>{me.roleLabel}</Tag></span>
-            <Button icon={<LogoutOutlined />} onClick={() => void logout().then(() => nav('/'))}>退出</Button>
+            <span data-testid="current-user">
+              {me.displayName}
+              <Tag style={{ marginLeft: 8 }}>{me.roleLabel}</Tag>
+            </span>
+            <Button icon={<LogoutOutlined />} onClick={() => void logout().then(() => nav('/'))}>
+              退出
+            </Button>
           </Space>
         </Layout.Header>
         <Layout.Content className="app-content">

@@ -6,7 +6,10 @@ export const fmtShort = (iso: string | null | undefined) => (iso ? dayjs(iso).fo
 /** "2小时5分" from seconds; negative means overdue. */
 export function fmtDuration(seconds: number): string {
   const s = Math.abs(Math.round(seconds));
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const d = Math.floor(s / 86400),
+    h = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s % 60;
   if (d) return `${d}天${h}小时`;
   if (h) return `${h}小时${m}分`;
   if (m >= 10) return `${m}分`;
@@ -14,4 +17,5 @@ export function fmtDuration(seconds: number): string {
   return `${sec}秒`;
 }
 
-export const fmtSize = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
+export const fmtSize = (n: number) =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;

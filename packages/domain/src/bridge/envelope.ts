@@ -5,45 +5,119 @@
 import { fail, ok, type Result } from '../shared/result.ts';
 
 export const MESSAGE_TYPES = [
-  'transfer.request', 'emergency.escalate', 'assist.request', 'mediation.request', 'transfer.accept', 'transfer.reject',
-  'negotiation.open', 'negotiation.resolve', 'status.update', 'feedback', 'closure.confirm', 'closure.dispute', 'info.copy', 'link',
+  'transfer.request',
+  'emergency.escalate',
+  'assist.request',
+  'mediation.request',
+  'transfer.accept',
+  'transfer.reject',
+  'negotiation.open',
+  'negotiation.resolve',
+  'status.update',
+  'feedback',
+  'closure.confirm',
+  'closure.dispute',
+  'info.copy',
+  'link',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export interface Envelope {
-  v: 1; id: string; type: MessageType; itemId: string; seq: number; from: string; to: string; sentAt: string;
+  v: 1;
+  id: string;
+  type: MessageType;
+  itemId: string;
+  seq: number;
+  from: string;
+  to: string;
+  sentAt: string;
   payload: Record<string, unknown>;
 }
 
-export const REJECT_REASONS = ['not_our_jurisdiction', 'insufficient_information', 'duplicate', 'already_handled', 'wrong_district', 'needs_emergency_service'] as const;
+export const REJECT_REASONS = [
+  'not_our_jurisdiction',
+  'insufficient_information',
+  'duplicate',
+  'already_handled',
+  'wrong_district',
+  'needs_emergency_service',
+] as const;
 export const REJECT_REASON_LABELS: Record<(typeof REJECT_REASONS)[number], string> = {
-  not_our_jurisdiction: '不属于本平台职责', insufficient_information: '信息不全', duplicate: '重复转接', already_handled: '已在处理',
-  wrong_district: '属地不符', needs_emergency_service: '应由119/120等应急力量处置',
+  not_our_jurisdiction: '不属于本平台职责',
+  insufficient_information: '信息不全',
+  duplicate: '重复转接',
+  already_handled: '已在处理',
+  wrong_district: '属地不符',
+  needs_emergency_service: '应由119/120等应急力量处置',
 };
 export const NEGOTIATION_OUTCOMES = ['receiver_takes', 'first_receiver_keeps'] as const;
-export const NEGOTIATION_OUTCOME_LABELS: Record<(typeof NEGOTIATION_OUTCOMES)[number], string> = { receiver_takes: '对方受理', first_receiver_keeps: '首接负责' };
+export const NEGOTIATION_OUTCOME_LABELS: Record<(typeof NEGOTIATION_OUTCOMES)[number], string> = {
+  receiver_takes: '对方受理',
+  first_receiver_keeps: '首接负责',
+};
 export const STATUS_VALUES = ['accepted', 'dispatched', 'on_scene', 'in_progress', 'resolved'] as const;
-export const STATUS_VALUE_LABELS: Record<(typeof STATUS_VALUES)[number], string> = { accepted: '已受理', dispatched: '已派警', on_scene: '已到场', in_progress: '处置中', resolved: '已处置' };
-export const BRIDGE_DISPOSITIONS = ['report_taken', 'resolved_on_scene', 'settled_by_phone', 'referred_to_partner_agency', 'mediated',
-  'no_action_needed', 'unable_to_locate', 'duplicate', 'cancelled', 'arrest'] as const;
+export const STATUS_VALUE_LABELS: Record<(typeof STATUS_VALUES)[number], string> = {
+  accepted: '已受理',
+  dispatched: '已派警',
+  on_scene: '已到场',
+  in_progress: '处置中',
+  resolved: '已处置',
+};
+export const BRIDGE_DISPOSITIONS = [
+  'report_taken',
+  'resolved_on_scene',
+  'settled_by_phone',
+  'referred_to_partner_agency',
+  'mediated',
+  'no_action_needed',
+  'unable_to_locate',
+  'duplicate',
+  'cancelled',
+  'arrest',
+] as const;
 export const BRIDGE_DISPOSITION_LABELS: Record<(typeof BRIDGE_DISPOSITIONS)[number], string> = {
-  report_taken: '已受案', resolved_on_scene: '现场处置完毕', settled_by_phone: '电话答复解决', referred_to_partner_agency: '转交其他单位', mediated: '调解完毕',
-  no_action_needed: '无需处置', unable_to_locate: '无法找到当事人', duplicate: '重复事项', cancelled: '已撤销', arrest: '已抓获',
+  report_taken: '已受案',
+  resolved_on_scene: '现场处置完毕',
+  settled_by_phone: '电话答复解决',
+  referred_to_partner_agency: '转交其他单位',
+  mediated: '调解完毕',
+  no_action_needed: '无需处置',
+  unable_to_locate: '无法找到当事人',
+  duplicate: '重复事项',
+  cancelled: '已撤销',
+  arrest: '已抓获',
 };
 export const LINK_RELATIONS = ['duplicate_of', 'related', 'merged_into'] as const;
 
 type Shape = { [field: string]: 'string' | 'number' | 'boolean' | 'strings' | Shape };
 const LOCATION: Shape = { address: 'string', district: 'string', street: 'string', lat: 'number', lng: 'number' };
-const REQUEST: Shape = { content: 'string', channel: 'string', receivedAt: 'string', location: LOCATION,
-  triage: { route: 'string', emergency: 'boolean', urgent: 'boolean', category: 'string', reasons: 'strings' } };
-const TRANSFER: Shape = { kind: 'string', reason: 'string', request: REQUEST, callback: { name: 'string', phone: 'string' }, deadline: 'string' };
+const REQUEST: Shape = {
+  content: 'string',
+  channel: 'string',
+  receivedAt: 'string',
+  location: LOCATION,
+  triage: { route: 'string', emergency: 'boolean', urgent: 'boolean', category: 'string', reasons: 'strings' },
+};
+const TRANSFER: Shape = {
+  kind: 'string',
+  reason: 'string',
+  request: REQUEST,
+  callback: { name: 'string', phone: 'string' },
+  deadline: 'string',
+};
 
 /** Allowed fields per type; anything else is refused with field_not_allowed. */
 export const ALLOWED_FIELDS: Record<MessageType, Shape> = {
   'transfer.request': TRANSFER,
   'emergency.escalate': { ...TRANSFER, danger: 'string' },
   'assist.request': { workOrderRef: 'string', need: 'string', location: LOCATION, deadline: 'string' },
-  'mediation.request': { incidentRef: 'string', summary: 'string', parties: 'strings', location: LOCATION, deadline: 'string' },
+  'mediation.request': {
+    incidentRef: 'string',
+    summary: 'string',
+    parties: 'strings',
+    location: LOCATION,
+    deadline: 'string',
+  },
   'transfer.accept': { receiverRef: 'string', acceptedBy: 'string' },
   'transfer.reject': { reasonCode: 'string', note: 'string' },
   'negotiation.open': { deadline: 'string', note: 'string' },
@@ -58,17 +132,28 @@ export const ALLOWED_FIELDS: Record<MessageType, Shape> = {
 
 /** Required payload fields and enumerations per type (beyond the allow-list). */
 const REQUIRED: Partial<Record<MessageType, string[]>> = {
-  'transfer.request': ['request'], 'emergency.escalate': ['request', 'danger'], 'assist.request': ['need'], 'mediation.request': ['summary'],
-  'transfer.reject': ['reasonCode'], 'negotiation.resolve': ['outcome'], 'status.update': ['status'], feedback: ['disposition', 'summary'],
-  'closure.dispute': ['reason'], link: ['relatedItemId', 'relation'],
+  'transfer.request': ['request'],
+  'emergency.escalate': ['request', 'danger'],
+  'assist.request': ['need'],
+  'mediation.request': ['summary'],
+  'transfer.reject': ['reasonCode'],
+  'negotiation.resolve': ['outcome'],
+  'status.update': ['status'],
+  feedback: ['disposition', 'summary'],
+  'closure.dispute': ['reason'],
+  link: ['relatedItemId', 'relation'],
 };
 const ENUMS: Partial<Record<MessageType, Record<string, readonly string[]>>> = {
-  'transfer.reject': { reasonCode: REJECT_REASONS }, 'negotiation.resolve': { outcome: NEGOTIATION_OUTCOMES },
-  'status.update': { status: STATUS_VALUES }, feedback: { disposition: BRIDGE_DISPOSITIONS }, link: { relation: LINK_RELATIONS },
+  'transfer.reject': { reasonCode: REJECT_REASONS },
+  'negotiation.resolve': { outcome: NEGOTIATION_OUTCOMES },
+  'status.update': { status: STATUS_VALUES },
+  feedback: { disposition: BRIDGE_DISPOSITIONS },
+  link: { relation: LINK_RELATIONS },
 };
 
 function checkShape(value: unknown, shape: Shape, path: string): Result<true> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('schema_invalid', `${path || 'payload'} must be an object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return fail('schema_invalid', `${path || 'payload'} must be an object`);
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const rule = shape[k];
     const here = path ? `${path}.${k}` : k;
@@ -78,7 +163,8 @@ function checkShape(value: unknown, shape: Shape, path: string): Result<true> {
       const r = checkShape(v, rule, here);
       if (!r.ok) return r;
     } else if (rule === 'strings') {
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return fail('schema_invalid', `${here} must be a list of strings`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+        return fail('schema_invalid', `${here} must be a list of strings`);
     } else if (typeof v !== rule) {
       return fail('schema_invalid', `${here} must be a ${rule}`);
     }
@@ -91,25 +177,32 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Validates an envelope as received: structure, type, allow-list, required fields, enumerations. */
 export function validateEnvelope(raw: unknown): Result<Envelope> {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('schema_invalid', 'envelope must be an object');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return fail('schema_invalid', 'envelope must be an object');
   const e = raw as Record<string, unknown>;
   const allowedTop = new Set(['v', 'id', 'type', 'itemId', 'seq', 'from', 'to', 'sentAt', 'payload']);
-  for (const k of Object.keys(e)) if (!allowedTop.has(k)) return fail('field_not_allowed', `field ${k} is not allowed`, { field: k });
+  for (const k of Object.keys(e))
+    if (!allowedTop.has(k)) return fail('field_not_allowed', `field ${k} is not allowed`, { field: k });
   if (e.v !== 1) return fail('schema_invalid', 'v must be 1');
   if (typeof e.type !== 'string') return fail('schema_invalid', 'type missing');
   if (!(MESSAGE_TYPES as readonly string[]).includes(e.type)) return fail('unknown_type', `unknown type ${e.type}`);
   for (const k of ['id', 'itemId', 'from', 'to', 'sentAt'] as const) {
-    if (typeof e[k] !== 'string' || !(e[k] as string).length || (e[k] as string).length > 200) return fail('schema_invalid', `${k} must be a non-empty string`);
+    if (typeof e[k] !== 'string' || !(e[k] as string).length || (e[k] as string).length > 200)
+      return fail('schema_invalid', `${k} must be a non-empty string`);
   }
   if (!ISO.test(e.sentAt as string)) return fail('schema_invalid', 'sentAt must be an ISO 8601 time');
-  if (!Number.isInteger(e.seq) || (e.seq as number) < 1) return fail('schema_invalid', 'seq must be a positive integer');
+  if (!Number.isInteger(e.seq) || (e.seq as number) < 1)
+    return fail('schema_invalid', 'seq must be a positive integer');
   const type = e.type as MessageType;
   const shape = checkShape(e.payload ?? {}, ALLOWED_FIELDS[type], '');
   if (!shape.ok) return shape;
   const payload = (e.payload ?? {}) as Record<string, unknown>;
-  for (const f of REQUIRED[type] ?? []) if (payload[f] === undefined || payload[f] === null || payload[f] === '') return fail('schema_invalid', `payload.${f} is required`);
+  for (const f of REQUIRED[type] ?? [])
+    if (payload[f] === undefined || payload[f] === null || payload[f] === '')
+      return fail('schema_invalid', `payload.${f} is required`);
   for (const [f, values] of Object.entries(ENUMS[type] ?? {})) {
-    if (payload[f] !== undefined && !values.includes(payload[f] as string)) return fail('schema_invalid', `payload.${f} must be one of ${values.join(', ')}`);
+    if (payload[f] !== undefined && !values.includes(payload[f] as string))
+      return fail('schema_invalid', `payload.${f} must be one of ${values.join(', ')}`);
   }
   return ok({ ...(e as unknown as Envelope), payload });
 }

@@ -3,8 +3,11 @@ import { WorkingCalendar, dueAt, localDate } from './working-time.ts';
 
 // 2026 National Day as in the State Council notice: 10-01..10-07 off, make-up workday 10-10 (Sat).
 const cal = new WorkingCalendar([
-  ...['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']
-    .map((date) => ({ date, kind: 'holiday' as const, name: '国庆节' })),
+  ...['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'].map((date) => ({
+    date,
+    kind: 'holiday' as const,
+    name: '国庆节',
+  })),
   { date: '2026-10-10', kind: 'workday', name: '国庆节调休' },
 ]);
 const t = (s: string) => new Date(s);
@@ -34,8 +37,9 @@ describe('working calendar', () => {
   });
 
   it('urgent limits count elapsed hours, even on a holiday', () => {
-    expect(dueAt(t('2026-10-02T23:00:00+08:00'), { amount: 2, unit: 'hours' }, cal).toISOString())
-      .toBe(t('2026-10-03T01:00:00+08:00').toISOString());
+    expect(dueAt(t('2026-10-02T23:00:00+08:00'), { amount: 2, unit: 'hours' }, cal).toISOString()).toBe(
+      t('2026-10-03T01:00:00+08:00').toISOString(),
+    );
   });
 
   it('counts working days between two instants', () => {

@@ -9,7 +9,12 @@ describe('masking', () => {
     ['110', '***'],
     ['12345', '1**45'],
   ])('phone %s → %s', (input, out) => expect(maskPhone(input)).toBe(out));
-  it.each([['张三', '张*'], ['欧阳娜娜', '欧***'], ['李', '*'], ['', '']])('name %s → %s', (input, out) => expect(maskName(input)).toBe(out));
+  it.each([
+    ['张三', '张*'],
+    ['欧阳娜娜', '欧***'],
+    ['李', '*'],
+    ['', ''],
+  ])('name %s → %s', (input, out) => expect(maskName(input)).toBe(out));
   it('analysts never see callers; handlers do unless the caller asked for confidentiality', () => {
     expect(seesCallerUnmasked('analyst', false)).toBe(false);
     expect(seesCallerUnmasked('department_handler', false)).toBe(true);

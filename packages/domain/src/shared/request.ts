@@ -1,5 +1,13 @@
 /** A request (诉求/来电) as it enters either desk. */
-export const REQUEST_CHANNELS = ['phone_12345', 'phone_110', 'web', 'app', 'wechat', 'open311', 'transferred_in'] as const;
+export const REQUEST_CHANNELS = [
+  'phone_12345',
+  'phone_110',
+  'web',
+  'app',
+  'wechat',
+  'open311',
+  'transferred_in',
+] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
 export const REQUEST_CHANNEL_LABELS: Record<RequestChannel, string> = {

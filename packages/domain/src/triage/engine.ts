@@ -15,8 +15,16 @@
 import { checkText, createNormaliser, type Normaliser } from './normalize.ts';
 import type { TriageModel } from './model.ts';
 import {
-  EMERGENCY_ROUTES, ENTRY_KINDS, ROUTES, type Catalogue, type CatalogueEntry, type Lexicon, type Route,
-  type TriageError, type TriageInput, type TriageOutcome,
+  EMERGENCY_ROUTES,
+  ENTRY_KINDS,
+  ROUTES,
+  type Catalogue,
+  type CatalogueEntry,
+  type Lexicon,
+  type Route,
+  type TriageError,
+  type TriageInput,
+  type TriageOutcome,
 } from './types.ts';
 
 interface CompiledEntry {
@@ -28,17 +36,30 @@ interface CompiledEntry {
   urgentIf: RegExp | null;
 }
 
-export interface CompiledCatalogue { version: number; entries: CompiledEntry[] }
+export interface CompiledCatalogue {
+  version: number;
+  entries: CompiledEntry[];
+}
 
 export class CatalogueError extends Error {
-  constructor(readonly code: 'CATALOGUE_INVALID', message: string, readonly entryCode?: string) { super(message); }
+  constructor(
+    readonly code: 'CATALOGUE_INVALID',
+    message: string,
+    readonly entryCode?: string,
+  ) {
+    super(message);
+  }
 }
 
 const re = (src: string, code: string) => {
   try {
     return new RegExp(src, 'gu');
   } catch (err) {
-    throw new CatalogueError('CATALOGUE_INVALID', `条目 ${code} 的表达式无效：${src}（${(err as Error).message}）`, code);
+    throw new CatalogueError(
+      'CATALOGUE_INVALID',
+      `条目 ${code} 的表达式无效：${src}（${(err as Error).message}）`,
+      code,
+    );
   }
 };
 
@@ -46,13 +67,18 @@ const re = (src: string, code: string) => {
 export function compileCatalogue(c: Catalogue): CompiledCatalogue {
   const seen = new Set<string>();
   const entries = c.entries.map((e) => {
-    if (!e.code || seen.has(e.code)) throw new CatalogueError('CATALOGUE_INVALID', `条目编码缺失或重复：${e.code}`, e.code);
+    if (!e.code || seen.has(e.code))
+      throw new CatalogueError('CATALOGUE_INVALID', `条目编码缺失或重复：${e.code}`, e.code);
     seen.add(e.code);
-    if (!ROUTES.includes(e.route)) throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的去向无效：${e.route}`, e.code);
-    if (!ENTRY_KINDS.includes(e.kind)) throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的类型无效：${e.kind}`, e.code);
-    if (!e.patterns?.length || e.patterns.some((p) => !p.trim())) throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 没有识别表达式`, e.code);
+    if (!ROUTES.includes(e.route))
+      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的去向无效：${e.route}`, e.code);
+    if (!ENTRY_KINDS.includes(e.kind))
+      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的类型无效：${e.kind}`, e.code);
+    if (!e.patterns?.length || e.patterns.some((p) => !p.trim()))
+      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 没有识别表达式`, e.code);
     for (const r of [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)]) {
-      if (!ROUTES.includes(r)) throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的联动去向无效：${r}`, e.code);
+      if (!ROUTES.includes(r))
+        throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的联动去向无效：${r}`, e.code);
     }
     return {
       entry: e,
@@ -70,7 +96,10 @@ const CLAUSE_BREAK = /[，,。.；;！!？?\n、：:]/;
 const NEGATION_WINDOW = 4;
 const HYPOTHETICAL_WINDOW = 10;
 
-interface Match { entry: CompiledEntry; evidence: string }
+interface Match {
+  entry: CompiledEntry;
+  evidence: string;
+}
 
 export interface EngineOptions {
   catalogue: Catalogue;
@@ -81,7 +110,14 @@ export interface EngineOptions {
 
 const EMERGENCY_PRECEDENCE: Route[] = ['110', '119', '120', 'utility'];
 const ROUTE_NAMES: Record<Route, string> = {
-  '110': '110', '12345': '12345', '119': '119', '120': '120', utility: '水电气抢修', governance_center: '综治中心', vehicle_moving: '挪车服务', guidance: '引导解释',
+  '110': '110',
+  '12345': '12345',
+  '119': '119',
+  '120': '120',
+  utility: '水电气抢修',
+  governance_center: '综治中心',
+  vehicle_moving: '挪车服务',
+  guidance: '引导解释',
 };
 
 export class TriageEngine {
@@ -103,8 +139,12 @@ export class TriageEngine {
     this.model = opts.model ?? null;
   }
 
-  get catalogueVersion(): number { return this.compiled.version; }
-  normaliseText(text: string): string { return this.normalise(text); }
+  get catalogueVersion(): number {
+    return this.compiled.version;
+  }
+  normaliseText(text: string): string {
+    return this.normalise(text);
+  }
 
   /** The text before `index` in the same clause, at most `window` characters. */
   private before(text: string, index: number, window: number): string {
@@ -169,9 +209,22 @@ export class TriageEngine {
     const urgents = of('urgent');
     const urgentKind = urgents[0]?.entry.entry.urgentKind ?? null;
 
-    const outcome = (route: Route, o: Partial<TriageOutcome> & { category: string; confidence: number }): TriageOutcome => ({
-      id, route, emergency: false, urgent: false, urgentKind: null, linked: [], needsConsultation: false, guidance: null,
-      catalogueVersion: this.compiled.version, modelVersion: this.model?.version ?? null, reasons, ...o,
+    const outcome = (
+      route: Route,
+      o: Partial<TriageOutcome> & { category: string; confidence: number },
+    ): TriageOutcome => ({
+      id,
+      route,
+      emergency: false,
+      urgent: false,
+      urgentKind: null,
+      linked: [],
+      needsConsultation: false,
+      guidance: null,
+      catalogueVersion: this.compiled.version,
+      modelVersion: this.model?.version ?? null,
+      reasons,
+      ...o,
     });
     const withUrgent = (o: TriageOutcome, extra?: Match[]): TriageOutcome => {
       const rescue = extra?.find((m) => m.entry.urgentIf && this.find(text, [m.entry.urgentIf], false));
@@ -206,23 +259,52 @@ export class TriageEngine {
       reasons.unshift(`危险情形，须立即处置：${dangers.map(cite).join('；')}`);
       if (primary === '110' && routes.size > 1) reasons.push('涉及警情，由110派警先行处置，其他力量联动');
       const top = dangers.find((m) => m.entry.entry.route === primary)!;
-      return withUrgent(outcome(primary, { emergency: true, linked: [...linked], category: top.entry.entry.category, confidence: 0.95 }), dangers);
+      return withUrgent(
+        outcome(primary, {
+          emergency: true,
+          linked: [...linked],
+          category: top.entry.entry.category,
+          confidence: 0.95,
+        }),
+        dangers,
+      );
     }
 
     // The model may raise an emergency the rules did not see; it never clears one. It is heard when no
     // rule, or only a 12345 keyword, decided.
     const prediction = this.model?.predict(text) ?? null;
     const strongRule = matches.some((m) => m.entry.entry.kind !== 'hotline');
-    if (prediction && !strongRule && EMERGENCY_ROUTES.has(prediction.route) && prediction.routeP >= 0.7 && prediction.emergencyP >= 0.9) {
-      reasons.push(`清单未识别出危险，但模型判断可能存在危险：${ROUTE_NAMES[prediction.route]}（去向把握 ${(prediction.routeP * 100).toFixed(0)}%，危险 ${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`);
-      return withUrgent(outcome(prediction.route, { emergency: true, category: prediction.route === '110' ? 'public_help' : 'emergency_help', confidence: +Math.min(prediction.routeP, 0.8).toFixed(2) }));
+    if (
+      prediction &&
+      !strongRule &&
+      EMERGENCY_ROUTES.has(prediction.route) &&
+      prediction.routeP >= 0.7 &&
+      prediction.emergencyP >= 0.9
+    ) {
+      reasons.push(
+        `清单未识别出危险，但模型判断可能存在危险：${ROUTE_NAMES[prediction.route]}（去向把握 ${(prediction.routeP * 100).toFixed(0)}%，危险 ${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`,
+      );
+      return withUrgent(
+        outcome(prediction.route, {
+          emergency: true,
+          category: prediction.route === '110' ? 'public_help' : 'emergency_help',
+          confidence: +Math.min(prediction.routeP, 0.8).toFixed(2),
+        }),
+      );
     }
 
     const boundary = of('boundary')[0];
     if (boundary) {
       const e = boundary.entry.entry;
       reasons.push(`职责交叉事项，按会商清单由${ROUTE_NAMES[e.route]}受理，需三方协商确认：${cite(boundary)}`);
-      return withUrgent(outcome(e.route, { linked: e.linked ?? [], category: e.category, confidence: 0.6, needsConsultation: e.needsConsultation ?? true }));
+      return withUrgent(
+        outcome(e.route, {
+          linked: e.linked ?? [],
+          category: e.category,
+          confidence: 0.6,
+          needsConsultation: e.needsConsultation ?? true,
+        }),
+      );
     }
 
     const police = [...of('police'), ...pastPolice];
@@ -239,7 +321,9 @@ export class TriageEngine {
       const linked = (channel && e.linkedByChannel?.[channel]) || e.linked || [];
       reasons.push(`非警务事项，分流至${ROUTE_NAMES[route]}：${cite(diversion)}`);
       if (channel === '110') reasons.push('110接报的非警务事项，按分流机制转交');
-      return withUrgent(outcome(route, { linked, category: route === '12345' ? 'JCZL01' : e.category, confidence: 0.85 }));
+      return withUrgent(
+        outcome(route, { linked, category: route === '12345' ? 'JCZL01' : e.category, confidence: 0.85 }),
+      );
     }
 
     if (urgents.length) {
@@ -258,15 +342,26 @@ export class TriageEngine {
       const h = hotline[0]!;
       reasons.push(`属于12345受理范围：${hotline.slice(0, 3).map(cite).join('；')}`);
       if (channel === '110') reasons.push('110接报的非警务事项，转12345办理');
-      return outcome('12345', { linked: h.entry.entry.linked ?? [], category: h.entry.entry.category, confidence: 0.85 });
+      return outcome('12345', {
+        linked: h.entry.entry.linked ?? [],
+        category: h.entry.entry.category,
+        confidence: 0.85,
+      });
     }
 
     if (prediction) {
       const route = prediction.routeP >= 0.5 ? prediction.route : '12345';
       const emergency = EMERGENCY_ROUTES.has(route) && prediction.emergencyP >= 0.9;
-      reasons.push(`清单未命中，模型判断：${ROUTE_NAMES[prediction.route]}（${(prediction.routeP * 100).toFixed(0)}%）${route !== prediction.route ? '，把握不足，默认12345' : ''}`);
-      if (emergency) reasons.push(`模型判断可能存在危险（${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`);
-      return outcome(route, { emergency, category: route === '12345' ? 'QTSX01' : route === '110' ? 'public_help' : 'non_police', confidence: +Math.min(prediction.routeP, 0.8).toFixed(2) });
+      reasons.push(
+        `清单未命中，模型判断：${ROUTE_NAMES[prediction.route]}（${(prediction.routeP * 100).toFixed(0)}%）${route !== prediction.route ? '，把握不足，默认12345' : ''}`,
+      );
+      if (emergency)
+        reasons.push(`模型判断可能存在危险（${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`);
+      return outcome(route, {
+        emergency,
+        category: route === '12345' ? 'QTSX01' : route === '110' ? 'public_help' : 'non_police',
+        confidence: +Math.min(prediction.routeP, 0.8).toFixed(2),
+      });
     }
     reasons.push('清单未命中，默认由12345受理');
     return outcome('12345', { category: 'QTSX01', confidence: 0.3 });

@@ -5,11 +5,27 @@
  */
 import { ROUTES, type Route } from './types.ts';
 
-export interface TrainingSample { text: string; route: Route; emergency: boolean }
+export interface TrainingSample {
+  text: string;
+  route: Route;
+  emergency: boolean;
+}
 export type Featurizer = (normalisedText: string) => string[];
 
-interface NbClassifier { classes: string[]; priors: number[]; vocab: Record<string, number[]>; unseen: number[] }
-export interface SavedModel { format: 'liandong-triage-nb/1'; version: string; trainedAt: string; samples: number; route: NbClassifier; emergency: NbClassifier }
+interface NbClassifier {
+  classes: string[];
+  priors: number[];
+  vocab: Record<string, number[]>;
+  unseen: number[];
+}
+export interface SavedModel {
+  format: 'liandong-triage-nb/1';
+  version: string;
+  trainedAt: string;
+  samples: number;
+  route: NbClassifier;
+  emergency: NbClassifier;
+}
 
 const PUNCT = /[\s\p{P}\p{S}]+/gu;
 
@@ -74,18 +90,36 @@ export function trainModel(samples: TrainingSample[], featurize: Featurizer, ver
     version,
     trainedAt: new Date().toISOString(),
     samples: samples.length,
-    route: trainNb(docs, samples.map((s) => s.route), [...ROUTES]),
-    emergency: trainNb(docs, samples.map((s) => (s.emergency ? 'yes' : 'no')), ['no', 'yes']),
+    route: trainNb(
+      docs,
+      samples.map((s) => s.route),
+      [...ROUTES],
+    ),
+    emergency: trainNb(
+      docs,
+      samples.map((s) => (s.emergency ? 'yes' : 'no')),
+      ['no', 'yes'],
+    ),
   };
 }
 
-export interface ModelPrediction { route: Route; routeP: number; ranked: { route: Route; p: number }[]; emergencyP: number }
+export interface ModelPrediction {
+  route: Route;
+  routeP: number;
+  ranked: { route: Route; p: number }[];
+  emergencyP: number;
+}
 
 export class TriageModel {
-  constructor(readonly saved: SavedModel, private readonly featurize: Featurizer) {
+  constructor(
+    readonly saved: SavedModel,
+    private readonly featurize: Featurizer,
+  ) {
     if (saved.format !== 'liandong-triage-nb/1') throw new Error(`unknown model format ${String(saved.format)}`);
   }
-  get version(): string { return this.saved.version; }
+  get version(): string {
+    return this.saved.version;
+  }
   predict(normalisedText: string): ModelPrediction {
     const feats = this.featurize(normalisedText);
     const rp = predictNb(this.saved.route, feats);

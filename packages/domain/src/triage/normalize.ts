@@ -14,14 +14,17 @@ export interface Normaliser {
  * Full-width → half-width (NFKC), traditional → simplified (injected converter), lower case,
  * Chongqing dialect and common typos → standard words, emoji removed, white space folded.
  */
-export function createNormaliser(lexicon: Pick<Lexicon, 'dialect' | 'typos'>, toSimplified: (s: string) => string = (s) => s): Normaliser {
+export function createNormaliser(
+  lexicon: Pick<Lexicon, 'dialect' | 'typos'>,
+  toSimplified: (s: string) => string = (s) => s,
+): Normaliser {
   // Longest first, so 遭人 is replaced before 遭.
   const pairs = [...lexicon.typos, ...lexicon.dialect].sort((a, b) => b[0].length - a[0].length);
   const firstChars = new Set(pairs.map(([from]) => from[0]));
   return (text: string) => {
     let s = toSimplified(text.normalize('NFKC')).toLowerCase().replace(EMOJI, '').replace(/\s+/g, ' ').trim();
     let out = '';
-    for (let i = 0; i < s.length; ) {
+    for (let i = 0; i < s.length;) {
       if (firstChars.has(s[i]!)) {
         const hit = pairs.find(([from]) => s.startsWith(from, i));
         if (hit) {
@@ -41,8 +44,10 @@ export function createNormaliser(lexicon: Pick<Lexicon, 'dialect' | 'typos'>, to
 /** Why a text cannot be triaged, or null when it can. */
 export function checkText(text: unknown): { code: string; message: string } | null {
   if (typeof text !== 'string') return { code: 'TEXT_MISSING', message: '缺少诉求文本（text 须为字符串）' };
-  if (text.length > MAX_TEXT_CHARS) return { code: 'TEXT_TOO_LONG', message: `诉求文本过长（${text.length} 字符，上限 ${MAX_TEXT_CHARS}）` };
+  if (text.length > MAX_TEXT_CHARS)
+    return { code: 'TEXT_TOO_LONG', message: `诉求文本过长（${text.length} 字符，上限 ${MAX_TEXT_CHARS}）` };
   if (!text.trim()) return { code: 'TEXT_EMPTY', message: '诉求文本为空' };
-  if (!MEANINGFUL.test(text.replace(EMOJI, ''))) return { code: 'TEXT_NO_CONTENT', message: '诉求文本没有可识别的文字（仅有标点或表情）' };
+  if (!MEANINGFUL.test(text.replace(EMOJI, '')))
+    return { code: 'TEXT_NO_CONTENT', message: '诉求文本没有可识别的文字（仅有标点或表情）' };
   return null;
 }

@@ -1,9 +1,24 @@
 /** Triage (分流研判) contract: design §5. */
-export const ROUTES = ['110', '12345', '119', '120', 'utility', 'governance_center', 'vehicle_moving', 'guidance'] as const;
+export const ROUTES = [
+  '110',
+  '12345',
+  '119',
+  '120',
+  'utility',
+  'governance_center',
+  'vehicle_moving',
+  'guidance',
+] as const;
 export type Route = (typeof ROUTES)[number];
 export const ROUTE_LABELS: Record<Route, string> = {
-  '110': '110报警服务台', '12345': '12345热线', '119': '119消防救援', '120': '120医疗急救', utility: '水电气抢修',
-  governance_center: '综治中心', vehicle_moving: '挪车服务', guidance: '引导解释',
+  '110': '110报警服务台',
+  '12345': '12345热线',
+  '119': '119消防救援',
+  '120': '120医疗急救',
+  utility: '水电气抢修',
+  governance_center: '综治中心',
+  vehicle_moving: '挪车服务',
+  guidance: '引导解释',
 };
 /** Queues where a danger may be handled; anything else is a non-emergency queue. */
 export const EMERGENCY_ROUTES: ReadonlySet<Route> = new Set(['110', '119', '120', 'utility']);
@@ -62,7 +77,11 @@ export interface Lexicon {
   words: string[];
 }
 
-export interface TriageInput { id?: unknown; text: unknown; channel?: unknown }
+export interface TriageInput {
+  id?: unknown;
+  text: unknown;
+  channel?: unknown;
+}
 
 export interface TriageOutcome {
   id: string | null;
@@ -80,4 +99,7 @@ export interface TriageOutcome {
   modelVersion: string | null;
 }
 
-export interface TriageError { id: string | null; error: { code: string; message: string } }
+export interface TriageError {
+  id: string | null;
+  error: { code: string; message: string };
+}

@@ -1,21 +1,56 @@
 /** SQL of the administration: working calendar, time limits, users. */
 import type { Queryable } from '../db/pool.ts';
 
-export interface CalendarDayRow { date: string; kind: 'holiday' | 'workday'; name: string; provisional: boolean }
-export interface TimeLimitRow { orderType: string; urgent: boolean; amount: number; unit: 'hours' | 'working_days' }
-export interface UserView { id: string; username: string; displayName: string; role: string; unitId: string | null; districtCode: string | null; active: boolean; createdAt: Date }
+export interface CalendarDayRow {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+  provisional: boolean;
+}
+export interface TimeLimitRow {
+  orderType: string;
+  urgent: boolean;
+  amount: number;
+  unit: 'hours' | 'working_days';
+}
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  unitId: string | null;
+  districtCode: string | null;
+  active: boolean;
+  createdAt: Date;
+}
 
 const USER_COLUMNS = `id, username, display_name AS "displayName", role, unit_id AS "unitId", district_code AS "districtCode", active, created_at AS "createdAt"`;
 
 export async function listCalendarYear(db: Queryable, year: number): Promise<CalendarDayRow[]> {
-  return (await db.query<CalendarDayRow>(`SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional FROM calendar_days
-    WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`, [year])).rows;
+  return (
+    await db.query<CalendarDayRow>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional FROM calendar_days
+    WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`,
+      [year],
+    )
+  ).rows;
 }
 
-export async function upsertCalendarDay(db: Queryable, date: string, kind: string, name: string, by: string | null): Promise<CalendarDayRow> {
-  return (await db.query<CalendarDayRow>(`INSERT INTO calendar_days (day, kind, name, provisional, updated_by) VALUES ($1, $2, $3, false, $4)
+export async function upsertCalendarDay(
+  db: Queryable,
+  date: string,
+  kind: string,
+  name: string,
+  by: string | null,
+): Promise<CalendarDayRow> {
+  return (
+    await db.query<CalendarDayRow>(
+      `INSERT INTO calendar_days (day, kind, name, provisional, updated_by) VALUES ($1, $2, $3, false, $4)
     ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, provisional = false, updated_by = EXCLUDED.updated_by, updated_at = now()
-    RETURNING to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional`, [date, kind, name, by])).rows[0]!;
+    RETURNING to_char(day, 'YYYY-MM-DD') AS date, kind, name, provisional`,
+      [date, kind, name, by],
+    )
+  ).rows[0]!;
 }
 
 /** True when there was a special arrangement to remove. */
@@ -24,32 +59,80 @@ export async function deleteCalendarDay(db: Queryable, date: string): Promise<bo
 }
 
 export async function listTimeLimits(db: Queryable): Promise<TimeLimitRow[]> {
-  return (await db.query<TimeLimitRow>(`SELECT order_type AS "orderType", urgent, amount, unit FROM time_limits ORDER BY urgent DESC, order_type`)).rows;
+  return (
+    await db.query<TimeLimitRow>(
+      `SELECT order_type AS "orderType", urgent, amount, unit FROM time_limits ORDER BY urgent DESC, order_type`,
+    )
+  ).rows;
 }
 
 export async function upsertTimeLimit(db: Queryable, l: TimeLimitRow, by: string | null): Promise<TimeLimitRow> {
-  return (await db.query<TimeLimitRow>(`INSERT INTO time_limits (order_type, urgent, amount, unit, updated_by) VALUES ($1, $2, $3, $4, $5)
+  return (
+    await db.query<TimeLimitRow>(
+      `INSERT INTO time_limits (order_type, urgent, amount, unit, updated_by) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (order_type, urgent) DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, updated_by = EXCLUDED.updated_by, updated_at = now()
-    RETURNING order_type AS "orderType", urgent, amount, unit`, [l.orderType, l.urgent, l.amount, l.unit, by])).rows[0]!;
+    RETURNING order_type AS "orderType", urgent, amount, unit`,
+      [l.orderType, l.urgent, l.amount, l.unit, by],
+    )
+  ).rows[0]!;
 }
 
 export async function listUsers(db: Queryable): Promise<UserView[]> {
   return (await db.query<UserView>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at`)).rows;
 }
 
-export async function findUserScope(db: Queryable, id: string): Promise<{ role: string; unit_id: string | null; district_code: string | null } | null> {
-  return (await db.query<{ role: string; unit_id: string | null; district_code: string | null }>('SELECT role, unit_id, district_code FROM users WHERE id = $1', [id])).rows[0] ?? null;
+export async function findUserScope(
+  db: Queryable,
+  id: string,
+): Promise<{ role: string; unit_id: string | null; district_code: string | null } | null> {
+  return (
+    (
+      await db.query<{ role: string; unit_id: string | null; district_code: string | null }>(
+        'SELECT role, unit_id, district_code FROM users WHERE id = $1',
+        [id],
+      )
+    ).rows[0] ?? null
+  );
 }
 
-export async function insertUser(db: Queryable, u: { username: string; displayName: string; passwordHash: string; role: string; unitId: string | null; districtCode: string | null }): Promise<UserView> {
-  return (await db.query<UserView>(`INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-    [u.username, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode])).rows[0]!;
+export async function insertUser(
+  db: Queryable,
+  u: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    role: string;
+    unitId: string | null;
+    districtCode: string | null;
+  },
+): Promise<UserView> {
+  return (
+    await db.query<UserView>(
+      `INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+      [u.username, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode],
+    )
+  ).rows[0]!;
 }
 
-export async function updateUser(db: Queryable, id: string, u: { displayName: string | null; passwordHash: string | null; role: string; unitId: string | null; districtCode: string | null; active: boolean | null }): Promise<UserView> {
-  return (await db.query<UserView>(`UPDATE users SET display_name = COALESCE($2, display_name), password_hash = COALESCE($3, password_hash), role = $4,
+export async function updateUser(
+  db: Queryable,
+  id: string,
+  u: {
+    displayName: string | null;
+    passwordHash: string | null;
+    role: string;
+    unitId: string | null;
+    districtCode: string | null;
+    active: boolean | null;
+  },
+): Promise<UserView> {
+  return (
+    await db.query<UserView>(
+      `UPDATE users SET display_name = COALESCE($2, display_name), password_hash = COALESCE($3, password_hash), role = $4,
     unit_id = $5, district_code = $6, active = COALESCE($7, active) WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-  [id, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode, u.active])).rows[0]!;
+      [id, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode, u.active],
+    )
+  ).rows[0]!;
 }
 
 export async function revokeUserSessions(db: Queryable, userId: string): Promise<void> {

@@ -10,4 +10,11 @@ export interface Actor {
   districtCode: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = { id: null, username: 'system', displayName: '系统', role: 'system', unitId: null, districtCode: null };
+export const SYSTEM_ACTOR: Actor = {
+  id: null,
+  username: 'system',
+  displayName: '系统',
+  role: 'system',
+  unitId: null,
+  districtCode: null,
+};

@@ -9,19 +9,32 @@ import { findSessionUser, findUserByUsername, insertSession, revokeSession, type
 const CACHE_MS = 5_000; // a revoked session stops working within this time on other processes
 
 export function toActor(u: UserRow): Actor {
-  return { id: u.id, username: u.username, displayName: u.display_name, role: u.role as Role, unitId: u.unit_id, districtCode: u.district_code };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role as Role,
+    unitId: u.unit_id,
+    districtCode: u.district_code,
+  };
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export class AuthService {
   private readonly cache = new Map<string, { actor: Actor; expiresAt: number; cachedAt: number }>();
-  constructor(private readonly db: Db, private readonly ttlHours: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly ttlHours: number,
+  ) {}
 
   async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; actor: Actor }> {
     const user = await findUserByUsername(this.db, username);
     // verify even for unknown users so the answer takes the same time
-    const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const ok = await verifyPassword(
+      password,
+      user?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    );
     if (!user || !ok) throw new AppError('AUTH_INVALID_CREDENTIALS');
     if (!user.active) throw new AppError('AUTH_USER_DISABLED');
     const token = randomBytes(32).toString('base64url');

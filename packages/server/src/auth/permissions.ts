@@ -2,33 +2,104 @@
  * What each role may do. Endpoints check the permission here and then the record's scope
  * (a department sees its own orders; a district its district).
  */
-import { INCIDENT_ACTIONS, WORK_ORDER_ACTIONS, type IncidentAction, type Role, type WorkOrderAction } from '@liandong/domain';
+import {
+  INCIDENT_ACTIONS,
+  WORK_ORDER_ACTIONS,
+  type IncidentAction,
+  type Role,
+  type WorkOrderAction,
+} from '@liandong/domain';
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 
 export type Permission =
-  | 'work_order.read' | 'work_order.create' | `work_order.${WorkOrderAction}`
-  | 'incident.read' | 'incident.create' | `incident.${IncidentAction}`
-  | 'reference.read' | 'admin.calendar' | 'admin.time_limits' | 'admin.users' | 'demo.read'
-  | 'work_order.attach' | 'reminder.send' | 'analytics.read';
+  | 'work_order.read'
+  | 'work_order.create'
+  | `work_order.${WorkOrderAction}`
+  | 'incident.read'
+  | 'incident.create'
+  | `incident.${IncidentAction}`
+  | 'reference.read'
+  | 'admin.calendar'
+  | 'admin.time_limits'
+  | 'admin.users'
+  | 'demo.read'
+  | 'work_order.attach'
+  | 'reminder.send'
+  | 'analytics.read';
 
-const HANDLER_ACTIONS = ['sign', 'return', 'start', 'reply', 'request_extension'] as const satisfies readonly WorkOrderAction[];
-const CENTRE_ACTIONS = ['assign', 'reassign', 'answer_directly', 'follow_up', 'reopen', 'archive', 'merge'] as const satisfies readonly WorkOrderAction[];
+const HANDLER_ACTIONS = [
+  'sign',
+  'return',
+  'start',
+  'reply',
+  'request_extension',
+] as const satisfies readonly WorkOrderAction[];
+const CENTRE_ACTIONS = [
+  'assign',
+  'reassign',
+  'answer_directly',
+  'follow_up',
+  'reopen',
+  'archive',
+  'merge',
+] as const satisfies readonly WorkOrderAction[];
 
 const wo = (actions: readonly WorkOrderAction[]) => actions.map((a) => `work_order.${a}` as Permission);
 const inc = (actions: readonly IncidentAction[]) => actions.map((a) => `incident.${a}` as Permission);
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  call_taker: new Set(['reference.read', 'work_order.read', 'work_order.create', 'work_order.attach', ...wo(CENTRE_ACTIONS)]),
+  call_taker: new Set([
+    'reference.read',
+    'work_order.read',
+    'work_order.create',
+    'work_order.attach',
+    ...wo(CENTRE_ACTIONS),
+  ]),
   dispatcher: new Set(['reference.read', 'incident.read', 'incident.create', ...inc(INCIDENT_ACTIONS)]),
-  specialist_seat: new Set(['reference.read', 'work_order.read', 'work_order.create', 'incident.read', 'incident.create']),
-  district_agency: new Set(['reference.read', 'work_order.read', 'work_order.attach', ...wo(HANDLER_ACTIONS), 'work_order.reassign', 'work_order.approve_extension', 'work_order.refuse_extension']),
+  specialist_seat: new Set([
+    'reference.read',
+    'work_order.read',
+    'work_order.create',
+    'incident.read',
+    'incident.create',
+  ]),
+  district_agency: new Set([
+    'reference.read',
+    'work_order.read',
+    'work_order.attach',
+    ...wo(HANDLER_ACTIONS),
+    'work_order.reassign',
+    'work_order.approve_extension',
+    'work_order.refuse_extension',
+  ]),
   department_handler: new Set(['reference.read', 'work_order.read', 'work_order.attach', ...wo(HANDLER_ACTIONS)]),
-  supervisor: new Set(['reference.read', 'work_order.read', 'incident.read', 'work_order.supervise', 'reminder.send', 'analytics.read', 'work_order.approve_extension', 'work_order.refuse_extension']),
+  supervisor: new Set([
+    'reference.read',
+    'work_order.read',
+    'incident.read',
+    'work_order.supervise',
+    'reminder.send',
+    'analytics.read',
+    'work_order.approve_extension',
+    'work_order.refuse_extension',
+  ]),
   analyst: new Set(['reference.read', 'work_order.read', 'incident.read', 'analytics.read']),
-  admin: new Set(['reference.read', 'work_order.read', 'work_order.create', ...wo(WORK_ORDER_ACTIONS.filter((a) => a !== 'mark_overdue')),
-    'incident.read', 'incident.create', ...inc(INCIDENT_ACTIONS), 'admin.calendar', 'admin.time_limits', 'admin.users',
-    'work_order.attach', 'reminder.send', 'analytics.read']),
+  admin: new Set([
+    'reference.read',
+    'work_order.read',
+    'work_order.create',
+    ...wo(WORK_ORDER_ACTIONS.filter((a) => a !== 'mark_overdue')),
+    'incident.read',
+    'incident.create',
+    ...inc(INCIDENT_ACTIONS),
+    'admin.calendar',
+    'admin.time_limits',
+    'admin.users',
+    'work_order.attach',
+    'reminder.send',
+    'analytics.read',
+  ]),
 };
 
 export function can(actor: Actor, permission: Permission): boolean {

@@ -11,18 +11,32 @@ import { signedHeaders, verify, type SignatureAlg } from './signing.ts';
 import { uuidv7 } from './bridge.service.ts';
 
 export interface ReceiverOptions {
-  port: number; host: string; id: string; deskUrl: string; deskId: string;
-  keyId: string; key: string; deskKeyId: string; deskKey: string; alg: SignatureAlg;
-  auto: boolean; feedbackAfterMs: number; logFile: string | null;
+  port: number;
+  host: string;
+  id: string;
+  deskUrl: string;
+  deskId: string;
+  keyId: string;
+  key: string;
+  deskKeyId: string;
+  deskKey: string;
+  alg: SignatureAlg;
+  auto: boolean;
+  feedbackAfterMs: number;
+  logFile: string | null;
 }
 
-const read = (req: IncomingMessage) => new Promise<string>((resolve, reject) => {
-  let b = '';
-  req.setEncoding('utf8');
-  req.on('data', (c: string) => { b += c; if (b.length > 256 * 1024) req.destroy(); });
-  req.on('end', () => resolve(b));
-  req.on('error', reject);
-});
+const read = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    let b = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      b += c;
+      if (b.length > 256 * 1024) req.destroy();
+    });
+    req.on('end', () => resolve(b));
+    req.on('error', reject);
+  });
 
 export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): Promise<void>; port: number }> {
   const received = new Map<string, Envelope>();
@@ -34,17 +48,45 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
   const send = (itemId: string, type: MessageType, payload: Record<string, unknown>, attempt = 0): void => {
     const seq = (seqOut.get(itemId) ?? 0) + (attempt === 0 ? 1 : 0);
     if (attempt === 0) seqOut.set(itemId, seq);
-    const env: Envelope = { v: 1, id: uuidv7(), type, itemId, seq, from: o.id, to: o.deskId, sentAt: new Date().toISOString(), payload };
+    const env: Envelope = {
+      v: 1,
+      id: uuidv7(),
+      type,
+      itemId,
+      seq,
+      from: o.id,
+      to: o.deskId,
+      sentAt: new Date().toISOString(),
+      payload,
+    };
     const body = JSON.stringify(env);
-    fetch(`${o.deskUrl}/bridge/v1/messages`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signedHeaders(o.alg, o.keyId, o.key, body) } })
-      .then((r) => { if (r.status >= 500) throw new Error(String(r.status)); })
+    fetch(`${o.deskUrl}/bridge/v1/messages`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...signedHeaders(o.alg, o.keyId, o.key, body) },
+    })
+      .then((r) => {
+        if (r.status >= 500) throw new Error(String(r.status));
+      })
       .catch(() => {
-        if (attempt < 8) { const t = setTimeout(() => { timers.delete(t); send(itemId, type, payload, attempt + 1); }, 500 * 2 ** attempt); timers.add(t); }
+        if (attempt < 8) {
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              send(itemId, type, payload, attempt + 1);
+            },
+            500 * 2 ** attempt,
+          );
+          timers.add(t);
+        }
       });
   };
 
   const server = createServer(async (req, res) => {
-    const reply = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     try {
       if (req.method === 'GET' && req.url === '/health') return reply(200, { status: 'ok', id: o.id });
       if (req.method === 'GET' && req.url === '/received') return reply(200, [...received.values()]);
@@ -57,25 +99,58 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
       if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
       nonces.set(v.nonce, now);
       let parsed: unknown;
-      try { parsed = JSON.parse(raw); } catch { return reply(400, { error: 'schema_invalid' }); }
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return reply(400, { error: 'schema_invalid' });
+      }
       const env = validateEnvelope(parsed);
       if (!env.ok) return reply(400, { error: env.code });
       if (received.has(env.value.id)) return reply(200, { ack: env.value.id, status: 'duplicate' });
       received.set(env.value.id, env.value);
       if (o.logFile) fs.appendFileSync(o.logFile, `${JSON.stringify(env.value)}\n`);
       reply(200, { ack: env.value.id, status: 'stored' });
-      if (o.auto && env.value.seq === 1 && ['transfer.request', 'emergency.escalate', 'assist.request', 'mediation.request'].includes(env.value.type)) {
+      if (
+        o.auto &&
+        env.value.seq === 1 &&
+        ['transfer.request', 'emergency.escalate', 'assist.request', 'mediation.request'].includes(env.value.type)
+      ) {
         const itemId = env.value.itemId;
-        const t1 = setTimeout(() => { timers.delete(t1); send(itemId, 'transfer.accept', { receiverRef: `${o.id.toUpperCase()}-${itemId.split('-').pop()}`, acceptedBy: `${o.id}-seat` }); }, 50);
-        const t2 = setTimeout(() => { timers.delete(t2); send(itemId, 'feedback', { disposition: 'resolved_on_scene', summary: '联动单位已到场处置完毕', handledBy: o.id, at: new Date().toISOString() }); }, o.feedbackAfterMs);
-        timers.add(t1); timers.add(t2);
+        const t1 = setTimeout(() => {
+          timers.delete(t1);
+          send(itemId, 'transfer.accept', {
+            receiverRef: `${o.id.toUpperCase()}-${itemId.split('-').pop()}`,
+            acceptedBy: `${o.id}-seat`,
+          });
+        }, 50);
+        const t2 = setTimeout(() => {
+          timers.delete(t2);
+          send(itemId, 'feedback', {
+            disposition: 'resolved_on_scene',
+            summary: '联动单位已到场处置完毕',
+            handledBy: o.id,
+            at: new Date().toISOString(),
+          });
+        }, o.feedbackAfterMs);
+        timers.add(t1);
+        timers.add(t2);
       }
     } catch {
       reply(500, { error: 'internal' });
     }
   });
-  return new Promise((resolve) => server.listen(o.port, o.host, () => {
-    const port = (server.address() as { port: number }).port;
-    resolve({ port, close: () => new Promise<void>((r) => { for (const t of timers) clearTimeout(t); server.close(() => r()); server.closeAllConnections(); }) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(o.port, o.host, () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const t of timers) clearTimeout(t);
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      });
+    }),
+  );
 }

@@ -2,8 +2,16 @@
 import type { Queryable } from '../db/pool.ts';
 
 export interface ConnectorInput {
-  id: string; name: string; kind: string; endpointUrl: string; keyId: string; key: string; inboundKeyId: string; inboundKey: string;
-  alg?: 'hmac-sha256' | 'hmac-sm3'; active?: boolean;
+  id: string;
+  name: string;
+  kind: string;
+  endpointUrl: string;
+  keyId: string;
+  key: string;
+  inboundKeyId: string;
+  inboundKey: string;
+  alg?: 'hmac-sha256' | 'hmac-sm3';
+  active?: boolean;
 }
 
 const COLUMNS = `id, name, kind, endpoint_url AS "endpointUrl", key_id AS "keyId", inbound_key_id AS "inboundKeyId", alg, active, updated_at AS "updatedAt"`;
@@ -13,20 +21,42 @@ export async function listConnectors(db: Queryable) {
 }
 
 export async function upsertConnector(db: Queryable, c: ConnectorInput) {
-  return (await db.query(`INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
+  return (
+    await db.query(
+      `INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, endpoint_url = EXCLUDED.endpoint_url, key_id = EXCLUDED.key_id,
       key_secret = EXCLUDED.key_secret, inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, alg = EXCLUDED.alg,
       active = EXCLUDED.active, updated_at = now()
-    RETURNING ${COLUMNS}`, [c.id, c.name, c.kind, c.endpointUrl, c.keyId, c.key, c.inboundKeyId, c.inboundKey, c.alg ?? 'hmac-sha256', c.active ?? true])).rows[0];
+    RETURNING ${COLUMNS}`,
+      [
+        c.id,
+        c.name,
+        c.kind,
+        c.endpointUrl,
+        c.keyId,
+        c.key,
+        c.inboundKeyId,
+        c.inboundKey,
+        c.alg ?? 'hmac-sha256',
+        c.active ?? true,
+      ],
+    )
+  ).rows[0];
 }
 
 /** Ids of the active connectors of the given kinds (a diversion goes to the one of its kind). */
 export async function findActiveConnectorOfKinds(db: Queryable, kinds: string[]): Promise<string[]> {
-  return (await db.query<{ id: string }>('SELECT id FROM connectors WHERE active AND kind = ANY($1) ORDER BY id', [kinds])).rows.map((r) => r.id);
+  return (
+    await db.query<{ id: string }>('SELECT id FROM connectors WHERE active AND kind = ANY($1) ORDER BY id', [kinds])
+  ).rows.map((r) => r.id);
 }
 
 /** Active connectors a seat may transfer to: names and kinds only, never endpoints or keys. */
 export async function listActiveTargets(db: Queryable): Promise<{ id: string; name: string; kind: string }[]> {
-  return (await db.query<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM connectors WHERE active ORDER BY kind, id')).rows;
+  return (
+    await db.query<{ id: string; name: string; kind: string }>(
+      'SELECT id, name, kind FROM connectors WHERE active ORDER BY kind, id',
+    )
+  ).rows;
 }

@@ -7,13 +7,26 @@
 import pg from 'pg';
 import { validateEnvelope, type Envelope } from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
-import { claimDue, getCursor, markDead, markDelivered, markRetry, resendFrom, setCursor, type OutboxRow } from './bridge.repo.ts';
+import {
+  claimDue,
+  getCursor,
+  markDead,
+  markDelivered,
+  markRetry,
+  resendFrom,
+  setCursor,
+  type OutboxRow,
+} from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
 import type { PeerDirectory } from './peers.ts';
 import { inProcessFetch } from './inproc.ts';
 import { signedHeaders } from './signing.ts';
 
-interface Log { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+interface Log {
+  info(o: object, m: string): void;
+  warn(o: object, m: string): void;
+  error(o: object, m: string): void;
+}
 
 export class OutboxSender {
   private listener: pg.Client | null = null;
@@ -23,7 +36,17 @@ export class OutboxSender {
   private again = false;
   private stopped = false;
 
-  constructor(private readonly db: Db, private readonly dbUrl: string, private readonly peers: PeerDirectory, private readonly deskPeerId: string | null, private readonly service: BridgeService, private readonly log: Log, private readonly timeoutMs = 5000, private readonly pollMs = 1000, private readonly sweepMs = 5000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dbUrl: string,
+    private readonly peers: PeerDirectory,
+    private readonly deskPeerId: string | null,
+    private readonly service: BridgeService,
+    private readonly log: Log,
+    private readonly timeoutMs = 5000,
+    private readonly pollMs = 1000,
+    private readonly sweepMs = 5000,
+  ) {}
 
   async start(): Promise<void> {
     this.listener = new pg.Client({ connectionString: this.dbUrl });
@@ -32,9 +55,14 @@ export class OutboxSender {
     await this.listener.connect();
     await this.listener.query('LISTEN bridge_outbox');
     this.timer = setInterval(() => this.kick(), this.pollMs);
-    this.sweepTimer = setInterval(() => { void this.service.sweep().catch((err) => this.log.error({ err }, 'linkage sweep failed')); }, this.sweepMs);
+    this.sweepTimer = setInterval(() => {
+      void this.service.sweep().catch((err) => this.log.error({ err }, 'linkage sweep failed'));
+    }, this.sweepMs);
     this.kick();
-    if (this.deskPeerId) void this.catchUp().catch((err) => this.log.warn({ err: String(err) }, 'bridge replay catch-up failed; will rely on retries'));
+    if (this.deskPeerId)
+      void this.catchUp().catch((err) =>
+        this.log.warn({ err: String(err) }, 'bridge replay catch-up failed; will rely on retries'),
+      );
   }
 
   async stop(): Promise<void> {
@@ -47,17 +75,24 @@ export class OutboxSender {
 
   kick(): void {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.running = (async () => {
       do {
         this.again = false;
         try {
-          while (!this.stopped && (await this.deliverBatch()) > 0) { /* drain */ }
+          while (!this.stopped && (await this.deliverBatch()) > 0) {
+            /* drain */
+          }
         } catch (err) {
           this.log.error({ err }, 'bridge delivery batch failed');
         }
       } while (this.again && !this.stopped);
-    })().finally(() => { this.running = null; });
+    })().finally(() => {
+      this.running = null;
+    });
   }
 
   private async post(env: Envelope): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -68,9 +103,18 @@ export class OutboxSender {
     const headers = { 'content-type': 'application/json', ...signedHeaders(peer.alg, peer.keyId, peer.key, body) };
     const res = peer.url.startsWith('inproc://')
       ? await inProcessFetch(`${peer.url}/bridge/v1/messages`, { method: 'POST', body, headers })
-      : await fetch(`${peer.url}/bridge/v1/messages`, { method: 'POST', body, signal: AbortSignal.timeout(this.timeoutMs), headers });
+      : await fetch(`${peer.url}/bridge/v1/messages`, {
+          method: 'POST',
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+          headers,
+        });
     let parsed: Record<string, unknown> = {};
-    try { parsed = (await res.json()) as Record<string, unknown>; } catch { /* non-JSON answer */ }
+    try {
+      parsed = (await res.json()) as Record<string, unknown>;
+    } catch {
+      /* non-JSON answer */
+    }
     return { status: res.status, body: parsed };
   }
 
@@ -84,29 +128,50 @@ export class OutboxSender {
       for (const r of rows) byItem.set(r.item_id, [...(byItem.get(r.item_id) ?? []), r]);
       // Posts run in parallel across items (in order within an item); the row updates follow, one by one, on this client.
       type Outcome = { m: OutboxRow; kind: 'delivered' | 'retry' | 'dead' | 'gap'; error?: string; expected?: number };
-      const outcomes = (await Promise.all([...byItem.values()].map(async (msgs) => {
-        const done: Outcome[] = [];
-        for (const m of msgs.sort((a, b) => a.seq - b.seq)) {
-          let res: { status: number; body: Record<string, unknown> };
-          try {
-            res = await this.post(m.envelope);
-          } catch (err) {
-            done.push({ m, kind: 'retry', error: `no answer: ${(err as Error).message}` });
-            break; // keep the item's order: later messages wait for this one
-          }
-          if (res.status === 200) { done.push({ m, kind: 'delivered' }); continue; }
-          if (res.status === 409 && typeof res.body.expected === 'number') { done.push({ m, kind: 'gap', expected: res.body.expected, error: `sequence_gap, peer expects ${res.body.expected}` }); break; }
-          if (res.status === 400 || res.status === 401) { done.push({ m, kind: 'dead', error: `${res.status} ${String(res.body.error ?? '')}` }); break; }
-          done.push({ m, kind: 'retry', error: `HTTP ${res.status}` });
-          break;
-        }
-        return done;
-      }))).flat();
+      const outcomes = (
+        await Promise.all(
+          [...byItem.values()].map(async (msgs) => {
+            const done: Outcome[] = [];
+            for (const m of msgs.sort((a, b) => a.seq - b.seq)) {
+              let res: { status: number; body: Record<string, unknown> };
+              try {
+                res = await this.post(m.envelope);
+              } catch (err) {
+                done.push({ m, kind: 'retry', error: `no answer: ${(err as Error).message}` });
+                break; // keep the item's order: later messages wait for this one
+              }
+              if (res.status === 200) {
+                done.push({ m, kind: 'delivered' });
+                continue;
+              }
+              if (res.status === 409 && typeof res.body.expected === 'number') {
+                done.push({
+                  m,
+                  kind: 'gap',
+                  expected: res.body.expected,
+                  error: `sequence_gap, peer expects ${res.body.expected}`,
+                });
+                break;
+              }
+              if (res.status === 400 || res.status === 401) {
+                done.push({ m, kind: 'dead', error: `${res.status} ${String(res.body.error ?? '')}` });
+                break;
+              }
+              done.push({ m, kind: 'retry', error: `HTTP ${res.status}` });
+              break;
+            }
+            return done;
+          }),
+        )
+      ).flat();
       for (const o of outcomes) {
         if (o.kind === 'delivered') await markDelivered(client, o.m.id);
         else if (o.kind === 'dead') {
           await markDead(client, o.m.id, o.error!);
-          this.log.error({ messageId: o.m.id, itemId: o.m.item_id, error: o.error }, 'bridge message refused by the peer: dead-lettered');
+          this.log.error(
+            { messageId: o.m.id, itemId: o.m.item_id, error: o.error },
+            'bridge message refused by the peer: dead-lettered',
+          );
         } else {
           await markRetry(client, o.m.id, o.error!);
           if (o.kind === 'gap') await resendFrom(client, o.m.item_id, o.expected!);
@@ -133,7 +198,10 @@ export class OutboxSender {
       const headers = signedHeaders(peer.alg, peer.keyId, peer.key, '');
       const res = peer.url.startsWith('inproc://')
         ? await inProcessFetch(`${peer.url}/bridge/v1/messages?${query}`, { method: 'GET', headers })
-        : await fetch(`${peer.url}/bridge/v1/messages?${query}`, { signal: AbortSignal.timeout(this.timeoutMs), headers });
+        : await fetch(`${peer.url}/bridge/v1/messages?${query}`, {
+            signal: AbortSignal.timeout(this.timeoutMs),
+            headers,
+          });
       if (!res.ok) throw new Error(`replay answered ${res.status}`);
       const data = (await res.json()) as { messages: Envelope[]; next: number };
       for (const raw of data.messages) {

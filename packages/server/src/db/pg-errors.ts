@@ -1,6 +1,10 @@
 import { AppError } from '../errors.ts';
 
-interface PgError { code?: string; constraint?: string; detail?: string }
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
 
 /** Maps a constraint violation to an error code the client can act on; other errors pass through. */
 export function translatePgError(err: unknown): unknown {

@@ -1,6 +1,13 @@
 import {
-  applyIncidentAction, allowedIncidentActions, maskName, maskPhone, seesCallerUnmasked,
-  type DispatchTier, type IncidentCommand, type IncidentState, type Role,
+  applyIncidentAction,
+  allowedIncidentActions,
+  maskName,
+  maskPhone,
+  seesCallerUnmasked,
+  type DispatchTier,
+  type IncidentCommand,
+  type IncidentState,
+  type Role,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { can, requirePermission } from '../auth/permissions.ts';
@@ -12,8 +19,14 @@ import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import {
-  findIncident, findIncidentIdByClientRef, insertIncident, listIncidentActions, listIncidents, saveIncidentTransition,
-  type IncidentFilter, type IncidentRow,
+  findIncident,
+  findIncidentIdByClientRef,
+  insertIncident,
+  listIncidentActions,
+  listIncidents,
+  saveIncidentTransition,
+  type IncidentFilter,
+  type IncidentRow,
 } from './incidents.repo.ts';
 
 /** Which units each dispatch tier may send (plan task 9: 指挥中心 / 业务警种 / 派出所). */
@@ -24,17 +37,38 @@ const TIER_UNIT_KINDS: Record<DispatchTier, readonly string[]> = {
 };
 
 export interface CreateIncidentInput {
-  channel?: string; caller?: { name?: string; phone?: string }; content: string; address?: string; districtCode?: string;
-  streetCode?: string; lat?: number; lng?: number; receivedAt?: string; clientRef?: string; category: string; priority?: number;
+  channel?: string;
+  caller?: { name?: string; phone?: string };
+  content: string;
+  address?: string;
+  districtCode?: string;
+  streetCode?: string;
+  lat?: number;
+  lng?: number;
+  receivedAt?: string;
+  clientRef?: string;
+  category: string;
+  priority?: number;
 }
 
-const toState = (r: IncidentRow): IncidentState => ({ status: r.status, category: r.category, tier: r.tier, unitId: r.unit_id, disposition: r.disposition, closeKind: r.close_kind });
+const toState = (r: IncidentRow): IncidentState => ({
+  status: r.status,
+  category: r.category,
+  tier: r.tier,
+  unitId: r.unit_id,
+  disposition: r.disposition,
+  closeKind: r.close_kind,
+});
 
 export class IncidentService {
   /** Called inside the transaction of every transition (the bridge closes the loop from here). */
-  onTransition: (tx: Queryable, actor: Actor, row: IncidentRow, cmd: IncidentCommand) => Promise<void> = async () => undefined;
+  onTransition: (tx: Queryable, actor: Actor, row: IncidentRow, cmd: IncidentCommand) => Promise<void> = async () =>
+    undefined;
 
-  constructor(private readonly db: Db, private readonly triage: TriageService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly triage: TriageService,
+  ) {}
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ incident: IncidentRow; created: boolean }> {
     requirePermission(actor, 'incident.create');
@@ -42,13 +76,26 @@ export class IncidentService {
     const channel = input.channel ?? 'phone_110';
     const triage = await this.triage.suggest(content, triageChannel(channel)).catch(() => null);
     try {
-      const incident = await insertIncident(this.db, {
-        triage,
-        channel: input.channel ?? 'phone_110', callerName: input.caller?.name?.trim() || null, callerPhone: input.caller?.phone?.trim() || null,
-        content, address: input.address?.trim() ?? '', districtCode: input.districtCode ?? null, streetCode: input.streetCode ?? null,
-        lat: input.lat ?? null, lng: input.lng ?? null, receivedAt, clientRef: input.clientRef ?? null, category: input.category,
-        priority: input.priority ?? 2,
-      }, actor);
+      const incident = await insertIncident(
+        this.db,
+        {
+          triage,
+          channel: input.channel ?? 'phone_110',
+          callerName: input.caller?.name?.trim() || null,
+          callerPhone: input.caller?.phone?.trim() || null,
+          content,
+          address: input.address?.trim() ?? '',
+          districtCode: input.districtCode ?? null,
+          streetCode: input.streetCode ?? null,
+          lat: input.lat ?? null,
+          lng: input.lng ?? null,
+          receivedAt,
+          clientRef: input.clientRef ?? null,
+          category: input.category,
+          priority: input.priority ?? 2,
+        },
+        actor,
+      );
       return { incident, created: true };
     } catch (err) {
       const e = err as { code?: string; constraint?: string };
@@ -65,11 +112,17 @@ export class IncidentService {
     const row = await findIncident(this.db, id);
     if (!row) throw new AppError('INCIDENT_NOT_FOUND');
     const [request, actions, units, triage] = await Promise.all([
-      findRequestDetail(this.db, row.request_id), listIncidentActions(this.db, id), findUnits(this.db, row.unit_id ? [row.unit_id] : []), findTriage(this.db, row.request_id),
+      findRequestDetail(this.db, row.request_id),
+      listIncidentActions(this.db, id),
+      findUnits(this.db, row.unit_id ? [row.unit_id] : []),
+      findTriage(this.db, row.request_id),
     ]);
     const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, false);
     return {
-      row, actions, triage, unit: units[0] ?? null,
+      row,
+      actions,
+      triage,
+      unit: units[0] ?? null,
       request: request && {
         ...request,
         caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),
@@ -95,13 +148,19 @@ export class IncidentService {
           const [unit] = await findUnits(tx, [cmd.unitId]);
           if (!unit) throw new AppError('REFERENCE_NOT_FOUND', `单位不存在：${cmd.unitId}`, { field: 'unitId' });
           if (!TIER_UNIT_KINDS[cmd.tier].includes(unit.kind) || !unit.active) {
-            throw new AppError('UNIT_NOT_DISPATCHABLE', `“${unit.name}”不属于所选处警层级`, { unitId: unit.id, tier: cmd.tier });
+            throw new AppError('UNIT_NOT_DISPATCHABLE', `“${unit.name}”不属于所选处警层级`, {
+              unitId: unit.id,
+              tier: cmd.tier,
+            });
           }
         }
         const result = applyIncidentAction(toState(row), cmd);
         if (!result.ok) throw fromDomain(result);
         const saved = await saveIncidentTransition(tx, row, result.value.next, {
-          action: cmd.action, details: result.value.details, actor, divertedTo: cmd.action === 'divert' ? cmd.target : null,
+          action: cmd.action,
+          details: result.value.details,
+          actor,
+          divertedTo: cmd.action === 'divert' ? cmd.target : null,
         });
         await this.onTransition(tx, actor, saved, cmd);
         return saved;

@@ -28,19 +28,35 @@ export const ATTACHMENT_TYPES: Record<string, number[][]> = {
 const startsWith = (data: Buffer, sig: number[]) => sig.every((b, i) => data[i] === b);
 
 export class AttachmentService {
-  constructor(private readonly db: Db, private readonly workOrders: WorkOrderService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly workOrders: WorkOrderService,
+  ) {}
 
-  async upload(actor: Actor, workOrderId: string, file: { name: string; contentType: string; data: Buffer }): Promise<AttachmentRow> {
+  async upload(
+    actor: Actor,
+    workOrderId: string,
+    file: { name: string; contentType: string; data: Buffer },
+  ): Promise<AttachmentRow> {
     requirePermission(actor, 'work_order.attach');
     const order = await this.workOrders.getReadable(actor, workOrderId);
-    if (order.status === 'archived' || order.status === 'merged') throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', '已归档或已并单的工单不能再上传附件');
+    if (order.status === 'archived' || order.status === 'merged')
+      throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', '已归档或已并单的工单不能再上传附件');
     const type = file.contentType.split(';')[0]!.trim().toLowerCase();
     const sigs = ATTACHMENT_TYPES[type];
-    if (!sigs) throw new AppError('ATTACHMENT_TYPE_NOT_ALLOWED', `不支持的附件类型：${type || '未声明'}（可上传 JPG、PNG、WEBP 图片，PDF、Word、Excel 文档）`);
+    if (!sigs)
+      throw new AppError(
+        'ATTACHMENT_TYPE_NOT_ALLOWED',
+        `不支持的附件类型：${type || '未声明'}（可上传 JPG、PNG、WEBP 图片，PDF、Word、Excel 文档）`,
+      );
     if (file.data.length === 0) throw new AppError('ATTACHMENT_EMPTY');
     if (file.data.length > ATTACHMENT_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', '附件不能超过 10 MB');
-    if (!sigs.some((s) => startsWith(file.data, s))) throw new AppError('ATTACHMENT_CONTENT_MISMATCH', `文件内容与声明的类型（${type}）不符`);
-    const name = file.name.replace(/[\\/\u0000-\u001f]/g, '_').trim().slice(0, 200);
+    if (!sigs.some((s) => startsWith(file.data, s)))
+      throw new AppError('ATTACHMENT_CONTENT_MISMATCH', `文件内容与声明的类型（${type}）不符`);
+    const name = file.name
+      .replace(/[\\/\u0000-\u001f]/g, '_')
+      .trim()
+      .slice(0, 200);
     if (!name) throw new AppError('VALIDATION_FAILED', '须提供文件名');
     const sha256 = crypto.createHash('sha256').update(file.data).digest('hex');
     return insertAttachment(this.db, order.id, { name, contentType: type, data: file.data, sha256 }, actor);

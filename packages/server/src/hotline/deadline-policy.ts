@@ -2,7 +2,14 @@
  * The working calendar and time limits, read from the database (editable by administrators) and
  * cached; reloaded on edit in this process and every minute for the others.
  */
-import { WorkingCalendar, dueAt, findTimeLimit, type CalendarDay, type TimeLimitRule, type WorkOrderType } from '@liandong/domain';
+import {
+  WorkingCalendar,
+  dueAt,
+  findTimeLimit,
+  type CalendarDay,
+  type TimeLimitRule,
+  type WorkOrderType,
+} from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
 
 const RELOAD_MS = 60_000;
@@ -14,10 +21,24 @@ export class DeadlinePolicy {
   constructor(private readonly db: Db) {}
 
   async reload(): Promise<void> {
-    const days = await this.db.query<{ day: string; kind: 'holiday' | 'workday'; name: string }>('SELECT day, kind, name FROM calendar_days');
-    const limits = await this.db.query<{ order_type: WorkOrderType | '*'; urgent: boolean; amount: number; unit: 'hours' | 'working_days' }>('SELECT * FROM time_limits');
-    this.calendar = new WorkingCalendar(days.rows.map((d): CalendarDay => ({ date: d.day, kind: d.kind, name: d.name })));
-    this.limits = limits.rows.map((l) => ({ orderType: l.order_type, urgent: l.urgent, amount: l.amount, unit: l.unit }));
+    const days = await this.db.query<{ day: string; kind: 'holiday' | 'workday'; name: string }>(
+      'SELECT day, kind, name FROM calendar_days',
+    );
+    const limits = await this.db.query<{
+      order_type: WorkOrderType | '*';
+      urgent: boolean;
+      amount: number;
+      unit: 'hours' | 'working_days';
+    }>('SELECT * FROM time_limits');
+    this.calendar = new WorkingCalendar(
+      days.rows.map((d): CalendarDay => ({ date: d.day, kind: d.kind, name: d.name })),
+    );
+    this.limits = limits.rows.map((l) => ({
+      orderType: l.order_type,
+      urgent: l.urgent,
+      amount: l.amount,
+      unit: l.unit,
+    }));
     this.loadedAt = Date.now();
   }
 

@@ -3,8 +3,16 @@
  * action-log entry in one transaction.
  */
 import {
-  applyWorkOrderAction, allowedWorkOrderActions, maskName, maskPhone, seesCallerUnmasked,
-  type Role, type WorkOrderAction, type WorkOrderCommand, type WorkOrderState, type WorkOrderType,
+  applyWorkOrderAction,
+  allowedWorkOrderActions,
+  maskName,
+  maskPhone,
+  seesCallerUnmasked,
+  type Role,
+  type WorkOrderAction,
+  type WorkOrderCommand,
+  type WorkOrderState,
+  type WorkOrderType,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { UNIT_BOUND_ACTIONS, can, requirePermission } from '../auth/permissions.ts';
@@ -17,36 +25,71 @@ import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import {
-  findSimilarRecent, findWorkOrder, findWorkOrderIdByClientRef, insertWorkOrder, listWorkOrderActions,
-  listWorkOrders, saveWorkOrderTransition, type ListFilter, type WorkOrderRow,
+  findSimilarRecent,
+  findWorkOrder,
+  findWorkOrderIdByClientRef,
+  insertWorkOrder,
+  listWorkOrderActions,
+  listWorkOrders,
+  saveWorkOrderTransition,
+  type ListFilter,
+  type WorkOrderRow,
 } from './work-orders.repo.ts';
 
 export interface CreateWorkOrderInput {
-  channel: string; caller?: { name?: string; phone?: string }; confidential?: boolean; content: string;
-  address?: string; districtCode?: string; streetCode?: string; lat?: number; lng?: number; receivedAt?: string;
-  clientRef?: string; orderType: WorkOrderType; categoryCode: string; title?: string; urgentKind?: string;
-  leadUnitId?: string; assistUnitIds?: string[];
+  channel: string;
+  caller?: { name?: string; phone?: string };
+  confidential?: boolean;
+  content: string;
+  address?: string;
+  districtCode?: string;
+  streetCode?: string;
+  lat?: number;
+  lng?: number;
+  receivedAt?: string;
+  clientRef?: string;
+  orderType: WorkOrderType;
+  categoryCode: string;
+  title?: string;
+  urgentKind?: string;
+  leadUnitId?: string;
+  assistUnitIds?: string[];
 }
 
 const ASSIGNABLE_KINDS = new Set(['city_department', 'district_agency', 'district_department', 'street_office']);
 
 function toState(row: WorkOrderRow): WorkOrderState {
   return {
-    id: row.id, status: row.status, leadUnitId: row.lead_unit_id, assistUnitIds: row.assist_unit_ids, dueAt: row.due_at,
-    overdue: row.overdue, supervised: row.supervised, pendingExtension: row.pending_extension, satisfaction: row.satisfaction,
-    reopenCount: row.reopen_count, mergedIntoId: row.merged_into_id,
+    id: row.id,
+    status: row.status,
+    leadUnitId: row.lead_unit_id,
+    assistUnitIds: row.assist_unit_ids,
+    dueAt: row.due_at,
+    overdue: row.overdue,
+    supervised: row.supervised,
+    pendingExtension: row.pending_extension,
+    satisfaction: row.satisfaction,
+    reopenCount: row.reopen_count,
+    mergedIntoId: row.merged_into_id,
   };
 }
 
 export class WorkOrderService {
   /** Called inside the transaction of every transition (the bridge closes the loop from here). */
-  onTransition: (tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) => Promise<void> = async () => undefined;
+  onTransition: (tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) => Promise<void> = async () =>
+    undefined;
 
-  constructor(private readonly db: Db, private readonly deadlines: DeadlinePolicy, private readonly triage: TriageService, private readonly onCreated: () => void = () => undefined) {}
+  constructor(
+    private readonly db: Db,
+    private readonly deadlines: DeadlinePolicy,
+    private readonly triage: TriageService,
+    private readonly onCreated: () => void = () => undefined,
+  ) {}
 
   /** Does the actor's scope cover this order? (a department its own orders; a district its district) */
   private async inScope(db: Queryable, actor: Actor, row: WorkOrderRow): Promise<boolean> {
-    if (actor.role === 'department_handler') return row.lead_unit_id === actor.unitId || (actor.unitId !== null && row.assist_unit_ids.includes(actor.unitId));
+    if (actor.role === 'department_handler')
+      return row.lead_unit_id === actor.unitId || (actor.unitId !== null && row.assist_unit_ids.includes(actor.unitId));
     if (actor.role === 'district_agency') {
       if (row.district_code === actor.districtCode) return true;
       const [lead] = await findUnits(db, row.lead_unit_id ? [row.lead_unit_id] : []);
@@ -61,7 +104,8 @@ export class WorkOrderService {
     for (const id of ids) {
       const u = units.find((x) => x.id === id);
       if (!u) throw new AppError('REFERENCE_NOT_FOUND', `单位不存在：${id}`, { field: 'unitId', unitId: id });
-      if (!ASSIGNABLE_KINDS.has(u.kind) || !u.active) throw new AppError('UNIT_NOT_ASSIGNABLE', `“${u.name}”不能承办工单`, { unitId: id });
+      if (!ASSIGNABLE_KINDS.has(u.kind) || !u.active)
+        throw new AppError('UNIT_NOT_ASSIGNABLE', `“${u.name}”不能承办工单`, { unitId: id });
       // A district agency dispatches within its own district (二级派单).
       if (actor.role === 'district_agency' && u.district_code !== actor.districtCode) {
         throw new AppError('OUT_OF_SCOPE', `“${u.name}”不在本区县，不能由区县热线机构派单`, { unitId: id });
@@ -83,11 +127,23 @@ export class WorkOrderService {
     const triage = await this.triage.suggest(content, triageChannel(input.channel)).catch(() => null);
     const values = {
       triage,
-      channel: input.channel, callerName: input.caller?.name?.trim() || null, callerPhone: input.caller?.phone?.trim() || null,
-      confidential: input.confidential ?? false, content, address: input.address?.trim() ?? '',
-      districtCode: input.districtCode ?? null, streetCode: input.streetCode ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
-      receivedAt, clientRef: input.clientRef ?? null, orderType: input.orderType, categoryCode: input.categoryCode,
-      title: (input.title?.trim() || content.replace(/\s+/g, ' ').slice(0, 40)), urgentKind: input.urgentKind ?? null, dueAt,
+      channel: input.channel,
+      callerName: input.caller?.name?.trim() || null,
+      callerPhone: input.caller?.phone?.trim() || null,
+      confidential: input.confidential ?? false,
+      content,
+      address: input.address?.trim() ?? '',
+      districtCode: input.districtCode ?? null,
+      streetCode: input.streetCode ?? null,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      receivedAt,
+      clientRef: input.clientRef ?? null,
+      orderType: input.orderType,
+      categoryCode: input.categoryCode,
+      title: input.title?.trim() || content.replace(/\s+/g, ' ').slice(0, 40),
+      urgentKind: input.urgentKind ?? null,
+      dueAt,
     };
     try {
       let order: WorkOrderRow;
@@ -97,7 +153,10 @@ export class WorkOrderService {
           await this.validateUnits(tx, actor, leadUnitId, input.assistUnitIds ?? []);
           const created = await insertWorkOrder(tx, values, actor);
           return this.transition(tx, actor, created, {
-            action: 'assign', leadUnitId, assistUnitIds: input.assistUnitIds ?? [], ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
+            action: 'assign',
+            leadUnitId,
+            assistUnitIds: input.assistUnitIds ?? [],
+            ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
           });
         });
       } else {
@@ -130,12 +189,19 @@ export class WorkOrderService {
     const row = await findWorkOrder(this.db, id);
     if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
     if (!(await this.inScope(this.db, actor, row))) throw new AppError('OUT_OF_SCOPE');
-    const [request, actions, triage] = await Promise.all([findRequestDetail(this.db, row.request_id), listWorkOrderActions(this.db, id), findTriage(this.db, row.request_id)]);
+    const [request, actions, triage] = await Promise.all([
+      findRequestDetail(this.db, row.request_id),
+      listWorkOrderActions(this.db, id),
+      findTriage(this.db, row.request_id),
+    ]);
     const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, request?.confidential ?? false);
     const unitIds = [...new Set([row.lead_unit_id, ...row.assist_unit_ids].filter((x): x is string => Boolean(x)))];
     const units = await findUnits(this.db, unitIds);
     return {
-      row, actions, units, triage,
+      row,
+      actions,
+      units,
+      triage,
       request: request && {
         ...request,
         caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),
@@ -153,26 +219,39 @@ export class WorkOrderService {
       // One extension request at a time; approving or refusing needs one pending.
       if (a === 'request_extension' && row.pending_extension) return false;
       if ((a === 'approve_extension' || a === 'refuse_extension') && !row.pending_extension) return false;
-      if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin') return actor.unitId !== null && row.lead_unit_id === actor.unitId;
-      if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension')) return row.lead_unit_id !== actor.unitId;
+      if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin')
+        return actor.unitId !== null && row.lead_unit_id === actor.unitId;
+      if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension'))
+        return row.lead_unit_id !== actor.unitId;
       return true;
     });
   }
 
   /** Possible duplicates of a request being taken: same place and topic in the last `days` days. */
-  async similar(actor: Actor, q: { address?: string; districtCode?: string; streetCode?: string; categoryCode?: string; days: number }) {
+  async similar(
+    actor: Actor,
+    q: { address?: string; districtCode?: string; streetCode?: string; categoryCode?: string; days: number },
+  ) {
     requirePermission(actor, 'work_order.create');
     if (!q.address?.trim() && !q.streetCode && !q.districtCode) return [];
     return findSimilarRecent(this.db, {
-      address: q.address?.trim() || null, districtCode: q.districtCode ?? null, streetCode: q.streetCode ?? null, categoryCode: q.categoryCode ?? null,
-      since: new Date(Date.now() - q.days * 86_400_000), limit: 5,
+      address: q.address?.trim() || null,
+      districtCode: q.districtCode ?? null,
+      streetCode: q.streetCode ?? null,
+      categoryCode: q.categoryCode ?? null,
+      since: new Date(Date.now() - q.days * 86_400_000),
+      limit: 5,
     });
   }
 
   async list(actor: Actor, filter: Omit<ListFilter, 'scope'>) {
     requirePermission(actor, 'work_order.read');
-    const scope: ListFilter['scope'] = actor.role === 'department_handler' ? { unitId: actor.unitId ?? '-' }
-      : actor.role === 'district_agency' ? { districtCode: actor.districtCode ?? '-' } : {};
+    const scope: ListFilter['scope'] =
+      actor.role === 'department_handler'
+        ? { unitId: actor.unitId ?? '-' }
+        : actor.role === 'district_agency'
+          ? { districtCode: actor.districtCode ?? '-' }
+          : {};
     return listWorkOrders(this.db, { ...filter, scope });
   }
 
@@ -183,19 +262,31 @@ export class WorkOrderService {
         const row = await findWorkOrder(tx, id, true);
         if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
         if (!(await this.inScope(tx, actor, row))) throw new AppError('OUT_OF_SCOPE');
-        if (UNIT_BOUND_ACTIONS.has(cmd.action) && actor.role !== 'admin' && actor.role !== 'system' && row.lead_unit_id !== actor.unitId) {
+        if (
+          UNIT_BOUND_ACTIONS.has(cmd.action) &&
+          actor.role !== 'admin' &&
+          actor.role !== 'system' &&
+          row.lead_unit_id !== actor.unitId
+        ) {
           throw new AppError('OUT_OF_SCOPE', '只有主办单位可以执行此操作');
         }
-        if (actor.role === 'district_agency' && (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') && row.lead_unit_id === actor.unitId) {
+        if (
+          actor.role === 'district_agency' &&
+          (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') &&
+          row.lead_unit_id === actor.unitId
+        ) {
           throw new AppError('FORBIDDEN', '不能审批本单位的延期申请');
         }
-        if (cmd.action === 'assign' || cmd.action === 'reassign') await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
+        if (cmd.action === 'assign' || cmd.action === 'reassign')
+          await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
         if (cmd.action === 'merge') {
           const target = await findWorkOrder(tx, cmd.intoWorkOrderId);
           if (!target) throw new AppError('WORK_ORDER_NOT_FOUND', '并入的目标工单不存在');
-          if (target.status === 'merged' || target.status === 'archived') throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
+          if (target.status === 'merged' || target.status === 'archived')
+            throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
         }
-        const command: WorkOrderCommand = cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
+        const command: WorkOrderCommand =
+          cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
         return this.transition(tx, actor, row, command);
       });
     } catch (err) {
@@ -209,7 +300,9 @@ export class WorkOrderService {
     if (!result.ok) throw fromDomain(result);
     const { next, details } = result.value;
     const saved = await saveWorkOrderTransition(tx, row, next, {
-      action: cmd.action, details, actor,
+      action: cmd.action,
+      details,
+      actor,
       reply: cmd.action === 'reply' || cmd.action === 'answer_directly' ? cmd.reply : null,
       repliedAt: cmd.action === 'reply' || cmd.action === 'answer_directly',
       closed: next.status === 'archived' || next.status === 'merged',

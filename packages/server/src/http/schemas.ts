@@ -1,15 +1,22 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
 
-export const ErrorResponse = Type.Object({
-  code: Type.String({ description: '错误码，见 docs/errors.md' }),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-}, { $id: 'ErrorResponse' });
+export const ErrorResponse = Type.Object(
+  {
+    code: Type.String({ description: '错误码，见 docs/errors.md' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorResponse' },
+);
 
 export const errorResponses = {
-  400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'),
-  404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse'), 422: Type.Ref('ErrorResponse'),
+  400: Type.Ref('ErrorResponse'),
+  401: Type.Ref('ErrorResponse'),
+  403: Type.Ref('ErrorResponse'),
+  404: Type.Ref('ErrorResponse'),
+  409: Type.Ref('ErrorResponse'),
+  422: Type.Ref('ErrorResponse'),
 };
 
 export const Uuid = Type.String({ format: 'uuid' });
@@ -26,7 +33,12 @@ export const PageQuery = {
 };
 
 export function paged<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  });
 }
 
 /** A string enum with clean validation errors and a precise static type. */

@@ -23,7 +23,9 @@ export class Metrics {
     const key = labelText(labels);
     let h = this.hist.get(key);
     if (!h) this.hist.set(key, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS.forEach((b, i) => { if (seconds <= b) h!.counts[i]! += 1; });
+    BUCKETS.forEach((b, i) => {
+      if (seconds <= b) h!.counts[i]! += 1;
+    });
     h.sum += seconds;
     h.count += 1;
   }
@@ -43,11 +45,19 @@ export class Metrics {
     for (const [k, h] of this.hist) {
       const inner = k.slice(1, -1);
       BUCKETS.forEach((b, i) => out.push(`${hn}_bucket{${inner}${inner ? ',' : ''}le="${b}"} ${h.counts[i]}`));
-      out.push(`${hn}_bucket{${inner}${inner ? ',' : ''}le="+Inf"} ${h.count}`, `${hn}_sum${k} ${h.sum}`, `${hn}_count${k} ${h.count}`);
+      out.push(
+        `${hn}_bucket{${inner}${inner ? ',' : ''}le="+Inf"} ${h.count}`,
+        `${hn}_sum${k} ${h.sum}`,
+        `${hn}_count${k} ${h.count}`,
+      );
     }
     for (const [name, g] of this.gauges) {
       let v: number;
-      try { v = await g.read(); } catch { continue; }
+      try {
+        v = await g.read();
+      } catch {
+        continue;
+      }
       out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${v}`);
     }
     return out.join('\n') + '\n';

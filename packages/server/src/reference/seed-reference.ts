@@ -5,7 +5,14 @@
 import type { Db } from '../db/pool.ts';
 import { insertCatalogueVersion } from '../triage/catalogue.repo.ts';
 import { loadSeedCatalogue } from '../triage/triage-engine.ts';
-import { DEFAULT_LIMIT_ROWS, buildCategories, buildUnits, loadDivisions, loadHolidays, streetKind } from './reference-data.ts';
+import {
+  DEFAULT_LIMIT_ROWS,
+  buildCategories,
+  buildUnits,
+  loadDivisions,
+  loadHolidays,
+  streetKind,
+} from './reference-data.ts';
 
 function chunks<T>(rows: T[], size = 500): T[][] {
   const out: T[][] = [];
@@ -25,22 +32,61 @@ async function insertJson(db: Db, table: string, columns: string[], rows: object
 
 export async function seedReference(db: Db): Promise<void> {
   const divisions = loadDivisions();
-  await insertJson(db, 'districts', ['code', 'name', 'kind'], divisions.map(({ code, name, kind }) => ({ code, name, kind })), '(code)');
-  await insertJson(db, 'streets', ['code', 'district_code', 'name', 'kind'],
-    divisions.flatMap((d) => d.streets.map((s) => ({ code: s.code, district_code: d.code, name: s.name, kind: streetKind(s.name) }))), '(code)');
+  await insertJson(
+    db,
+    'districts',
+    ['code', 'name', 'kind'],
+    divisions.map(({ code, name, kind }) => ({ code, name, kind })),
+    '(code)',
+  );
+  await insertJson(
+    db,
+    'streets',
+    ['code', 'district_code', 'name', 'kind'],
+    divisions.flatMap((d) =>
+      d.streets.map((s) => ({ code: s.code, district_code: d.code, name: s.name, kind: streetKind(s.name) })),
+    ),
+    '(code)',
+  );
   const units = buildUnits(divisions);
   // parents first
-  const ordered = [...units.filter((u) => !u.parent_id), ...units.filter((u) => u.parent_id && !units.find((p) => p.id === u.parent_id)?.parent_id), ...units.filter((u) => u.parent_id && units.find((p) => p.id === u.parent_id)?.parent_id)];
-  await insertJson(db, 'units', ['id', 'name', 'kind', 'desk', 'district_code', 'street_code', 'parent_id'], ordered, '(id)');
+  const ordered = [
+    ...units.filter((u) => !u.parent_id),
+    ...units.filter((u) => u.parent_id && !units.find((p) => p.id === u.parent_id)?.parent_id),
+    ...units.filter((u) => u.parent_id && units.find((p) => p.id === u.parent_id)?.parent_id),
+  ];
+  await insertJson(
+    db,
+    'units',
+    ['id', 'name', 'kind', 'desk', 'district_code', 'street_code', 'parent_id'],
+    ordered,
+    '(id)',
+  );
   const cats = buildCategories();
-  await insertJson(db, 'catalogue_categories', ['code', 'name', 'parent_code', 'default_function', 'default_unit_kind'],
-    [...cats.filter((c) => !c.parent_code), ...cats.filter((c) => c.parent_code)], '(code)');
-  await insertJson(db, 'calendar_days', ['day', 'kind', 'name', 'provisional'],
-    loadHolidays().map((h) => ({ day: h.date, kind: h.kind, name: h.name, provisional: h.provisional ?? false })), '(day)');
+  await insertJson(
+    db,
+    'catalogue_categories',
+    ['code', 'name', 'parent_code', 'default_function', 'default_unit_kind'],
+    [...cats.filter((c) => !c.parent_code), ...cats.filter((c) => c.parent_code)],
+    '(code)',
+  );
+  await insertJson(
+    db,
+    'calendar_days',
+    ['day', 'kind', 'name', 'provisional'],
+    loadHolidays().map((h) => ({ day: h.date, kind: h.kind, name: h.name, provisional: h.provisional ?? false })),
+    '(day)',
+  );
   const seeded = await db.query('SELECT 1 FROM triage_catalogue_versions LIMIT 1');
   if (seeded.rowCount === 0) {
     const { version, ...catalogue } = loadSeedCatalogue();
     await insertCatalogueVersion(db, catalogue, null, version);
   }
-  await insertJson(db, 'time_limits', ['order_type', 'urgent', 'amount', 'unit'], DEFAULT_LIMIT_ROWS, '(order_type, urgent)');
+  await insertJson(
+    db,
+    'time_limits',
+    ['order_type', 'urgent', 'amount', 'unit'],
+    DEFAULT_LIMIT_ROWS,
+    '(order_type, urgent)',
+  );
 }

@@ -19,7 +19,9 @@ export class NotifyStream {
   /** Streams to end before the server closes, so a connected console never holds up a shutdown. */
   track(res: { end(): void }): () => void {
     this.open.add(res);
-    return () => { this.open.delete(res); };
+    return () => {
+      this.open.delete(res);
+    };
   }
 
   endAll(): void {
@@ -27,18 +29,25 @@ export class NotifyStream {
     this.open.clear();
   }
 
-  constructor(private readonly db: Db, private readonly channel: 'linkage_changed' | 'reminder_sent') {}
+  constructor(
+    private readonly db: Db,
+    private readonly channel: 'linkage_changed' | 'reminder_sent',
+  ) {}
 
   async subscribe(fn: Subscriber): Promise<() => void> {
     this.subscribers.add(fn);
     this.starting ??= (async () => {
       const c = await this.db.connect();
-      c.on('notification', (n) => { if (n.payload) for (const s of this.subscribers) s(n.payload); });
+      c.on('notification', (n) => {
+        if (n.payload) for (const s of this.subscribers) s(n.payload);
+      });
       await c.query(`LISTEN ${this.channel}`);
       this.client = c;
     })();
     await this.starting;
-    return () => { this.subscribers.delete(fn); };
+    return () => {
+      this.subscribers.delete(fn);
+    };
   }
 
   async close(): Promise<void> {
@@ -57,15 +66,30 @@ export class NotifyStream {
  * `onPayload` sends for each notification, a comment every 15 s to keep proxies from closing it, and
  * the subscription dropped when the console goes away (or the server shuts down).
  */
-export async function serveEventStream(req: FastifyRequest, reply: FastifyReply, stream: NotifyStream,
-  onPayload: (payload: string, send: (event: string, id: string, data: unknown) => void) => void): Promise<void> {
+export async function serveEventStream(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  stream: NotifyStream,
+  onPayload: (payload: string, send: (event: string, id: string, data: unknown) => void) => void,
+): Promise<void> {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.write('event: ready\ndata: {}\n\n');
-  const send = (event: string, id: string, data: unknown) => { if (!res.writableEnded) res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`); };
+  const send = (event: string, id: string, data: unknown) => {
+    if (!res.writableEnded) res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
   const unsubscribe = await stream.subscribe((payload) => onPayload(payload, send));
   const untrack = stream.track(res);
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); untrack(); });
+  req.raw.on('close', () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+    untrack();
+  });
 }

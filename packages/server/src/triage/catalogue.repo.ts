@@ -1,75 +1,171 @@
 import type { Catalogue, CatalogueEntry, Route, TrainingSample, TriageOutcome } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 
-interface VersionRow { version: number; effective_from: string; source: string; note: string | null; entries: CatalogueEntry[]; created_by: string | null; created_at: Date }
-const toCatalogue = (r: VersionRow): Catalogue => ({ version: r.version, effectiveFrom: r.effective_from, source: r.source, note: r.note ?? undefined, entries: r.entries });
+interface VersionRow {
+  version: number;
+  effective_from: string;
+  source: string;
+  note: string | null;
+  entries: CatalogueEntry[];
+  created_by: string | null;
+  created_at: Date;
+}
+const toCatalogue = (r: VersionRow): Catalogue => ({
+  version: r.version,
+  effectiveFrom: r.effective_from,
+  source: r.source,
+  note: r.note ?? undefined,
+  entries: r.entries,
+});
 
 /** The newest version already in effect (Asia/Shanghai date). */
 export async function findActiveCatalogue(db: Queryable): Promise<Catalogue | null> {
-  const r = await db.query<VersionRow>(`SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, source, note, entries, created_by, created_at
+  const r =
+    await db.query<VersionRow>(`SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, source, note, entries, created_by, created_at
     FROM triage_catalogue_versions WHERE effective_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date ORDER BY version DESC LIMIT 1`);
   return r.rows[0] ? toCatalogue(r.rows[0]) : null;
 }
 
-export async function findCatalogueVersion(db: Queryable, version: number): Promise<(Catalogue & { createdAt: string; createdBy: string | null }) | null> {
-  const r = await db.query<VersionRow>(`SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, source, note, entries, created_by, created_at
-    FROM triage_catalogue_versions WHERE version = $1`, [version]);
+export async function findCatalogueVersion(
+  db: Queryable,
+  version: number,
+): Promise<(Catalogue & { createdAt: string; createdBy: string | null }) | null> {
+  const r = await db.query<VersionRow>(
+    `SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, source, note, entries, created_by, created_at
+    FROM triage_catalogue_versions WHERE version = $1`,
+    [version],
+  );
   const row = r.rows[0];
   return row ? { ...toCatalogue(row), createdAt: row.created_at.toISOString(), createdBy: row.created_by } : null;
 }
 
 export async function listCatalogueVersions(db: Queryable) {
-  const r = await db.query(`SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", source, note, jsonb_array_length(entries)::int AS "entryCount",
+  const r =
+    await db.query(`SELECT version, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", source, note, jsonb_array_length(entries)::int AS "entryCount",
     created_by AS "createdBy", created_at AS "createdAt" FROM triage_catalogue_versions ORDER BY version DESC`);
   return r.rows;
 }
 
 /** Inserts the next version number atomically (a concurrent publish gets the following number). */
-export async function insertCatalogueVersion(db: Queryable, c: Omit<Catalogue, 'version'>, createdBy: string | null, version?: number): Promise<number> {
-  const r = await db.query<{ version: number }>(`INSERT INTO triage_catalogue_versions (version, effective_from, source, note, entries, created_by)
+export async function insertCatalogueVersion(
+  db: Queryable,
+  c: Omit<Catalogue, 'version'>,
+  createdBy: string | null,
+  version?: number,
+): Promise<number> {
+  const r = await db.query<{ version: number }>(
+    `INSERT INTO triage_catalogue_versions (version, effective_from, source, note, entries, created_by)
     SELECT COALESCE($1, (SELECT COALESCE(max(version), 0) + 1 FROM triage_catalogue_versions)), $2, $3, $4, $5, $6 RETURNING version`,
-  [version ?? null, c.effectiveFrom, c.source, c.note ?? null, JSON.stringify(c.entries), createdBy]);
+    [version ?? null, c.effectiveFrom, c.source, c.note ?? null, JSON.stringify(c.entries), createdBy],
+  );
   return r.rows[0]!.version;
 }
 
 export async function insertTriageOutcome(db: Queryable, requestId: string, o: TriageOutcome): Promise<void> {
-  await db.query(`INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
+  await db.query(
+    `INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-  [requestId, o.route, o.emergency, o.urgent, o.urgentKind, o.linked, o.category, o.confidence, o.needsConsultation, JSON.stringify(o.reasons), o.catalogueVersion, o.modelVersion]);
+    [
+      requestId,
+      o.route,
+      o.emergency,
+      o.urgent,
+      o.urgentKind,
+      o.linked,
+      o.category,
+      o.confidence,
+      o.needsConsultation,
+      JSON.stringify(o.reasons),
+      o.catalogueVersion,
+      o.modelVersion,
+    ],
+  );
 }
 
 export interface StoredTriage {
-  route: Route; emergency: boolean; urgent: boolean; urgent_kind: string | null; linked: Route[]; category: string; confidence: number;
-  needs_consultation: boolean; reasons: string[]; catalogue_version: number; model_version: string | null; created_at: Date;
-  decisions: { decision: string; route: Route; emergency: boolean; urgent: boolean; reason: string | null; decidedBy: string | null; decidedByName: string | null; decidedAt: string }[];
+  route: Route;
+  emergency: boolean;
+  urgent: boolean;
+  urgent_kind: string | null;
+  linked: Route[];
+  category: string;
+  confidence: number;
+  needs_consultation: boolean;
+  reasons: string[];
+  catalogue_version: number;
+  model_version: string | null;
+  created_at: Date;
+  decisions: {
+    decision: string;
+    route: Route;
+    emergency: boolean;
+    urgent: boolean;
+    reason: string | null;
+    decidedBy: string | null;
+    decidedByName: string | null;
+    decidedAt: string;
+  }[];
 }
 
 export async function findTriage(db: Queryable, requestId: string): Promise<StoredTriage | null> {
-  const r = await db.query<StoredTriage>(`SELECT t.*, COALESCE((SELECT jsonb_agg(jsonb_build_object('decision', d.decision, 'route', d.route, 'emergency', d.emergency, 'urgent', d.urgent,
+  const r = await db.query<StoredTriage>(
+    `SELECT t.*, COALESCE((SELECT jsonb_agg(jsonb_build_object('decision', d.decision, 'route', d.route, 'emergency', d.emergency, 'urgent', d.urgent,
       'reason', d.reason, 'decidedBy', d.decided_by, 'decidedByName', u.display_name, 'decidedAt', d.decided_at) ORDER BY d.id)
       FROM triage_decisions d LEFT JOIN users u ON u.id = d.decided_by WHERE d.request_id = t.request_id), '[]') AS decisions
-    FROM triage_outcomes t WHERE t.request_id = $1`, [requestId]);
+    FROM triage_outcomes t WHERE t.request_id = $1`,
+    [requestId],
+  );
   return r.rows[0] ?? null;
 }
 
-export async function insertDecision(db: Queryable, d: { requestId: string; decision: 'accepted' | 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string | null; decidedBy: string | null }): Promise<void> {
-  await db.query(`INSERT INTO triage_decisions (request_id, decision, route, emergency, urgent, reason, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [d.requestId, d.decision, d.route, d.emergency, d.urgent, d.reason, d.decidedBy]);
+export async function insertDecision(
+  db: Queryable,
+  d: {
+    requestId: string;
+    decision: 'accepted' | 'overridden';
+    route: Route;
+    emergency: boolean;
+    urgent: boolean;
+    reason: string | null;
+    decidedBy: string | null;
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO triage_decisions (request_id, decision, route, emergency, urgent, reason, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [d.requestId, d.decision, d.route, d.emergency, d.urgent, d.reason, d.decidedBy],
+  );
 }
 
 /** The latest override of each request, with its text: material for retraining. */
 export async function listOverridesForTraining(db: Queryable): Promise<TrainingSample[]> {
-  const r = await db.query<{ text: string; route: Route; emergency: boolean }>(`SELECT DISTINCT ON (d.request_id) r.content AS text, d.route, d.emergency
+  const r = await db.query<{
+    text: string;
+    route: Route;
+    emergency: boolean;
+  }>(`SELECT DISTINCT ON (d.request_id) r.content AS text, d.route, d.emergency
     FROM triage_decisions d JOIN requests r ON r.id = d.request_id WHERE d.decision = 'overridden' ORDER BY d.request_id, d.id DESC`);
   return r.rows;
 }
 
 /** A triage outcome as the JSON record the intake statement unpacks. */
 export function triageJson(t: TriageOutcome | null): string | null {
-  return t && JSON.stringify({ route: t.route, emergency: t.emergency, urgent: t.urgent, urgent_kind: t.urgentKind, linked: t.linked, category: t.category,
-    confidence: t.confidence, needs_consultation: t.needsConsultation, reasons: t.reasons, catalogue_version: t.catalogueVersion, model_version: t.modelVersion });
+  return (
+    t &&
+    JSON.stringify({
+      route: t.route,
+      emergency: t.emergency,
+      urgent: t.urgent,
+      urgent_kind: t.urgentKind,
+      linked: t.linked,
+      category: t.category,
+      confidence: t.confidence,
+      needs_consultation: t.needsConsultation,
+      reasons: t.reasons,
+      catalogue_version: t.catalogueVersion,
+      model_version: t.modelVersion,
+    })
+  );
 }
-
 
 /**
  * The intake statements' CTE that stores the triage outcome with the request `r` (one statement, one

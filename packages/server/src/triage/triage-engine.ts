@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import * as OpenCC from 'opencc-js';
-import { TriageEngine, TriageModel, makeFeaturizer, type Catalogue, type Featurizer, type Lexicon, type SavedModel } from '@liandong/domain';
+import {
+  TriageEngine,
+  TriageModel,
+  makeFeaturizer,
+  type Catalogue,
+  type Featurizer,
+  type Lexicon,
+  type SavedModel,
+} from '@liandong/domain';
 
 export const TRIAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../triage');
 export const DEFAULT_MODEL_PATH = path.join(TRIAGE_DIR, 'model.json');
@@ -17,8 +25,12 @@ export const CORPUS_PATH = path.join(TRIAGE_DIR, 'corpus.jsonl');
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
-export function loadLexicon(): Lexicon { return readJson<Lexicon>(path.join(TRIAGE_DIR, 'lexicon.json')); }
-export function loadSeedCatalogue(): Catalogue { return readJson<Catalogue>(path.join(TRIAGE_DIR, 'catalogue-v1.json')); }
+export function loadLexicon(): Lexicon {
+  return readJson<Lexicon>(path.join(TRIAGE_DIR, 'lexicon.json'));
+}
+export function loadSeedCatalogue(): Catalogue {
+  return readJson<Catalogue>(path.join(TRIAGE_DIR, 'catalogue-v1.json'));
+}
 
 let jieba: Jieba | null = null;
 let featurizer: Featurizer | null = null;
@@ -45,7 +57,9 @@ export function loadModel(file = DEFAULT_MODEL_PATH): TriageModel | null {
   return new TriageModel(readJson<SavedModel>(file), getFeaturizer());
 }
 
-export function createTriageEngine(opts: { catalogue?: Catalogue; model?: TriageModel | null; modelPath?: string } = {}): TriageEngine {
+export function createTriageEngine(
+  opts: { catalogue?: Catalogue; model?: TriageModel | null; modelPath?: string } = {},
+): TriageEngine {
   return new TriageEngine({
     catalogue: opts.catalogue ?? loadSeedCatalogue(),
     lexicon: loadLexicon(),

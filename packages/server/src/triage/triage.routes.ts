@@ -9,88 +9,147 @@ import { presentOutcome, presentTriage } from './triage.present.ts';
 import type { TriageService } from './triage.service.ts';
 
 const Any = Type.Unknown();
-const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
+const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
+  Type.Object(props, { additionalProperties: false });
 const RouteSchema = enumOf(ROUTES, '去向');
 
 const Entry = strict({
-  code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,31}$' }), name: Type.String({ minLength: 1, maxLength: 100 }), kind: enumOf(ENTRY_KINDS),
-  route: RouteSchema, patterns: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 20 }),
+  code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,31}$' }),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  kind: enumOf(ENTRY_KINDS),
+  route: RouteSchema,
+  patterns: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 20 }),
   category: Type.String({ minLength: 1, maxLength: 40 }),
   context: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 10 })),
   exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 10 })),
   linked: Type.Optional(Type.Array(RouteSchema, { maxItems: 7 })),
-  linkedIf: Type.Optional(Type.Array(Type.Tuple([Type.String({ minLength: 1, maxLength: 2000 }), RouteSchema]), { maxItems: 10 })),
-  negatable: Type.Optional(Type.Boolean()), pastSensitive: Type.Optional(Type.Boolean()),
+  linkedIf: Type.Optional(
+    Type.Array(Type.Tuple([Type.String({ minLength: 1, maxLength: 2000 }), RouteSchema]), { maxItems: 10 }),
+  ),
+  negatable: Type.Optional(Type.Boolean()),
+  pastSensitive: Type.Optional(Type.Boolean()),
   urgentKind: Type.Optional(enumOf(['critical_care', 'pregnancy_childbirth', 'emergency_rescue'] as const)),
-  urgentIf: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })), needsConsultation: Type.Optional(Type.Boolean()),
+  urgentIf: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  needsConsultation: Type.Optional(Type.Boolean()),
   guidance: Type.Optional(Type.String({ maxLength: 1000 })),
   channelRoute: Type.Optional(Type.Record(Type.String(), RouteSchema)),
   linkedByChannel: Type.Optional(Type.Record(Type.String(), Type.Array(RouteSchema))),
   examples: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 })),
 });
 
-export const triageRoutes = (db: Db, triage: TriageService): FastifyPluginAsyncTypebox => async (app) => {
-  const mayTriage = (role: string) => ['call_taker', 'dispatcher', 'specialist_seat', 'admin'].includes(role);
+export const triageRoutes =
+  (db: Db, triage: TriageService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const mayTriage = (role: string) => ['call_taker', 'dispatcher', 'specialist_seat', 'admin'].includes(role);
 
-  app.post('/api/triage', {
-    schema: {
-      tags: ['triage'], summary: '分流研判：给出去向、是否紧急、理由（话务员边录入边调用）',
-      body: strict({ text: Type.String({ minLength: 1, maxLength: 5000 }), channel: Type.Optional(enumOf(['12345', '110', 'web'] as const)) }),
-      response: { 200: Any, ...errorResponses },
-    },
-  }, async (req) => {
-    if (!mayTriage(req.actor.role)) throw new AppError('FORBIDDEN');
-    return presentOutcome(await triage.suggest(req.body.text, req.body.channel ?? null));
-  });
+    app.post(
+      '/api/triage',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '分流研判：给出去向、是否紧急、理由（话务员边录入边调用）',
+          body: strict({
+            text: Type.String({ minLength: 1, maxLength: 5000 }),
+            channel: Type.Optional(enumOf(['12345', '110', 'web'] as const)),
+          }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        if (!mayTriage(req.actor.role)) throw new AppError('FORBIDDEN');
+        return presentOutcome(await triage.suggest(req.body.text, req.body.channel ?? null));
+      },
+    );
 
-  app.get('/api/requests/:id/triage', {
-    schema: { tags: ['triage'], summary: '某诉求的研判结果与话务员的采纳或改判记录', params: strict({ id: Uuid }), response: { 200: Any, ...errorResponses } },
-  }, async (req) => {
-    if (!can(req.actor, 'work_order.read') && !can(req.actor, 'incident.read')) throw new AppError('FORBIDDEN');
-    return presentTriage(await triage.get(req.params.id));
-  });
+    app.get(
+      '/api/requests/:id/triage',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '某诉求的研判结果与话务员的采纳或改判记录',
+          params: strict({ id: Uuid }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        if (!can(req.actor, 'work_order.read') && !can(req.actor, 'incident.read')) throw new AppError('FORBIDDEN');
+        return presentTriage(await triage.get(req.params.id));
+      },
+    );
 
-  app.post('/api/requests/:id/triage-decision', {
-    schema: {
-      tags: ['triage'], summary: '采纳研判建议，或改判（须写明理由；改判可用于再训练）', params: strict({ id: Uuid }),
-      body: Type.Union([
-        strict({ decision: Type.Literal('accepted') }),
-        strict({ decision: Type.Literal('overridden'), route: RouteSchema, emergency: Type.Boolean(), urgent: Type.Boolean(), reason: Type.String({ minLength: 1, maxLength: 1000 }) }),
-      ]),
-      response: { 200: Any, ...errorResponses },
-    },
-  }, async (req) => {
-    if (!mayTriage(req.actor.role)) throw new AppError('FORBIDDEN');
-    const t = await triage.decide(req.actor, req.params.id, req.body);
-    return t && presentTriage(t);
-  });
+    app.post(
+      '/api/requests/:id/triage-decision',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '采纳研判建议，或改判（须写明理由；改判可用于再训练）',
+          params: strict({ id: Uuid }),
+          body: Type.Union([
+            strict({ decision: Type.Literal('accepted') }),
+            strict({
+              decision: Type.Literal('overridden'),
+              route: RouteSchema,
+              emergency: Type.Boolean(),
+              urgent: Type.Boolean(),
+              reason: Type.String({ minLength: 1, maxLength: 1000 }),
+            }),
+          ]),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        if (!mayTriage(req.actor.role)) throw new AppError('FORBIDDEN');
+        const t = await triage.decide(req.actor, req.params.id, req.body);
+        return t && presentTriage(t);
+      },
+    );
 
-  app.get('/api/admin/triage-catalogue', { schema: { tags: ['triage'], summary: '职责清单各版本', response: { 200: Any, ...errorResponses } } }, async (req) => {
-    requirePermission(req.actor, 'reference.read');
-    return listCatalogueVersions(db);
-  });
+    app.get(
+      '/api/admin/triage-catalogue',
+      { schema: { tags: ['triage'], summary: '职责清单各版本', response: { 200: Any, ...errorResponses } } },
+      async (req) => {
+        requirePermission(req.actor, 'reference.read');
+        return listCatalogueVersions(db);
+      },
+    );
 
-  app.get('/api/admin/triage-catalogue/:version', {
-    schema: { tags: ['triage'], summary: '职责清单某一版本的全部条目', params: strict({ version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }), response: { 200: Any, ...errorResponses } },
-  }, async (req) => {
-    requirePermission(req.actor, 'reference.read');
-    const v = await findCatalogueVersion(db, req.params.version);
-    if (!v) throw new AppError('CATALOGUE_VERSION_NOT_FOUND');
-    return v;
-  });
+    app.get(
+      '/api/admin/triage-catalogue/:version',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '职责清单某一版本的全部条目',
+          params: strict({ version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'reference.read');
+        const v = await findCatalogueVersion(db, req.params.version);
+        if (!v) throw new AppError('CATALOGUE_VERSION_NOT_FOUND');
+        return v;
+      },
+    );
 
-  app.post('/api/admin/triage-catalogue', {
-    schema: {
-      tags: ['triage'], summary: '发布职责清单新版本（如季度会商确认的事项），生效日期起用于研判',
-      body: strict({
-        effectiveFrom: Type.String({ format: 'date' }), source: Type.String({ minLength: 1, maxLength: 500 }), note: Type.Optional(Type.String({ maxLength: 2000 })),
-        entries: Type.Array(Entry, { minItems: 1, maxItems: 2000 }),
-      }),
-      response: { 201: Any, ...errorResponses },
-    },
-  }, async (req, reply) => {
-    requirePermission(req.actor, 'admin.calendar');
-    const version = await triage.publish(req.actor, req.body);
-    return reply.code(201).send({ version });
-  });
-};
+    app.post(
+      '/api/admin/triage-catalogue',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '发布职责清单新版本（如季度会商确认的事项），生效日期起用于研判',
+          body: strict({
+            effectiveFrom: Type.String({ format: 'date' }),
+            source: Type.String({ minLength: 1, maxLength: 500 }),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+            entries: Type.Array(Entry, { minItems: 1, maxItems: 2000 }),
+          }),
+          response: { 201: Any, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        requirePermission(req.actor, 'admin.calendar');
+        const version = await triage.publish(req.actor, req.body);
+        return reply.code(201).send({ version });
+      },
+    );
+  };

@@ -3,7 +3,14 @@
  * administrator publishes a version (and every minute, for the other processes); the call-taker's
  * decisions on each suggestion.
  */
-import { CatalogueError, compileCatalogue, type Catalogue, type Route, type TriageEngine, type TriageOutcome } from '@liandong/domain';
+import {
+  CatalogueError,
+  compileCatalogue,
+  type Catalogue,
+  type Route,
+  type TriageEngine,
+  type TriageOutcome,
+} from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { audit } from '../admin/audit.repo.ts';
@@ -39,7 +46,9 @@ export class TriageService {
       }
       this.loadedAt = Date.now();
       return this.engine;
-    })().finally(() => { this.loading = null; });
+    })().finally(() => {
+      this.loading = null;
+    });
     return this.loading;
   }
 
@@ -56,15 +65,46 @@ export class TriageService {
     return t;
   }
 
-  async decide(actor: Actor, requestId: string, d: { decision: 'accepted' } | { decision: 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string }) {
+  async decide(
+    actor: Actor,
+    requestId: string,
+    d:
+      | { decision: 'accepted' }
+      | { decision: 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string },
+  ) {
     const t = await findTriage(this.db, requestId);
     if (!t) throw new AppError('TRIAGE_NOT_FOUND');
-    if (d.decision === 'overridden' && t.emergency && !d.emergency && !['110', '119', '120', 'utility'].includes(d.route) && d.reason.trim().length < 4) {
+    if (
+      d.decision === 'overridden' &&
+      t.emergency &&
+      !d.emergency &&
+      !['110', '119', '120', 'utility'].includes(d.route) &&
+      d.reason.trim().length < 4
+    ) {
       throw new AppError('VALIDATION_FAILED', '将紧急情形改为非紧急须写明理由');
     }
-    await insertDecision(this.db, d.decision === 'accepted'
-      ? { requestId, decision: 'accepted', route: t.route, emergency: t.emergency, urgent: t.urgent, reason: null, decidedBy: actor.id }
-      : { requestId, decision: 'overridden', route: d.route, emergency: d.emergency, urgent: d.urgent, reason: d.reason.trim(), decidedBy: actor.id });
+    await insertDecision(
+      this.db,
+      d.decision === 'accepted'
+        ? {
+            requestId,
+            decision: 'accepted',
+            route: t.route,
+            emergency: t.emergency,
+            urgent: t.urgent,
+            reason: null,
+            decidedBy: actor.id,
+          }
+        : {
+            requestId,
+            decision: 'overridden',
+            route: d.route,
+            emergency: d.emergency,
+            urgent: d.urgent,
+            reason: d.reason.trim(),
+            decidedBy: actor.id,
+          },
+    );
     return findTriage(this.db, requestId);
   }
 
@@ -79,7 +119,11 @@ export class TriageService {
     try {
       const version = await inTransaction(this.db, async (tx) => {
         const v = await insertCatalogueVersion(tx, c, actor.id);
-        await audit(tx, actor.id, 'catalogue.publish', String(v), { effectiveFrom: c.effectiveFrom, source: c.source, entries: c.entries.length });
+        await audit(tx, actor.id, 'catalogue.publish', String(v), {
+          effectiveFrom: c.effectiveFrom,
+          source: c.source,
+          entries: c.entries.length,
+        });
         return v;
       });
       this.loadedAt = 0; // pick it up on the next request

@@ -21,13 +21,20 @@ export async function sweepOverdue(db: Db, workOrders: WorkOrderService, batch =
   }
 }
 
-export function startDeadlineWorker(db: Db, workOrders: WorkOrderService, everyMs: number, log: { info(o: object, m: string): void; error(o: object, m: string): void }): () => Promise<void> {
+export function startDeadlineWorker(
+  db: Db,
+  workOrders: WorkOrderService,
+  everyMs: number,
+  log: { info(o: object, m: string): void; error(o: object, m: string): void },
+): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const tick = () => {
     if (stopped) return;
     running = sweepOverdue(db, workOrders)
-      .then((n) => { if (n > 0) log.info({ marked: n }, 'deadline sweep marked work orders overdue'); })
+      .then((n) => {
+        if (n > 0) log.info({ marked: n }, 'deadline sweep marked work orders overdue');
+      })
       .catch((err) => log.error({ err }, 'deadline sweep failed'));
   };
   const timer = setInterval(tick, everyMs);

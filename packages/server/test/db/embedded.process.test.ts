@@ -25,7 +25,14 @@ function freePort(): Promise<number> {
 
 function start(args: string[], port: number) {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LIANDONG_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LIANDONG_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -42,7 +49,9 @@ async function waitHealthy(port: number, ms = 90_000): Promise<void> {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       if (res.ok) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no /health on ${port}`);
@@ -51,18 +60,36 @@ async function waitHealthy(port: number, ms = 90_000): Promise<void> {
 function postmasterPid(): number {
   return Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
-const alive = (pid: number) => { try { process.kill(pid, 0); return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'); } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
+  } catch {
+    return false;
+  }
+};
 
 async function login(port: number): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'hotline01', password: 'Liandong@2026' }) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'hotline01', password: 'Liandong@2026' }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
-beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-proc-')); });
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-proc-'));
+});
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
-  try { const pid = postmasterPid(); if (alive(pid)) process.kill(pid, 'SIGQUIT'); } catch { /* stopped */ }
+  try {
+    const pid = postmasterPid();
+    if (alive(pid)) process.kill(pid, 'SIGQUIT');
+  } catch {
+    /* stopped */
+  }
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -89,7 +116,9 @@ describe.skipIf(inject('testServer') === 'external')('embedded PostgreSQL surviv
     // An acknowledged work order …
     const token = await login(port);
     const created = await fetch(`http://127.0.0.1:${port}/api/work-orders`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(sampleOrder({ clientRef: 'crash-test-1' })),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(sampleOrder({ clientRef: 'crash-test-1' })),
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
@@ -108,7 +137,9 @@ describe.skipIf(inject('testServer') === 'external')('embedded PostgreSQL surviv
     await waitHealthy(port2);
     expect(postmasterPid()).not.toBe(pg1);
     const token2 = await login(port2);
-    const got = await fetch(`http://127.0.0.1:${port2}/api/work-orders/${id}`, { headers: { authorization: `Bearer ${token2}` } });
+    const got = await fetch(`http://127.0.0.1:${port2}/api/work-orders/${id}`, {
+      headers: { authorization: `Bearer ${token2}` },
+    });
     expect(got.status).toBe(200);
 
     // SIGKILL again, leaving the orphan running this time: the next start stops and replaces it.
@@ -132,13 +163,17 @@ describe.skipIf(inject('testServer') === 'external')('embedded PostgreSQL surviv
 });
 
 describe('the CLI', () => {
-  const run = (args: string[]) => new Promise<{ code: number | null; out: string }>((resolve) => {
-    const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIANDONG_DATA_DIR: dataDir } });
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d));
-    c.stderr.on('data', (d: Buffer) => (out += d));
-    c.on('exit', (code) => resolve({ code, out }));
-  });
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LIANDONG_DATA_DIR: dataDir },
+      });
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d));
+      c.stderr.on('data', (d: Buffer) => (out += d));
+      c.on('exit', (code) => resolve({ code, out }));
+    });
   it('prints help in Chinese', async () => {
     const r = await run(['help']);
     expect(r.code).toBe(0);

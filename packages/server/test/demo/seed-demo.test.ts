@@ -9,12 +9,15 @@ beforeAll(async () => {
   database = await createTestDatabase();
   result = await seedDemo(database.db, { orders: 2000, incidents: 1000, seed: 7 });
 });
-afterAll(async () => { await database?.drop(); });
+afterAll(async () => {
+  await database?.drop();
+});
 
 describe('demo generator', () => {
   it('makes the requested volume over the last 90 days, over many districts and categories', async () => {
     expect(result).toMatchObject({ orders: 2000, incidents: 1000 });
-    const r = await database.db.query(`SELECT count(DISTINCT district_code)::int AS districts, count(DISTINCT category_code)::int AS categories,
+    const r = await database.db
+      .query(`SELECT count(DISTINCT district_code)::int AS districts, count(DISTINCT category_code)::int AS categories,
       min(created_at) > now() - interval '91 days' AS recent, max(created_at) <= now() AS past FROM work_orders`);
     expect(r.rows[0]).toMatchObject({ recent: true, past: true });
     expect(r.rows[0].districts).toBeGreaterThanOrEqual(30);
@@ -26,10 +29,13 @@ describe('demo generator', () => {
     expect(wo.rows.map((r) => r.status).sort()).toEqual([...WORK_ORDER_STATUSES].sort());
     const inc = await database.db.query<{ status: string }>('SELECT DISTINCT status FROM incidents');
     expect(inc.rows.map((r) => r.status).sort()).toEqual([...INCIDENT_STATUSES].sort());
-    const flags = await database.db.query(`SELECT count(*) FILTER (WHERE urgent)::int AS urgent, count(*) FILTER (WHERE overdue)::int AS overdue,
+    const flags = await database.db
+      .query(`SELECT count(*) FILTER (WHERE urgent)::int AS urgent, count(*) FILTER (WHERE overdue)::int AS overdue,
       count(*) FILTER (WHERE supervised)::int AS supervised, count(*) FILTER (WHERE reopen_count > 0)::int AS reopened FROM work_orders`);
     for (const v of Object.values(flags.rows[0])) expect(v).toBeGreaterThan(0);
-    const kinds = await database.db.query<{ close_kind: string }>('SELECT DISTINCT close_kind FROM incidents WHERE close_kind IS NOT NULL');
+    const kinds = await database.db.query<{ close_kind: string }>(
+      'SELECT DISTINCT close_kind FROM incidents WHERE close_kind IS NOT NULL',
+    );
     expect(kinds.rows.map((r) => r.close_kind).sort()).toEqual(['diverted', 'handled', 'harassment', 'invalid']);
   });
 

@@ -13,10 +13,23 @@ beforeAll(async () => {
   await seedDemo(dispatch.db, { orders: 0, incidents: 600, seed: 4 });
   result = await seedDemoLinkage(hotline.db, dispatch.db, { transfers: 120, seed: 5 });
 });
-afterAll(async () => { await hotline?.drop(); await dispatch?.drop(); });
+afterAll(async () => {
+  await hotline?.drop();
+  await dispatch?.drop();
+});
 
-type Row = { item_id: string; side: string; status: string; kept_by_first_receiver: boolean; next_out_seq: number; last_in_seq: number; accept_overdue: boolean; kind: string };
-const items = async (db: typeof hotline.db) => new Map((await db.query<Row>('SELECT * FROM linkage_items')).rows.map((r) => [r.item_id, r]));
+type Row = {
+  item_id: string;
+  side: string;
+  status: string;
+  kept_by_first_receiver: boolean;
+  next_out_seq: number;
+  last_in_seq: number;
+  accept_overdue: boolean;
+  kind: string;
+};
+const items = async (db: typeof hotline.db) =>
+  new Map((await db.query<Row>('SELECT * FROM linkage_items')).rows.map((r) => [r.item_id, r]));
 
 describe('demo linkage history', () => {
   it('writes every item on both desks with the same status, opposite sides and continuing sequence numbers', async () => {
@@ -35,7 +48,8 @@ describe('demo linkage history', () => {
       expect(b.next_out_seq - 1, id).toBe(a.last_in_seq);
     }
     const statuses = new Set([...h.values()].map((x) => x.status));
-    for (const s of ['requested', 'closed', 'feedback_given', 'rejected', 'in_progress']) expect(statuses, s).toContain(s);
+    for (const s of ['requested', 'closed', 'feedback_given', 'rejected', 'in_progress'])
+      expect(statuses, s).toContain(s);
     expect([...h.values()].some((x) => x.accept_overdue && x.status === 'requested')).toBe(true);
     expect([...h.values()].filter((x) => x.kind === 'diversion').every((x) => x.side === 'receiver')).toBe(true);
   });
@@ -53,14 +67,18 @@ describe('demo linkage history', () => {
       expect(evs[0]!.to_status, id).toBe('requested');
       for (let i = 1; i < evs.length; i++) {
         expect(evs[i]!.from_status, id).toBe(evs[i - 1]!.to_status);
-        expect(Object.keys(LINKAGE_TRANSITIONS[evs[i]!.from_status as keyof typeof LINKAGE_TRANSITIONS]), id).toContain(evs[i]!.type);
+        expect(Object.keys(LINKAGE_TRANSITIONS[evs[i]!.from_status as keyof typeof LINKAGE_TRANSITIONS]), id).toContain(
+          evs[i]!.type,
+        );
       }
       expect(evs[evs.length - 1]!.to_status, id).toBe(rows.get(id)!.status);
     }
   });
 
-  it('diversions point at the 110 desk\'s diverted incidents; the sequences leave room for new items', async () => {
-    const r = await dispatch.db.query(`SELECT count(*)::int AS n FROM linkage_items l JOIN incidents i ON i.id::text = l.local_ref WHERE l.kind = 'diversion' AND i.diverted_to = 'hotline_12345'`);
+  it("diversions point at the 110 desk's diverted incidents; the sequences leave room for new items", async () => {
+    const r = await dispatch.db.query(
+      `SELECT count(*)::int AS n FROM linkage_items l JOIN incidents i ON i.id::text = l.local_ref WHERE l.kind = 'diversion' AND i.diverted_to = 'hotline_12345'`,
+    );
     expect(r.rows[0].n).toBe(result.diversions);
     const next = await hotline.db.query("SELECT nextval('linkage_no_seq')::int AS n");
     expect(next.rows[0].n).toBe(result.transfers + 1);

@@ -2,16 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, rowCounts, type TestApp, type USERS } from '../helpers.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 type Who = keyof typeof USERS;
 const alarm = (over: Record<string, unknown> = {}) => ({
-  caller: { name: '李四', phone: '13900001111' }, content: '报警人称在解放碑步行街有人打架，有人受伤', address: '渝中区解放碑步行街',
-  districtCode: '500103', streetCode: '500103003', category: 'public_order', priority: 1, ...over,
+  caller: { name: '李四', phone: '13900001111' },
+  content: '报警人称在解放碑步行街有人打架，有人受伤',
+  address: '渝中区解放碑步行街',
+  districtCode: '500103',
+  streetCode: '500103003',
+  category: 'public_order',
+  priority: 1,
+  ...over,
 });
 const create = async (over: Record<string, unknown> = {}) => {
-  const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: t.as('dispatcher'), payload: alarm(over) });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: t.as('dispatcher'),
+    payload: alarm(over),
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id as string;
 };
@@ -33,9 +48,23 @@ describe('dispatcher handles an incident', () => {
       expect(res.json().status).toBe(status);
     }
     const d = (await t.app.inject({ url: `/api/incidents/${id}`, headers: t.as('dispatcher') })).json();
-    expect(d).toMatchObject({ status: 'closed', closeKind: 'handled', tier: 'police_station', tierLabel: '派出所', disposition: 'mediated', unit: { name: '渝中区解放碑派出所' } });
+    expect(d).toMatchObject({
+      status: 'closed',
+      closeKind: 'handled',
+      tier: 'police_station',
+      tierLabel: '派出所',
+      disposition: 'mediated',
+      unit: { name: '渝中区解放碑派出所' },
+    });
     expect(d.no).toMatch(/^JQ\d{14}$/);
-    expect(d.actions.map((a: { action: string }) => a.action)).toEqual(['create', 'dispatch', 'arrive', 'handle', 'feedback', 'close']);
+    expect(d.actions.map((a: { action: string }) => a.action)).toEqual([
+      'create',
+      'dispatch',
+      'arrive',
+      'handle',
+      'feedback',
+      'close',
+    ]);
     expect(d.dispatchedAt).not.toBeNull();
     expect(d.arrivedAt).not.toBeNull();
   });
@@ -49,13 +78,23 @@ describe('dispatcher handles an incident', () => {
   it('a blocking car is diverted to the vehicle-moving service', async () => {
     const id = await create({ content: '报警人称车辆堵住小区出口，联系不上车主', category: 'non_police' });
     const res = await act('dispatcher', id, 'divert', { target: 'vehicle_moving' });
-    expect(res.json()).toMatchObject({ status: 'closed', closeKind: 'diverted', divertedTo: 'vehicle_moving', disposition: 'referred_to_partner_agency' });
+    expect(res.json()).toMatchObject({
+      status: 'closed',
+      closeKind: 'diverted',
+      divertedTo: 'vehicle_moving',
+      disposition: 'referred_to_partner_agency',
+    });
   });
 
   it('lists filter by tier and status', async () => {
     const id = await create({ category: 'traffic', content: '两车追尾' });
     await act('dispatcher', id, 'dispatch', { tier: 'specialized_police', unitId: 'p500103.traffic' });
-    const list = (await t.app.inject({ url: '/api/incidents?tier=specialized_police&status=dispatched', headers: t.as('supervisor') })).json();
+    const list = (
+      await t.app.inject({
+        url: '/api/incidents?tier=specialized_police&status=dispatched',
+        headers: t.as('supervisor'),
+      })
+    ).json();
     expect(list.items.map((i: { id: string }) => i.id)).toContain(id);
     expect(list.items.every((i: { tier: string }) => i.tier === 'specialized_police')).toBe(true);
   });
@@ -69,19 +108,48 @@ describe('bad incident input and illegal moves change nothing', () => {
     ['unknown district', { districtCode: '500199', streetCode: undefined }, 422, 'REFERENCE_NOT_FOUND'],
   ] as const)('create with %s', async (_l, over, status, code) => {
     const before = await rowCounts(t.db);
-    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: t.as('dispatcher'), payload: alarm(over) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: t.as('dispatcher'),
+      payload: alarm(over),
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json().code).toBe(code);
     expect(await rowCounts(t.db)).toEqual(before);
   });
 
   it.each([
-    ['a station unit under the specialised tier', 'dispatch', { tier: 'specialized_police', unitId: 'p500103003.station' }, 422, 'UNIT_NOT_DISPATCHABLE'],
-    ['a 12345 department as police', 'dispatch', { tier: 'police_station', unitId: 'd500103.urban-mgmt' }, 422, 'UNIT_NOT_DISPATCHABLE'],
-    ['a unit that does not exist', 'dispatch', { tier: 'police_station', unitId: 'p500103999.station' }, 422, 'REFERENCE_NOT_FOUND'],
+    [
+      'a station unit under the specialised tier',
+      'dispatch',
+      { tier: 'specialized_police', unitId: 'p500103003.station' },
+      422,
+      'UNIT_NOT_DISPATCHABLE',
+    ],
+    [
+      'a 12345 department as police',
+      'dispatch',
+      { tier: 'police_station', unitId: 'd500103.urban-mgmt' },
+      422,
+      'UNIT_NOT_DISPATCHABLE',
+    ],
+    [
+      'a unit that does not exist',
+      'dispatch',
+      { tier: 'police_station', unitId: 'p500103999.station' },
+      422,
+      'REFERENCE_NOT_FOUND',
+    ],
     ['arrive before dispatch', 'arrive', {}, 409, 'INCIDENT_TRANSITION_NOT_ALLOWED'],
     ['close before feedback', 'close', {}, 409, 'INCIDENT_TRANSITION_NOT_ALLOWED'],
-    ['feedback with an unknown disposition', 'feedback', { disposition: 'vanished', summary: 'x' }, 400, 'VALIDATION_FAILED'],
+    [
+      'feedback with an unknown disposition',
+      'feedback',
+      { disposition: 'vanished', summary: 'x' },
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['reclassify to the same category', 'reclassify', { category: 'public_order' }, 422, 'INCIDENT_CATEGORY_UNCHANGED'],
   ] as const)('%s', async (_l, action, payload, status, code) => {
     const id = await create();
@@ -94,8 +162,14 @@ describe('bad incident input and illegal moves change nothing', () => {
 
   it('12345 roles cannot see or act on incidents', async () => {
     const id = await create();
-    expect((await t.app.inject({ url: `/api/incidents/${id}`, headers: t.as('chengguan') })).json().code).toBe('FORBIDDEN');
-    expect((await act('callTaker', id, 'dispatch', { tier: 'police_station', unitId: 'p500103003.station' })).json().code).toBe('FORBIDDEN');
-    expect((await t.app.inject({ url: `/api/incidents/${id}`, headers: t.as('analyst') })).json().request.caller).toMatchObject({ masked: true, phone: '139****1111' });
+    expect((await t.app.inject({ url: `/api/incidents/${id}`, headers: t.as('chengguan') })).json().code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await act('callTaker', id, 'dispatch', { tier: 'police_station', unitId: 'p500103003.station' })).json().code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await t.app.inject({ url: `/api/incidents/${id}`, headers: t.as('analyst') })).json().request.caller,
+    ).toMatchObject({ masked: true, phone: '139****1111' });
   });
 });

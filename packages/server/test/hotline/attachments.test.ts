@@ -3,25 +3,51 @@ import { createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.
 
 let t: TestApp;
 let orderId: string;
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest-of-a-png')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('rest-of-a-png'),
+]);
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 
 beforeAll(async () => {
   t = await createTestApp();
-  const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: t.as('callTaker'), payload: sampleOrder({ leadUnitId: 'd500103.urban-mgmt' }) });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/work-orders',
+    headers: t.as('callTaker'),
+    payload: sampleOrder({ leadUnitId: 'd500103.urban-mgmt' }),
+  });
   orderId = res.json().id;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
-const upload = (who: Parameters<TestApp['as']>[0], body: Buffer | string, type: string, name = '现场照片.png', id = orderId) =>
-  t.app.inject({ method: 'POST', url: `/api/work-orders/${id}/attachments?name=${encodeURIComponent(name)}`, headers: { ...t.as(who), 'content-type': type }, payload: body });
+const upload = (
+  who: Parameters<TestApp['as']>[0],
+  body: Buffer | string,
+  type: string,
+  name = '现场照片.png',
+  id = orderId,
+) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/work-orders/${id}/attachments?name=${encodeURIComponent(name)}`,
+    headers: { ...t.as(who), 'content-type': type },
+    payload: body,
+  });
 
 describe('handler attaches a photo to an order', () => {
   it('stores the file with its digest and uploader, lists it, and serves the same bytes back', async () => {
     const res = await upload('chengguan', PNG, 'image/png');
     expect(res.statusCode, res.body).toBe(201);
     const a = res.json();
-    expect(a).toMatchObject({ fileName: '现场照片.png', contentType: 'image/png', sizeBytes: PNG.length, uploadedBy: { role: 'department_handler', unitId: 'd500103.urban-mgmt' } });
+    expect(a).toMatchObject({
+      fileName: '现场照片.png',
+      contentType: 'image/png',
+      sizeBytes: PNG.length,
+      uploadedBy: { role: 'department_handler', unitId: 'd500103.urban-mgmt' },
+    });
     expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
     const list = await t.app.inject({ url: `/api/work-orders/${orderId}/attachments`, headers: t.as('callTaker') });
     expect(list.json().map((x: { id: string }) => x.id)).toEqual([a.id]);
@@ -55,18 +81,26 @@ describe('handler attaches a photo to an order', () => {
       expect([res.statusCode, res.json().code], `${who} ${type}`).toEqual([status, code]);
       expect(res.json().message).toBeTruthy();
     }
-    const noName = await t.app.inject({ method: 'POST', url: `/api/work-orders/${orderId}/attachments`, headers: { ...t.as('chengguan'), 'content-type': 'image/png' }, payload: PNG });
+    const noName = await t.app.inject({
+      method: 'POST',
+      url: `/api/work-orders/${orderId}/attachments`,
+      headers: { ...t.as('chengguan'), 'content-type': 'image/png' },
+      payload: PNG,
+    });
     expect(noName.json().code).toBe('VALIDATION_FAILED');
     expect(await rowCounts(t.db)).toEqual(before);
   });
 
-  it('another department cannot list or download the order\'s attachments', async () => {
+  it("another department cannot list or download the order's attachments", async () => {
     const list = await t.app.inject({ url: `/api/work-orders/${orderId}/attachments`, headers: t.as('housing') });
     expect(list.json().code).toBe('OUT_OF_SCOPE');
     const { rows } = await t.db.query('SELECT id FROM work_order_attachments LIMIT 1');
     const dl = await t.app.inject({ url: `/api/attachments/${rows[0].id}`, headers: t.as('housing') });
     expect(dl.statusCode).toBe(403);
-    const missing = await t.app.inject({ url: '/api/attachments/00000000-0000-4000-8000-000000000000', headers: t.as('admin') });
+    const missing = await t.app.inject({
+      url: '/api/attachments/00000000-0000-4000-8000-000000000000',
+      headers: t.as('admin'),
+    });
     expect(missing.json().code).toBe('ATTACHMENT_NOT_FOUND');
   });
 

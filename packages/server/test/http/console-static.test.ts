@@ -15,12 +15,21 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'assets/app-1a2b.js'), 'console.log(1)');
   const d = await createTestDatabase();
   drop = d.drop;
-  app = await buildApp({ db: d.db, config: { sessionTtlHours: 1, bodyLimitBytes: 1 << 20, logLevel: 'warn' }, logger: false, consoleDir: dir });
+  app = await buildApp({
+    db: d.db,
+    config: { sessionTtlHours: 1, bodyLimitBytes: 1 << 20, logLevel: 'warn' },
+    logger: false,
+    consoleDir: dir,
+  });
 });
-afterAll(async () => { await app?.close(); await drop?.(); fs.rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await app?.close();
+  await drop?.();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the built console is served by the server', () => {
-  it('at / and at the console\'s own paths (a reload of /linkage), revalidated; hashed assets are cached for good', async () => {
+  it("at / and at the console's own paths (a reload of /linkage), revalidated; hashed assets are cached for good", async () => {
     for (const url of ['/', '/linkage', '/work-orders?page=2']) {
       const res = await app.inject({ url, headers: { accept: 'text/html,application/xhtml+xml' } });
       expect(res.statusCode, url).toBe(200);
@@ -34,8 +43,12 @@ describe('the built console is served by the server', () => {
 
   it('API, wire and missing files stay 404s in JSON', async () => {
     expect((await app.inject({ url: '/assets/missing.js', headers: { accept: 'text/html' } })).statusCode).toBe(404);
-    expect((await app.inject({ url: '/bridge/v2/nothing', headers: { accept: 'text/html' } })).json().code).toBe('ROUTE_NOT_FOUND');
-    expect((await app.inject({ url: '/linkage', headers: { accept: 'application/json' } })).json().code).toBe('ROUTE_NOT_FOUND');
+    expect((await app.inject({ url: '/bridge/v2/nothing', headers: { accept: 'text/html' } })).json().code).toBe(
+      'ROUTE_NOT_FOUND',
+    );
+    expect((await app.inject({ url: '/linkage', headers: { accept: 'application/json' } })).json().code).toBe(
+      'ROUTE_NOT_FOUND',
+    );
   });
 
   it('the desk endpoint is public: the log-in page shows which desk it is', async () => {

@@ -5,8 +5,12 @@ import { ERROR_CATALOGUE } from '../../src/errors.ts';
 import { createTestApp, sampleOrder, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('operations endpoints', () => {
   it('/health reports the database', async () => {
@@ -20,7 +24,9 @@ describe('operations endpoints', () => {
     const res = await t.app.inject({ url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/liandong_http_requests_total\{method="POST",route="\/api\/work-orders",status="201"\} 1/);
-    expect(res.body).toMatch(/liandong_http_request_duration_seconds_bucket\{method="POST",route="\/api\/work-orders",le="\+Inf"\} 1/);
+    expect(res.body).toMatch(
+      /liandong_http_request_duration_seconds_bucket\{method="POST",route="\/api\/work-orders",le="\+Inf"\} 1/,
+    );
     expect(res.body).toMatch(/liandong_work_orders_created_total 1/);
     expect(res.body).toMatch(/liandong_db_pool_total \d+/);
   });
@@ -28,7 +34,13 @@ describe('operations endpoints', () => {
   it('/docs serves OpenAPI with every work-order action endpoint', async () => {
     const spec = (await t.app.inject({ url: '/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const p of ['/api/work-orders', '/api/work-orders/{id}/assign', '/api/work-orders/{id}/follow-up', '/api/incidents/{id}/dispatch', '/api/admin/calendar/{date}']) {
+    for (const p of [
+      '/api/work-orders',
+      '/api/work-orders/{id}/assign',
+      '/api/work-orders/{id}/follow-up',
+      '/api/incidents/{id}/dispatch',
+      '/api/admin/calendar/{date}',
+    ]) {
       expect(Object.keys(spec.paths)).toContain(p);
     }
     expect((await t.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
@@ -42,12 +54,22 @@ describe('transport-level bad input', () => {
     expect(res.json().code).toBe('ROUTE_NOT_FOUND');
   });
   it('a body over the limit → PAYLOAD_TOO_LARGE', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: { ...t.as('callTaker'), 'content-type': 'application/json' }, payload: JSON.stringify(sampleOrder({ content: 'x'.repeat(2 * 1024 * 1024) })) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/work-orders',
+      headers: { ...t.as('callTaker'), 'content-type': 'application/json' },
+      payload: JSON.stringify(sampleOrder({ content: 'x'.repeat(2 * 1024 * 1024) })),
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe('PAYLOAD_TOO_LARGE');
   });
   it('a non-JSON content type → UNSUPPORTED_MEDIA_TYPE', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: { ...t.as('callTaker'), 'content-type': 'application/xml' }, payload: '<order/>' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/work-orders',
+      headers: { ...t.as('callTaker'), 'content-type': 'application/xml' },
+      payload: '<order/>',
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -59,18 +81,52 @@ describe('reference data', () => {
     expect(d).toHaveLength(38);
     expect(d.reduce((s: number, x: { streetCount: number }) => s + x.streetCount, 0)).toBe(1031);
     expect(d.find((x: { code: string }) => x.code === '500103')).toMatchObject({ name: '渝中区', kind: 'district' });
-    expect(d.find((x: { code: string }) => x.code === '500243')).toMatchObject({ name: '彭水苗族土家族自治县', kind: 'autonomous_county' });
-    const streets = (await t.app.inject({ url: '/api/reference/districts/500103/streets', headers: t.as('callTaker') })).json();
+    expect(d.find((x: { code: string }) => x.code === '500243')).toMatchObject({
+      name: '彭水苗族土家族自治县',
+      kind: 'autonomous_county',
+    });
+    const streets = (
+      await t.app.inject({ url: '/api/reference/districts/500103/streets', headers: t.as('callTaker') })
+    ).json();
     expect(streets.map((s: { name: string }) => s.name)).toContain('解放碑街道');
-    const stations = (await t.app.inject({ url: '/api/reference/units?kind=police_station&districtCode=500103', headers: t.as('dispatcher') })).json();
+    const stations = (
+      await t.app.inject({
+        url: '/api/reference/units?kind=police_station&districtCode=500103',
+        headers: t.as('dispatcher'),
+      })
+    ).json();
     expect(stations.map((s: { name: string }) => s.name)).toContain('渝中区解放碑派出所');
-    const bureau = (await t.app.inject({ url: '/api/reference/units?kind=police_bureau&q=渝中', headers: t.as('dispatcher') })).json();
+    const bureau = (
+      await t.app.inject({ url: '/api/reference/units?kind=police_bureau&q=渝中', headers: t.as('dispatcher') })
+    ).json();
     expect(bureau[0].name).toBe('重庆市公安局渝中区分局');
     const cats = (await t.app.inject({ url: '/api/reference/categories', headers: t.as('callTaker') })).json();
-    expect(cats.find((c: { code: string }) => c.code === 'CSGL01')).toMatchObject({ name: '占道经营', parentCode: 'CSGL' });
+    expect(cats.find((c: { code: string }) => c.code === 'CSGL01')).toMatchObject({
+      name: '占道经营',
+      parentCode: 'CSGL',
+    });
     const enums = (await t.app.inject({ url: '/api/reference/enums', headers: t.as('callTaker') })).json();
-    expect(enums.workOrderTypes).toEqual({ consultation: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议', praise: '表扬' });
-    expect(Object.values(enums.incidentCategories)).toEqual(['刑事', '治安', '交通', '群体事件', '紧急求助', '群众求助', '投诉监督', '举报线索', '社会联动', '非警务', '无效']);
+    expect(enums.workOrderTypes).toEqual({
+      consultation: '咨询',
+      help: '求助',
+      complaint: '投诉',
+      report: '举报',
+      suggestion: '建议',
+      praise: '表扬',
+    });
+    expect(Object.values(enums.incidentCategories)).toEqual([
+      '刑事',
+      '治安',
+      '交通',
+      '群体事件',
+      '紧急求助',
+      '群众求助',
+      '投诉监督',
+      '举报线索',
+      '社会联动',
+      '非警务',
+      '无效',
+    ]);
   });
 });
 
@@ -78,7 +134,9 @@ describe('error catalogue', () => {
   it('docs/errors.md lists exactly the codes of the catalogue, with their HTTP status', () => {
     const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../docs/errors.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
-    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([k, v]) => [k, v.status])));
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([k, v]) => [k, v.status])),
+    );
   });
   it('every message is Chinese', () => {
     for (const { message } of Object.values(ERROR_CATALOGUE)) expect(message).toMatch(/[\u4e00-\u9fff]/);

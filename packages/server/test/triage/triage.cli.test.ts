@@ -3,14 +3,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
-const run = (args: string[], input: string) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-  const c = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '', err = '';
-  c.stdout.on('data', (d: Buffer) => (out += d));
-  c.stderr.on('data', (d: Buffer) => (err += d));
-  c.on('exit', (code) => resolve({ code, out, err }));
-  c.stdin.end(input);
-});
+const run = (args: string[], input: string) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const c = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '',
+      err = '';
+    c.stdout.on('data', (d: Buffer) => (out += d));
+    c.stderr.on('data', (d: Buffer) => (err += d));
+    c.on('exit', (code) => resolve({ code, out, err }));
+    c.stdin.end(input);
+  });
 
 describe('npx liandong triage', () => {
   it('answers one line per input line, in order; bad lines get an error object with the id where there is one, and the run goes on', async () => {
@@ -27,10 +32,32 @@ describe('npx liandong triage', () => {
     ];
     const r = await run(['triage'], lines.join('\n') + '\n');
     expect(r.code).toBe(0);
-    const out = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(lines.length);
-    expect(out[0]).toMatchObject({ id: 'a1', route: '110', emergency: true, urgent: false, needsConsultation: false, catalogueVersion: 1 });
-    expect(Object.keys(out[0])).toEqual(expect.arrayContaining(['id', 'route', 'emergency', 'urgent', 'linked', 'category', 'confidence', 'needsConsultation', 'reasons']));
+    expect(out[0]).toMatchObject({
+      id: 'a1',
+      route: '110',
+      emergency: true,
+      urgent: false,
+      needsConsultation: false,
+      catalogueVersion: 1,
+    });
+    expect(Object.keys(out[0])).toEqual(
+      expect.arrayContaining([
+        'id',
+        'route',
+        'emergency',
+        'urgent',
+        'linked',
+        'category',
+        'confidence',
+        'needsConsultation',
+        'reasons',
+      ]),
+    );
     expect(out[1]).toMatchObject({ id: 'a2', error: { code: 'LINE_NOT_JSON' } });
     expect(out[2]).toMatchObject({ id: 'a3', error: { code: 'TEXT_EMPTY' } });
     expect(out[3]).toMatchObject({ id: 'a4', route: '12345', emergency: false });
@@ -43,7 +70,9 @@ describe('npx liandong triage', () => {
 
   it('handles tens of thousands of lines in one run', async () => {
     const texts = ['小区的电梯经常坏，物业一直不修', '有人在楼下打架', '想问一下生育津贴怎么申领', '仓库起火了'];
-    const input = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: `n${i}`, text: texts[i % texts.length] })).join('\n');
+    const input = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({ id: `n${i}`, text: texts[i % texts.length] }),
+    ).join('\n');
     const r = await run(['triage'], input);
     expect(r.code).toBe(0);
     const out = r.out.trim().split('\n');

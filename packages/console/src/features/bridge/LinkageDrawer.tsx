@@ -14,7 +14,17 @@ import { StepModal } from './StepModal.tsx';
 const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
 
 /** A linkage item: what was asked, the steps this side may take, and the timeline of both desks. */
-export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId: string; version?: string; onClose: () => void; onChanged?: (i: LinkageItem) => void }) {
+export function LinkageDrawer({
+  itemId,
+  version,
+  onClose,
+  onChanged,
+}: {
+  itemId: string;
+  version?: string;
+  onClose: () => void;
+  onChanged?: (i: LinkageItem) => void;
+}) {
   const { me, can } = useAuth();
   const { message } = App.useApp();
   const { enums, districts } = useReference();
@@ -24,48 +34,162 @@ export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId:
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
   const [remind, setRemind] = useState(false);
-  const load = useCallback(() => get<LinkageItem & { timeline: LinkageEvent[] }>(`/api/linkage/items/${encodeURIComponent(itemId)}`).then((x) => { setD(x); setError(null); }).catch((e: Error) => setError(e.message)), [itemId]);
-  useEffect(() => { void load(); }, [load, version]);
+  const load = useCallback(
+    () =>
+      get<LinkageItem & { timeline: LinkageEvent[] }>(`/api/linkage/items/${encodeURIComponent(itemId)}`)
+        .then((x) => {
+          setD(x);
+          setError(null);
+        })
+        .catch((e: Error) => setError(e.message)),
+    [itemId],
+  );
+  useEffect(() => {
+    void load();
+  }, [load, version]);
   const req = d?.opening.request;
   const seat = me && SEATS.has(me.role);
   return (
-    <Drawer open title={d ? `${d.kindLabel} · ${d.localNo ?? d.itemId}` : '对接事项'} onClose={onClose} size={680} destroyOnHidden data-testid="linkage-drawer">
+    <Drawer
+      open
+      title={d ? `${d.kindLabel} · ${d.localNo ?? d.itemId}` : '对接事项'}
+      onClose={onClose}
+      size={680}
+      destroyOnHidden
+      data-testid="linkage-drawer"
+    >
       {error && <Alert type="error" showIcon title={error} />}
       {!d && !error && <Spin />}
       {d && (
         <>
           <Space wrap style={{ marginBottom: 12 }}>
-            {seat && d.allowedSteps.filter((s) => STEP_PATHS[s]).map((s) => (
-              <Button key={s} type={s === 'transfer.accept' ? 'primary' : 'default'} danger={STEP_PATHS[s]!.danger} onClick={() => setStep(s)} data-testid={`step-${STEP_PATHS[s]!.path}`}>{STEP_PATHS[s]!.label}</Button>
-            ))}
-            {can('reminder.send') && d.status !== 'closed' && <Button type="primary" ghost onClick={() => setRemind(true)} data-testid="linkage-remind">催办</Button>}
+            {seat &&
+              d.allowedSteps
+                .filter((s) => STEP_PATHS[s])
+                .map((s) => (
+                  <Button
+                    key={s}
+                    type={s === 'transfer.accept' ? 'primary' : 'default'}
+                    danger={STEP_PATHS[s]!.danger}
+                    onClick={() => setStep(s)}
+                    data-testid={`step-${STEP_PATHS[s]!.path}`}
+                  >
+                    {STEP_PATHS[s]!.label}
+                  </Button>
+                ))}
+            {can('reminder.send') && d.status !== 'closed' && (
+              <Button type="primary" ghost onClick={() => setRemind(true)} data-testid="linkage-remind">
+                催办
+              </Button>
+            )}
           </Space>
-          <Descriptions size="small" bordered column={2} items={[
-            { key: 's', label: '状态', children: <Tag color="blue" data-testid="linkage-status">{d.statusLabel}</Tag> },
-            { key: 'dir', label: '方向', children: d.side === 'receiver' ? `${peerLabel(d.peer)} → 本平台` : `本平台 → ${peerLabel(d.peer)}` },
-            { key: 'c', label: '诉求', span: 2, children: req?.content ?? d.opening.summary ?? d.opening.need ?? '—' },
-            { key: 'r', label: '转接理由', span: 2, children: d.opening.reason || d.opening.danger || d.opening.need || '—' },
-            { key: 'a', label: '地点', span: 2, children: [districts.find((x) => x.code === d.districtCode)?.name, req?.location?.address].filter(Boolean).join(' ') || '—' },
-            { key: 'dl', label: '签收时限', children: d.status === 'requested' ? <Countdown deadline={d.acceptDeadline} now={now} /> : fmtTime(d.acceptDeadline) },
-            { key: 'acc', label: '签收用时', children: d.secondsToAccept !== null ? fmtDuration(d.secondsToAccept) : '—' },
-            { key: 'fb', label: '反馈用时', children: d.secondsToFeedback !== null ? fmtDuration(d.secondsToFeedback) : '—' },
-            { key: 'no', label: '本方编号', children: d.localNo ?? '—' },
-          ]} />
-          <Typography.Title level={5} style={{ marginTop: 16 }}>双方时间线</Typography.Title>
-          <Timeline className="timeline-box" data-testid="linkage-timeline" items={d.timeline.map((e) => ({
-            key: e.id, color: e.direction === 'received' ? 'green' : e.direction === 'local' ? 'red' : 'blue', title: fmtTime(e.at),
-            content: (
-              <span>
-                <Tag>{e.direction === 'received' ? `${peerLabel(d.peer)}` : e.direction === 'local' ? '系统' : '本平台'}</Tag>
-                <b>{MESSAGE_LABELS[e.type] ?? e.type}</b>{e.actor_name ? ` · ${e.actor_name}` : ''}
-                {describe(e, enums)}
-              </span>
-            ),
-          }))} />
+          <Descriptions
+            size="small"
+            bordered
+            column={2}
+            items={[
+              {
+                key: 's',
+                label: '状态',
+                children: (
+                  <Tag color="blue" data-testid="linkage-status">
+                    {d.statusLabel}
+                  </Tag>
+                ),
+              },
+              {
+                key: 'dir',
+                label: '方向',
+                children: d.side === 'receiver' ? `${peerLabel(d.peer)} → 本平台` : `本平台 → ${peerLabel(d.peer)}`,
+              },
+              {
+                key: 'c',
+                label: '诉求',
+                span: 2,
+                children: req?.content ?? d.opening.summary ?? d.opening.need ?? '—',
+              },
+              {
+                key: 'r',
+                label: '转接理由',
+                span: 2,
+                children: d.opening.reason || d.opening.danger || d.opening.need || '—',
+              },
+              {
+                key: 'a',
+                label: '地点',
+                span: 2,
+                children:
+                  [districts.find((x) => x.code === d.districtCode)?.name, req?.location?.address]
+                    .filter(Boolean)
+                    .join(' ') || '—',
+              },
+              {
+                key: 'dl',
+                label: '签收时限',
+                children:
+                  d.status === 'requested' ? (
+                    <Countdown deadline={d.acceptDeadline} now={now} />
+                  ) : (
+                    fmtTime(d.acceptDeadline)
+                  ),
+              },
+              {
+                key: 'acc',
+                label: '签收用时',
+                children: d.secondsToAccept !== null ? fmtDuration(d.secondsToAccept) : '—',
+              },
+              {
+                key: 'fb',
+                label: '反馈用时',
+                children: d.secondsToFeedback !== null ? fmtDuration(d.secondsToFeedback) : '—',
+              },
+              { key: 'no', label: '本方编号', children: d.localNo ?? '—' },
+            ]}
+          />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            双方时间线
+          </Typography.Title>
+          <Timeline
+            className="timeline-box"
+            data-testid="linkage-timeline"
+            items={d.timeline.map((e) => ({
+              key: e.id,
+              color: e.direction === 'received' ? 'green' : e.direction === 'local' ? 'red' : 'blue',
+              title: fmtTime(e.at),
+              content: (
+                <span>
+                  <Tag>
+                    {e.direction === 'received' ? `${peerLabel(d.peer)}` : e.direction === 'local' ? '系统' : '本平台'}
+                  </Tag>
+                  <b>{MESSAGE_LABELS[e.type] ?? e.type}</b>
+                  {e.actor_name ? ` · ${e.actor_name}` : ''}
+                  {describe(e, enums)}
+                </span>
+              ),
+            }))}
+          />
         </>
       )}
-      {d && step && <StepModal item={d} step={step} onClose={() => setStep(null)} onDone={(i) => { setStep(null); message.success(`${STEP_PATHS[step]!.label}成功`); onChanged?.(i); void load(); }} />}
-      {d && remind && <RemindModal target={{ kind: 'linkage', id: d.itemId, label: d.localNo ?? d.itemId }} onClose={() => setRemind(false)} onDone={() => setRemind(false)} />}
+      {d && step && (
+        <StepModal
+          item={d}
+          step={step}
+          onClose={() => setStep(null)}
+          onDone={(i) => {
+            setStep(null);
+            message.success(`${STEP_PATHS[step]!.label}成功`);
+            onChanged?.(i);
+            void load();
+          }}
+        />
+      )}
+      {d && remind && (
+        <RemindModal
+          target={{ kind: 'linkage', id: d.itemId, label: d.localNo ?? d.itemId }}
+          onClose={() => setRemind(false)}
+          onDone={() => setRemind(false)}
+        />
+      )}
     </Drawer>
   );
 }
@@ -73,12 +197,23 @@ export function LinkageDrawer({ itemId, version, onClose, onChanged }: { itemId:
 /** The gist of a message: coded values in their Chinese names, then the free text. */
 function describe(e: LinkageEvent, enums: Record<string, Record<string, string>>): string {
   const p = e.payload ?? {};
-  const coded: [unknown, string][] = [[p.reasonCode, 'rejectReasons'], [p.outcome, 'negotiationOutcomes'], [p.status, 'bridgeStatusValues'], [p.disposition, 'bridgeDispositions']];
+  const coded: [unknown, string][] = [
+    [p.reasonCode, 'rejectReasons'],
+    [p.outcome, 'negotiationOutcomes'],
+    [p.status, 'bridgeStatusValues'],
+    [p.disposition, 'bridgeDispositions'],
+  ];
   const parts = [
-    ...coded.map(([v, k]) => (typeof v === 'string' ? enums[k]?.[v] ?? v : null)),
-    p.note, p.reason, p.summary, e.note,
+    ...coded.map(([v, k]) => (typeof v === 'string' ? (enums[k]?.[v] ?? v) : null)),
+    p.note,
+    p.reason,
+    p.summary,
+    e.note,
   ].filter((x): x is string => typeof x === 'string' && x.length > 0);
   // The other desk's people are named by their user name in its messages (acceptedBy, decidedBy).
-  const who = e.direction === 'received' ? [p.acceptedBy, p.decidedBy].find((x): x is string => typeof x === 'string' && x.length > 0) : undefined;
+  const who =
+    e.direction === 'received'
+      ? [p.acceptedBy, p.decidedBy].find((x): x is string => typeof x === 'string' && x.length > 0)
+      : undefined;
   return `${who ? `（对方 ${who}）` : ''}${parts.length ? `：${[...new Set(parts)].join('，')}` : ''}`;
 }

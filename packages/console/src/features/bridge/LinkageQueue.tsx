@@ -15,11 +15,19 @@ import { usePeerLabel } from './linkage-labels.ts';
 import { LinkageDrawer } from './LinkageDrawer.tsx';
 import { StepModal } from './StepModal.tsx';
 
-interface TabDef { key: string; label: string; query: { status?: string[]; side?: string; overdue?: boolean; dueWithin?: number } }
+interface TabDef {
+  key: string;
+  label: string;
+  query: { status?: string[]; side?: string; overdue?: boolean; dueWithin?: number };
+}
 const TABS: TabDef[] = [
   { key: 'incoming', label: '待签收', query: { side: 'receiver', status: ['requested'] } },
   { key: 'negotiating', label: '拒收与协商', query: { status: ['rejected', 'negotiating'] } },
-  { key: 'handling', label: '处置中', query: { status: ['accepted', 'kept_by_first_receiver', 'in_progress', 'reopened'] } },
+  {
+    key: 'handling',
+    label: '处置中',
+    query: { status: ['accepted', 'kept_by_first_receiver', 'in_progress', 'reopened'] },
+  },
   { key: 'feedback', label: '待确认闭环', query: { status: ['feedback_given'] } },
   { key: 'overdue', label: '超时未签收', query: { overdue: true } },
   { key: 'soon', label: '即将超时', query: { dueWithin: 15 } },
@@ -28,8 +36,14 @@ const TABS: TabDef[] = [
 ];
 
 const matches = (t: TabDef, i: LinkageItem) =>
-  (!t.query.side || t.query.side === i.side) && (!t.query.status || t.query.status.includes(i.status)) && (t.query.overdue === undefined || t.query.overdue === i.acceptOverdue)
-  && (t.query.dueWithin === undefined || (i.status === 'requested' && !!i.acceptDeadline && new Date(i.acceptDeadline).getTime() - Date.now() < t.query.dueWithin * 60_000 && new Date(i.acceptDeadline).getTime() > Date.now()));
+  (!t.query.side || t.query.side === i.side) &&
+  (!t.query.status || t.query.status.includes(i.status)) &&
+  (t.query.overdue === undefined || t.query.overdue === i.acceptOverdue) &&
+  (t.query.dueWithin === undefined ||
+    (i.status === 'requested' &&
+      !!i.acceptDeadline &&
+      new Date(i.acceptDeadline).getTime() - Date.now() < t.query.dueWithin * 60_000 &&
+      new Date(i.acceptDeadline).getTime() > Date.now()));
 
 export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
   const { me } = useAuth();
@@ -51,59 +65,196 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
     const ac = new AbortController();
     setLoading(true);
     get<Page<LinkageItem>>('/api/linkage/items', { ...def.query, ...page }, ac.signal)
-      .then((d) => { setData(d); setError(null); }).catch((e: Error) => { if (e.name !== 'AbortError') setError(e.message); })
-      .finally(() => { if (!ac.signal.aborted) setLoading(false); });
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((e: Error) => {
+        if (e.name !== 'AbortError') setError(e.message);
+      })
+      .finally(() => {
+        if (!ac.signal.aborted) setLoading(false);
+      });
     return () => ac.abort();
   }, [def, page, tick]);
 
-  const refreshIncoming = useCallback(() => get<Page<LinkageItem>>('/api/linkage/items', { side: 'receiver', status: ['requested'], pageSize: 1 }).then((d) => setIncoming(d.total)).catch(() => undefined), []);
-  useEffect(() => { void refreshIncoming(); }, [refreshIncoming, tick]);
-
-  useEventStream<LinkageItem>('/api/linkage/stream', 'item', (item) => {
-    setData((d) => {
-      if (!d) return d;
-      const at = d.items.findIndex((x) => x.itemId === item.itemId);
-      if (at >= 0) return { ...d, items: matches(def, item) ? d.items.map((x) => (x.itemId === item.itemId ? item : x)) : d.items.filter((x) => x.itemId !== item.itemId) };
-      return matches(def, item) && page.page === 1 ? { ...d, items: [item, ...d.items].slice(0, page.pageSize), total: d.total + 1 } : d;
-    });
-    if (item.side === 'receiver' && item.status === 'requested' && new Date(item.createdAt).getTime() > Date.now() - 60_000) {
-      notification.info({ title: `新转入：${item.kindLabel}`, description: item.opening.request?.content ?? item.opening.reason ?? item.itemId, key: item.itemId, placement: 'bottomRight' });
-    }
-    if (open?.id === item.itemId) setOpen({ id: item.itemId, version: item.updatedAt });
+  const refreshIncoming = useCallback(
+    () =>
+      get<Page<LinkageItem>>('/api/linkage/items', { side: 'receiver', status: ['requested'], pageSize: 1 })
+        .then((d) => setIncoming(d.total))
+        .catch(() => undefined),
+    [],
+  );
+  useEffect(() => {
     void refreshIncoming();
-  }, () => setTick((t) => t + 1));
+  }, [refreshIncoming, tick]);
+
+  useEventStream<LinkageItem>(
+    '/api/linkage/stream',
+    'item',
+    (item) => {
+      setData((d) => {
+        if (!d) return d;
+        const at = d.items.findIndex((x) => x.itemId === item.itemId);
+        if (at >= 0)
+          return {
+            ...d,
+            items: matches(def, item)
+              ? d.items.map((x) => (x.itemId === item.itemId ? item : x))
+              : d.items.filter((x) => x.itemId !== item.itemId),
+          };
+        return matches(def, item) && page.page === 1
+          ? { ...d, items: [item, ...d.items].slice(0, page.pageSize), total: d.total + 1 }
+          : d;
+      });
+      if (
+        item.side === 'receiver' &&
+        item.status === 'requested' &&
+        new Date(item.createdAt).getTime() > Date.now() - 60_000
+      ) {
+        notification.info({
+          title: `新转入：${item.kindLabel}`,
+          description: item.opening.request?.content ?? item.opening.reason ?? item.itemId,
+          key: item.itemId,
+          placement: 'bottomRight',
+        });
+      }
+      if (open?.id === item.itemId) setOpen({ id: item.itemId, version: item.updatedAt });
+      void refreshIncoming();
+    },
+    () => setTick((t) => t + 1),
+  );
 
   const seat = me && ['specialist_seat', 'call_taker', 'dispatcher', 'admin'].includes(me.role);
   return (
     <Card size="small" title="联动事项">
-      {!fixedTab && <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage({ ...page, page: 1 }); }} data-testid="linkage-tabs"
-        items={TABS.map((t) => ({ key: t.key, label: t.key === 'incoming' ? <Badge count={incoming} size="small" offset={[8, -2]}>{t.label}</Badge> : t.label }))} />}
+      {!fixedTab && (
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => {
+            setTab(k);
+            setPage({ ...page, page: 1 });
+          }}
+          data-testid="linkage-tabs"
+          items={TABS.map((t) => ({
+            key: t.key,
+            label:
+              t.key === 'incoming' ? (
+                <Badge count={incoming} size="small" offset={[8, -2]}>
+                  {t.label}
+                </Badge>
+              ) : (
+                t.label
+              ),
+          }))}
+        />
+      )}
       {error && <Alert type="error" showIcon title={error} />}
-      <Table<LinkageItem> size="small" rowKey="itemId" loading={loading} dataSource={data?.items ?? []} data-testid="linkage-table"
+      <Table<LinkageItem>
+        size="small"
+        rowKey="itemId"
+        loading={loading}
+        dataSource={data?.items ?? []}
+        data-testid="linkage-table"
         rowClassName={(r) => (r.acceptOverdue ? 'row-overdue' : '')}
-        onRow={(r) => ({ onClick: () => setOpen({ id: r.itemId, version: r.updatedAt }), style: { cursor: 'pointer' } })}
-        pagination={{ current: page.page, pageSize: page.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条`, onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
+        onRow={(r) => ({
+          onClick: () => setOpen({ id: r.itemId, version: r.updatedAt }),
+          style: { cursor: 'pointer' },
+        })}
+        pagination={{
+          current: page.page,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100],
+          showTotal: (t) => `共 ${t} 条`,
+          onChange: (p, ps) => setPage({ page: p, pageSize: ps }),
+        }}
         columns={[
-          { title: '类型', dataIndex: 'kindLabel', width: 110, render: (v: string, r) => <Tag color={r.kind === 'emergency' ? 'red' : 'blue'}>{v}</Tag> },
-          { title: '方向', width: 150, render: (_, r) => (r.side === 'receiver' ? `${peerLabel(r.peer)} → 本方` : `本方 → ${peerLabel(r.peer)}`) },
-          { title: '诉求摘要', ellipsis: true, render: (_, r) => r.opening.request?.content ?? r.opening.summary ?? r.opening.need ?? r.opening.reason ?? '' },
+          {
+            title: '类型',
+            dataIndex: 'kindLabel',
+            width: 110,
+            render: (v: string, r) => <Tag color={r.kind === 'emergency' ? 'red' : 'blue'}>{v}</Tag>,
+          },
+          {
+            title: '方向',
+            width: 150,
+            render: (_, r) => (r.side === 'receiver' ? `${peerLabel(r.peer)} → 本方` : `本方 → ${peerLabel(r.peer)}`),
+          },
+          {
+            title: '诉求摘要',
+            ellipsis: true,
+            render: (_, r) =>
+              r.opening.request?.content ?? r.opening.summary ?? r.opening.need ?? r.opening.reason ?? '',
+          },
           { title: '状态', dataIndex: 'statusLabel', width: 90 },
           { title: '转入时间', dataIndex: 'createdAt', width: 100, render: fmtShort },
           {
-            title: '时限', width: 170, render: (_, r) => (r.status === 'requested' ? <Countdown deadline={r.acceptDeadline} now={now} />
-              : r.status === 'negotiating' ? <Countdown deadline={r.negotiationDeadline} now={now} /> : <Tag>{r.acceptedAt ? '已签收' : r.statusLabel}</Tag>),
+            title: '时限',
+            width: 170,
+            render: (_, r) =>
+              r.status === 'requested' ? (
+                <Countdown deadline={r.acceptDeadline} now={now} />
+              ) : r.status === 'negotiating' ? (
+                <Countdown deadline={r.negotiationDeadline} now={now} />
+              ) : (
+                <Tag>{r.acceptedAt ? '已签收' : r.statusLabel}</Tag>
+              ),
           },
-          ...(seat ? [{
-            title: '操作', width: 130, render: (_: unknown, r: LinkageItem) => (
-              <Space size={4} onClick={(e) => e.stopPropagation()}>
-                {r.allowedSteps.includes('transfer.accept') && <Button size="small" type="primary" onClick={() => setQuick({ item: r, step: 'transfer.accept' })} data-testid="quick-accept">签收</Button>}
-                {r.allowedSteps.includes('transfer.reject') && <Button size="small" danger onClick={() => setQuick({ item: r, step: 'transfer.reject' })} data-testid="quick-reject">拒收</Button>}
-              </Space>
-            ),
-          }] : []),
-        ]} />
-      {open && <LinkageDrawer itemId={open.id} version={open.version} onClose={() => setOpen(null)} onChanged={() => setTick((t) => t + 1)} />}
-      {quick && <StepModal item={quick.item} step={quick.step} onClose={() => setQuick(null)} onDone={() => { setQuick(null); setTick((t) => t + 1); }} />}
+          ...(seat
+            ? [
+                {
+                  title: '操作',
+                  width: 130,
+                  render: (_: unknown, r: LinkageItem) => (
+                    <Space size={4} onClick={(e) => e.stopPropagation()}>
+                      {r.allowedSteps.includes('transfer.accept') && (
+                        <Button
+                          size="small"
+                          type="primary"
+                          onClick={() => setQuick({ item: r, step: 'transfer.accept' })}
+                          data-testid="quick-accept"
+                        >
+                          签收
+                        </Button>
+                      )}
+                      {r.allowedSteps.includes('transfer.reject') && (
+                        <Button
+                          size="small"
+                          danger
+                          onClick={() => setQuick({ item: r, step: 'transfer.reject' })}
+                          data-testid="quick-reject"
+                        >
+                          拒收
+                        </Button>
+                      )}
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {open && (
+        <LinkageDrawer
+          itemId={open.id}
+          version={open.version}
+          onClose={() => setOpen(null)}
+          onChanged={() => setTick((t) => t + 1)}
+        />
+      )}
+      {quick && (
+        <StepModal
+          item={quick.item}
+          step={quick.step}
+          onClose={() => setQuick(null)}
+          onDone={() => {
+            setQuick(null);
+            setTick((t) => t + 1);
+          }}
+        />
+      )}
     </Card>
   );
 }

@@ -3,10 +3,22 @@ import { get } from '../../api/client.ts';
 
 /** Chinese names of the bridge messages (bridge-protocol.md §message types) for the timeline. */
 export const MESSAGE_LABELS: Record<string, string> = {
-  'transfer.request': '转接请求', 'emergency.escalate': '紧急移交', 'assist.request': '请求协助', 'mediation.request': '联合调处请求',
-  'transfer.accept': '签收', 'transfer.reject': '拒收', 'negotiation.open': '发起协商', 'negotiation.resolve': '协商结果',
-  'status.update': '处置进展', feedback: '处置反馈', 'closure.confirm': '确认闭环', 'closure.dispute': '对反馈有异议', 'info.copy': '信息抄送', link: '关联',
-  'accept.overdue': '超时未签收', 'negotiation.expired': '协商超时',
+  'transfer.request': '转接请求',
+  'emergency.escalate': '紧急移交',
+  'assist.request': '请求协助',
+  'mediation.request': '联合调处请求',
+  'transfer.accept': '签收',
+  'transfer.reject': '拒收',
+  'negotiation.open': '发起协商',
+  'negotiation.resolve': '协商结果',
+  'status.update': '处置进展',
+  feedback: '处置反馈',
+  'closure.confirm': '确认闭环',
+  'closure.dispute': '对反馈有异议',
+  'info.copy': '信息抄送',
+  link: '关联',
+  'accept.overdue': '超时未签收',
+  'negotiation.expired': '协商超时',
 };
 
 /** Which seat endpoint answers each message type. */
@@ -28,7 +40,10 @@ let partnerNames: Promise<Record<string, string>> | null = null;
 function loadPartnerNames(): Promise<Record<string, string>> {
   partnerNames ??= get<{ id: string; name: string }[]>('/api/linkage/targets')
     .then((ts) => Object.fromEntries(ts.map((t) => [t.id, t.name])))
-    .catch(() => { partnerNames = null; return {}; });
+    .catch(() => {
+      partnerNames = null;
+      return {};
+    });
   return partnerNames;
 }
 
@@ -37,8 +52,12 @@ export function usePeerLabel(): (peer: string) => string {
   const [names, setNames] = useState<Record<string, string>>({});
   useEffect(() => {
     let live = true;
-    void loadPartnerNames().then((n) => { if (live) setNames(n); });
-    return () => { live = false; };
+    void loadPartnerNames().then((n) => {
+      if (live) setNames(n);
+    });
+    return () => {
+      live = false;
+    };
   }, []);
   return useCallback((peer: string) => DESK_LABELS[peer] ?? names[peer] ?? peer, [names]);
 }

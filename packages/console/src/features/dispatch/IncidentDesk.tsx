@@ -3,7 +3,25 @@
  * diversion of non-police matters (to 12345, a governance centre, the vehicle-moving service …).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Dropdown, Form, Input, Row, Select, Space, Table, Tabs, Tag, Timeline } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Drawer,
+  Dropdown,
+  Form,
+  Input,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Timeline,
+} from 'antd';
 import { api, errorText, get, post, type Page } from '../../api/client.ts';
 import type { Incident, TriageOutcome } from '../../api/types.ts';
 import { fmtShort, fmtTime } from '../../shared/format.ts';
@@ -14,9 +32,21 @@ import { IncidentActionModal, INCIDENT_FORMS } from './IncidentActionModal.tsx';
 
 const QUEUES = [
   { key: 'waiting', label: '待派警', query: { status: ['received'] } },
-  { key: 'command_center', label: '指挥中心', query: { tier: 'command_center', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] } },
-  { key: 'specialized_police', label: '业务警种', query: { tier: 'specialized_police', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] } },
-  { key: 'police_station', label: '派出所', query: { tier: 'police_station', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] } },
+  {
+    key: 'command_center',
+    label: '指挥中心',
+    query: { tier: 'command_center', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] },
+  },
+  {
+    key: 'specialized_police',
+    label: '业务警种',
+    query: { tier: 'specialized_police', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] },
+  },
+  {
+    key: 'police_station',
+    label: '派出所',
+    query: { tier: 'police_station', status: ['dispatched', 'on_scene', 'handling', 'feedback_given'] },
+  },
   { key: 'closed', label: '已结警', query: { status: ['closed'] } },
 ];
 // Queue column widths (等级, 类别, 区县, 状态, 时间, 操作); the content column takes the rest, at least CONTENT_MIN,
@@ -24,7 +54,11 @@ const QUEUES = [
 const QUEUE_FIXED_WIDTH = 56 + 88 + 76 + 70 + 100 + 124;
 const CONTENT_MIN = 226;
 const UNIT_WIDTH = 130;
-const PRIORITY = [{ value: 1, label: '一级（最紧急）' }, { value: 2, label: '二级' }, { value: 3, label: '三级' }];
+const PRIORITY = [
+  { value: 1, label: '一级（最紧急）' },
+  { value: 2, label: '二级' },
+  { value: 3, label: '三级' },
+];
 type Divertable = Incident & { linkage?: { itemId: string; peer: string } | null };
 
 export function IncidentDesk() {
@@ -45,20 +79,36 @@ export function IncidentDesk() {
 
   const text = useDebounced(content.trim(), 350);
   useEffect(() => {
-    if (!text) { setTriage(null); return undefined; }
+    if (!text) {
+      setTriage(null);
+      return undefined;
+    }
     const ac = new AbortController();
     setTriageBusy(true);
-    api<TriageOutcome>('POST', '/api/triage', { text, channel: '110' }, { signal: ac.signal }).then((o) => {
-      setTriage(o);
-      if (o.category && /^[a-z_]+$/.test(o.category) && ref.enums.incidentCategories?.[o.category] && !form.isFieldTouched('category')) form.setFieldValue('category', o.category);
-    }).catch(() => undefined).finally(() => { if (!ac.signal.aborted) setTriageBusy(false); });
+    api<TriageOutcome>('POST', '/api/triage', { text, channel: '110' }, { signal: ac.signal })
+      .then((o) => {
+        setTriage(o);
+        if (
+          o.category &&
+          /^[a-z_]+$/.test(o.category) &&
+          ref.enums.incidentCategories?.[o.category] &&
+          !form.isFieldTouched('category')
+        )
+          form.setFieldValue('category', o.category);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (!ac.signal.aborted) setTriageBusy(false);
+      });
     return () => ac.abort();
   }, [text, form, ref.enums.incidentCategories]);
 
   const q = QUEUES.find((x) => x.key === queue)!;
   useEffect(() => {
     const ac = new AbortController();
-    get<Page<Incident>>('/api/incidents', { ...q.query, ...page }, ac.signal).then(setData).catch(() => undefined);
+    get<Page<Incident>>('/api/incidents', { ...q.query, ...page }, ac.signal)
+      .then(setData)
+      .catch(() => undefined);
     return () => ac.abort();
   }, [q, page, tick]);
   // Other dispatchers work the same queue: refresh it every 10 seconds.
@@ -72,22 +122,46 @@ export function IncidentDesk() {
     const v = form.getFieldsValue();
     try {
       const inc = await post<Incident>('/api/incidents', {
-        channel: 'phone_110', clientRef: clientRef.current, content: v.content ?? '', address: v.address || undefined, districtCode: v.districtCode,
-        category: v.category, priority: v.priority, ...(v.phone ? { caller: { phone: v.phone } } : {}),
+        channel: 'phone_110',
+        clientRef: clientRef.current,
+        content: v.content ?? '',
+        address: v.address || undefined,
+        districtCode: v.districtCode,
+        category: v.category,
+        priority: v.priority,
+        ...(v.phone ? { caller: { phone: v.phone } } : {}),
       });
       message.success(`已接警登记 ${inc.no}`);
-      form.resetFields(); setTriage(null); clientRef.current = crypto.randomUUID(); setQueue('waiting'); setTick((t) => t + 1);
-    } catch (e) { setError(errorText(e)); }
+      form.resetFields();
+      setTriage(null);
+      clientRef.current = crypto.randomUUID();
+      setQueue('waiting');
+      setTick((t) => t + 1);
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
 
-  const divert = useCallback(async (incident: Incident, target: string) => {
-    try {
-      const r = await post<Divertable>(`/api/incidents/${incident.id}/divert`, { target, note: '非警务事项，按对接联动机制分流' });
-      const label = ref.enums.diversionTargets?.[target] ?? target;
-      message.success(r.linkage ? `已分流至${label}，对接事项 ${r.linkage.itemId} 已发出` : `已分流至${label}（未配置该联动单位的对接，请告知报警人联系方式）`);
-      setTick((t) => t + 1);
-    } catch (e) { message.error((e as Error).message); }
-  }, [message, ref.enums.diversionTargets]);
+  const divert = useCallback(
+    async (incident: Incident, target: string) => {
+      try {
+        const r = await post<Divertable>(`/api/incidents/${incident.id}/divert`, {
+          target,
+          note: '非警务事项，按对接联动机制分流',
+        });
+        const label = ref.enums.diversionTargets?.[target] ?? target;
+        message.success(
+          r.linkage
+            ? `已分流至${label}，对接事项 ${r.linkage.itemId} 已发出`
+            : `已分流至${label}（未配置该联动单位的对接，请告知报警人联系方式）`,
+        );
+        setTick((t) => t + 1);
+      } catch (e) {
+        message.error((e as Error).message);
+      }
+    },
+    [message, ref.enums.diversionTargets],
+  );
 
   const divertMenu = (r: Incident) => ({
     items: enumOptions(ref.enums.diversionTargets).map((o) => ({ key: o.value, label: o.label })),
@@ -99,80 +173,220 @@ export function IncidentDesk() {
       <Col xs={24} xl={8}>
         <Card size="small" title="接警登记" style={{ marginBottom: 12 }}>
           <Form form={form} layout="vertical" size="small" initialValues={{ priority: 2 }}>
-            <Form.Item name="content" label="报警内容"><Input.TextArea rows={3} data-testid="incident-content" /></Form.Item>
+            <Form.Item name="content" label="报警内容">
+              <Input.TextArea rows={3} data-testid="incident-content" />
+            </Form.Item>
             <Row gutter={8}>
-              <Col span={12}><Form.Item name="phone" label="报警电话"><Input /></Form.Item></Col>
-              <Col span={12}><Form.Item name="districtCode" label="区县"><Select allowClear showSearch={{ optionFilterProp: 'label' }} options={ref.districts.map((d) => ({ value: d.code, label: d.name }))} /></Form.Item></Col>
+              <Col span={12}>
+                <Form.Item name="phone" label="报警电话">
+                  <Input />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="districtCode" label="区县">
+                  <Select
+                    allowClear
+                    showSearch={{ optionFilterProp: 'label' }}
+                    options={ref.districts.map((d) => ({ value: d.code, label: d.name }))}
+                  />
+                </Form.Item>
+              </Col>
             </Row>
-            <Form.Item name="address" label="地点"><Input /></Form.Item>
+            <Form.Item name="address" label="地点">
+              <Input />
+            </Form.Item>
             <Row gutter={8}>
-              <Col span={12}><Form.Item name="category" label="警情类别"><Select options={enumOptions(ref.enums.incidentCategories)} data-testid="incident-category" /></Form.Item></Col>
-              <Col span={12}><Form.Item name="priority" label="等级"><Select options={PRIORITY} /></Form.Item></Col>
+              <Col span={12}>
+                <Form.Item name="category" label="警情类别">
+                  <Select options={enumOptions(ref.enums.incidentCategories)} data-testid="incident-category" />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="priority" label="等级">
+                  <Select options={PRIORITY} />
+                </Form.Item>
+              </Col>
             </Row>
           </Form>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="incident-error" />}
-          <Button type="primary" onClick={() => void create()} data-testid="incident-create">接警登记</Button>
+          {error && (
+            <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="incident-error" />
+          )}
+          <Button type="primary" onClick={() => void create()} data-testid="incident-create">
+            接警登记
+          </Button>
         </Card>
-        <Card size="small" title="分流研判"><TriagePanel outcome={triage} loading={triageBusy} error={null} routeLabels={ref.enums.triageRoutes ?? {}} /></Card>
+        <Card size="small" title="分流研判">
+          <TriagePanel outcome={triage} loading={triageBusy} error={null} routeLabels={ref.enums.triageRoutes ?? {}} />
+        </Card>
       </Col>
       <Col xs={24} xl={16}>
         <Card size="small" title="警情队列">
-          <Tabs activeKey={queue} onChange={(k) => { setQueue(k); setPage({ ...page, page: 1 }); }} items={QUEUES.map((x) => ({ key: x.key, label: x.label }))} data-testid="incident-queues" />
-          <Table<Incident> size="small" rowKey="id" dataSource={data?.items ?? []} data-testid="incident-table" scroll={{ x: QUEUE_FIXED_WIDTH + CONTENT_MIN + (queue === 'waiting' ? 0 : UNIT_WIDTH) }}
+          <Tabs
+            activeKey={queue}
+            onChange={(k) => {
+              setQueue(k);
+              setPage({ ...page, page: 1 });
+            }}
+            items={QUEUES.map((x) => ({ key: x.key, label: x.label }))}
+            data-testid="incident-queues"
+          />
+          <Table<Incident>
+            size="small"
+            rowKey="id"
+            dataSource={data?.items ?? []}
+            data-testid="incident-table"
+            scroll={{ x: QUEUE_FIXED_WIDTH + CONTENT_MIN + (queue === 'waiting' ? 0 : UNIT_WIDTH) }}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
-            pagination={{ current: page.page, pageSize: page.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], onChange: (p, ps) => setPage({ page: p, pageSize: ps }) }}
+            pagination={{
+              current: page.page,
+              pageSize: page.pageSize,
+              total: data?.total ?? 0,
+              showSizeChanger: true,
+              pageSizeOptions: [20, 50, 100],
+              onChange: (p, ps) => setPage({ page: p, pageSize: ps }),
+            }}
             columns={[
-              { title: '等级', dataIndex: 'priority', width: 56, render: (p: number) => <Tag color={p === 1 ? 'red' : p === 2 ? 'orange' : 'default'}>{p}级</Tag> },
+              {
+                title: '等级',
+                dataIndex: 'priority',
+                width: 56,
+                render: (p: number) => <Tag color={p === 1 ? 'red' : p === 2 ? 'orange' : 'default'}>{p}级</Tag>,
+              },
               { title: '类别', dataIndex: 'categoryLabel', width: 88, ellipsis: true },
               // The content takes what is left; 派警 and 分流 stay in view (fixed right) on a 1366-wide screen.
               { title: '内容', dataIndex: 'content', ellipsis: true },
               { title: '区县', dataIndex: 'districtName', width: 76 },
-              ...(queue === 'waiting' ? [] : [{ title: '处警单位', dataIndex: 'unitName', width: UNIT_WIDTH, ellipsis: true }]),
+              ...(queue === 'waiting'
+                ? []
+                : [{ title: '处警单位', dataIndex: 'unitName', width: UNIT_WIDTH, ellipsis: true }]),
               { title: '状态', dataIndex: 'statusLabel', width: 70 },
-              { title: '时间', dataIndex: 'createdAt', width: 100, render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
               {
-                title: '操作', width: 124, fixed: 'right' as const, render: (_, r) => (
+                title: '时间',
+                dataIndex: 'createdAt',
+                width: 100,
+                render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
+              },
+              {
+                title: '操作',
+                width: 124,
+                fixed: 'right' as const,
+                render: (_, r) => (
                   <Space size={4} onClick={(e) => e.stopPropagation()}>
-                    {r.status === 'received' && <Button size="small" type="primary" onClick={() => setAct({ incident: r, action: 'dispatch' })}>派警</Button>}
-                    {r.status === 'received' && <Dropdown menu={divertMenu(r)} trigger={['click']}><Button size="small" data-testid="divert-button">分流</Button></Dropdown>}
+                    {r.status === 'received' && (
+                      <Button size="small" type="primary" onClick={() => setAct({ incident: r, action: 'dispatch' })}>
+                        派警
+                      </Button>
+                    )}
+                    {r.status === 'received' && (
+                      <Dropdown menu={divertMenu(r)} trigger={['click']}>
+                        <Button size="small" data-testid="divert-button">
+                          分流
+                        </Button>
+                      </Dropdown>
+                    )}
                   </Space>
                 ),
               },
-            ]} />
+            ]}
+          />
         </Card>
       </Col>
-      {act && <IncidentActionModal incident={act.incident} action={act.action} preset={act.preset} onClose={() => setAct(null)} onDone={() => { setAct(null); message.success('操作成功'); setTick((t) => t + 1); }} />}
-      {open && <IncidentDrawer id={open} onClose={() => setOpen(null)} onAct={(incident, action) => setAct({ incident, action })} version={tick} />}
+      {act && (
+        <IncidentActionModal
+          incident={act.incident}
+          action={act.action}
+          preset={act.preset}
+          onClose={() => setAct(null)}
+          onDone={() => {
+            setAct(null);
+            message.success('操作成功');
+            setTick((t) => t + 1);
+          }}
+        />
+      )}
+      {open && (
+        <IncidentDrawer
+          id={open}
+          onClose={() => setOpen(null)}
+          onAct={(incident, action) => setAct({ incident, action })}
+          version={tick}
+        />
+      )}
     </Row>
   );
 }
 
 interface IncidentDetail extends Incident {
-  request: { content: string; location: { address: string; districtName: string | null }; caller: { phone: string | null } } | null;
+  request: {
+    content: string;
+    location: { address: string; districtName: string | null };
+    caller: { phone: string | null };
+  } | null;
   actions: { id: number; actionLabel: string; actor: { name: string }; at: string; details: Record<string, unknown> }[];
   allowedActions: string[];
 }
 
 /** The words an action carries: a feedback's summary, otherwise its note. */
-const actionText = (details: Record<string, unknown>) => (typeof details.summary === 'string' ? details.summary : typeof details.note === 'string' ? details.note : '');
+const actionText = (details: Record<string, unknown>) =>
+  typeof details.summary === 'string' ? details.summary : typeof details.note === 'string' ? details.note : '';
 
-function IncidentDrawer({ id, onClose, onAct, version }: { id: string; onClose: () => void; onAct: (i: Incident, action: string) => void; version: number }) {
+function IncidentDrawer({
+  id,
+  onClose,
+  onAct,
+  version,
+}: {
+  id: string;
+  onClose: () => void;
+  onAct: (i: Incident, action: string) => void;
+  version: number;
+}) {
   const [d, setD] = useState<IncidentDetail | null>(null);
-  useEffect(() => { get<IncidentDetail>(`/api/incidents/${id}`).then(setD).catch(() => undefined); }, [id, version]);
+  useEffect(() => {
+    get<IncidentDetail>(`/api/incidents/${id}`)
+      .then(setD)
+      .catch(() => undefined);
+  }, [id, version]);
   return (
     <Drawer open title={d ? `警情 ${d.no}` : '警情'} onClose={onClose} size={640} destroyOnHidden>
       {d && (
         <>
           <Space wrap style={{ marginBottom: 12 }}>
-            {d.allowedActions.filter((a) => INCIDENT_FORMS[a]).map((a) => <Button key={a} danger={INCIDENT_FORMS[a]!.danger} onClick={() => onAct(d, a)}>{INCIDENT_FORMS[a]!.title}</Button>)}
+            {d.allowedActions
+              .filter((a) => INCIDENT_FORMS[a])
+              .map((a) => (
+                <Button key={a} danger={INCIDENT_FORMS[a]!.danger} onClick={() => onAct(d, a)}>
+                  {INCIDENT_FORMS[a]!.title}
+                </Button>
+              ))}
           </Space>
-          <Descriptions size="small" bordered column={2} items={[
-            { key: 's', label: '状态', children: d.statusLabel }, { key: 'c', label: '类别', children: d.categoryLabel },
-            { key: 'content', label: '报警内容', span: 2, children: d.request?.content },
-            { key: 'a', label: '地点', span: 2, children: [d.request?.location.districtName, d.request?.location.address].filter(Boolean).join(' ') || '—' },
-            { key: 't', label: '处警层级', children: d.tierLabel ?? '—' }, { key: 'u', label: '报警电话', children: d.request?.caller.phone ?? '—' },
-          ]} />
-          <Timeline style={{ marginTop: 16 }} items={d.actions.map((a) => ({ key: a.id, title: fmtTime(a.at), content: `${a.actionLabel} · ${a.actor.name}${actionText(a.details) ? `：${actionText(a.details)}` : ''}` }))} />
+          <Descriptions
+            size="small"
+            bordered
+            column={2}
+            items={[
+              { key: 's', label: '状态', children: d.statusLabel },
+              { key: 'c', label: '类别', children: d.categoryLabel },
+              { key: 'content', label: '报警内容', span: 2, children: d.request?.content },
+              {
+                key: 'a',
+                label: '地点',
+                span: 2,
+                children:
+                  [d.request?.location.districtName, d.request?.location.address].filter(Boolean).join(' ') || '—',
+              },
+              { key: 't', label: '处警层级', children: d.tierLabel ?? '—' },
+              { key: 'u', label: '报警电话', children: d.request?.caller.phone ?? '—' },
+            ]}
+          />
+          <Timeline
+            style={{ marginTop: 16 }}
+            items={d.actions.map((a) => ({
+              key: a.id,
+              title: fmtTime(a.at),
+              content: `${a.actionLabel} · ${a.actor.name}${actionText(a.details) ? `：${actionText(a.details)}` : ''}`,
+            }))}
+          />
         </>
       )}
     </Drawer>

@@ -22,12 +22,28 @@ const TITLE_MIN = 240;
 const EXTRA_WIDTH = 80;
 
 export interface OrderQuery {
-  page: number; pageSize: number; status?: string[]; q?: string; districtCode?: string; urgent?: boolean; overdue?: boolean; supervised?: boolean;
-  dueBefore?: string; sort: 'createdAt' | 'dueAt' | 'updatedAt'; order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  status?: string[];
+  q?: string;
+  districtCode?: string;
+  urgent?: boolean;
+  overdue?: boolean;
+  supervised?: boolean;
+  dueBefore?: string;
+  sort: 'createdAt' | 'dueAt' | 'updatedAt';
+  order: 'asc' | 'desc';
 }
 
-export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
-  query: OrderQuery; setQuery: (q: OrderQuery) => void; reloadKey?: number;
+export function WorkOrderTable({
+  query,
+  setQuery,
+  reloadKey,
+  extraColumns,
+}: {
+  query: OrderQuery;
+  setQuery: (q: OrderQuery) => void;
+  reloadKey?: number;
   extraColumns?: { title: string; key: string; width?: number; render: (r: WorkOrder) => React.ReactNode }[];
 }) {
   const [data, setData] = useState<Page<WorkOrder> | null>(null);
@@ -40,45 +56,112 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
     const ac = new AbortController();
     setLoading(true);
     get<Page<WorkOrder>>('/api/work-orders', { ...query }, ac.signal)
-      .then((d) => { setData(d); setError(null); })
-      .catch((e: Error) => { if (e.name !== 'AbortError') setError(e.message); })
-      .finally(() => { if (!ac.signal.aborted) setLoading(false); });
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((e: Error) => {
+        if (e.name !== 'AbortError') setError(e.message);
+      })
+      .finally(() => {
+        if (!ac.signal.aborted) setLoading(false);
+      });
     return () => ac.abort();
   }, [query, reloadKey, tick]);
-  const onChange = useCallback((p: { current?: number; pageSize?: number }, _f: unknown, s: SorterResult<WorkOrder> | SorterResult<WorkOrder>[]) => {
-    const one = Array.isArray(s) ? s[0] : s;
-    const field = one?.order ? (one.field as OrderQuery['sort']) : query.sort;
-    const order = one?.order ? (one.order === 'ascend' ? 'asc' : 'desc') : query.order;
-    setQuery({ ...query, page: p.current ?? 1, pageSize: p.pageSize ?? query.pageSize, sort: field, order });
-  }, [query, setQuery]);
+  const onChange = useCallback(
+    (
+      p: { current?: number; pageSize?: number },
+      _f: unknown,
+      s: SorterResult<WorkOrder> | SorterResult<WorkOrder>[],
+    ) => {
+      const one = Array.isArray(s) ? s[0] : s;
+      const field = one?.order ? (one.field as OrderQuery['sort']) : query.sort;
+      const order = one?.order ? (one.order === 'ascend' ? 'asc' : 'desc') : query.order;
+      setQuery({ ...query, page: p.current ?? 1, pageSize: p.pageSize ?? query.pageSize, sort: field, order });
+    },
+    [query, setQuery],
+  );
   // Stable columns: a page turn re-renders the rows, not the column set-up.
   const columns = useMemo<ColumnsType<WorkOrder>>(() => {
     const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
     return [
-          { title: '工单号', dataIndex: 'no', width: 160 },
-          // The title takes what the fixed columns leave (at least TITLE_MIN through the table's scroll width).
-          { title: '标题', dataIndex: 'title', ellipsis: true, render: (t: string, r) => <span>{r.urgent && <Tag color="red">急</Tag>}{r.supervised && <Tag color="purple">督</Tag>}{t}</span> },
-          { title: '状态', dataIndex: 'statusLabel', width: 72 },
-          { title: '区县', dataIndex: 'districtName', width: 80 },
-          { title: '主办单位', dataIndex: 'leadUnitName', width: 160, ellipsis: true },
-          { title: '受理时间', dataIndex: 'createdAt', key: 'createdAt', width: 100, sorter: true, sortOrder: sortOrder('createdAt'), render: (v: string) => <span className="nowrap">{fmtShort(v)}</span> },
-          {
-            title: '办理时限', dataIndex: 'dueAt', key: 'dueAt', width: 230, sorter: true, sortOrder: sortOrder('dueAt'),
-            render: (v: string, r) => (OPEN.includes(r.status) ? <Space size={4} className="nowrap">{fmtShort(v)}<Countdown deadline={v} now={now} warnMinutes={240} /></Space> : <span className="nowrap">{fmtShort(v)}</span>),
-          },
-          // Row actions stay in view on a narrow screen.
-          ...(extraColumns ?? []).map((c) => ({ title: c.title, key: c.key, width: c.width ?? EXTRA_WIDTH, fixed: 'right' as const, render: (_: unknown, r: WorkOrder) => c.render(r) })),
-        ];
+      { title: '工单号', dataIndex: 'no', width: 160 },
+      // The title takes what the fixed columns leave (at least TITLE_MIN through the table's scroll width).
+      {
+        title: '标题',
+        dataIndex: 'title',
+        ellipsis: true,
+        render: (t: string, r) => (
+          <span>
+            {r.urgent && <Tag color="red">急</Tag>}
+            {r.supervised && <Tag color="purple">督</Tag>}
+            {t}
+          </span>
+        ),
+      },
+      { title: '状态', dataIndex: 'statusLabel', width: 72 },
+      { title: '区县', dataIndex: 'districtName', width: 80 },
+      { title: '主办单位', dataIndex: 'leadUnitName', width: 160, ellipsis: true },
+      {
+        title: '受理时间',
+        dataIndex: 'createdAt',
+        key: 'createdAt',
+        width: 100,
+        sorter: true,
+        sortOrder: sortOrder('createdAt'),
+        render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
+      },
+      {
+        title: '办理时限',
+        dataIndex: 'dueAt',
+        key: 'dueAt',
+        width: 230,
+        sorter: true,
+        sortOrder: sortOrder('dueAt'),
+        render: (v: string, r) =>
+          OPEN.includes(r.status) ? (
+            <Space size={4} className="nowrap">
+              {fmtShort(v)}
+              <Countdown deadline={v} now={now} warnMinutes={240} />
+            </Space>
+          ) : (
+            <span className="nowrap">{fmtShort(v)}</span>
+          ),
+      },
+      // Row actions stay in view on a narrow screen.
+      ...(extraColumns ?? []).map((c) => ({
+        title: c.title,
+        key: c.key,
+        width: c.width ?? EXTRA_WIDTH,
+        fixed: 'right' as const,
+        render: (_: unknown, r: WorkOrder) => c.render(r),
+      })),
+    ];
   }, [query.sort, query.order, now, extraColumns]);
   return (
     <>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
-      <Table<WorkOrder> size="small" rowKey="id" loading={loading} dataSource={data?.items ?? []} data-testid="work-order-table"
+      <Table<WorkOrder>
+        size="small"
+        rowKey="id"
+        loading={loading}
+        dataSource={data?.items ?? []}
+        data-testid="work-order-table"
         rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
-        pagination={{ current: query.page, pageSize: query.pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (t) => `共 ${t} 条` }}
-        onChange={onChange as never} scroll={{ x: FIXED_WIDTH + TITLE_MIN + (extraColumns ?? []).reduce((w, c) => w + (c.width ?? EXTRA_WIDTH), 0) }}
-        columns={columns} tableLayout="fixed" />
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100],
+          showTotal: (t) => `共 ${t} 条`,
+        }}
+        onChange={onChange as never}
+        scroll={{ x: FIXED_WIDTH + TITLE_MIN + (extraColumns ?? []).reduce((w, c) => w + (c.width ?? EXTRA_WIDTH), 0) }}
+        columns={columns}
+        tableLayout="fixed"
+      />
       {open && <WorkOrderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => setTick((t) => t + 1)} />}
     </>
   );
@@ -87,23 +170,55 @@ export function WorkOrderTable({ query, setQuery, reloadKey, extraColumns }: {
 export function WorkOrdersPage({ mine = false }: { mine?: boolean }) {
   const { me } = useAuth();
   const ref = useReference();
-  const [query, setQuery] = useState<OrderQuery>(mine
-    ? { page: 1, pageSize: 20, status: OPEN, sort: 'dueAt', order: 'asc' }
-    : { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' });
+  const [query, setQuery] = useState<OrderQuery>(
+    mine
+      ? { page: 1, pageSize: 20, status: OPEN, sort: 'dueAt', order: 'asc' }
+      : { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' },
+  );
   const set = (patch: Partial<OrderQuery>) => setQuery({ ...query, ...patch, page: 1 });
   return (
     <Card size="small" title={mine ? `我的工单 · ${me?.displayName ?? ''}` : '工单查询'}>
       <Space wrap style={{ marginBottom: 8 }}>
-        <Input.Search placeholder="工单号或标题" allowClear onSearch={(v) => set({ q: v.trim() || undefined })} style={{ width: 220 }} data-testid="order-search" />
-        <Select mode="multiple" allowClear placeholder="状态" style={{ minWidth: 220 }} value={query.status} maxTagCount={3}
-          options={enumOptions(ref.enums.workOrderStatuses)} onChange={(v: string[]) => set({ status: v.length ? v : undefined })} data-testid="status-filter" />
+        <Input.Search
+          placeholder="工单号或标题"
+          allowClear
+          onSearch={(v) => set({ q: v.trim() || undefined })}
+          style={{ width: 220 }}
+          data-testid="order-search"
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder="状态"
+          style={{ minWidth: 220 }}
+          value={query.status}
+          maxTagCount={3}
+          options={enumOptions(ref.enums.workOrderStatuses)}
+          onChange={(v: string[]) => set({ status: v.length ? v : undefined })}
+          data-testid="status-filter"
+        />
         {!mine && me?.role !== 'district_agency' && (
-          <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder="区县" style={{ width: 140 }} options={ref.districts.map((d) => ({ value: d.code, label: d.name }))}
-            onChange={(v?: string) => set({ districtCode: v })} />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="区县"
+            style={{ width: 140 }}
+            options={ref.districts.map((d) => ({ value: d.code, label: d.name }))}
+            onChange={(v?: string) => set({ districtCode: v })}
+          />
         )}
-        <Checkbox checked={query.urgent === true} onChange={(e) => set({ urgent: e.target.checked || undefined })}>紧急</Checkbox>
-        <Checkbox checked={query.overdue === true} onChange={(e) => set({ overdue: e.target.checked || undefined })}>超期</Checkbox>
-        <Checkbox checked={query.supervised === true} onChange={(e) => set({ supervised: e.target.checked || undefined })}>督办</Checkbox>
+        <Checkbox checked={query.urgent === true} onChange={(e) => set({ urgent: e.target.checked || undefined })}>
+          紧急
+        </Checkbox>
+        <Checkbox checked={query.overdue === true} onChange={(e) => set({ overdue: e.target.checked || undefined })}>
+          超期
+        </Checkbox>
+        <Checkbox
+          checked={query.supervised === true}
+          onChange={(e) => set({ supervised: e.target.checked || undefined })}
+        >
+          督办
+        </Checkbox>
       </Space>
       <WorkOrderTable query={query} setQuery={setQuery} />
     </Card>

@@ -1,7 +1,16 @@
 /** 110 incident (警情): categories, dispatch tiers, dispositions. */
 export const INCIDENT_CATEGORIES = [
-  'criminal', 'public_order', 'traffic', 'mass_incident', 'emergency_help', 'public_help',
-  'police_complaint', 'tip_off', 'social_linkage', 'non_police', 'invalid',
+  'criminal',
+  'public_order',
+  'traffic',
+  'mass_incident',
+  'emergency_help',
+  'public_help',
+  'police_complaint',
+  'tip_off',
+  'social_linkage',
+  'non_police',
+  'invalid',
 ] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 export const INCIDENT_CATEGORY_LABELS: Record<IncidentCategory, string> = {
@@ -29,8 +38,16 @@ export const DISPATCH_TIER_LABELS: Record<DispatchTier, string> = {
 
 /** Dispositions after NENA's common codes (bridge-protocol.md). */
 export const DISPOSITIONS = [
-  'report_taken', 'resolved_on_scene', 'settled_by_phone', 'referred_to_partner_agency', 'mediated',
-  'no_action_needed', 'unable_to_locate', 'duplicate', 'cancelled', 'arrest',
+  'report_taken',
+  'resolved_on_scene',
+  'settled_by_phone',
+  'referred_to_partner_agency',
+  'mediated',
+  'no_action_needed',
+  'unable_to_locate',
+  'duplicate',
+  'cancelled',
+  'arrest',
 ] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 export const DISPOSITION_LABELS: Record<Disposition, string> = {
@@ -47,7 +64,14 @@ export const DISPOSITION_LABELS: Record<Disposition, string> = {
 };
 
 /** Non-police matters that 110 diverts (plan task 10). */
-export const DIVERSION_TARGETS = ['hotline_12345', 'governance_center', 'vehicle_moving', 'utility', 'fire_119', 'medical_120'] as const;
+export const DIVERSION_TARGETS = [
+  'hotline_12345',
+  'governance_center',
+  'vehicle_moving',
+  'utility',
+  'fire_119',
+  'medical_120',
+] as const;
 export type DiversionTarget = (typeof DIVERSION_TARGETS)[number];
 export const DIVERSION_TARGET_LABELS: Record<DiversionTarget, string> = {
   hotline_12345: '12345热线',

@@ -1,5 +1,12 @@
 /** Incident lifecycle: 接警 → 派警 → 到场 → 处置 → 反馈 → 结警. */
-export const INCIDENT_STATUSES = ['received', 'dispatched', 'on_scene', 'handling', 'feedback_given', 'closed'] as const;
+export const INCIDENT_STATUSES = [
+  'received',
+  'dispatched',
+  'on_scene',
+  'handling',
+  'feedback_given',
+  'closed',
+] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, string> = {
   received: '已接警',

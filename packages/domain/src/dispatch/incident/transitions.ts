@@ -72,11 +72,15 @@ export function applyIncidentAction(state: IncidentState, cmd: IncidentCommand):
   const row: Partial<Record<IncidentAction, IncidentStatus | typeof SAME>> = INCIDENT_TRANSITIONS[state.status];
   const target = row[cmd.action];
   if (!target) {
-    return fail('INCIDENT_TRANSITION_NOT_ALLOWED', `警情当前状态不允许执行“${INCIDENT_ACTION_LABELS[cmd.action]}”操作`, {
-      status: state.status,
-      action: cmd.action,
-      allowed: allowedIncidentActions(state.status),
-    });
+    return fail(
+      'INCIDENT_TRANSITION_NOT_ALLOWED',
+      `警情当前状态不允许执行“${INCIDENT_ACTION_LABELS[cmd.action]}”操作`,
+      {
+        status: state.status,
+        action: cmd.action,
+        allowed: allowedIncidentActions(state.status),
+      },
+    );
   }
   const to: IncidentStatus = target === SAME ? state.status : target;
   const next: IncidentState = { ...state, status: to };

@@ -22,6 +22,13 @@ export const DEFAULT_TIME_LIMITS: readonly TimeLimitRule[] = [
 ];
 
 /** The most specific rule: exact type before '*'. */
-export function findTimeLimit(rules: readonly TimeLimitRule[], orderType: WorkOrderType, urgent: boolean): TimeLimitRule | undefined {
-  return rules.find((r) => r.urgent === urgent && r.orderType === orderType) ?? rules.find((r) => r.urgent === urgent && r.orderType === '*');
+export function findTimeLimit(
+  rules: readonly TimeLimitRule[],
+  orderType: WorkOrderType,
+  urgent: boolean,
+): TimeLimitRule | undefined {
+  return (
+    rules.find((r) => r.urgent === urgent && r.orderType === orderType) ??
+    rules.find((r) => r.urgent === urgent && r.orderType === '*')
+  );
 }

@@ -26,4 +26,10 @@ export const WORK_ORDER_STATUS_LABELS: Record<WorkOrderStatus, string> = {
 
 export const TERMINAL_WORK_ORDER_STATUSES: ReadonlySet<WorkOrderStatus> = new Set(['archived', 'merged']);
 /** Statuses in which the handling deadline runs (a reply stops the clock). */
-export const OPEN_WORK_ORDER_STATUSES: ReadonlySet<WorkOrderStatus> = new Set(['received', 'assigned', 'returned', 'signed', 'in_progress']);
+export const OPEN_WORK_ORDER_STATUSES: ReadonlySet<WorkOrderStatus> = new Set([
+  'received',
+  'assigned',
+  'returned',
+  'signed',
+  'in_progress',
+]);

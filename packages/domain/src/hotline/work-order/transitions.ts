@@ -54,12 +54,21 @@ export const WORK_ORDER_TRANSITIONS = {
   assigned: { sign: 'signed', return: 'returned', reassign: 'assigned', merge: 'merged', ...OPEN_ANNOTATIONS },
   returned: { reassign: 'assigned', answer_directly: 'replied', merge: 'merged', ...OPEN_ANNOTATIONS },
   signed: {
-    start: 'in_progress', reply: 'replied', return: 'returned',
-    request_extension: SAME, approve_extension: SAME, refuse_extension: SAME, ...OPEN_ANNOTATIONS,
+    start: 'in_progress',
+    reply: 'replied',
+    return: 'returned',
+    request_extension: SAME,
+    approve_extension: SAME,
+    refuse_extension: SAME,
+    ...OPEN_ANNOTATIONS,
   },
   in_progress: {
-    reply: 'replied', return: 'returned',
-    request_extension: SAME, approve_extension: SAME, refuse_extension: SAME, ...OPEN_ANNOTATIONS,
+    reply: 'replied',
+    return: 'returned',
+    request_extension: SAME,
+    approve_extension: SAME,
+    refuse_extension: SAME,
+    ...OPEN_ANNOTATIONS,
   },
   replied: { follow_up: 'followed_up', archive: 'archived', supervise: SAME },
   followed_up: { reopen: 'assigned', archive: 'archived', supervise: SAME },
@@ -116,15 +125,23 @@ export interface WorkOrderTransition {
  * Applies one command to a work order: pure, so the service can save the row and the action-log
  * entry in one transaction, and the console can offer exactly the actions the server accepts.
  */
-export function applyWorkOrderAction(state: WorkOrderState, cmd: WorkOrderCommand, now: Date): Result<WorkOrderTransition> {
+export function applyWorkOrderAction(
+  state: WorkOrderState,
+  cmd: WorkOrderCommand,
+  now: Date,
+): Result<WorkOrderTransition> {
   const row: Partial<Record<WorkOrderAction, WorkOrderStatus | typeof SAME>> = WORK_ORDER_TRANSITIONS[state.status];
   const target = row[cmd.action];
   if (!target) {
-    return fail('WORK_ORDER_TRANSITION_NOT_ALLOWED', `工单当前状态不允许执行“${WORK_ORDER_ACTION_LABELS[cmd.action]}”操作`, {
-      status: state.status,
-      action: cmd.action,
-      allowed: allowedWorkOrderActions(state.status),
-    });
+    return fail(
+      'WORK_ORDER_TRANSITION_NOT_ALLOWED',
+      `工单当前状态不允许执行“${WORK_ORDER_ACTION_LABELS[cmd.action]}”操作`,
+      {
+        status: state.status,
+        action: cmd.action,
+        allowed: allowedWorkOrderActions(state.status),
+      },
+    );
   }
   const to: WorkOrderStatus = target === SAME ? state.status : target;
   const next: WorkOrderState = { ...state, status: to, assistUnitIds: [...state.assistUnitIds] };
@@ -142,7 +159,12 @@ export function applyWorkOrderAction(state: WorkOrderState, cmd: WorkOrderComman
       }
       next.leadUnitId = cmd.leadUnitId;
       next.assistUnitIds = assist;
-      details = { leadUnitId: cmd.leadUnitId, assistUnitIds: assist, previousLeadUnitId: state.leadUnitId, note: cmd.note ?? null };
+      details = {
+        leadUnitId: cmd.leadUnitId,
+        assistUnitIds: assist,
+        previousLeadUnitId: state.leadUnitId,
+        note: cmd.note ?? null,
+      };
       break;
     }
     case 'return':
@@ -163,7 +185,11 @@ export function applyWorkOrderAction(state: WorkOrderState, cmd: WorkOrderComman
         return fail('WORK_ORDER_EXTENSION_INVALID', '申请的办理期限须晚于当前期限');
       }
       next.pendingExtension = { requestedDueAt: requested.toISOString(), reason: cmd.reason };
-      details = { requestedDueAt: requested.toISOString(), reason: cmd.reason, currentDueAt: state.dueAt.toISOString() };
+      details = {
+        requestedDueAt: requested.toISOString(),
+        reason: cmd.reason,
+        currentDueAt: state.dueAt.toISOString(),
+      };
       break;
     }
     case 'approve_extension': {
@@ -185,14 +211,20 @@ export function applyWorkOrderAction(state: WorkOrderState, cmd: WorkOrderComman
       break;
     case 'reopen': {
       // 重办: an unsatisfied follow-up sends the order back to its lead unit with a new deadline.
-      if (state.satisfaction !== 'unsatisfied') return fail('WORK_ORDER_REOPEN_NOT_ALLOWED', '仅回访不满意的工单可以重办');
+      if (state.satisfaction !== 'unsatisfied')
+        return fail('WORK_ORDER_REOPEN_NOT_ALLOWED', '仅回访不满意的工单可以重办');
       const due = new Date(cmd.dueAt);
       if (Number.isNaN(due.getTime())) return fail('VALIDATION_FAILED', '重办期限无效');
       next.reopenCount = state.reopenCount + 1;
       next.satisfaction = null;
       next.dueAt = due;
       next.overdue = false;
-      details = { note: cmd.note, dueAt: due.toISOString(), reopenCount: next.reopenCount, leadUnitId: state.leadUnitId };
+      details = {
+        note: cmd.note,
+        dueAt: due.toISOString(),
+        reopenCount: next.reopenCount,
+        leadUnitId: state.leadUnitId,
+      };
       break;
     }
     case 'archive':
@@ -214,7 +246,8 @@ export function applyWorkOrderAction(state: WorkOrderState, cmd: WorkOrderComman
       details = { note: cmd.note };
       break;
     case 'mark_overdue':
-      if (!OPEN_WORK_ORDER_STATUSES.has(state.status)) return fail('WORK_ORDER_TRANSITION_NOT_ALLOWED', '工单已办结，不再计算超期');
+      if (!OPEN_WORK_ORDER_STATUSES.has(state.status))
+        return fail('WORK_ORDER_TRANSITION_NOT_ALLOWED', '工单已办结，不再计算超期');
       if (state.overdue) return fail('WORK_ORDER_ALREADY_OVERDUE', '工单已标记超期');
       if (state.dueAt.getTime() > now.getTime()) return fail('WORK_ORDER_NOT_DUE', '工单尚未到期');
       next.overdue = true;

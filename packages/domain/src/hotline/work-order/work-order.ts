@@ -28,7 +28,13 @@ export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
 };
 
 /** Why a unit returns (退单) an order; re-dispatch goes through the centre (国办函〔2025〕66号). */
-export const RETURN_REASONS = ['not_our_duty', 'wrong_district', 'insufficient_information', 'duplicate', 'other'] as const;
+export const RETURN_REASONS = [
+  'not_our_duty',
+  'wrong_district',
+  'insufficient_information',
+  'duplicate',
+  'other',
+] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 export const RETURN_REASON_LABELS: Record<ReturnReason, string> = {
   not_our_duty: '非本单位职责',
