@@ -3,6 +3,7 @@
  * field allow-list per type, so each desk receives only what the shared matter needs.
  */
 import { fail, ok, type Result } from '../shared/result.ts';
+import { DISPOSITIONS, type Disposition } from '../dispatch/incident/incident.ts';
 
 export const MESSAGE_TYPES = [
   'transfer.request',
@@ -63,19 +64,11 @@ export const STATUS_VALUE_LABELS: Record<(typeof STATUS_VALUES)[number], string>
   in_progress: '处置中',
   resolved: '已处置',
 };
-export const BRIDGE_DISPOSITIONS = [
-  'report_taken',
-  'resolved_on_scene',
-  'settled_by_phone',
-  'referred_to_partner_agency',
-  'mediated',
-  'no_action_needed',
-  'unable_to_locate',
-  'duplicate',
-  'cancelled',
-  'arrest',
-] as const;
-export const BRIDGE_DISPOSITION_LABELS: Record<(typeof BRIDGE_DISPOSITIONS)[number], string> = {
+/** The wire's dispositions are the 110 incident's (after NENA's common codes): one list, so a police feedback goes out as recorded. */
+export const BRIDGE_DISPOSITIONS = DISPOSITIONS;
+export type BridgeDisposition = Disposition;
+/** How the bridge names a disposition to both desks' seats (the 110's own wording is DISPOSITION_LABELS). */
+export const BRIDGE_DISPOSITION_LABELS: Record<BridgeDisposition, string> = {
   report_taken: '已受案',
   resolved_on_scene: '现场处置完毕',
   settled_by_phone: '电话答复解决',

@@ -41,7 +41,7 @@ export const LINKAGE_STATUS_LABELS: Record<LinkageStatus, string> = {
   reopened: '已重启',
 };
 
-/** The message that opens an item of each kind. */
+/** The message that opens an item of each kind (bridge-protocol.md, message types). */
 export const OPENING_TYPE: Record<LinkageKind, MessageType> = {
   transfer: 'transfer.request',
   emergency: 'emergency.escalate',
@@ -49,12 +49,13 @@ export const OPENING_TYPE: Record<LinkageKind, MessageType> = {
   mediation: 'mediation.request',
   diversion: 'transfer.request',
 };
-export const OPENING_TYPES: ReadonlySet<MessageType> = new Set([
-  'transfer.request',
-  'emergency.escalate',
-  'assist.request',
-  'mediation.request',
-]);
+export const OPENING_TYPES: ReadonlySet<MessageType> = new Set(Object.values(OPENING_TYPE));
+
+/** The kind of an item opened by a received message: by its type, and a transfer's `kind` field. */
+export function kindOfOpening(type: MessageType, payload: Record<string, unknown>): LinkageKind {
+  const kinds = (Object.keys(OPENING_TYPE) as LinkageKind[]).filter((k) => OPENING_TYPE[k] === type);
+  return kinds.length === 1 ? kinds[0]! : payload.kind === 'diversion' ? 'diversion' : 'transfer';
+}
 
 /** Which side sends a message: the originator, the side handling the matter, the other side, or either. */
 type Sender = 'originator' | 'receiver' | 'handler' | 'non_handler' | 'either';

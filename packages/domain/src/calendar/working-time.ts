@@ -3,20 +3,19 @@
  * year. Public holidays and make-up workdays (调休) are data, given per deployment; this module only
  * reads them.
  */
-const OFFSET_MS = 8 * 3600_000;
+import { BEIJING_OFFSET_MS as OFFSET_MS, beijingDate } from '../shared/beijing-time.ts';
+
 const DAY_MS = 24 * 3600_000;
 
 export type CalendarDayKind = 'holiday' | 'workday';
 export interface CalendarDay {
-  date: string; // YYYY-MM-DD, local (Asia/Shanghai)
+  date: string; // YYYY-MM-DD, local (Beijing time)
   kind: CalendarDayKind;
   name: string;
 }
 
 /** Local (UTC+8) calendar date of an instant, as YYYY-MM-DD. */
-export function localDate(at: Date): string {
-  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-}
+export const localDate = beijingDate;
 
 /** Milliseconds since local midnight. */
 function localTimeOfDay(at: Date): number {

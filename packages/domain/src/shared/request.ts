@@ -20,10 +20,8 @@ export const REQUEST_CHANNEL_LABELS: Record<RequestChannel, string> = {
   transferred_in: '对方平台转入',
 };
 
-export interface RequestLocation {
-  address: string;
-  districtCode: string | null;
-  streetCode: string | null;
-  lat: number | null;
-  lng: number | null;
-}
+/** Chongqing's administrative codes (GB/T 2260): a district is 50 and four digits, a street (镇) three more. */
+export const DISTRICT_CODE_PATTERN = '^50\\d{4}$';
+export const STREET_CODE_PATTERN = '^50\\d{7}$';
+const DISTRICT_CODE = new RegExp(DISTRICT_CODE_PATTERN);
+export const isDistrictCode = (v: unknown): v is string => typeof v === 'string' && DISTRICT_CODE.test(v);

@@ -31,7 +31,7 @@ export function localRecords(
             : (INCIDENT_CATEGORIES as readonly string[]).includes(String(triage.category))
               ? String(triage.category)
               : 'public_help';
-        const { incident } = await incidents.create(actor, {
+        const { record: incident } = await incidents.create(actor, {
           channel: 'transferred_in',
           content,
           address,
@@ -44,7 +44,7 @@ export function localRecords(
       }
       const category =
         typeof triage.category === 'string' && /^[A-Z]{4}\d{2}$/.test(triage.category) ? triage.category : 'QTSX01';
-      const { order } = await workOrders.create(actor, {
+      const { record: order } = await workOrders.create(actor, {
         channel: 'transferred_in',
         content,
         address,

@@ -1,28 +1,24 @@
 import {
   applyIncidentAction,
   allowedIncidentActions,
-  maskName,
-  maskPhone,
-  seesCallerUnmasked,
   type DispatchTier,
   type IncidentCommand,
   type IncidentState,
-  type Role,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { can, requirePermission } from '../auth/permissions.ts';
-import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
-import { translatePgError } from '../db/pg-errors.ts';
+import type { Db, Queryable, Tx } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
-import { checkRequestInput } from '../shared/request-input.ts';
-import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
+import { withVisibleCaller } from '../shared/caller.ts';
+import { createOnce } from '../shared/create-once.ts';
+import { withLockedRecord } from '../shared/locked-record.ts';
+import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
+import { findByClientRef, findRequestDetail, findUnits, listActions } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import {
   findIncident,
-  findIncidentIdByClientRef,
   insertIncident,
-  listIncidentActions,
   listIncidents,
   saveIncidentTransition,
   type IncidentFilter,
@@ -36,17 +32,8 @@ const TIER_UNIT_KINDS: Record<DispatchTier, readonly string[]> = {
   police_station: ['police_station'],
 };
 
-export interface CreateIncidentInput {
+export interface CreateIncidentInput extends Omit<RequestInput, 'confidential'> {
   channel?: string;
-  caller?: { name?: string; phone?: string };
-  content: string;
-  address?: string;
-  districtCode?: string;
-  streetCode?: string;
-  lat?: number;
-  lng?: number;
-  receivedAt?: string;
-  clientRef?: string;
   category: string;
   priority?: number;
 }
@@ -70,41 +57,21 @@ export class IncidentService {
     private readonly triage: TriageService,
   ) {}
 
-  async create(actor: Actor, input: CreateIncidentInput): Promise<{ incident: IncidentRow; created: boolean }> {
+  async create(actor: Actor, input: CreateIncidentInput): Promise<{ record: IncidentRow; created: boolean }> {
     requirePermission(actor, 'incident.create');
-    const { content, receivedAt } = checkRequestInput(input, '报警');
+    const checked = checkRequestInput(input, '报警');
     const channel = input.channel ?? 'phone_110';
-    const triage = await this.triage.suggest(content, triageChannel(channel)).catch(() => null);
-    try {
-      const incident = await insertIncident(
-        this.db,
-        {
-          triage,
-          channel: input.channel ?? 'phone_110',
-          callerName: input.caller?.name?.trim() || null,
-          callerPhone: input.caller?.phone?.trim() || null,
-          content,
-          address: input.address?.trim() ?? '',
-          districtCode: input.districtCode ?? null,
-          streetCode: input.streetCode ?? null,
-          lat: input.lat ?? null,
-          lng: input.lng ?? null,
-          receivedAt,
-          clientRef: input.clientRef ?? null,
-          category: input.category,
-          priority: input.priority ?? 2,
-        },
-        actor,
-      );
-      return { incident, created: true };
-    } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      if (e.code === '23505' && e.constraint === 'requests_client_ref_key' && input.clientRef) {
-        const id = await findIncidentIdByClientRef(this.db, input.clientRef);
-        if (id) return { incident: (await findIncident(this.db, id))!, created: false };
-      }
-      throw translatePgError(err);
-    }
+    const triage = await this.triage.suggest(checked.content, triageChannel(channel)).catch(() => null);
+    const values = {
+      ...newRequest(input, checked, channel, triage),
+      category: input.category,
+      priority: input.priority ?? 2,
+    };
+    return createOnce(
+      input.clientRef,
+      () => insertIncident(this.db, values, actor),
+      (ref) => findByClientRef<IncidentRow>(this.db, 'incidents', ref),
+    );
   }
 
   async get(actor: Actor, id: string) {
@@ -113,22 +80,16 @@ export class IncidentService {
     if (!row) throw new AppError('INCIDENT_NOT_FOUND');
     const [request, actions, units, triage] = await Promise.all([
       findRequestDetail(this.db, row.request_id),
-      listIncidentActions(this.db, id),
+      listActions(this.db, 'incident', id),
       findUnits(this.db, row.unit_id ? [row.unit_id] : []),
       findTriage(this.db, row.request_id),
     ]);
-    const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, false);
     return {
       row,
       actions,
       triage,
       unit: units[0] ?? null,
-      request: request && {
-        ...request,
-        caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),
-        caller_phone: request.caller_phone && (unmasked ? request.caller_phone : maskPhone(request.caller_phone)),
-        callerMasked: !unmasked,
-      },
+      request: withVisibleCaller(actor, request),
       allowedActions: allowedIncidentActions(row.status).filter((a) => can(actor, `incident.${a}`)),
     };
   }
@@ -140,33 +101,28 @@ export class IncidentService {
 
   async act(actor: Actor, id: string, cmd: IncidentCommand): Promise<IncidentRow> {
     requirePermission(actor, `incident.${cmd.action}`);
-    try {
-      return await inTransaction(this.db, async (tx) => {
-        const row = await findIncident(tx, id, true);
-        if (!row) throw new AppError('INCIDENT_NOT_FOUND');
-        if (cmd.action === 'dispatch' || cmd.action === 'redispatch') {
-          const [unit] = await findUnits(tx, [cmd.unitId]);
-          if (!unit) throw new AppError('REFERENCE_NOT_FOUND', `单位不存在：${cmd.unitId}`, { field: 'unitId' });
-          if (!TIER_UNIT_KINDS[cmd.tier].includes(unit.kind) || !unit.active) {
-            throw new AppError('UNIT_NOT_DISPATCHABLE', `“${unit.name}”不属于所选处警层级`, {
-              unitId: unit.id,
-              tier: cmd.tier,
-            });
-          }
+    const lock = (tx: Tx) => findIncident(tx, id, true);
+    return withLockedRecord(this.db, lock, 'INCIDENT_NOT_FOUND', async (tx, row) => {
+      if (cmd.action === 'dispatch' || cmd.action === 'redispatch') {
+        const [unit] = await findUnits(tx, [cmd.unitId]);
+        if (!unit) throw new AppError('REFERENCE_NOT_FOUND', `单位不存在：${cmd.unitId}`, { field: 'unitId' });
+        if (!TIER_UNIT_KINDS[cmd.tier].includes(unit.kind) || !unit.active) {
+          throw new AppError('UNIT_NOT_DISPATCHABLE', `“${unit.name}”不属于所选处警层级`, {
+            unitId: unit.id,
+            tier: cmd.tier,
+          });
         }
-        const result = applyIncidentAction(toState(row), cmd);
-        if (!result.ok) throw fromDomain(result);
-        const saved = await saveIncidentTransition(tx, row, result.value.next, {
-          action: cmd.action,
-          details: result.value.details,
-          actor,
-          divertedTo: cmd.action === 'divert' ? cmd.target : null,
-        });
-        await this.onTransition(tx, actor, saved, cmd);
-        return saved;
+      }
+      const result = applyIncidentAction(toState(row), cmd);
+      if (!result.ok) throw fromDomain(result);
+      const saved = await saveIncidentTransition(tx, row, result.value.next, {
+        action: cmd.action,
+        details: result.value.details,
+        actor,
+        divertedTo: cmd.action === 'divert' ? cmd.target : null,
       });
-    } catch (err) {
-      throw translatePgError(err);
-    }
+      await this.onTransition(tx, actor, saved, cmd);
+      return saved;
+    });
   }
 }

@@ -3,12 +3,9 @@
  * action-log entry in one transaction.
  */
 import {
+  TERMINAL_WORK_ORDER_STATUSES,
   applyWorkOrderAction,
   allowedWorkOrderActions,
-  maskName,
-  maskPhone,
-  seesCallerUnmasked,
-  type Role,
   type WorkOrderAction,
   type WorkOrderCommand,
   type WorkOrderState,
@@ -16,38 +13,28 @@ import {
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { UNIT_BOUND_ACTIONS, can, requirePermission } from '../auth/permissions.ts';
-import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
-import { translatePgError } from '../db/pg-errors.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
-import { checkRequestInput } from '../shared/request-input.ts';
-import { findRequestDetail, findUnits } from '../shared/requests.repo.ts';
+import { withVisibleCaller } from '../shared/caller.ts';
+import { createOnce } from '../shared/create-once.ts';
+import { withLockedRecord } from '../shared/locked-record.ts';
+import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
+import { findByClientRef, findRequestDetail, findUnits, listActions } from '../shared/requests.repo.ts';
 import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import {
   findSimilarRecent,
   findWorkOrder,
-  findWorkOrderIdByClientRef,
   insertWorkOrder,
-  listWorkOrderActions,
   listWorkOrders,
   saveWorkOrderTransition,
   type ListFilter,
   type WorkOrderRow,
 } from './work-orders.repo.ts';
 
-export interface CreateWorkOrderInput {
+export interface CreateWorkOrderInput extends RequestInput {
   channel: string;
-  caller?: { name?: string; phone?: string };
-  confidential?: boolean;
-  content: string;
-  address?: string;
-  districtCode?: string;
-  streetCode?: string;
-  lat?: number;
-  lng?: number;
-  receivedAt?: string;
-  clientRef?: string;
   orderType: WorkOrderType;
   categoryCode: string;
   title?: string;
@@ -113,66 +100,45 @@ export class WorkOrderService {
     }
   }
 
-  async create(actor: Actor, input: CreateWorkOrderInput): Promise<{ order: WorkOrderRow; created: boolean }> {
+  async create(actor: Actor, input: CreateWorkOrderInput): Promise<{ record: WorkOrderRow; created: boolean }> {
     requirePermission(actor, 'work_order.create');
     if (input.leadUnitId) requirePermission(actor, 'work_order.assign');
     // Plan task 7: an urgent order (重症救治, 孕检生产, 应急救援) goes at once to the district's hotline
     // agency (第一时间形成紧急工单交相关区县热线机构办理), unless the call-taker named a lead unit.
     const fastChannel = !input.leadUnitId && Boolean(input.urgentKind) && Boolean(input.districtCode);
     const leadUnitId = input.leadUnitId ?? (fastChannel ? `d${input.districtCode}.agency` : undefined);
-    const { content, receivedAt } = checkRequestInput(input, '诉求');
-    const urgent = Boolean(input.urgentKind);
-    const dueAt = await this.deadlines.dueAt(input.orderType, urgent, receivedAt);
+    const checked = checkRequestInput(input, '诉求');
+    const dueAt = await this.deadlines.dueAt(input.orderType, Boolean(input.urgentKind), checked.receivedAt);
     // Every request carries its triage suggestion, saved with it (design §5).
-    const triage = await this.triage.suggest(content, triageChannel(input.channel)).catch(() => null);
+    const triage = await this.triage.suggest(checked.content, triageChannel(input.channel)).catch(() => null);
     const values = {
-      triage,
-      channel: input.channel,
-      callerName: input.caller?.name?.trim() || null,
-      callerPhone: input.caller?.phone?.trim() || null,
-      confidential: input.confidential ?? false,
-      content,
-      address: input.address?.trim() ?? '',
-      districtCode: input.districtCode ?? null,
-      streetCode: input.streetCode ?? null,
-      lat: input.lat ?? null,
-      lng: input.lng ?? null,
-      receivedAt,
-      clientRef: input.clientRef ?? null,
+      ...newRequest(input, checked, input.channel, triage),
       orderType: input.orderType,
       categoryCode: input.categoryCode,
-      title: input.title?.trim() || content.replace(/\s+/g, ' ').slice(0, 40),
+      title: input.title?.trim() || checked.content.replace(/\s+/g, ' ').slice(0, 40),
       urgentKind: input.urgentKind ?? null,
       dueAt,
     };
-    try {
-      let order: WorkOrderRow;
-      if (leadUnitId) {
-        // 受理 and 派单 in one step: both actions in one transaction.
-        order = await inTransaction(this.db, async (tx) => {
-          await this.validateUnits(tx, actor, leadUnitId, input.assistUnitIds ?? []);
-          const created = await insertWorkOrder(tx, values, actor);
-          return this.transition(tx, actor, created, {
-            action: 'assign',
-            leadUnitId,
-            assistUnitIds: input.assistUnitIds ?? [],
-            ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
-          });
-        });
-      } else {
-        order = await insertWorkOrder(this.db, values, actor);
-      }
-      this.onCreated();
-      return { order, created: true };
-    } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      if (e.code === '23505' && e.constraint === 'requests_client_ref_key' && input.clientRef) {
-        // Idempotent retry: the same client reference returns the order already made.
-        const id = await findWorkOrderIdByClientRef(this.db, input.clientRef);
-        if (id) return { order: (await findWorkOrder(this.db, id))!, created: false };
-      }
-      throw translatePgError(err);
-    }
+    const made = await createOnce(
+      input.clientRef,
+      () =>
+        leadUnitId
+          ? // 受理 and 派单 in one step: both actions in one transaction.
+            inTransaction(this.db, async (tx) => {
+              await this.validateUnits(tx, actor, leadUnitId, input.assistUnitIds ?? []);
+              const order = await insertWorkOrder(tx, values, actor);
+              return this.transition(tx, actor, order, {
+                action: 'assign',
+                leadUnitId,
+                assistUnitIds: input.assistUnitIds ?? [],
+                ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
+              });
+            })
+          : insertWorkOrder(this.db, values, actor),
+      (ref) => findByClientRef<WorkOrderRow>(this.db, 'work_orders', ref),
+    );
+    if (made.created) this.onCreated();
+    return made;
   }
 
   /** The order if the actor may read it (permission and scope), for modules that hang data on orders. */
@@ -191,10 +157,9 @@ export class WorkOrderService {
     if (!(await this.inScope(this.db, actor, row))) throw new AppError('OUT_OF_SCOPE');
     const [request, actions, triage] = await Promise.all([
       findRequestDetail(this.db, row.request_id),
-      listWorkOrderActions(this.db, id),
+      listActions(this.db, 'work_order', id),
       findTriage(this.db, row.request_id),
     ]);
-    const unmasked = actor.role !== 'system' && seesCallerUnmasked(actor.role as Role, request?.confidential ?? false);
     const unitIds = [...new Set([row.lead_unit_id, ...row.assist_unit_ids].filter((x): x is string => Boolean(x)))];
     const units = await findUnits(this.db, unitIds);
     return {
@@ -202,12 +167,7 @@ export class WorkOrderService {
       actions,
       units,
       triage,
-      request: request && {
-        ...request,
-        caller_name: request.caller_name && (unmasked ? request.caller_name : maskName(request.caller_name)),
-        caller_phone: request.caller_phone && (unmasked ? request.caller_phone : maskPhone(request.caller_phone)),
-        callerMasked: !unmasked,
-      },
+      request: withVisibleCaller(actor, request),
       allowedActions: this.allowedFor(actor, row),
     };
   }
@@ -257,41 +217,36 @@ export class WorkOrderService {
 
   async act(actor: Actor, id: string, cmd: WorkOrderCommand): Promise<WorkOrderRow> {
     requirePermission(actor, `work_order.${cmd.action}`);
-    try {
-      return await inTransaction(this.db, async (tx) => {
-        const row = await findWorkOrder(tx, id, true);
-        if (!row) throw new AppError('WORK_ORDER_NOT_FOUND');
-        if (!(await this.inScope(tx, actor, row))) throw new AppError('OUT_OF_SCOPE');
-        if (
-          UNIT_BOUND_ACTIONS.has(cmd.action) &&
-          actor.role !== 'admin' &&
-          actor.role !== 'system' &&
-          row.lead_unit_id !== actor.unitId
-        ) {
-          throw new AppError('OUT_OF_SCOPE', '只有主办单位可以执行此操作');
-        }
-        if (
-          actor.role === 'district_agency' &&
-          (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') &&
-          row.lead_unit_id === actor.unitId
-        ) {
-          throw new AppError('FORBIDDEN', '不能审批本单位的延期申请');
-        }
-        if (cmd.action === 'assign' || cmd.action === 'reassign')
-          await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
-        if (cmd.action === 'merge') {
-          const target = await findWorkOrder(tx, cmd.intoWorkOrderId);
-          if (!target) throw new AppError('WORK_ORDER_NOT_FOUND', '并入的目标工单不存在');
-          if (target.status === 'merged' || target.status === 'archived')
-            throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
-        }
-        const command: WorkOrderCommand =
-          cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
-        return this.transition(tx, actor, row, command);
-      });
-    } catch (err) {
-      throw translatePgError(err);
-    }
+    const lock = (tx: Tx) => findWorkOrder(tx, id, true);
+    return withLockedRecord(this.db, lock, 'WORK_ORDER_NOT_FOUND', async (tx, row) => {
+      if (!(await this.inScope(tx, actor, row))) throw new AppError('OUT_OF_SCOPE');
+      if (
+        UNIT_BOUND_ACTIONS.has(cmd.action) &&
+        actor.role !== 'admin' &&
+        actor.role !== 'system' &&
+        row.lead_unit_id !== actor.unitId
+      ) {
+        throw new AppError('OUT_OF_SCOPE', '只有主办单位可以执行此操作');
+      }
+      if (
+        actor.role === 'district_agency' &&
+        (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') &&
+        row.lead_unit_id === actor.unitId
+      ) {
+        throw new AppError('FORBIDDEN', '不能审批本单位的延期申请');
+      }
+      if (cmd.action === 'assign' || cmd.action === 'reassign')
+        await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
+      if (cmd.action === 'merge') {
+        const target = await findWorkOrder(tx, cmd.intoWorkOrderId);
+        if (!target) throw new AppError('WORK_ORDER_NOT_FOUND', '并入的目标工单不存在');
+        if (TERMINAL_WORK_ORDER_STATUSES.has(target.status))
+          throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
+      }
+      const command: WorkOrderCommand =
+        cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
+      return this.transition(tx, actor, row, command);
+    });
   }
 
   /** Applies a command to a locked row and saves it with its log entry (inside the caller's transaction). */
@@ -305,7 +260,7 @@ export class WorkOrderService {
       actor,
       reply: cmd.action === 'reply' || cmd.action === 'answer_directly' ? cmd.reply : null,
       repliedAt: cmd.action === 'reply' || cmd.action === 'answer_directly',
-      closed: next.status === 'archived' || next.status === 'merged',
+      closed: TERMINAL_WORK_ORDER_STATUSES.has(next.status),
     });
     await this.onTransition(tx, actor, saved, cmd);
     return saved;

@@ -1,4 +1,6 @@
+import type { TriageOutcome } from '@liandong/domain';
 import { AppError } from '../errors.ts';
+import type { NewRequest } from './requests.repo.ts';
 
 /** Checks shared by both desks' intake; returns the trimmed content and the receipt time. */
 export function checkRequestInput(
@@ -22,4 +24,42 @@ export function checkRequestInput(
   const content = input.content.trim();
   if (!content) throw new AppError('VALIDATION_FAILED', `${what}内容不能为空`);
   return { content, receivedAt };
+}
+
+/** What both desks' intake forms send about the request itself. */
+export interface RequestInput {
+  caller?: { name?: string; phone?: string };
+  confidential?: boolean;
+  content: string;
+  address?: string;
+  districtCode?: string;
+  streetCode?: string;
+  lat?: number;
+  lng?: number;
+  receivedAt?: string;
+  clientRef?: string;
+}
+
+/** The request to store: the input trimmed and checked (checkRequestInput), on its channel, with its triage. */
+export function newRequest(
+  input: RequestInput,
+  checked: { content: string; receivedAt: Date },
+  channel: string,
+  triage: TriageOutcome | null,
+): NewRequest {
+  return {
+    triage,
+    channel,
+    callerName: input.caller?.name?.trim() || null,
+    callerPhone: input.caller?.phone?.trim() || null,
+    confidential: input.confidential ?? false,
+    content: checked.content,
+    address: input.address?.trim() ?? '',
+    districtCode: input.districtCode ?? null,
+    streetCode: input.streetCode ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    receivedAt: checked.receivedAt,
+    clientRef: input.clientRef ?? null,
+  };
 }

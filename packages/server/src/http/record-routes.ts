@@ -1,0 +1,98 @@
+/**
+ * The endpoints every desk record has (a 12345 work order, a 110 incident): intake, the paged list,
+ * the detail, and one POST per action of its state machine. A desk module gives its schemas, its
+ * service (the same four use cases) and its presenters; the HTTP surface is written here once.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static, TSchema } from 'typebox';
+import type { Actor } from '../auth/actor.ts';
+import { IdParams, errorResponses, paged, pageWindow } from './schemas.ts';
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** The use cases of a desk record's service, as the routes call them. */
+export interface RecordService<R, L, D, C, F> {
+  create(actor: Actor, input: C): Promise<{ record: R; created: boolean }>;
+  list(actor: Actor, filter: F & { limit: number; offset: number }): Promise<{ rows: L[]; total: number }>;
+  get(actor: Actor, id: string): Promise<D>;
+  act(actor: Actor, id: string, command: never): Promise<R>;
+}
+
+export interface RecordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A extends string, F> {
+  base: string;
+  tag: string;
+  /** The record's schema in the OpenAPI document, the intake body, the list query, each action's body. */
+  schemas: { record: TSchema; create: B; list: Q; actions: Record<A, TSchema> };
+  summaries: Record<'create' | 'list' | 'detail' | A, string>;
+  service: RecordService<R, L, D, Static<B>, F>;
+  present: { record(row: R): unknown; listed(row: L): unknown; detail(d: D): unknown };
+  /** The list query as the service's filter (paging is added here). */
+  filter(query: Static<Q>): F;
+  /** What an action's answer adds to the record (a diversion names the linkage item it opened). */
+  afterAction?(json: unknown, command: { action: A }): Promise<unknown>;
+}
+
+export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A extends string, F>(
+  app: App,
+  o: RecordRoutes<R, L, D, B, Q, A, F>,
+): void {
+  const tags = [o.tag];
+  const { record } = o.schemas;
+  app.post(
+    o.base,
+    {
+      schema: {
+        tags,
+        summary: o.summaries.create,
+        body: o.schemas.create,
+        response: { 200: record, 201: record, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      // A retried intake (same clientRef) answers 200 with the record already made.
+      const made = await o.service.create(req.actor, req.body as Static<B>);
+      return reply.code(made.created ? 201 : 200).send(o.present.record(made.record));
+    },
+  );
+  app.get(
+    o.base,
+    {
+      schema: {
+        tags,
+        summary: o.summaries.list,
+        querystring: o.schemas.list,
+        response: { 200: paged(record), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const query = req.query as Static<Q> & { page?: number; pageSize?: number };
+      const { page, pageSize, limit, offset } = pageWindow(query);
+      const { rows, total } = await o.service.list(req.actor, { ...o.filter(query), limit, offset });
+      return { items: rows.map((r) => o.present.listed(r)), total, page, pageSize };
+    },
+  );
+  app.get(
+    `${o.base}/:id`,
+    { schema: { tags, summary: o.summaries.detail, params: IdParams, response: { 200: record, ...errorResponses } } },
+    async (req) => o.present.detail(await o.service.get(req.actor, req.params.id)),
+  );
+  for (const action of Object.keys(o.schemas.actions) as A[]) {
+    app.post(
+      `${o.base}/:id/${action.replace(/_/g, '-')}`,
+      {
+        schema: {
+          tags,
+          summary: o.summaries[action],
+          params: IdParams,
+          body: o.schemas.actions[action],
+          response: { 200: record, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const command = { ...(req.body as object), action };
+        const json = o.present.record(await o.service.act(req.actor, req.params.id, command as never));
+        return o.afterAction ? o.afterAction(json, command) : json;
+      },
+    );
+  }
+}
