@@ -32,6 +32,28 @@ export interface BridgeConfig {
   timeoutMs: number;
 }
 
+/**
+ * The desks' names on the wire (bridge-protocol.md: `from`/`to`), unless LIANDONG_DESK_ID names another.
+ * `cq-` is Chongqing (渝); the number is the desk's public line.
+ */
+export const DEFAULT_DESK_IDS = { hotline: 'cq-12345', dispatch: 'cq-110' } as const;
+
+/**
+ * Bridge timing, Liandong's defaults (the plan, 二(二)1, asks for prompt transfer and a negotiated
+ * receiver but names no minutes; a deployment sets its own with the BRIDGE_* variables):
+ * - acceptMinutes: an item not signed for (签收) within it is flagged for supervision (督办);
+ * - negotiationMinutes: a negotiation undecided after it leaves the item with the first receiver (首接负责);
+ * - timeoutMs: one delivery attempt to the peer; the outbox retries after it.
+ */
+export const BRIDGE_DEFAULTS = { acceptMinutes: 30, negotiationMinutes: 120, timeoutMs: 5000 } as const;
+
+/**
+ * A partner line (119, 120, the utilities, 综治中心, 挪车) signs for a transfer within this many minutes
+ * at most, whatever the desk's own accept-by time: these lines answer danger and blocked exits, where a
+ * half-hour queue is not acceptable (Liandong's cap; a deployment may lower BRIDGE_ACCEPT_MINUTES below it).
+ */
+export const CONNECTOR_ACCEPT_MINUTES_MAX = 10;
+
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
@@ -79,9 +101,9 @@ function loadBridge(env: NodeJS.ProcessEnv): BridgeConfig | null {
     key: need('BRIDGE_KEY'),
     inboundKeys: parseKeys(need('BRIDGE_INBOUND_KEYS')),
     alg,
-    acceptMinutes: int(env, 'BRIDGE_ACCEPT_MINUTES', 30, 1, 10080),
-    negotiationMinutes: int(env, 'BRIDGE_NEGOTIATION_MINUTES', 120, 1, 10080),
-    timeoutMs: int(env, 'BRIDGE_TIMEOUT_MS', 5000, 100, 120_000),
+    acceptMinutes: int(env, 'BRIDGE_ACCEPT_MINUTES', BRIDGE_DEFAULTS.acceptMinutes, 1, 10080),
+    negotiationMinutes: int(env, 'BRIDGE_NEGOTIATION_MINUTES', BRIDGE_DEFAULTS.negotiationMinutes, 1, 10080),
+    timeoutMs: int(env, 'BRIDGE_TIMEOUT_MS', BRIDGE_DEFAULTS.timeoutMs, 100, 120_000),
   };
 }
 
@@ -111,5 +133,8 @@ function desk(env: NodeJS.ProcessEnv): { desk: Config['desk']; deskId: string } 
   const d = env.LIANDONG_DESK?.trim() || 'both';
   if (d !== 'hotline' && d !== 'dispatch' && d !== 'both')
     throw new ConfigError('配置项 LIANDONG_DESK 须为 hotline、dispatch 或 both');
-  return { desk: d, deskId: env.LIANDONG_DESK_ID?.trim() || (d === 'dispatch' ? 'cq-110' : 'cq-12345') };
+  return {
+    desk: d,
+    deskId: env.LIANDONG_DESK_ID?.trim() || DEFAULT_DESK_IDS[d === 'dispatch' ? 'dispatch' : 'hotline'],
+  };
 }

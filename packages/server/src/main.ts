@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type BridgeConfig, type Config } from './config.ts';
+import { BRIDGE_DEFAULTS, DEFAULT_DESK_IDS, loadConfig, type BridgeConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase, siblingDatabase } from './db/database.ts';
 import type { Db } from './db/pool.ts';
@@ -109,9 +109,7 @@ function inProcessBridge(peerId: string, outKey: [string, string], inKey: [strin
     key: outKey[1],
     inboundKeys: new Map([inKey]),
     alg: 'hmac-sha256',
-    acceptMinutes: 30,
-    negotiationMinutes: 120,
-    timeoutMs: 5000,
+    ...BRIDGE_DEFAULTS,
   };
 }
 
@@ -136,14 +134,14 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const hotlineCfg: Config = {
         ...config,
         desk: 'hotline',
-        deskId: 'cq-12345',
-        bridge: inProcessBridge('cq-110', h2d, d2h),
+        deskId: DEFAULT_DESK_IDS.hotline,
+        bridge: inProcessBridge(DEFAULT_DESK_IDS.dispatch, h2d, d2h),
       };
       const dispatchCfg: Config = {
         ...config,
         desk: 'dispatch',
-        deskId: 'cq-110',
-        bridge: inProcessBridge('cq-12345', d2h, h2d),
+        deskId: DEFAULT_DESK_IDS.dispatch,
+        bridge: inProcessBridge(DEFAULT_DESK_IDS.hotline, d2h, h2d),
       };
       const db110 = await siblingDatabase(database.url, `${new URL(database.url).pathname.slice(1)}_110`, say);
       desks.push({
@@ -161,8 +159,8 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         cfg: dispatchCfg,
         close: () => db110.db.end(),
       });
-      registerInProcessPeer('cq-12345', (r) => desks[0]!.app.inject(r));
-      registerInProcessPeer('cq-110', (r) => desks[1]!.app.inject(r));
+      registerInProcessPeer(DEFAULT_DESK_IDS.hotline, (r) => desks[0]!.app.inject(r));
+      registerInProcessPeer(DEFAULT_DESK_IDS.dispatch, (r) => desks[1]!.app.inject(r));
     } else {
       desks.push({
         name: config.desk === 'dispatch' ? 'dispatch' : 'hotline',
@@ -204,7 +202,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         d.cfg.bridge?.peerId ?? null,
         d.app.services.bridge,
         d.app.log,
-        d.cfg.bridge?.timeoutMs ?? 5000,
+        d.cfg.bridge?.timeoutMs ?? BRIDGE_DEFAULTS.timeoutMs,
       );
       await sender.start();
       stops.push(async () => {

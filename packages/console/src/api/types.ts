@@ -23,6 +23,8 @@ export interface DeskInfo {
   desk: 'hotline' | 'dispatch' | 'both';
   deskId: string;
   name: string;
+  /** The other desk on the bridge, as the seats name it. */
+  peer?: { id: string; name: string } | null;
 }
 
 export interface TriageOutcome {

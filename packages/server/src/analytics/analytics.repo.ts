@@ -2,9 +2,11 @@
  * Figures for the overview dashboard and the supervisors' per-unit table, computed in SQL over this
  * desk's database (work orders, incidents, linkage items). Days and months are Beijing time.
  */
+import { BEIJING_TZ, OPEN_WORK_ORDER_STATUSES } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import { sqlList } from '../db/sql.ts';
 
-const TZ = `'Asia/Shanghai'`;
+const TZ = `'${BEIJING_TZ}'`;
 const START_OF_TODAY = `(date_trunc('day', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ})`;
 const START_OF_MONTH = `(date_trunc('month', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ})`;
 
@@ -23,7 +25,7 @@ export async function volumes(db: Queryable) {
       (SELECT count(*)::int FROM incidents WHERE created_at >= ${START_OF_TODAY}) AS inc_today,
       (SELECT count(*)::int FROM incidents WHERE created_at >= ${START_OF_MONTH}) AS inc_month,
       (SELECT count(*)::int FROM work_orders WHERE urgent AND created_at >= ${START_OF_MONTH}) AS urgent_month,
-      (SELECT count(*)::int FROM work_orders WHERE overdue AND status IN ('received', 'assigned', 'returned', 'signed', 'in_progress')) AS overdue_open`);
+      (SELECT count(*)::int FROM work_orders WHERE overdue AND status IN ${sqlList(OPEN_WORK_ORDER_STATUSES)}) AS overdue_open`);
   return r.rows[0]!;
 }
 

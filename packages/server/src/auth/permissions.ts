@@ -23,7 +23,10 @@ export type Permission =
   | 'admin.calendar'
   | 'admin.time_limits'
   | 'admin.users'
-  | 'demo.read'
+  | 'admin.connectors'
+  | 'linkage.read'
+  | 'linkage.act'
+  | 'bridge.outbox'
   | 'work_order.attach'
   | 'reminder.send'
   | 'analytics.read';
@@ -45,6 +48,13 @@ const CENTRE_ACTIONS = [
   'merge',
 ] as const satisfies readonly WorkOrderAction[];
 
+/**
+ * Linkage items (对接事项): the seats act on them — 12345's call-takers and 110's dispatchers transfer,
+ * the specialist seats (专席) accept, negotiate and answer; supervisors watch the queue (overdue, 催办)
+ * and analysts read it.
+ */
+const LINKAGE_SEAT = ['linkage.read', 'linkage.act'] as const satisfies readonly Permission[];
+
 const wo = (actions: readonly WorkOrderAction[]) => actions.map((a) => `work_order.${a}` as Permission);
 const inc = (actions: readonly IncidentAction[]) => actions.map((a) => `incident.${a}` as Permission);
 
@@ -55,14 +65,22 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'work_order.create',
     'work_order.attach',
     ...wo(CENTRE_ACTIONS),
+    ...LINKAGE_SEAT,
   ]),
-  dispatcher: new Set(['reference.read', 'incident.read', 'incident.create', ...inc(INCIDENT_ACTIONS)]),
+  dispatcher: new Set([
+    'reference.read',
+    'incident.read',
+    'incident.create',
+    ...inc(INCIDENT_ACTIONS),
+    ...LINKAGE_SEAT,
+  ]),
   specialist_seat: new Set([
     'reference.read',
     'work_order.read',
     'work_order.create',
     'incident.read',
     'incident.create',
+    ...LINKAGE_SEAT,
   ]),
   district_agency: new Set([
     'reference.read',
@@ -83,8 +101,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'analytics.read',
     'work_order.approve_extension',
     'work_order.refuse_extension',
+    'linkage.read',
   ]),
-  analyst: new Set(['reference.read', 'work_order.read', 'incident.read', 'analytics.read']),
+  analyst: new Set(['reference.read', 'work_order.read', 'incident.read', 'analytics.read', 'linkage.read']),
   admin: new Set([
     'reference.read',
     'work_order.read',
@@ -96,9 +115,12 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'admin.calendar',
     'admin.time_limits',
     'admin.users',
+    'admin.connectors',
+    'bridge.outbox',
     'work_order.attach',
     'reminder.send',
     'analytics.read',
+    ...LINKAGE_SEAT,
   ]),
 };
 

@@ -1,5 +1,6 @@
-import type { Envelope, LinkageKind, LinkageStatus } from '@liandong/domain';
+import { beijingYear, type Envelope, type LinkageKind, type LinkageStatus } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import { NONCE_TTL_MS } from './signing.ts';
 
 export interface ItemRow {
   item_id: string;
@@ -25,10 +26,10 @@ export interface ItemRow {
   updated_at: Date;
 }
 
-/** A new item id on this desk: `cq-12345:LK-2026-000123` (desk id, year, the desk's running number). */
+/** A new item id on this desk: `cq-12345:LK-2026-000123` (desk id, Beijing year, the desk's running number). */
 export async function newItemId(db: Queryable, deskId: string, at: Date = new Date()): Promise<string> {
   const n = (await db.query<{ n: number }>("SELECT nextval('linkage_no_seq')::int AS n")).rows[0]!.n;
-  return `${deskId}:LK-${at.getFullYear()}-${String(n).padStart(6, '0')}`;
+  return `${deskId}:LK-${beijingYear(at)}-${String(n).padStart(6, '0')}`;
 }
 
 export async function insertItem(
@@ -237,11 +238,13 @@ export async function insertInbox(db: Queryable, env: Envelope, outcome: string)
 }
 
 let lastNonceCleanup = 0;
-/** True when the nonce is new; seen nonces are kept 900 s (older ones are cleared once a minute). */
+/** True when the nonce is new; seen nonces are kept NONCE_TTL_MS (older ones are cleared once a minute). */
 export async function rememberNonce(db: Queryable, keyId: string, nonce: string): Promise<boolean> {
   if (Date.now() - lastNonceCleanup > 60_000) {
     lastNonceCleanup = Date.now();
-    await db.query("DELETE FROM bridge_nonces WHERE seen_at < now() - interval '900 seconds'");
+    await db.query('DELETE FROM bridge_nonces WHERE seen_at < now() - make_interval(secs => $1)', [
+      NONCE_TTL_MS / 1000,
+    ]);
   }
   // Asynchronous commit: a nonce lost in a crash can at most let a replay through to the inbox, which
   // already refuses to apply a message id twice; it saves a disk flush on every message received.
@@ -368,6 +371,19 @@ export async function claimNegotiationExpired(db: Queryable): Promise<ItemRow[]>
       `SELECT * FROM linkage_items WHERE status = 'negotiating' AND side = 'originator' AND negotiation_deadline < now() FOR UPDATE SKIP LOCKED LIMIT 100`,
     )
   ).rows;
+}
+
+/** Items this desk received and accepted onto the local record, still waiting for its conclusion. */
+export async function findItemsAwaitingConclusion(
+  db: Queryable,
+  localRef: string,
+): Promise<Pick<ItemRow, 'item_id' | 'kind'>[]> {
+  const r = await db.query<Pick<ItemRow, 'item_id' | 'kind'>>(
+    `SELECT item_id, kind FROM linkage_items WHERE local_ref = $1 AND side = 'receiver' AND NOT kept_by_first_receiver
+      AND status IN ('accepted', 'in_progress', 'reopened')`,
+    [localRef],
+  );
+  return r.rows;
 }
 
 /** The newest item opened from a local record (the console shows where a diversion went). */

@@ -6,9 +6,9 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import fs from 'node:fs';
-import { validateEnvelope, type Envelope, type MessageType } from '@liandong/domain';
-import { signedHeaders, verify, type SignatureAlg } from './signing.ts';
-import { uuidv7 } from './bridge.service.ts';
+import { OPENING_TYPES, validateEnvelope, type Envelope, type MessageType } from '@liandong/domain';
+import { NONCE_TTL_MS, signedHeaders, verify, type SignatureAlg } from './signing.ts';
+import { uuidv7 } from './message-id.ts';
 
 export interface ReceiverOptions {
   port: number;
@@ -95,7 +95,7 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
       const v = verify(req.headers, raw, inbound);
       if (!v.ok) return reply(401, { error: v.reason });
       const now = Date.now();
-      for (const [n, t] of nonces) if (now - t > 900_000) nonces.delete(n);
+      for (const [n, t] of nonces) if (now - t > NONCE_TTL_MS) nonces.delete(n);
       if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
       nonces.set(v.nonce, now);
       let parsed: unknown;
@@ -110,11 +110,7 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
       received.set(env.value.id, env.value);
       if (o.logFile) fs.appendFileSync(o.logFile, `${JSON.stringify(env.value)}\n`);
       reply(200, { ack: env.value.id, status: 'stored' });
-      if (
-        o.auto &&
-        env.value.seq === 1 &&
-        ['transfer.request', 'emergency.escalate', 'assist.request', 'mediation.request'].includes(env.value.type)
-      ) {
+      if (o.auto && env.value.seq === 1 && OPENING_TYPES.has(env.value.type)) {
         const itemId = env.value.itemId;
         const t1 = setTimeout(() => {
           timers.delete(t1);

@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { validateEnvelope, type Envelope } from '@liandong/domain';
+import { BRIDGE_DEFAULTS } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import {
   claimDue,
@@ -43,7 +44,7 @@ export class OutboxSender {
     private readonly deskPeerId: string | null,
     private readonly service: BridgeService,
     private readonly log: Log,
-    private readonly timeoutMs = 5000,
+    private readonly timeoutMs: number = BRIDGE_DEFAULTS.timeoutMs,
     private readonly pollMs = 1000,
     private readonly sweepMs = 5000,
   ) {}

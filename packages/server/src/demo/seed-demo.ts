@@ -24,6 +24,7 @@ import {
 } from '@liandong/domain';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/pool.ts';
+import { recordNoSql } from '../db/sql.ts';
 import { DeadlinePolicy } from '../hotline/deadline-policy.ts';
 import * as T from './texts.ts';
 
@@ -787,7 +788,7 @@ export async function seedDemo(
     await run(
       'work_orders',
       orders,
-      `'GD' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('work_order_no_seq')::text, 6, '0'), ${woCols}`,
+      `${recordNoSql('GD', 'work_order_no_seq', 'created_at')}, ${woCols}`,
       `no, ${woCols}`,
     );
     const inCols =
@@ -795,7 +796,7 @@ export async function seedDemo(
     await run(
       'incidents',
       incidents,
-      `'JQ' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('incident_no_seq')::text, 6, '0'), ${inCols}`,
+      `${recordNoSql('JQ', 'incident_no_seq', 'created_at')}, ${inCols}`,
       `no, ${inCols}`,
     );
     const acCols = 'action, from_status, to_status, actor_id, actor_role, actor_unit_id, details, at';

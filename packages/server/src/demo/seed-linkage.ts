@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { applyLinkageMessage, type LinkageKind, type LinkageState, type MessageType } from '@liandong/domain';
+import { DEFAULT_DESK_IDS } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import { insertEvent, newItemId } from '../bridge/bridge.repo.ts';
 import { fill, loadRef, receivedTime, rng, type Rng } from './seed-demo.ts';
@@ -315,15 +316,15 @@ export async function seedDemoLinkage(
     await writeItem(
       {
         kind,
-        originator: { db: hotline, deskId: 'cq-12345', localRef: null, localNo: null },
-        receiver: { db: dispatch, deskId: 'cq-110' },
+        originator: { db: hotline, deskId: DEFAULT_DESK_IDS.hotline, localRef: null, localNo: null },
+        receiver: { db: dispatch, deskId: DEFAULT_DESK_IDS.dispatch },
         createdAt: t0,
         districtCode: district.code,
         opening,
         msgs,
         overdue,
       },
-      await newItemId(hotline, 'cq-12345', new Date(now)),
+      await newItemId(hotline, DEFAULT_DESK_IDS.hotline, new Date(now)),
     );
   }
 
@@ -357,15 +358,15 @@ export async function seedDemoLinkage(
     await writeItem(
       {
         kind: 'diversion',
-        originator: { db: dispatch, deskId: 'cq-110', localRef: d.id, localNo: d.no },
-        receiver: { db: hotline, deskId: 'cq-12345' },
+        originator: { db: dispatch, deskId: DEFAULT_DESK_IDS.dispatch, localRef: d.id, localNo: d.no },
+        receiver: { db: hotline, deskId: DEFAULT_DESK_IDS.hotline },
         createdAt: t0,
         districtCode: d.district_code,
         opening,
         msgs,
         overdue,
       },
-      await newItemId(dispatch, 'cq-110', new Date(now)),
+      await newItemId(dispatch, DEFAULT_DESK_IDS.dispatch, new Date(now)),
     );
   }
   return { transfers, diversions: diverted.rows.length };

@@ -3,6 +3,7 @@
  * cached; reloaded on edit in this process and every minute for the others.
  */
 import {
+  FALLBACK_TIME_LIMIT,
   WorkingCalendar,
   dueAt,
   findTimeLimit,
@@ -54,7 +55,6 @@ export class DeadlinePolicy {
   async dueAt(orderType: WorkOrderType, urgent: boolean, from: Date): Promise<Date> {
     await this.fresh();
     const limit = findTimeLimit(this.limits, orderType, urgent);
-    // With no rule configured fall back to the longest default rather than leave an order without a deadline.
-    return dueAt(from, limit ?? { amount: 15, unit: 'working_days' }, this.calendar!);
+    return dueAt(from, limit ?? FALLBACK_TIME_LIMIT, this.calendar!);
   }
 }

@@ -7,7 +7,7 @@ import { DistrictCode, errorResponses } from '../http/schemas.ts';
 
 const Any = Type.Unknown();
 
-/** Labels of every enumeration, so the console shows exactly the values the server accepts. */
+/** Labels of every enumeration, so the console shows exactly the values the server accepts; and one cross-desk table. */
 const ENUMS = {
   requestChannels: domain.REQUEST_CHANNEL_LABELS,
   roles: domain.ROLE_LABELS,
@@ -32,6 +32,8 @@ const ENUMS = {
   bridgeStatusValues: domain.STATUS_VALUE_LABELS,
   bridgeDispositions: domain.BRIDGE_DISPOSITION_LABELS,
   triageRoutes: domain.ROUTE_LABELS,
+  /** Not labels: each connector kind → the triage route it answers (the call-taker's partner buttons). */
+  connectorKindRoutes: domain.CONNECTOR_KIND_ROUTES,
 };
 
 export const referenceRoutes =

@@ -130,6 +130,7 @@ export const reminderRoutes =
     app.get(
       '/api/reminders/stream',
       {
+        config: { streamToken: true },
         schema: {
           tags: ['hotline'],
           summary: '催办实时推送（Server-Sent Events）',

@@ -2,6 +2,7 @@
  * 催办: a supervisor's point-to-point reminder about an order or a linkage item. It reaches the
  * handler's console at once (NOTIFY → server-sent event) and the sender sees when it was read.
  */
+import { OPEN_WORK_ORDER_STATUSES } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import type { Db } from '../db/pool.ts';
@@ -17,8 +18,6 @@ import {
   type ReminderRow,
 } from './reminders.repo.ts';
 
-const CONCLUDED = new Set(['replied', 'followed_up', 'archived', 'merged']);
-
 export class ReminderService {
   constructor(
     private readonly db: Db,
@@ -29,7 +28,7 @@ export class ReminderService {
     requirePermission(actor, 'reminder.send');
     const order = await this.workOrders.getReadable(actor, workOrderId);
     if (!order.lead_unit_id) throw new AppError('REMINDER_NO_TARGET', '该工单尚未派单，没有可催办的承办单位');
-    if (CONCLUDED.has(order.status)) throw new AppError('REMINDER_NO_TARGET', '该工单已办结，无需催办');
+    if (!OPEN_WORK_ORDER_STATUSES.has(order.status)) throw new AppError('REMINDER_NO_TARGET', '该工单已办结，无需催办');
     return insertReminder(this.db, {
       workOrderId: order.id,
       subject: `工单 ${order.no}：${order.title}`,

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../src/bridge/signing.ts';
-import { uuidv7 } from '../../src/bridge/bridge.service.ts';
+import { uuidv7 } from '../../src/bridge/message-id.ts';
 import { eventually, freePort, makeDesks, type Desk } from './desks.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature, signedHeaders } from '../../src/bridge/signing.ts';
-import { uuidv7 } from '../../src/bridge/bridge.service.ts';
+import { uuidv7 } from '../../src/bridge/message-id.ts';
 import { KEYS, makeDesks, type Desk } from './desks.ts';
 
 let desks: Awaited<ReturnType<typeof makeDesks>>;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { get } from '../../api/client.ts';
+import { useAuth } from '../../auth/AuthContext.tsx';
 
 /** Chinese names of the bridge messages (bridge-protocol.md §message types) for the timeline. */
 export const MESSAGE_LABELS: Record<string, string> = {
@@ -33,8 +34,6 @@ export const STEP_PATHS: Record<string, { path: string; label: string; danger?: 
   'closure.dispute': { path: 'dispute', label: '有异议' },
 };
 
-const DESK_LABELS: Record<string, string> = { 'cq-12345': '12345热线', 'cq-110': '110报警服务台' };
-
 /** Partner lines (119, 120, utilities …) by their connector id, loaded once per session. */
 let partnerNames: Promise<Record<string, string>> | null = null;
 function loadPartnerNames(): Promise<Record<string, string>> {
@@ -47,8 +46,9 @@ function loadPartnerNames(): Promise<Record<string, string>> {
   return partnerNames;
 }
 
-/** The Chinese name of a peer: the other desk, or a partner line; its id only if it has no name. */
+/** The Chinese name of a peer: the other desk (as this desk names it), or a partner line; its id only if it has no name. */
 export function usePeerLabel(): (peer: string) => string {
+  const { desk } = useAuth();
   const [names, setNames] = useState<Record<string, string>>({});
   useEffect(() => {
     let live = true;
@@ -59,5 +59,9 @@ export function usePeerLabel(): (peer: string) => string {
       live = false;
     };
   }, []);
-  return useCallback((peer: string) => DESK_LABELS[peer] ?? names[peer] ?? peer, [names]);
+  const deskPeer = desk?.peer;
+  return useCallback(
+    (peer: string) => (deskPeer && peer === deskPeer.id ? deskPeer.name : (names[peer] ?? peer)),
+    [names, deskPeer],
+  );
 }

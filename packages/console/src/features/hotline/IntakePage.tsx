@@ -55,24 +55,14 @@ interface Target {
   kind: string;
 }
 
-/** Which connector kinds answer each triage route (119 → fire, 120 → medical …). */
-const ROUTE_KINDS: Record<string, string[]> = {
-  '119': ['fire'],
-  '120': ['medical'],
-  utility: ['water', 'power', 'gas'],
-  governance_center: ['governance_center'],
-  vehicle_moving: ['vehicle_moving'],
-};
-const KIND_ROUTE: Record<string, string> = Object.fromEntries(
-  Object.entries(ROUTE_KINDS).flatMap(([route, kinds]) => kinds.map((k) => [k, route])),
-);
-
 const FALLBACK_CATEGORY = 'QTSX01';
 const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 export function IntakePage() {
   const { message } = App.useApp();
   const ref = useReference();
+  /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
+  const kindRoute = ref.enums.connectorKindRoutes ?? {};
   const [form] = Form.useForm<IntakeValues>();
   const content = Form.useWatch('content', form) ?? '';
   const address = Form.useWatch('address', form) ?? '';
@@ -306,7 +296,7 @@ export function IntakePage() {
       });
       await recordDecision(
         order,
-        { route: KIND_ROUTE[t.kind] ?? triage?.route ?? '12345', emergency, urgent: false },
+        { route: kindRoute[t.kind] ?? triage?.route ?? '12345', emergency, urgent: false },
         `话务员转${t.name}`,
       );
       return { order, linkage, how: `已转${t.name}，对接事项 ${linkage.itemId}` };
@@ -365,8 +355,8 @@ export function IntakePage() {
   }, [ref.categories]);
   const routeLabels = ref.enums.triageRoutes ?? {};
   const to110 = triage?.route === '110' || (triage?.emergency && triage.route !== '119' && triage.route !== '120');
-  const suggestedKinds = triage ? [triage.route, ...triage.linked].flatMap((r) => ROUTE_KINDS[r] ?? []) : [];
-  const partners = targets.filter((t) => suggestedKinds.includes(t.kind));
+  const suggestedRoutes = triage ? [triage.route, ...triage.linked] : [];
+  const partners = targets.filter((t) => suggestedRoutes.includes(kindRoute[t.kind] ?? ''));
   const kbd = (k: string) => <span className="kbd">Alt+{k}</span>;
 
   if (done) {

@@ -21,6 +21,14 @@ export const DEFAULT_TIME_LIMITS: readonly TimeLimitRule[] = [
   { orderType: 'praise', urgent: false, amount: 2, unit: 'working_days' },
 ];
 
+/**
+ * The limit of an order whose type has no rule configured: the longest default (complaints and reports,
+ * 15 working days), so an order never goes without a deadline.
+ */
+export const FALLBACK_TIME_LIMIT: TimeLimit = DEFAULT_TIME_LIMITS.filter((r) => r.unit === 'working_days')
+  .map(({ amount, unit }) => ({ amount, unit }))
+  .reduce((longest, r) => (r.amount > longest.amount ? r : longest));
+
 /** The most specific rule: exact type before '*'. */
 export function findTimeLimit(
   rules: readonly TimeLimitRule[],
