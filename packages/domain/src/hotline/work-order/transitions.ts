@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../../shared/result.ts';
+import { fail, ok, type DomainError, type Result } from '../../shared/result.ts';
 import type { WorkOrderStatus } from './status.ts';
 import { OPEN_WORK_ORDER_STATUSES } from './status.ts';
 import type { ReplyResult, ReturnReason, Satisfaction } from './work-order.ts';
@@ -122,6 +122,29 @@ export interface WorkOrderTransition {
 }
 
 /**
+ * Whether an action can be taken on the order as it stands, before its command is read: the status
+ * table, then the state it needs (one extension request at a time; approving or refusing needs one).
+ * The console offers only the actions that pass; applyWorkOrderAction checks the same first.
+ */
+export function workOrderActionBlocked(
+  state: Pick<WorkOrderState, 'status' | 'pendingExtension'>,
+  action: WorkOrderAction,
+): DomainError | null {
+  const row: Partial<Record<WorkOrderAction, WorkOrderStatus | typeof SAME>> = WORK_ORDER_TRANSITIONS[state.status];
+  if (!row[action])
+    return fail(
+      'WORK_ORDER_TRANSITION_NOT_ALLOWED',
+      `工单当前状态不允许执行“${WORK_ORDER_ACTION_LABELS[action]}”操作`,
+      { status: state.status, action, allowed: allowedWorkOrderActions(state.status) },
+    );
+  if (action === 'request_extension' && state.pendingExtension)
+    return fail('WORK_ORDER_EXTENSION_PENDING', '已有待审批的延期申请');
+  if ((action === 'approve_extension' || action === 'refuse_extension') && !state.pendingExtension)
+    return fail('WORK_ORDER_NO_PENDING_EXTENSION', '没有待审批的延期申请');
+  return null;
+}
+
+/**
  * Applies one command to a work order: pure, so the service can save the row and the action-log
  * entry in one transaction, and the console can offer exactly the actions the server accepts.
  */
@@ -130,19 +153,11 @@ export function applyWorkOrderAction(
   cmd: WorkOrderCommand,
   now: Date,
 ): Result<WorkOrderTransition> {
-  const row: Partial<Record<WorkOrderAction, WorkOrderStatus | typeof SAME>> = WORK_ORDER_TRANSITIONS[state.status];
-  const target = row[cmd.action];
-  if (!target) {
-    return fail(
-      'WORK_ORDER_TRANSITION_NOT_ALLOWED',
-      `工单当前状态不允许执行“${WORK_ORDER_ACTION_LABELS[cmd.action]}”操作`,
-      {
-        status: state.status,
-        action: cmd.action,
-        allowed: allowedWorkOrderActions(state.status),
-      },
-    );
-  }
+  const blocked = workOrderActionBlocked(state, cmd.action);
+  if (blocked) return blocked;
+  const target = (
+    WORK_ORDER_TRANSITIONS[state.status] as Partial<Record<WorkOrderAction, WorkOrderStatus | typeof SAME>>
+  )[cmd.action]!;
   const to: WorkOrderStatus = target === SAME ? state.status : target;
   const next: WorkOrderState = { ...state, status: to, assistUnitIds: [...state.assistUnitIds] };
   let details: Record<string, unknown> = {};
@@ -179,7 +194,6 @@ export function applyWorkOrderAction(
       details = { reply: cmd.reply, result: 'explained' };
       break;
     case 'request_extension': {
-      if (state.pendingExtension) return fail('WORK_ORDER_EXTENSION_PENDING', '已有待审批的延期申请');
       const requested = new Date(cmd.requestedDueAt);
       if (Number.isNaN(requested.getTime()) || requested.getTime() <= state.dueAt.getTime()) {
         return fail('WORK_ORDER_EXTENSION_INVALID', '申请的办理期限须晚于当前期限');
@@ -193,17 +207,15 @@ export function applyWorkOrderAction(
       break;
     }
     case 'approve_extension': {
-      if (!state.pendingExtension) return fail('WORK_ORDER_NO_PENDING_EXTENSION', '没有待审批的延期申请');
-      next.dueAt = new Date(state.pendingExtension.requestedDueAt);
+      next.dueAt = new Date(state.pendingExtension!.requestedDueAt);
       next.overdue = next.dueAt.getTime() <= now.getTime() ? state.overdue : false;
       next.pendingExtension = null;
       details = { previousDueAt: state.dueAt.toISOString(), dueAt: next.dueAt.toISOString(), note: cmd.note ?? null };
       break;
     }
     case 'refuse_extension':
-      if (!state.pendingExtension) return fail('WORK_ORDER_NO_PENDING_EXTENSION', '没有待审批的延期申请');
       next.pendingExtension = null;
-      details = { requestedDueAt: state.pendingExtension.requestedDueAt, note: cmd.note };
+      details = { requestedDueAt: state.pendingExtension!.requestedDueAt, note: cmd.note };
       break;
     case 'follow_up':
       next.satisfaction = cmd.satisfaction;
