@@ -19,3 +19,4 @@ export * from './triage/evaluate.ts';
 export * from './bridge/envelope.ts';
 export * from './bridge/linkage.ts';
 export * from './bridge/cross-desk.ts';
+export * from './telephony/index.ts';
