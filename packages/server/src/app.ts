@@ -47,11 +47,14 @@ import { ReminderService } from './supervision/reminders.service.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { AnalyticsService } from './analytics/analytics.service.ts';
 import { TriageService } from './triage/triage.service.ts';
+import { telephonyRoutes } from './telephony/telephony.routes.ts';
+import { TelephonyService } from './telephony/telephony.service.ts';
+import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
 
 export interface AppOptions {
   db: Db;
   config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'> &
-    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge'>>;
+    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge' | 'sip'>>;
   logger?: boolean;
   consoleDir?: string;
 }
@@ -66,6 +69,7 @@ export interface AppServices {
   deadlines: DeadlinePolicy;
   auth: AuthService;
   metrics: Metrics;
+  telephony: TelephonyService;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { services: AppServices }> {
@@ -119,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
         { name: 'dispatch', description: '110警情' },
         { name: 'reference' },
         { name: 'analytics', description: '统计分析' },
+        { name: 'telephony', description: '话务：坐席、通话、话单、接话能力与培训' },
         { name: 'admin' },
         { name: 'ops' },
       ],
@@ -156,9 +161,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(linkageRoutes(linkage, linkageStream));
   await app.register(bridgeWireRoutes(new WireService(opts.db, peers, bridge, app.log)));
   await app.register(connectorRoutes(new ConnectorService(opts.db, peers)));
+  // Telephony (话务): the desk's switch runs in this process when SIP_PORT is set.
+  let phone: Telephony | null = null;
+  if (opts.config.sip) {
+    phone = await startTelephony(opts.db, {
+      desk: desk === 'dispatch' ? 'dispatch' : 'hotline',
+      deskId,
+      sip: opts.config.sip,
+      log: app.log,
+    });
+    app.addHook('onClose', async () => phone?.close());
+  }
+  const telephony = new TelephonyService(opts.db, phone, {
+    deskId,
+    realm: deskId,
+    sipPort: phone?.sip.port ?? null,
+    peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
+  });
+  await app.register(telephonyRoutes(telephony));
   await serveConsole(app, opts.consoleDir ?? DEFAULT_CONSOLE_DIR);
 
   return Object.assign(app, {
-    services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, linkage, peers },
+    services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, linkage, peers, telephony },
   }) as FastifyInstance & { services: AppServices };
 }

@@ -17,6 +17,15 @@ export interface Config {
   bridge: BridgeConfig | null;
   /** `both` only: the port of the 110 desk (the 12345 desk listens on PORT). */
   dispatchPort: number;
+  /** The desk's switch (SIP on UDP and TCP); null: telephony is off. */
+  sip: SipConfig | null;
+}
+
+/** SIP_PORT (UDP and TCP, on SIP_HOST or HOST); in `both` the 110 desk on SIP_PORT+1; SIP_PEER the peer desk's host:port. */
+export interface SipConfig {
+  host: string;
+  port: number;
+  peer: { host: string; port: number; protocol: 'UDP' | 'TCP' } | null;
 }
 
 /** The peer desk and the keys of each direction (bridge-protocol.md: keys per peer pair and direction). */
@@ -126,7 +135,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...desk(env),
     bridge: loadBridge(env),
     dispatchPort: int(env, 'DISPATCH_PORT', env.PORT && env.PORT !== '0' ? Number(env.PORT) + 1 : 3001, 0, 65535),
+    sip: loadSip(env),
   };
+}
+
+function loadSip(env: NodeJS.ProcessEnv): SipConfig | null {
+  if (!env.SIP_PORT?.trim()) return null;
+  const port = int(env, 'SIP_PORT', 5060, 1, 65534);
+  const peerRaw = env.SIP_PEER?.trim();
+  let peer: SipConfig['peer'] = null;
+  if (peerRaw) {
+    const m = /^(?:(udp|tcp):)?([^:\s]+):(\d{1,5})$/i.exec(peerRaw);
+    if (!m || Number(m[3]) > 65535) throw new ConfigError('配置项 SIP_PEER 的格式为 主机:端口（可加 tcp: 前缀）');
+    peer = { host: m[2]!, port: Number(m[3]), protocol: m[1]?.toLowerCase() === 'tcp' ? 'TCP' : 'UDP' };
+  }
+  return { host: env.SIP_HOST?.trim() || env.HOST?.trim() || '127.0.0.1', port, peer };
 }
 
 function desk(env: NodeJS.ProcessEnv): { desk: Config['desk']; deskId: string } {

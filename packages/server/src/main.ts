@@ -101,6 +101,12 @@ async function startDemoConnectors(
   return children;
 }
 
+/** The demo's seat phones (extensions), registered with the desk's realm and the demo password. */
+const DEMO_SEATS = { hotline: ['8001', '8002', '8003', '8004'], dispatch: ['9001', '9002', '9003', '9004'] } as const;
+
+/** The address a desk's peer reaches it on when both run here (a wildcard listener is reached on loopback). */
+const sipHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
 function inProcessBridge(peerId: string, outKey: [string, string], inKey: [string, string]): BridgeConfig {
   return {
     peerUrl: `inproc://${peerId}`,
@@ -136,12 +142,22 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         desk: 'hotline',
         deskId: DEFAULT_DESK_IDS.hotline,
         bridge: inProcessBridge(DEFAULT_DESK_IDS.dispatch, h2d, d2h),
+        // Both switches on one host: the 12345 desk on SIP_PORT, the 110 desk on SIP_PORT+1, each the other's peer.
+        sip: config.sip && {
+          ...config.sip,
+          peer: config.sip.peer ?? { host: sipHost(config.sip.host), port: config.sip.port + 1, protocol: 'UDP' },
+        },
       };
       const dispatchCfg: Config = {
         ...config,
         desk: 'dispatch',
         deskId: DEFAULT_DESK_IDS.dispatch,
         bridge: inProcessBridge(DEFAULT_DESK_IDS.hotline, d2h, h2d),
+        sip: config.sip && {
+          host: config.sip.host,
+          port: config.sip.port + 1,
+          peer: { host: sipHost(config.sip.host), port: config.sip.port, protocol: 'UDP' },
+        },
       };
       const db110 = await siblingDatabase(database.url, `${new URL(database.url).pathname.slice(1)}_110`, say);
       desks.push({
@@ -174,6 +190,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       let seeded = false;
       for (const d of desks) {
         await ensureDemoUsers(d.db);
+        if (d.cfg.sip) await d.app.services.telephony.ensureDemoSeats(DEMO_SEATS[d.name], DEMO_PASSWORD);
         const table = d.name === 'dispatch' && config.desk === 'both' ? 'incidents' : 'work_orders';
         const { rows } = await d.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
         if (rows[0]!.n > 0) continue;
@@ -269,5 +286,10 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
   if (options.demo) {
     say(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const u of DEMO_USERS) say(`  ${u.username.padEnd(12)} ${u.note}`);
+    for (const d of desks)
+      if (d.cfg.sip)
+        say(
+          `${d.name === 'dispatch' ? '110' : '12345'}话务：SIP ${d.cfg.sip.host}:${d.app.services.telephony.status().sipPort}（UDP/TCP），坐席分机 ${DEMO_SEATS[d.name].join('、')}，注册域 ${d.cfg.deskId}，密码 ${DEMO_PASSWORD}`,
+        );
   }
 }

@@ -1,3 +1,4 @@
+import { BEIJING_OFFSET_MS } from '../shared/beijing-time.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
 
 /**
@@ -79,7 +80,7 @@ export function measureCalls(records: readonly CallRecord[], targetSeconds = ANS
 
 /** Hour of the week in Beijing time: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00. */
 export function hourOfWeek(at: Date): number {
-  const bj = new Date(at.getTime() + 8 * 3600_000);
+  const bj = new Date(at.getTime() + BEIJING_OFFSET_MS);
   const day = (bj.getUTCDay() + 6) % 7;
   return day * 24 + bj.getUTCHours();
 }

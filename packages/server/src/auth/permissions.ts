@@ -29,7 +29,13 @@ export type Permission =
   | 'bridge.outbox'
   | 'work_order.attach'
   | 'reminder.send'
-  | 'analytics.read';
+  | 'analytics.read'
+  | 'telephony.agent'
+  | 'telephony.supervise'
+  | 'telephony.records'
+  | 'telephony.import'
+  | 'telephony.admin'
+  | 'training.manage';
 
 const HANDLER_ACTIONS = [
   'sign',
@@ -55,6 +61,19 @@ const CENTRE_ACTIONS = [
  */
 const LINKAGE_SEAT = ['linkage.read', 'linkage.act'] as const satisfies readonly Permission[];
 
+/**
+ * Telephony (话务): the seats that take calls sign in, answer, transfer and call back; supervisors run
+ * the wallboard and surge mode, import other lines' call records and keep the training log; analysts
+ * read the records, the hotline assessment and the capacity plan.
+ */
+const TELEPHONY_SEAT = ['telephony.agent'] as const satisfies readonly Permission[];
+const TELEPHONY_SUPERVISOR = [
+  'telephony.supervise',
+  'telephony.records',
+  'telephony.import',
+  'training.manage',
+] as const satisfies readonly Permission[];
+
 const wo = (actions: readonly WorkOrderAction[]) => actions.map((a) => `work_order.${a}` as Permission);
 const inc = (actions: readonly IncidentAction[]) => actions.map((a) => `incident.${a}` as Permission);
 
@@ -66,6 +85,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'work_order.attach',
     ...wo(CENTRE_ACTIONS),
     ...LINKAGE_SEAT,
+    ...TELEPHONY_SEAT,
   ]),
   dispatcher: new Set([
     'reference.read',
@@ -73,6 +93,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'incident.create',
     ...inc(INCIDENT_ACTIONS),
     ...LINKAGE_SEAT,
+    ...TELEPHONY_SEAT,
   ]),
   specialist_seat: new Set([
     'reference.read',
@@ -81,6 +102,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'incident.read',
     'incident.create',
     ...LINKAGE_SEAT,
+    ...TELEPHONY_SEAT,
   ]),
   district_agency: new Set([
     'reference.read',
@@ -102,8 +124,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'work_order.approve_extension',
     'work_order.refuse_extension',
     'linkage.read',
+    ...TELEPHONY_SUPERVISOR,
   ]),
-  analyst: new Set(['reference.read', 'work_order.read', 'incident.read', 'analytics.read', 'linkage.read']),
+  analyst: new Set([
+    'reference.read',
+    'work_order.read',
+    'incident.read',
+    'analytics.read',
+    'linkage.read',
+    'telephony.records',
+  ]),
   admin: new Set([
     'reference.read',
     'work_order.read',
@@ -121,6 +151,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'reminder.send',
     'analytics.read',
     ...LINKAGE_SEAT,
+    ...TELEPHONY_SUPERVISOR,
+    'telephony.admin',
   ]),
 };
 

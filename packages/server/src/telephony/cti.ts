@@ -40,7 +40,8 @@ export type CtiEvent =
       /** a reference to the recording, where the switch records */
       recordingRef: string | null;
     }
-  | { type: 'seat_registered' | 'seat_unregistered'; at: Date; extension: string };
+  | { type: 'seat_registered'; at: Date; extension: string }
+  | { type: 'seat_unregistered'; at: Date; extension: string };
 
 /** `blind`: the seat's REFER (the phone's transfer key); `console`: the desk moves the call when the far side answers. */
 export type TransferMode = 'blind' | 'console';

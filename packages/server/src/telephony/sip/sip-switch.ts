@@ -70,7 +70,11 @@ export class SipSwitch implements CtiAdapter {
       opts.deskId,
       (ext) => opts.seatHa1(ext),
       (extension, registered) =>
-        s.emit({ type: registered ? 'seat_registered' : 'seat_unregistered', at: new Date(), extension }),
+        s.emit(
+          registered
+            ? { type: 'seat_registered', at: new Date(), extension }
+            : { type: 'seat_unregistered', at: new Date(), extension },
+        ),
     );
     s.stack = await SipStack.listen({
       host: opts.host,

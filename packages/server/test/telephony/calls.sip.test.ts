@@ -1,0 +1,214 @@
+/**
+ * Real calls on loopback: SIPp plays the caller, the 12345 seat's phone and the 110 specialist seat's
+ * phone against two desks' switches; the dialogue each saw is checked, and so are the call records
+ * and legs the desks wrote.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeSipPort, inOrder, sipp } from './sipp.ts';
+import { twoPhoneDesks } from './phone-desks.ts';
+
+type Desks = Awaited<ReturnType<typeof twoPhoneDesks>>;
+let desks: Desks;
+let seatPort: number;
+let specialistPort: number;
+
+beforeAll(async () => {
+  desks = await twoPhoneDesks();
+  [seatPort, specialistPort] = [await freeSipPort(), await freeSipPort()];
+  await desks.hotline.seat('8001', 'callTaker', seatPort);
+  await desks.dispatch.seat('9001', 'seat', specialistPort);
+});
+afterAll(async () => desks?.close());
+
+async function ready() {
+  for (const [d, who] of [
+    [desks.hotline, 'callTaker'],
+    [desks.dispatch, 'seat'],
+  ] as const) {
+    const me = (await d.app.inject({ url: '/api/telephony/me', headers: d.as(who) })).json();
+    if (me.agent.state !== 'ready')
+      await d.app.inject({
+        method: 'POST',
+        url: '/api/telephony/agent/state',
+        headers: d.as(who),
+        payload: { state: 'ready' },
+      });
+  }
+}
+
+async function lastCall(d: Desks['hotline'], who: 'supervisor' = 'supervisor') {
+  await d.center.settled();
+  const res = await d.app.inject({
+    url: `/api/telephony/calls?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&pageSize=1`,
+    headers: d.as(who),
+  });
+  const call = res.json().items[0];
+  const detail = (await d.app.inject({ url: `/api/telephony/calls/${call.id}`, headers: d.as(who) })).json();
+  return { call, types: detail.events.map((e: { type: string }) => e.type) as string[] };
+}
+
+describe('calls through the desks', () => {
+  it('a 12345 seat answers a caller and transfers the call to the 110 specialist by REFER', async () => {
+    await ready();
+    const seat = sipp('seat-refers.xml', desks.hotline.sipPort, { port: seatPort, service: 'specialist' });
+    const specialist = sipp('specialist-answers.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const caller = await sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const [s, z] = [await seat, await specialist];
+    expect([caller.code, s.code, z.code], caller.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+
+    // The dialogue each party saw.
+    expect(
+      inOrder(caller.dialogue, [
+        'sent INVITE',
+        'recv 180',
+        'recv 200',
+        'sent ACK',
+        'recv INVITE',
+        'sent 200',
+        'recv ACK',
+        'recv BYE',
+        'sent 200',
+      ]),
+    ).toBe(true);
+    expect(s.dialogue).toEqual([
+      'recv INVITE',
+      'sent 180',
+      'sent 200',
+      'recv ACK',
+      'sent REFER',
+      'recv 202',
+      'recv NOTIFY',
+      'sent 200',
+      'recv NOTIFY',
+      'sent 200',
+      'sent BYE',
+      'recv 200',
+    ]);
+    expect(inOrder(z.dialogue, ['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'sent BYE', 'recv 200'])).toBe(true);
+
+    // What the desks recorded: the 12345 call moved to 110, and 110's call naming it.
+    const h = await lastCall(desks.hotline);
+    expect(h.call).toMatchObject({
+      line: '12345',
+      queue: 'hotline',
+      caller: '13800000001',
+      transferredTo: 'specialist',
+      endedBy: 'peer',
+    });
+    expect(h.call.answeredAt).not.toBeNull();
+    expect(
+      inOrder(h.types, ['offered', 'delivered', 'ringing', 'answered', 'transferring', 'transferred', 'ended']),
+    ).toBe(true);
+    const d = await lastCall(desks.dispatch);
+    expect(d.call).toMatchObject({
+      line: 'specialist',
+      queue: 'specialist',
+      peerCallRef: h.call.callRef,
+      endedBy: 'agent',
+    });
+    expect(inOrder(d.types, ['offered', 'delivered', 'ringing', 'answered', 'ended'])).toBe(true);
+    const byRef = (
+      await desks.dispatch.app.inject({
+        url: `/api/telephony/calls/by-ref/${encodeURIComponent(h.call.callRef)}`,
+        headers: desks.dispatch.as('supervisor'),
+      })
+    ).json();
+    expect(byRef.calls.map((c: { id: string }) => c.id)).toEqual([d.call.id]);
+
+    // The call-taker is in after-call work (话后整理), not offered the next call until she is ready.
+    const me = (
+      await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(me.agent.state).toBe('after_call_work');
+  });
+
+  it("the console's one-click transfer moves the live call to 110 and releases the seat", async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-answers.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    // The call-taker sees the call on her console once she has answered it, and presses transfer.
+    let callId = '';
+    await expect
+      .poll(
+        async () => {
+          const me = (
+            await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+          ).json();
+          callId = me.call?.id ?? '';
+          return me.call?.phase;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('talking');
+    const t = await desks.hotline.app.inject({
+      method: 'POST',
+      url: `/api/telephony/calls/${callId}/transfer`,
+      headers: desks.hotline.as('callTaker'),
+      payload: { linkageItemId: 'cq-12345:LK-TEST-1' },
+    });
+    expect(t.statusCode, t.body).toBe(200);
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    expect(inOrder(c.dialogue, ['recv 200', 'sent ACK', 'recv INVITE', 'sent 200', 'recv ACK', 'recv BYE'])).toBe(true);
+    const h = await lastCall(desks.hotline);
+    expect(h.call).toMatchObject({ id: callId, transferredTo: 'specialist', linkageItemId: 'cq-12345:LK-TEST-1' });
+    expect(inOrder(h.types, ['answered', 'transferring', 'transferred', 'ended'])).toBe(true);
+  });
+
+  it('a caller who hangs up while the call is being moved is queued for a call-back (漏接回拨)', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-rings.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+    });
+    let callId = '';
+    await expect
+      .poll(
+        async () => {
+          const me = (
+            await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+          ).json();
+          callId = me.call?.id ?? '';
+          return me.call?.phase;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('talking');
+    const t = await desks.hotline.app.inject({
+      method: 'POST',
+      url: `/api/telephony/calls/${callId}/transfer`,
+      headers: desks.hotline.as('callTaker'),
+      payload: {},
+    });
+    expect(t.statusCode).toBe(409);
+    expect(t.json().code).toBe('CALL_TRANSFER_FAILED');
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    expect(z.dialogue).toEqual(['recv INVITE', 'sent 180', 'recv CANCEL', 'sent 200', 'sent 487', 'recv ACK']);
+    await desks.hotline.center.settled();
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs).toContainEqual(
+      expect.objectContaining({ callId, caller: '13800000002', reason: 'dropped_in_transfer' }),
+    );
+    const done = await desks.hotline.app.inject({
+      method: 'POST',
+      url: `/api/telephony/call-backs/${callId}/done`,
+      headers: desks.hotline.as('callTaker'),
+      payload: { outcome: 'reached', note: '已回拨，来电人改由110处理' },
+    });
+    expect(done.statusCode).toBe(204);
+    const again = await desks.hotline.app.inject({
+      method: 'POST',
+      url: `/api/telephony/call-backs/${callId}/done`,
+      headers: desks.hotline.as('callTaker'),
+      payload: { outcome: 'reached' },
+    });
+    expect(again.json().code).toBe('CALL_BACK_NOT_FOUND');
+  });
+});

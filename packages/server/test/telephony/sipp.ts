@@ -1,0 +1,119 @@
+/**
+ * SIPp (Debian's sip-tester) as a real SIP user agent in tests: runs a scenario from ./sipp against a
+ * desk on loopback and returns its exit code and the dialogue it saw (first lines of every message
+ * sent and received, in order), read from its message trace.
+ */
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp');
+
+export interface SippRun {
+  code: number;
+  dialogue: string[];
+  stderr: string;
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1 (a SIP desk listens on both). */
+export async function freeSipPort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+}
+
+export async function sipp(
+  scenario: string,
+  desk: number,
+  opts: { port: number; service?: string; args?: string[]; timeoutSeconds?: number },
+): Promise<SippRun> {
+  const mediaPort = await freeSipPort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipp-'));
+  const trace = path.join(dir, 'messages.log');
+  const args = [
+    `127.0.0.1:${desk}`,
+    '-sf',
+    path.join(DIR, scenario),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(opts.port),
+    '-m',
+    '1',
+    '-nostdin',
+    '-timeout',
+    `${opts.timeoutSeconds ?? 20}s`,
+    '-timeout_error',
+    '-trace_msg',
+    '-message_file',
+    trace,
+    '-trace_err',
+    '-error_file',
+    path.join(dir, 'errors.log'),
+    '-mp',
+    String(mediaPort),
+    ...(opts.service ? ['-s', opts.service] : []),
+    ...(opts.args ?? []),
+  ];
+  return new Promise((resolve) => {
+    const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => {
+      const text = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '';
+      const errors = path.join(dir, 'errors.log');
+      if (fs.existsSync(errors)) stderr += fs.readFileSync(errors, 'utf8');
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code: code ?? -1, dialogue: dialogue(text), stderr });
+    });
+  });
+}
+
+/** "sent INVITE", "recv 180", … from SIPp's message trace. */
+function dialogue(trace: string): string[] {
+  const out: string[] = [];
+  const blocks = trace.split(/^-{10,}.*$/m);
+  for (const b of blocks) {
+    const dir = /message sent/.test(b) ? 'sent' : /message received/.test(b) ? 'recv' : null;
+    if (!dir) continue;
+    const first = b.split('\n').find((l) => /^(SIP\/2\.0 \d{3}|[A-Z]+ \S+ SIP\/2\.0)/.test(l.trim()));
+    if (!first) continue;
+    const m = /^SIP\/2\.0 (\d{3})/.exec(first.trim());
+    out.push(`${dir} ${m ? m[1] : first.trim().split(' ')[0]}`);
+  }
+  return out;
+}
+
+/** Registers a seat's phone (extension, password) whose calls land on `contactPort`. */
+export async function registerSeat(desk: number, extension: string, password: string, contactPort: number) {
+  const port = await freeSipPort();
+  return sipp('register.xml', desk, {
+    port,
+    service: extension,
+    args: ['-au', extension, '-ap', password, '-key', 'contact_port', String(contactPort)],
+  });
+}
+
+/** Whether `expected` occurs in `dialogue` in this order (other messages may come between). */
+export function inOrder(dialogue: string[], expected: string[]): boolean {
+  let i = 0;
+  for (const d of dialogue) if (d === expected[i]) i++;
+  return i === expected.length;
+}
