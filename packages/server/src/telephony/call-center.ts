@@ -45,8 +45,8 @@ export class CallCenter extends EventEmitter {
   readonly calls = new Map<string, LiveCall>();
   queues = new Map<string, repo.QueueRow>();
   private readonly writes = new Map<string, Promise<void>>();
-  /** events received from the switch, and those written; equal when nothing was lost */
-  readonly counts = { received: 0, written: 0, failed: 0 };
+  /** call events from the switch, call-event rows written (those and the ACD's own), writes that failed */
+  readonly counts = { ctiCallEvents: 0, eventRows: 0, failedWrites: 0 };
   private overflowTimer: NodeJS.Timeout;
 
   constructor(
@@ -83,11 +83,8 @@ export class CallCenter extends EventEmitter {
     const prev = this.writes.get(callId) ?? Promise.resolve();
     const next = prev
       .then(fn)
-      .then(() => {
-        this.counts.written++;
-      })
       .catch((err) => {
-        this.counts.failed++;
+        this.counts.failedWrites++;
         this.log.error({ err, callId }, 'telephony: a call record was not written');
       })
       .finally(() => {
@@ -98,9 +95,10 @@ export class CallCenter extends EventEmitter {
 
   private event(call: LiveCall, type: string, at: Date, detail: object = {}, extension = call.extension): void {
     const agentId = call.agentId;
-    this.write(call.info.callId, () =>
-      repo.insertCallEvent(this.db, { callId: call.info.callId, type, extension, agentId, detail, at }),
-    );
+    this.write(call.info.callId, async () => {
+      await repo.insertCallEvent(this.db, { callId: call.info.callId, type, extension, agentId, detail, at });
+      this.counts.eventRows++;
+    });
   }
 
   // ---- agents (the console) ----
@@ -138,19 +136,15 @@ export class CallCenter extends EventEmitter {
   // ---- the switch's events ----
 
   private onCti(e: CtiEvent): void {
-    this.counts.received++;
     if (e.type === 'seat_registered' || e.type === 'seat_unregistered') {
-      this.counts.written++; // nothing to write: registration lives in the registrar
       this.changed();
       if (e.type === 'seat_registered') this.route();
       return;
     }
+    this.counts.ctiCallEvents++;
     if (e.type === 'offered') return this.offered(e.call, e.at);
     const call = this.calls.get(e.callId);
-    if (!call) {
-      this.counts.written++;
-      return;
-    }
+    if (!call) return;
     const agent = call.agentId ? this.agents.get(call.agentId) : undefined;
     switch (e.type) {
       case 'ringing':

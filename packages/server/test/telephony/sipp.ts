@@ -13,6 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp');
 
+/** Whether SIPp is installed (Debian's sip-tester; .ci/run installs it). */
+export const HAS_SIPP = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .some((d) => d && fs.existsSync(path.join(d, 'sipp')));
+
 export interface SippRun {
   code: number;
   dialogue: string[];
