@@ -20,3 +20,4 @@ export * from './bridge/envelope.ts';
 export * from './bridge/linkage.ts';
 export * from './bridge/cross-desk.ts';
 export * from './telephony/index.ts';
+export * from './knowledge/index.ts';

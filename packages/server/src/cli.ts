@@ -16,6 +16,10 @@ const HELP = `用法：npx liandong <命令> [选项]
                           用标注语料（及话务员改判记录）训练模型并保存
   triage eval --data FILE [--no-model] [--misses]
                           评估：去向准确率、紧急召回与误报、紧急工单召回、混淆矩阵
+  knowledge search [--url URL]
+                          知识库检索：从标准输入逐行读取 {"id","q","district"}，逐行输出最匹配的 5 篇知识
+  knowledge seed-demo [--url URL]
+                          载入演示知识库（示例数据）
   connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N] [--parent-pid PID]
                           联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈；
                           --parent-pid 所指的父进程退出后随之退出
@@ -88,6 +92,11 @@ async function main(argv: string[]): Promise<void> {
     case 'triage': {
       const { triageCommand } = await import('./triage/triage.cli.ts');
       await triageCommand(rest);
+      return;
+    }
+    case 'knowledge': {
+      const { knowledgeCommand } = await import('./knowledge/knowledge.cli.ts');
+      await knowledgeCommand(rest);
       return;
     }
     case 'connector-receiver': {
