@@ -47,6 +47,9 @@ import { ReminderService } from './supervision/reminders.service.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { AnalyticsService } from './analytics/analytics.service.ts';
 import { TriageService } from './triage/triage.service.ts';
+import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
+import { KnowledgeService } from './knowledge/knowledge.service.ts';
+import { KnowledgeSearch } from './knowledge/search.service.ts';
 import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
 import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
@@ -70,6 +73,7 @@ export interface AppServices {
   auth: AuthService;
   metrics: Metrics;
   telephony: TelephonyService;
+  knowledge: KnowledgeService;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { services: AppServices }> {
@@ -124,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
         { name: 'reference' },
         { name: 'analytics', description: '统计分析' },
         { name: 'telephony', description: '话务：坐席、通话、话单、接话能力与培训' },
+        { name: 'knowledge', description: '政策知识库与智能应答' },
         { name: 'admin' },
         { name: 'ops' },
       ],
@@ -179,9 +184,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
   });
   await app.register(telephonyRoutes(telephony));
+  const knowledge = new KnowledgeService(opts.db, new KnowledgeSearch(opts.db));
+  if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge));
   await serveConsole(app, opts.consoleDir ?? DEFAULT_CONSOLE_DIR);
 
   return Object.assign(app, {
-    services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, linkage, peers, telephony },
+    services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, linkage, peers, telephony, knowledge },
   }) as FastifyInstance & { services: AppServices };
 }

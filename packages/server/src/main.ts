@@ -17,6 +17,7 @@ import { openDatabase, siblingDatabase } from './db/database.ts';
 import type { Db } from './db/pool.ts';
 import { DEMO_PASSWORD, DEMO_USERS, ensureDemoUsers, seedDemo } from './demo/seed-demo.ts';
 import { seedDemoLinkage } from './demo/seed-linkage.ts';
+import { seedDemoKnowledge } from './knowledge/seed-knowledge.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
@@ -202,6 +203,12 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
           say,
         );
         seeded = true;
+      }
+      // The demonstration knowledge base (demo content, marked so) on the 12345 desk.
+      for (const d of desks) {
+        if (d.name === 'dispatch') continue;
+        const n = await seedDemoKnowledge(d.db);
+        if (n) say(`已载入演示知识库：${n} 篇（示例内容，数字须由各地核实替换）`);
       }
       // Both desks in one process: give them a shared history of transfers and diversions too.
       if (seeded && desks.length === 2) {

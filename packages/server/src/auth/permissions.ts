@@ -35,7 +35,18 @@ export type Permission =
   | 'telephony.records'
   | 'telephony.import'
   | 'telephony.admin'
-  | 'training.manage';
+  | 'training.manage'
+  | KnowledgePermission;
+
+/** The knowledge base (GB/T 44191-2024): read; propose changes (the owning department); edit, review, publish (the 12345 centre). */
+export type KnowledgePermission =
+  'knowledge.read' | 'knowledge.propose' | 'knowledge.edit' | 'knowledge.review' | 'knowledge.publish';
+const KNOWLEDGE_EDITOR: KnowledgePermission[] = [
+  'knowledge.read',
+  'knowledge.edit',
+  'knowledge.review',
+  'knowledge.publish',
+];
 
 const HANDLER_ACTIONS = [
   'sign',
@@ -86,6 +97,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...wo(CENTRE_ACTIONS),
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
+    'knowledge.read',
   ]),
   dispatcher: new Set([
     'reference.read',
@@ -94,6 +106,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...inc(INCIDENT_ACTIONS),
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
+    'knowledge.read',
   ]),
   specialist_seat: new Set([
     'reference.read',
@@ -103,6 +116,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'incident.create',
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
+    'knowledge.read',
   ]),
   district_agency: new Set([
     'reference.read',
@@ -112,8 +126,17 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'work_order.reassign',
     'work_order.approve_extension',
     'work_order.refuse_extension',
+    'knowledge.read',
+    'knowledge.propose',
   ]),
-  department_handler: new Set(['reference.read', 'work_order.read', 'work_order.attach', ...wo(HANDLER_ACTIONS)]),
+  department_handler: new Set([
+    'reference.read',
+    'work_order.read',
+    'work_order.attach',
+    ...wo(HANDLER_ACTIONS),
+    'knowledge.read',
+    'knowledge.propose',
+  ]),
   supervisor: new Set([
     'reference.read',
     'work_order.read',
@@ -125,6 +148,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'work_order.refuse_extension',
     'linkage.read',
     ...TELEPHONY_SUPERVISOR,
+    ...KNOWLEDGE_EDITOR,
   ]),
   analyst: new Set([
     'reference.read',
@@ -133,6 +157,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'analytics.read',
     'linkage.read',
     'telephony.records',
+    'knowledge.read',
   ]),
   admin: new Set([
     'reference.read',
@@ -153,6 +178,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...LINKAGE_SEAT,
     ...TELEPHONY_SUPERVISOR,
     'telephony.admin',
+    ...KNOWLEDGE_EDITOR,
   ]),
 };
 

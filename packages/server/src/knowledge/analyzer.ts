@@ -39,7 +39,7 @@ function getJieba(lexicon: KnowledgeLexicon): Jieba {
     jieba.loadDict(
       Buffer.from(
         [...own]
-          .filter((w) => w.length > 1)
+          .filter((w) => w.length > 1 && !/\s/.test(w))
           .map((w) => `${w} 200000`)
           .join('\n'),
       ),
@@ -63,10 +63,21 @@ export function getKnowledgeAnalyzer(): KnowledgeAnalyzer {
   return analyzer;
 }
 
+const sounds = new Map<string, string[]>();
+const soundOf = (s: string): string[] => {
+  let p = sounds.get(s);
+  if (!p) {
+    p = pinyin(s, { toneType: 'none', type: 'array' });
+    if (sounds.size > 200_000) sounds.clear();
+    sounds.set(s, p);
+  }
+  return p;
+};
+
 export function createCorrector(vocabulary: ReadonlyMap<string, number>): SpellingCorrector {
   const j = getJieba(loadKnowledgeLexicon());
   return createSpellingCorrector(vocabulary, {
-    pinyin: (s) => pinyin(s, { toneType: 'none', type: 'array' }),
+    pinyin: soundOf,
     cut: (s) => j.cut(s, false),
   });
 }
