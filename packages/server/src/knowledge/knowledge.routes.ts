@@ -1,12 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KNOWLEDGE_STATUSES, KNOWLEDGE_TOPICS, type ArticleContent } from '@liandong/domain';
-import { PageQuery, enumOf, errorResponses } from '../http/schemas.ts';
+import { PageQuery, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { presentArticle, presentListItem, presentSource, presentVersion } from './knowledge.present.ts';
 import type { KnowledgeService } from './knowledge.service.ts';
 
 const Any = Type.Unknown();
-const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
-  Type.Object(props, { additionalProperties: false });
 const ArticleId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' });
 const Day = Type.String({ format: 'date' });
 const District = Type.String({ pattern: '^\\d{6}$', description: 'GB/T 2260 区县代码' });

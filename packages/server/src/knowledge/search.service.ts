@@ -6,6 +6,7 @@
  */
 import {
   answers,
+  beijingDate,
   bodyText,
   makeSnippet,
   planQuery,
@@ -22,9 +23,7 @@ import { createCorrector, getKnowledgeAnalyzer } from './analyzer.ts';
 import { indexGeneration, loadVocabulary, searchIndex, upsertSearchRow, type SearchHit } from './search.repo.ts';
 
 /** Today's date in Beijing time (articles take and lose effect by the calendar day in China). */
-export function beijingDay(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
-}
+export const beijingDay = (at: Date = new Date()): string => beijingDate(at);
 
 export interface SearchOptions {
   district?: string | null;
