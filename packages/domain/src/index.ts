@@ -11,8 +11,26 @@ export * from './hotline/work-order/deadlines.ts';
 export * from './dispatch/incident/incident.ts';
 export * from './dispatch/incident/status.ts';
 export * from './dispatch/incident/transitions.ts';
-export * from './triage/types.ts';
+export * from './learn/hashing.ts';
+export * from './learn/linear.ts';
+export {
+  ROUTES,
+  ROUTE_LABELS,
+  ROUTE_NAMES,
+  EMERGENCY_ROUTES,
+  EMERGENCY_PRECEDENCE,
+  ENTRY_KINDS,
+  TRIAGE_CHANNELS,
+  TRIAGE_DESKS,
+  HARMS,
+  TRIAGE_TEXT_ERRORS,
+  isV2Entry,
+} from './triage/types.ts';
+export type * from './triage/types.ts';
 export * from './triage/normalize.ts';
+export * from './triage/clean.ts';
+export * from './triage/reading.ts';
+export * from './triage/catalogue.ts';
 export * from './triage/model.ts';
 export * from './triage/engine.ts';
 export * from './triage/evaluate.ts';

@@ -90,7 +90,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   const metrics = new Metrics();
   const deadlines = new DeadlinePolicy(opts.db);
   const auth = new AuthService(opts.db, opts.config.sessionTtlHours);
-  const triage = new TriageService(opts.db);
+  const triage = new TriageService(opts.db, opts.config.desk ?? 'both');
   await triage.current(); // load segmenter, catalogue and model before the first request
   const peers = new PeerDirectory(opts.db, opts.config.bridge ?? null);
   await peers.reload();

@@ -1,8 +1,6 @@
 /** The `liandong` command line. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
-import { EmbeddedPostgresError } from './db/embedded.ts';
 
 const HELP = `用法：npx liandong <命令> [选项]
 
@@ -11,11 +9,13 @@ const HELP = `用法：npx liandong <命令> [选项]
   migrate                 执行数据库迁移并载入基础数据
   seed-demo [--orders N] [--incidents N] [--days N] [--seed N]
                           生成演示数据（默认 2400 张工单、1200 条警情、近 90 天）
-  triage                  分流研判：从标准输入逐行读取 {"id","text","channel"}，逐行输出结果
-  triage train [--corpus FILE] [--out FILE] [--with-overrides]
-                          用标注语料（及话务员改判记录）训练模型并保存
-  triage eval --data FILE [--no-model] [--misses]
-                          评估：去向准确率、紧急召回与误报、紧急工单召回、混淆矩阵
+  triage [--model FILE] [--desk hotline|dispatch]
+                          分流研判：从标准输入逐行读取 {"id","text","title"?,"channel"?}，逐行输出结果
+  triage train [--corpus FILE [--with-shipped]] [--out FILE] [--with-overrides]
+                          训练模型：默认用随附语料；--corpus 用本市标注记录（{"text","route"}，route 可为列表），
+                          --with-shipped 与随附语料合并；报告留出集准确率与校准误差（ECE）
+  triage eval --data FILE [--model FILE] [--no-model] [--answers FILE] [--misses]
+                          评估：去向准确率、紧急召回与误报、分组指标（数据含 group 时）、混淆矩阵
   knowledge search [--url URL]
                           知识库检索：从标准输入逐行读取 {"id","q","district"}，逐行输出最匹配的 5 篇知识
   knowledge seed-demo [--url URL]
@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'migrate': {
       parseArgs({ args: rest, options: {}, strict: true });
+      const { openDatabase } = await import('./db/database.ts');
       const database = await openDatabase(loadConfig(), say);
       say('数据库已是最新结构');
       await database.close();
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
       const incidents = positiveInt('incidents', values.incidents, Math.round(orders / 2), 5_000_000);
       const days = positiveInt('days', values.days, 90, 3650) || 1;
       const seed = positiveInt('seed', values.seed, 20221220, 2 ** 31);
+      const { openDatabase } = await import('./db/database.ts');
       const database = await openDatabase(loadConfig(), say);
       try {
         const { seedDemo } = await import('./demo/seed-demo.ts');
@@ -91,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'triage': {
       const { triageCommand } = await import('./triage/triage.cli.ts');
-      await triageCommand(rest);
+      await triageCommand(rest, { databaseUrl: loadConfig().databaseUrl });
       return;
     }
     case 'knowledge': {
@@ -180,7 +182,8 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as Error & { code?: string };
   if (
-    err instanceof EmbeddedPostgresError ||
+    // (compared by name: the database modules are loaded only by the commands that need them)
+    e.constructor?.name === 'EmbeddedPostgresError' ||
     err instanceof ConfigError ||
     e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
     e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'

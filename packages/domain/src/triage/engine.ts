@@ -1,369 +1,477 @@
 /**
- * The triage engine: the plan's policy over the jurisdiction catalogue, with the learned model beside it.
+ * The triage engine: the plan's policy over the jurisdiction catalogue, reading what happened, when,
+ * and to whom, with the learned model beside it. A request passes these steps, in order (STEPS below):
  *
- * Order of decision (渝府办发〔2022〕130号, 二(二)1 分流转办):
- * 1. danger to life, body, property or public safety now → 110 (or 119 / 120 / utility, others linked),
- *    emergency; 110 goes first when police are needed ("由110派警先行处置");
- * 2. matters agreed as shared (职责交叉) → the agreed desk, with a consultation (协商);
- * 3. police business that is not an emergency now (past theft, fraud, vice) → 110;
- * 4. non-police matters → the body that handles them (disputes → 综治中心, blocking cars → 挪车);
- * 5. 12345's urgent channel (重症救治, 孕检生产, 应急救援) → 12345, urgent;
- * 6. neither desk → guidance with where to go (合理引导和解释);
- * 7. 12345 business → 12345 with the dispatch category; otherwise the model, else 12345.
- * The model may raise an emergency; it never clears one a danger rule found.
+ * 1. read: check the text; normalise (full-width, traditional, dialect, typos); clean (intake
+ *    boilerplate, masks, header timestamps); split into sentences and clauses on word boundaries;
+ * 2. find events: every catalogue word in each clause, with the clause's modality — now, past,
+ *    habitual, hypothetical, negated, a question — and whether the event is over;
+ * 3. danger now: a danger to life, body, property or public safety told as happening now or just now
+ *    (a property-only event only while it is going on) → 110 (or 119 / 120 / utility, the others
+ *    linked), emergency; 110 goes first when police are needed ("由110派警先行处置",
+ *    渝府办发〔2022〕130号 二(二)1);
+ * 4. weigh jurisdiction: every other entry scored by its evidence (events outweigh places, a title and
+ *    a request outweigh back-story), in the plan's order of precedence — police business (110),
+ *    matters agreed as shared (协商), non-police matters (综治中心, 挪车), neither desk's (引导解释),
+ *    12345's — with the model's calibrated view added where it is in its depth; the best wins;
+ * 5. model's danger: the model may raise an emergency the rules did not see; it never clears one;
+ * 6. urgent channel: 重症救治, 孕检生产, 应急救援 → urgent work order (二(三)7);
+ * 7. linked: other bodies to notify; a 110 matter with a 12345 side links 12345 (联合调处, 二(二)2);
+ * 8. review: a person must look when the model was out of its depth and no event decided, or when the
+ *    model confidently disagrees;
+ * 9. word for the desk: a 12345 call-taker is told where to transfer, a 110 dispatcher whether to
+ *    dispatch (派警) or divert (分流).
  */
-import { checkText, createNormaliser, type Normaliser } from './normalize.ts';
-import type { TriageModel } from './model.ts';
+import { fail, ok } from '../shared/result.ts';
+import { compileCatalogue, scan, type CompiledCatalogue, type CompiledEntry, type Hit, type Modality, type Scan } from './catalogue.ts';
+import { checkText } from './normalize.ts';
+import type { ModelPrediction, TriageModel } from './model.ts';
+import { Reader, type Reading, type Segmenter } from './reading.ts';
 import {
+  EMERGENCY_PRECEDENCE,
   EMERGENCY_ROUTES,
-  ENTRY_KINDS,
-  ROUTES,
+  ROUTE_NAMES,
+  isV2Entry,
   type Catalogue,
   type CatalogueEntry,
+  type EntryKind,
+  type Harm,
   type Lexicon,
   type Route,
-  type TriageError,
+  type TriageDesk,
   type TriageInput,
   type TriageOutcome,
+  type TriageResult,
+  type TriageUrgentKind,
 } from './types.ts';
-
-interface CompiledEntry {
-  entry: CatalogueEntry;
-  patterns: RegExp[];
-  context: RegExp[];
-  exclude: RegExp[];
-  linkedIf: [RegExp, Route][];
-  urgentIf: RegExp | null;
-}
-
-export interface CompiledCatalogue {
-  version: number;
-  entries: CompiledEntry[];
-}
-
-export class CatalogueError extends Error {
-  constructor(
-    readonly code: 'CATALOGUE_INVALID',
-    message: string,
-    readonly entryCode?: string,
-  ) {
-    super(message);
-  }
-}
-
-const re = (src: string, code: string) => {
-  try {
-    return new RegExp(src, 'gu');
-  } catch (err) {
-    throw new CatalogueError(
-      'CATALOGUE_INVALID',
-      `条目 ${code} 的表达式无效：${src}（${(err as Error).message}）`,
-      code,
-    );
-  }
-};
-
-/** Checks and compiles a catalogue; refuses unknown routes, kinds, empty or broken patterns, duplicate codes. */
-export function compileCatalogue(c: Catalogue): CompiledCatalogue {
-  const seen = new Set<string>();
-  const entries = c.entries.map((e) => {
-    if (!e.code || seen.has(e.code))
-      throw new CatalogueError('CATALOGUE_INVALID', `条目编码缺失或重复：${e.code}`, e.code);
-    seen.add(e.code);
-    if (!ROUTES.includes(e.route))
-      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的去向无效：${e.route}`, e.code);
-    if (!ENTRY_KINDS.includes(e.kind))
-      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的类型无效：${e.kind}`, e.code);
-    if (!e.patterns?.length || e.patterns.some((p) => !p.trim()))
-      throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 没有识别表达式`, e.code);
-    for (const r of [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)]) {
-      if (!ROUTES.includes(r))
-        throw new CatalogueError('CATALOGUE_INVALID', `条目 ${e.code} 的联动去向无效：${r}`, e.code);
-    }
-    return {
-      entry: e,
-      patterns: e.patterns.map((p) => re(p, e.code)),
-      context: (e.context ?? []).map((p) => re(p, e.code)),
-      exclude: (e.exclude ?? []).map((p) => re(p, e.code)),
-      linkedIf: (e.linkedIf ?? []).map(([p, r]) => [re(p, e.code), r] as [RegExp, Route]),
-      urgentIf: e.urgentIf ? re(e.urgentIf, e.code) : null,
-    };
-  });
-  return { version: c.version, entries };
-}
-
-const CLAUSE_BREAK = /[，,。.；;！!？?\n、：:]/;
-const NEGATION_WINDOW = 4;
-const HYPOTHETICAL_WINDOW = 10;
-
-interface Match {
-  entry: CompiledEntry;
-  evidence: string;
-}
 
 export interface EngineOptions {
   catalogue: Catalogue;
   lexicon: Lexicon;
+  segment: Segmenter;
   toSimplified?: (s: string) => string;
   model?: TriageModel | null;
+  desk?: TriageDesk;
 }
 
-const EMERGENCY_PRECEDENCE: Route[] = ['110', '119', '120', 'utility'];
-const ROUTE_NAMES: Record<Route, string> = {
-  '110': '110',
-  '12345': '12345',
-  '119': '119',
-  '120': '120',
-  utility: '水电气抢修',
-  governance_center: '综治中心',
-  vehicle_moving: '挪车服务',
-  guidance: '引导解释',
+/** What each kind of entry is worth, by how its clause tells it. */
+const MODALITY_FACTOR: Record<EntryKind, Record<Modality, number>> = {
+  danger: { now: 1, past: 1, habitual: 0.6, hypothetical: 0, negated: 0, consult: 0.5 },
+  police: { now: 1, past: 1, habitual: 0.6, hypothetical: 0, negated: 0, consult: 0.5 },
+  boundary: { now: 1, past: 0.8, habitual: 1, hypothetical: 0.3, negated: 0, consult: 0.8 },
+  diversion: { now: 1, past: 0.9, habitual: 0.9, hypothetical: 0.3, negated: 0, consult: 0.8 },
+  urgent: { now: 1, past: 0.5, habitual: 0.8, hypothetical: 0.5, negated: 0, consult: 0.8 },
+  guidance: { now: 1, past: 1, habitual: 1, hypothetical: 0.5, negated: 0, consult: 1 },
+  hotline: { now: 1, past: 1, habitual: 1, hypothetical: 1, negated: 0.5, consult: 1 },
 };
+/** The plan's order of precedence among matters that are not a danger now (二(二)1). */
+const KIND_PRIORITY: Record<EntryKind, number> = {
+  danger: 1.3,
+  police: 1.3,
+  boundary: 1.2,
+  diversion: 1.1,
+  urgent: 1.05,
+  guidance: 1,
+  hotline: 1,
+};
+const CUE_WEIGHT = 0.35;
+/** An event, not only a place or an object: evidence that decides. */
+const DECIDES = 0.9;
+/** How much the model's probability adds to a route's score when it is in its depth. */
+const MODEL_WEIGHT = 0.6;
+/** A text longer than this (body characters) is judged by its title, request and present situation. */
+const LONG_TEXT = 200;
+
+interface Candidate {
+  route: Route;
+  kind: EntryKind | 'model';
+  entry: CompiledEntry | null;
+  score: number;
+  evidence: Hit[];
+}
+
+/** What the steps build, step by step. */
+class Draft {
+  reading!: Reading;
+  scan!: Scan;
+  long = false;
+  prediction: ModelPrediction | null = null;
+  reasons: string[] = [];
+  route: Route | null = null;
+  emergency = false;
+  decidedBy: 'danger' | 'rules' | 'model' | 'default' | null = null;
+  winner: Candidate | null = null;
+  category = 'QTSX01';
+  confidence = 0.3;
+  linked = new Set<Route>();
+  urgentKind: TriageUrgentKind | null = null;
+  needsConsultation = false;
+  guidance: string | null = null;
+  review = false;
+  dangers: Hit[] = [];
+  scores = new Map<CompiledEntry, { score: number; hits: Hit[] }>();
+  constructor(
+    readonly text: string,
+    readonly title: string | null,
+    readonly channel: string | null,
+    readonly desk: TriageDesk,
+  ) {}
+}
+
+type Step = (d: Draft, e: TriageEngine) => void;
+
+const kindOf = (ce: CompiledEntry) => ce.entry.kind;
+const harmOf = (ce: CompiledEntry): Harm => (isV2Entry(ce.entry) ? (ce.entry.harm ?? 'person') : 'person');
 
 export class TriageEngine {
-  private readonly compiled: CompiledCatalogue;
-  private readonly normalise: Normaliser;
-  private readonly negators: string[];
-  private readonly hypothetical: string[];
-  private readonly past: string[];
-  private readonly present: string[];
+  readonly compiled: CompiledCatalogue;
+  readonly reader: Reader;
   readonly model: TriageModel | null;
+  readonly desk: TriageDesk;
 
-  constructor(private readonly opts: EngineOptions) {
-    this.compiled = compileCatalogue(opts.catalogue);
-    this.normalise = createNormaliser(opts.lexicon, opts.toSimplified);
-    this.negators = [...opts.lexicon.negators].sort((a, b) => b.length - a.length);
-    this.hypothetical = opts.lexicon.hypothetical ?? [];
-    this.past = opts.lexicon.past;
-    this.present = opts.lexicon.present;
+  constructor(opts: EngineOptions) {
+    this.compiled = compileCatalogue(opts.catalogue, opts.lexicon);
+    this.reader = new Reader(opts.lexicon, opts.segment, opts.toSimplified);
     this.model = opts.model ?? null;
+    this.desk = opts.desk ?? 'hotline';
   }
 
   get catalogueVersion(): number {
     return this.compiled.version;
   }
+  /** The text as the rules and the model read it (normalised and cleaned). */
   normaliseText(text: string): string {
-    return this.normalise(text);
+    return this.reader.cleanText(text);
+  }
+  read(text: string, title: string | null = null): Reading {
+    return this.reader.read(text, title);
   }
 
-  /** The text before `index` in the same clause, at most `window` characters. */
-  private before(text: string, index: number, window: number): string {
-    let start = index;
-    while (start > 0 && index - start < window && !CLAUSE_BREAK.test(text[start - 1]!)) start -= 1;
-    return text.slice(start, index);
+  cite(h: Hit): string {
+    return `${h.entry.entry.name}〔${h.entry.entry.code}·清单第${this.compiled.version}版〕：“${h.text}”`;
   }
 
-  /** Is the match at `index` negated ("没有人受伤") or only a worry ("担心发生火灾")? */
-  private negated(text: string, index: number): boolean {
-    const near = this.before(text, index, NEGATION_WINDOW);
-    if (this.negators.some((n) => near.includes(n))) return true;
-    const clause = this.before(text, index, HYPOTHETICAL_WINDOW);
-    return this.hypothetical.some((h) => clause.includes(h));
-  }
-
-  /** The first match of any of `patterns` that is not negated (negation checked only when asked). */
-  private find(text: string, patterns: RegExp[], negatable: boolean): string | null {
-    for (const p of patterns) {
-      p.lastIndex = 0;
-      for (let m = p.exec(text); m; m = p.exec(text)) {
-        if (!negatable || !this.negated(text, m.index)) return m[0];
-        if (m[0].length === 0) p.lastIndex += 1;
-      }
-    }
-    return null;
-  }
-
-  triage(input: TriageInput): TriageOutcome | TriageError {
+  triage(input: TriageInput, opts: { desk?: TriageDesk } = {}): TriageResult {
     const id = typeof input.id === 'string' || typeof input.id === 'number' ? String(input.id) : null;
     const problem = checkText(input.text);
-    if (problem) return { id, error: problem };
+    if (problem) return { ...fail(problem.code, problem.message), id };
+    const title = typeof input.title === 'string' && input.title.trim() ? input.title : null;
     const channel = typeof input.channel === 'string' ? input.channel : null;
-    const text = this.normalise(input.text as string);
-    const reasons: string[] = [];
-
-    const hasPast = this.past.find((w) => text.includes(w)) ?? null;
-    const hasPresent = this.present.find((w) => text.includes(w)) ?? null;
-    const toldInPast = hasPast !== null && hasPresent === null;
-
-    const matches: Match[] = [];
-    for (const ce of this.compiled.entries) {
-      const e = ce.entry;
-      const evidence = this.find(text, ce.patterns, e.negatable ?? false);
-      if (!evidence) continue;
-      if (ce.context.length && !this.find(text, ce.context, false)) continue;
-      if (ce.exclude.length && this.find(text, ce.exclude, false)) continue;
-      matches.push({ entry: ce, evidence });
-    }
-    const of = (kind: CatalogueEntry['kind']) => matches.filter((m) => m.entry.entry.kind === kind);
-    const cite = (m: Match) => `${m.entry.entry.name}〔${m.entry.entry.code}〕：“${m.evidence}”`;
-
-    // Dangers told in the past are not emergencies; a past crime is still police business.
-    const dangers = of('danger').filter((m) => {
-      if (m.entry.entry.pastSensitive && toldInPast) {
-        reasons.push(`${cite(m)} 但含过去时间“${hasPast}”且无正在发生的表述，不按紧急情况处理`);
-        return false;
-      }
-      return true;
-    });
-    const pastPolice = of('danger').filter((m) => !dangers.includes(m) && m.entry.entry.route === '110');
-    const urgents = of('urgent');
-    const urgentKind = urgents[0]?.entry.entry.urgentKind ?? null;
-
-    const outcome = (
-      route: Route,
-      o: Partial<TriageOutcome> & { category: string; confidence: number },
-    ): TriageOutcome => ({
+    const d = new Draft(input.text as string, title, channel, opts.desk ?? this.desk);
+    for (const step of STEPS) step(d, this);
+    const route = d.route ?? '12345';
+    d.linked.delete(route);
+    const outcome: TriageOutcome = {
       id,
       route,
-      emergency: false,
-      urgent: false,
-      urgentKind: null,
-      linked: [],
-      needsConsultation: false,
-      guidance: null,
+      emergency: d.emergency,
+      urgent: d.urgentKind !== null,
+      urgentKind: d.urgentKind,
+      linked: [...d.linked],
+      category: d.category,
+      confidence: +d.confidence.toFixed(2),
+      needsConsultation: d.needsConsultation,
+      review: d.review,
+      reasons: d.reasons,
+      guidance: d.guidance,
       catalogueVersion: this.compiled.version,
       modelVersion: this.model?.version ?? null,
-      reasons,
-      ...o,
-    });
-    const withUrgent = (o: TriageOutcome, extra?: Match[]): TriageOutcome => {
-      const rescue = extra?.find((m) => m.entry.urgentIf && this.find(text, [m.entry.urgentIf], false));
-      if (urgents.length) {
-        reasons.push(`紧急工单：${urgents.map(cite).join('；')}`);
-        return { ...o, urgent: true, urgentKind };
-      }
-      if (rescue) {
-        reasons.push(`紧急工单（应急救援）：${rescue.entry.entry.name}，并有救助需求`);
-        return { ...o, urgent: true, urgentKind: 'emergency_rescue' };
-      }
-      return o;
     };
-
-    if (dangers.length) {
-      const routes = new Set<Route>();
-      const linked = new Set<Route>();
-      for (const m of dangers) {
-        routes.add(m.entry.entry.route);
-        for (const r of m.entry.entry.linked ?? []) linked.add(r);
-        for (const [p, r] of m.entry.linkedIf) {
-          const ev = this.find(text, [p], true);
-          if (ev) {
-            linked.add(r);
-            reasons.push(`“${ev}”：同时通知${ROUTE_NAMES[r]}`);
-          }
-        }
-      }
-      const primary = EMERGENCY_PRECEDENCE.find((r) => routes.has(r))!;
-      for (const r of routes) linked.add(r);
-      linked.delete(primary);
-      reasons.unshift(`危险情形，须立即处置：${dangers.map(cite).join('；')}`);
-      if (primary === '110' && routes.size > 1) reasons.push('涉及警情，由110派警先行处置，其他力量联动');
-      const top = dangers.find((m) => m.entry.entry.route === primary)!;
-      return withUrgent(
-        outcome(primary, {
-          emergency: true,
-          linked: [...linked],
-          category: top.entry.entry.category,
-          confidence: 0.95,
-        }),
-        dangers,
-      );
-    }
-
-    // The model may raise an emergency the rules did not see; it never clears one. It is heard when no
-    // rule, or only a 12345 keyword, decided.
-    const prediction = this.model?.predict(text) ?? null;
-    const strongRule = matches.some((m) => m.entry.entry.kind !== 'hotline');
-    if (
-      prediction &&
-      !strongRule &&
-      EMERGENCY_ROUTES.has(prediction.route) &&
-      prediction.routeP >= 0.7 &&
-      prediction.emergencyP >= 0.9
-    ) {
-      reasons.push(
-        `清单未识别出危险，但模型判断可能存在危险：${ROUTE_NAMES[prediction.route]}（去向把握 ${(prediction.routeP * 100).toFixed(0)}%，危险 ${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`,
-      );
-      return withUrgent(
-        outcome(prediction.route, {
-          emergency: true,
-          category: prediction.route === '110' ? 'public_help' : 'emergency_help',
-          confidence: +Math.min(prediction.routeP, 0.8).toFixed(2),
-        }),
-      );
-    }
-
-    const boundary = of('boundary')[0];
-    if (boundary) {
-      const e = boundary.entry.entry;
-      reasons.push(`职责交叉事项，按会商清单由${ROUTE_NAMES[e.route]}受理，需三方协商确认：${cite(boundary)}`);
-      return withUrgent(
-        outcome(e.route, {
-          linked: e.linked ?? [],
-          category: e.category,
-          confidence: 0.6,
-          needsConsultation: e.needsConsultation ?? true,
-        }),
-      );
-    }
-
-    const police = [...of('police'), ...pastPolice];
-    if (police.length) {
-      const p = police[0]!;
-      reasons.push(`属于110受理范围（非紧急）：${police.map(cite).join('；')}`);
-      return withUrgent(outcome('110', { category: p.entry.entry.category, confidence: 0.9 }));
-    }
-
-    const diversion = of('diversion')[0];
-    if (diversion) {
-      const e = diversion.entry.entry;
-      const route = (channel && e.channelRoute?.[channel]) || e.route;
-      const linked = (channel && e.linkedByChannel?.[channel]) || e.linked || [];
-      reasons.push(`非警务事项，分流至${ROUTE_NAMES[route]}：${cite(diversion)}`);
-      if (channel === '110') reasons.push('110接报的非警务事项，按分流机制转交');
-      return withUrgent(
-        outcome(route, { linked, category: route === '12345' ? 'JCZL01' : e.category, confidence: 0.85 }),
-      );
-    }
-
-    if (urgents.length) {
-      return withUrgent(outcome('12345', { category: urgents[0]!.entry.entry.category, confidence: 0.9 }));
-    }
-
-    const guide = of('guidance')[0];
-    if (guide) {
-      const e = guide.entry.entry;
-      reasons.push(`不属于12345和110受理范围，做好引导解释：${cite(guide)}`);
-      return outcome('guidance', { category: e.category, confidence: 0.8, guidance: e.guidance ?? null });
-    }
-
-    const hotline = of('hotline');
-    if (hotline.length) {
-      const h = hotline[0]!;
-      reasons.push(`属于12345受理范围：${hotline.slice(0, 3).map(cite).join('；')}`);
-      if (channel === '110') reasons.push('110接报的非警务事项，转12345办理');
-      return outcome('12345', {
-        linked: h.entry.entry.linked ?? [],
-        category: h.entry.entry.category,
-        confidence: 0.85,
-      });
-    }
-
-    if (prediction) {
-      const route = prediction.routeP >= 0.5 ? prediction.route : '12345';
-      const emergency = EMERGENCY_ROUTES.has(route) && prediction.emergencyP >= 0.9;
-      reasons.push(
-        `清单未命中，模型判断：${ROUTE_NAMES[prediction.route]}（${(prediction.routeP * 100).toFixed(0)}%）${route !== prediction.route ? '，把握不足，默认12345' : ''}`,
-      );
-      if (emergency)
-        reasons.push(`模型判断可能存在危险（${(prediction.emergencyP * 100).toFixed(0)}%），按紧急情况处理`);
-      return outcome(route, {
-        emergency,
-        category: route === '12345' ? 'QTSX01' : route === '110' ? 'public_help' : 'non_police',
-        confidence: +Math.min(prediction.routeP, 0.8).toFixed(2),
-      });
-    }
-    reasons.push('清单未命中，默认由12345受理');
-    return outcome('12345', { category: 'QTSX01', confidence: 0.3 });
+    return { ...ok(outcome), id };
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The steps
+
+/** Step 1: normalise, clean, split into clauses on word boundaries; the model reads it too. */
+const readRequest: Step = (d, e) => {
+  d.reading = e.reader.read(d.text, d.title);
+  d.long = d.reading.bodyLength > LONG_TEXT;
+  if (e.model) d.prediction = e.model.predict(d.reading);
+};
+
+/** Step 2: every catalogue word in each clause, with its modality. */
+const findEvents: Step = (d, e) => {
+  d.scan = scan(e.compiled, d.reading);
+};
+
+/** Step 3: a danger told as happening now or just now. */
+const dangerNow: Step = (d, e) => {
+  const isNow = (h: Hit) => {
+    if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
+    const harm = harmOf(h.entry);
+    if (harm === 'property' && (!h.ongoing || h.completed)) return false;
+    if (harm === 'public' && h.completed && !h.ongoing) return false;
+    // A long text's back-story does not make an emergency: the title, the request or a clause that
+    // says "now" must.
+    const cl = d.reading.clauses[h.clause]!;
+    if (d.long && !cl.title && !h.request && !h.ongoing) return false;
+    return true;
+  };
+  d.dangers = d.scan.hits.filter(isNow);
+  const told = d.scan.hits.filter((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && !d.dangers.includes(h));
+  const toldOnce = [...new Map(told.filter((h) => !d.dangers.some((x) => x.entry === h.entry)).map((h) => [h.entry, h])).values()];
+  for (const h of toldOnce.slice(0, 2)) {
+    const why =
+      h.modality === 'negated'
+        ? '为否定表述'
+        : h.modality === 'hypothetical'
+          ? '为假设或担心，并未发生'
+          : h.modality === 'habitual'
+            ? '为长期或反复情况，非正在发生的险情'
+            : h.modality === 'past' || h.outcome
+              ? '为已经发生的事，现已无正在发生的危险'
+              : h.modality === 'consult'
+                ? '为咨询'
+                : h.completed
+                  ? '事已结束（对方已离开或险情已消除）'
+                  : d.long
+                    ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
+                    : '仅涉及财物，且未表明正在进行';
+    d.reasons.push(`${e.cite(h)}：${why}，不按紧急情况处理`);
+  }
+  if (!d.dangers.length) return;
+  const routes = new Set(d.dangers.map((h) => h.entry.entry.route));
+  const primary = EMERGENCY_PRECEDENCE.find((r) => routes.has(r))!;
+  d.route = primary;
+  d.emergency = true;
+  d.decidedBy = 'danger';
+  d.confidence = 0.95;
+  const top = d.dangers.find((h) => h.entry.entry.route === primary)!;
+  d.category = top.entry.entry.category;
+  for (const r of routes) d.linked.add(r);
+  for (const h of d.dangers) for (const r of h.entry.entry.linked ?? []) d.linked.add(r);
+  const uniq = [...new Map(d.dangers.map((h) => [h.entry, h])).values()];
+  d.reasons.unshift(`危险情形，正在发生或刚刚发生：${uniq.map((h) => e.cite(h)).join('；')}`);
+  if (primary === '110' && routes.size > 1) d.reasons.push('涉及警情，由110派警先行处置，其他力量联动');
+  for (const l of d.scan.linkedIf)
+    if (uniq.some((h) => h.entry === l.entry) && !d.linked.has(l.route)) {
+      d.linked.add(l.route);
+      d.reasons.push(`“${l.text}”：同时通知${ROUTE_NAMES[l.route]}`);
+    }
+};
+
+/** Scores of every entry by its evidence (per clause the best word, summed over clauses). */
+function entryScores(d: Draft): Draft['scores'] {
+  const perClause = new Map<CompiledEntry, Map<number, { w: number; hit: Hit }>>();
+  for (const h of d.scan.hits) {
+    const kind = kindOf(h.entry);
+    let f = MODALITY_FACTOR[kind][h.modality];
+    const e = h.entry.entry;
+    if (isV2Entry(e) && e.nowOnly && h.modality !== 'now') f = 0;
+    if (kind === 'danger' && e.route !== '110') f = 0; // a fire told later is not 119's now; its aftermath is another entry's
+    if (!f) continue;
+    const cl = d.reading.clauses[h.clause]!;
+    let w = f * (h.role === 'cue' ? CUE_WEIGHT : 1) * h.entry.weight;
+    if (cl.title) w *= 2;
+    else if (h.request) w *= 1.5;
+    else if (d.long && (h.modality === 'past' || h.outcome)) w *= 0.5;
+    const byClause = perClause.get(h.entry) ?? new Map();
+    const prev = byClause.get(h.clause);
+    if (!prev || prev.w < w) byClause.set(h.clause, { w, hit: h });
+    perClause.set(h.entry, byClause);
+  }
+  const out: Draft['scores'] = new Map();
+  for (const [ce, byClause] of perClause) {
+    const list = [...byClause.values()].sort((a, b) => b.w - a.w);
+    // The best clause counts fully, more clauses add less: repetition is not proof.
+    const score = list.reduce((s, x, i) => s + x.w / (i + 1), 0);
+    out.set(ce, { score: Math.min(score, 4), hits: list.map((x) => x.hit) });
+  }
+  return out;
+}
+
+const routeOfEntry = (e: CatalogueEntry, channel: string | null): Route =>
+  (channel && e.channelRoute?.[channel]) || (e.kind === 'danger' ? '110' : e.route);
+
+/** Step 4: every other entry weighed; the model adds its view where it is in its depth. */
+const weighJurisdiction: Step = (d, e) => {
+  d.scores = entryScores(d);
+  if (d.emergency) return;
+  const cands: Candidate[] = [];
+  for (const [ce, s] of d.scores) {
+    const kind = kindOf(ce);
+    if (kind === 'urgent') continue; // a flag on the request (step 6), not a route of its own
+    const route = routeOfEntry(ce.entry, d.channel);
+    cands.push({ route, kind: kind === 'danger' ? 'police' : kind, entry: ce, score: s.score * KIND_PRIORITY[kind], evidence: s.hits });
+  }
+  cands.sort((a, b) => b.score - a.score);
+  const best = new Map<Route, Candidate>();
+  for (const c of cands) if (!best.has(c.route)) best.set(c.route, c);
+  const p = d.prediction;
+  const modelHeard = p && p.inDistribution;
+  const total = new Map<Route, number>();
+  for (const [r, c] of best) total.set(r, c.score);
+  if (modelHeard) for (const { route, p: pr } of p.ranked) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
+  const ranked = [...total].sort((a, b) => b[1] - a[1]);
+  const top = ranked[0];
+  const ruleTop = cands[0];
+  if (!top || (!ruleTop && (!modelHeard || p.routeP < 0.45))) {
+    d.route = '12345';
+    d.decidedBy = 'default';
+    d.confidence = 0.3;
+    d.reasons.push(
+      p && !p.inDistribution
+        ? '清单未命中，模型对此类文本把握不足，默认由12345受理，请人工复核'
+        : p
+          ? `清单未命中，模型判断把握不足（${ROUTE_NAMES[p.route]} ${(p.routeP * 100).toFixed(0)}%），默认由12345受理`
+          : '清单未命中，默认由12345受理',
+    );
+    return;
+  }
+  const [route, score] = top;
+  const ruleWinner = best.get(route) ?? null;
+  const runner = ranked[1];
+  d.route = route;
+  d.winner = ruleWinner;
+  const ruleDecides = !!ruleWinner && ruleWinner.score >= DECIDES;
+  d.decidedBy = ruleDecides || (ruleWinner && !modelHeard) ? 'rules' : 'model';
+  const margin = runner ? (score - runner[1]) / Math.max(score, 1) : 1;
+  d.confidence = Math.min(0.95, 0.5 + 0.45 * margin);
+  if (modelHeard && p.route === route) d.confidence = Math.max(d.confidence, Math.min(0.95, p.routeP * 0.95));
+
+  if (ruleWinner) {
+    const ce = ruleWinner.entry!;
+    const en = ce.entry;
+    d.category = en.category;
+    const cites = ruleWinner.evidence.slice(0, 3).map((h) => e.cite(h)).join('；');
+    const byModel = d.decidedBy === 'model' ? `；模型判断 ${ROUTE_NAMES[p!.route]}（${(p!.routeP * 100).toFixed(0)}%）` : '';
+    if (ruleWinner.kind === 'boundary') {
+      d.needsConsultation = en.needsConsultation ?? true;
+      for (const r of en.linked ?? []) d.linked.add(r);
+      d.reasons.push(`职责交叉事项，按会商清单由${ROUTE_NAMES[route]}受理，需三方协商确认：${cites}${byModel}`);
+    } else if (ruleWinner.kind === 'police') {
+      d.reasons.push(`属于110受理范围（非紧急）：${cites}${byModel}`);
+      if (ce.entry.kind === 'danger' && d.category === 'emergency_help') d.category = 'public_help';
+    } else if (ruleWinner.kind === 'diversion') {
+      for (const r of (d.channel && en.linkedByChannel?.[d.channel]) || en.linked || []) d.linked.add(r);
+      if (route === '12345') d.category = 'JCZL01';
+      d.reasons.push(`非警务事项，分流至${ROUTE_NAMES[route]}：${cites}${byModel}`);
+    } else if (ruleWinner.kind === 'guidance') {
+      d.guidance = en.guidance ?? null;
+      d.reasons.push(`不属于12345和110受理范围，做好引导解释：${cites}${byModel}`);
+    } else {
+      for (const r of en.linked ?? []) d.linked.add(r);
+      d.reasons.push(`属于12345受理范围：${cites}${byModel}`);
+    }
+  } else {
+    d.category = route === '12345' ? bestHotlineCategory(d) : route === '110' ? 'public_help' : 'non_police';
+    d.reasons.push(`清单未命中，模型判断：${ROUTE_NAMES[route]}（把握 ${(p!.routeP * 100).toFixed(0)}%）`);
+  }
+  if (route === '12345' && ruleWinner?.kind !== 'hotline' && ruleWinner?.kind !== 'boundary') d.category = bestHotlineCategory(d);
+  const bestHotline = [...d.scores].filter(([ce]) => kindOf(ce) === 'hotline').sort((a, b) => b[1].score - a[1].score)[0];
+  if (route === '12345' && ruleWinner?.kind === 'hotline' && bestHotline) d.category = bestHotline[0].entry.category;
+};
+
+function bestHotlineCategory(d: Draft): string {
+  const best = [...d.scores].filter(([ce]) => kindOf(ce) === 'hotline').sort((a, b) => b[1].score - a[1].score)[0];
+  return best ? best[0].entry.category : 'QTSX01';
+}
+
+/** Step 5: the model may raise an emergency the rules did not see; it never clears one. */
+const modelDanger: Step = (d) => {
+  const p = d.prediction;
+  if (d.emergency || !p || !p.inDistribution || d.long) return;
+  // The rules saw a danger word and read it as not happening now: that reading stands.
+  if (d.scan.hits.some((h) => kindOf(h.entry) === 'danger' && h.role === 'term')) return;
+  if (!EMERGENCY_ROUTES.has(p.route) || p.routeP < 0.7 || p.emergencyP < 0.9) return;
+  if (d.winner && d.winner.score >= DECIDES && d.winner.kind !== 'police') return;
+  d.route = p.route;
+  d.emergency = true;
+  d.decidedBy = 'model';
+  d.category = p.route === '110' ? 'public_help' : 'emergency_help';
+  d.confidence = Math.min(p.routeP, 0.8);
+  d.reasons.unshift(
+    `清单未识别出危险，但模型判断可能存在危险：${ROUTE_NAMES[p.route]}（去向把握 ${(p.routeP * 100).toFixed(0)}%，危险 ${(p.emergencyP * 100).toFixed(0)}%），按紧急情况处理`,
+  );
+};
+
+/** Step 6: 12345's urgent channel. */
+const urgentChannel: Step = (d, e) => {
+  const urgent = [...d.scores]
+    .filter(([ce, s]) => kindOf(ce) === 'urgent' && s.score >= DECIDES)
+    .sort((a, b) => b[1].score - a[1].score);
+  if (urgent.length) {
+    const [ce, s] = urgent[0]!;
+    d.urgentKind = ce.entry.urgentKind ?? 'emergency_rescue';
+    d.reasons.push(`紧急工单：${s.hits.slice(0, 2).map((h) => e.cite(h)).join('；')}`);
+    if (!d.emergency && (d.route === '12345' || d.decidedBy === 'default')) {
+      d.route = '12345';
+      d.category = ce.entry.category;
+    }
+    return;
+  }
+  const rescue = d.dangers.find((h) => d.scan.urgentIf.has(h.entry));
+  if (rescue) {
+    d.urgentKind = 'emergency_rescue';
+    d.reasons.push(`紧急工单（应急救援）：${rescue.entry.entry.name}，并有救助需求`);
+  }
+};
+
+/** Step 7: other bodies to notify. */
+const linkedBodies: Step = (d) => {
+  if (d.route !== '110') return;
+  // 110 handling a matter with a 12345 side (wages, a dispute) hands that side to 12345 (联合调处, 二(二)2).
+  const side = [...d.scores]
+    .filter(([ce, s]) => (kindOf(ce) === 'hotline' || kindOf(ce) === 'diversion') && s.score >= DECIDES)
+    .sort((a, b) => b[1].score - a[1].score)[0];
+  if (side && (kindOf(side[0]) === 'hotline' || side[0].entry.route === 'governance_center')) {
+    const r: Route = kindOf(side[0]) === 'hotline' ? '12345' : 'governance_center';
+    if (!d.linked.has(r)) {
+      d.linked.add(r);
+      d.reasons.push(`同时涉及${side[0].entry.name}，转${ROUTE_NAMES[r]}联合调处`);
+    }
+  }
+};
+
+/** Step 8: when a person must look. */
+const review: Step = (d) => {
+  const p = d.prediction;
+  if (d.decidedBy === 'danger') return;
+  const eventDecided = !!d.winner && d.winner.score >= DECIDES;
+  if (p && !p.inDistribution && !eventDecided) {
+    d.review = true;
+    return;
+  }
+  if (d.decidedBy === 'default') {
+    d.review = true;
+    return;
+  }
+  if (p && p.inDistribution && p.routeP >= 0.9 && p.route !== d.route && !d.emergency) {
+    d.review = true;
+    d.reasons.push(`模型判断为${ROUTE_NAMES[p.route]}（${(p.routeP * 100).toFixed(0)}%），与清单不一致，请人工复核`);
+    return;
+  }
+  if (!eventDecided && d.confidence < 0.55) d.review = true;
+};
+
+/** Step 9: the wording for the desk that asks. */
+const wordForDesk: Step = (d) => {
+  const route = d.route ?? '12345';
+  const dispatch = d.desk === 'dispatch';
+  const linked = [...d.linked].filter((r) => r !== route);
+  const also = linked.length ? `，同时联动${linked.map((r) => ROUTE_NAMES[r]).join('、')}` : '';
+  let advice: string;
+  if (d.emergency)
+    advice = dispatch
+      ? route === '110'
+        ? `建议立即派警处置${also}`
+        : `建议立即联动${ROUTE_NAMES[route]}处置${also}，需要时派警协助`
+      : `应立即转${ROUTE_NAMES[route]}处置${also}（不得进入普通工单队列）`;
+  else if (route === '110')
+    advice = dispatch ? `属于警务事项，建议受理并视情派警${also}` : `建议转110受理${also}`;
+  else if (route === '12345')
+    advice = dispatch ? `非警务事项，建议分流转12345办理${also}` : `建议由12345受理并按分类派单${also}`;
+  else if (route === 'guidance')
+    advice = dispatch ? '非警务事项，做好解释引导，无需派警' : '不属于受理范围，做好解释引导';
+  else advice = dispatch ? `非警务事项，建议分流至${ROUTE_NAMES[route]}${also}` : `建议转${ROUTE_NAMES[route]}${also}`;
+  d.reasons.push(advice);
+  if (d.review && !d.reasons.some((r) => r.includes('人工复核'))) d.reasons.push('依据不足，请人工复核');
+};
+
+/** The steps, in the order of the header above. */
+const STEPS: readonly Step[] = [
+  readRequest,
+  findEvents,
+  dangerNow, weighJurisdiction, modelDanger, urgentChannel, linkedBodies, review, wordForDesk];

@@ -1,106 +1,72 @@
 /**
- * The learned part of triage: multinomial naive Bayes over words (from the injected segmenter) and
- * character bigrams, one classifier for the route and one for "danger now". Small, fast, and its
- * saved form is plain JSON. Rules stay the safety net (engine.ts).
+ * The learned part of triage: two heads of the calibrated linear learner (learn/linear.ts) over one
+ * vocabulary of hashed features — the request's words (from the segmenter), the title's words apart,
+ * and character bigrams and trigrams within clauses. One head gives the route, one whether it is a
+ * danger now. The model knows what it does not know: a text whose features it mostly never saw is out
+ * of its distribution, and then the rules decide (engine.ts).
  */
+import { FeatureBag, hashCodes, hashString } from '../learn/hashing.ts';
+import {
+  LinearHead,
+  Vocabulary,
+  calibration,
+  fitTemperature,
+  loadVocabulary,
+  saveVocabulary,
+  trainHead,
+  type Calibration,
+  type LabelledDoc,
+  type SavedHead,
+} from '../learn/linear.ts';
+import type { Reading } from './reading.ts';
 import { ROUTES, type Route } from './types.ts';
 
-export interface TrainingSample {
-  text: string;
-  route: Route;
-  emergency: boolean;
-}
-export type Featurizer = (normalisedText: string) => string[];
+export const MODEL_FORMAT = 'liandong-triage-linear/1';
+const NS_WORD = 1,
+  NS_TITLE = 2,
+  NS_BIGRAM = 3,
+  NS_TRIGRAM = 4;
+const SKIP = /^[\s\p{P}\p{S}]*$/u;
+const HAN_OR_ALNUM = /[\p{Script=Han}a-z0-9]/u;
 
-interface NbClassifier {
-  classes: string[];
-  priors: number[];
-  vocab: Record<string, number[]>;
-  unseen: number[];
+/** The features of a read request, into `bag` (cleared first). */
+export function featuresOf(r: Reading, bag: FeatureBag): FeatureBag {
+  bag.clear();
+  let pos = 0;
+  for (const t of r.tokens) {
+    if (!SKIP.test(t)) bag.add(hashString(pos < r.titleEnd ? NS_TITLE : NS_WORD, t), 1);
+    pos += t.length;
+  }
+  const s = r.text;
+  for (const cl of r.clauses) {
+    let a = -1,
+      b = -1;
+    for (let i = cl.start; i < cl.end; i++) {
+      const ch = s.charCodeAt(i);
+      if (!HAN_OR_ALNUM.test(s[i]!)) {
+        a = b = -1;
+        continue;
+      }
+      if (b >= 0) bag.add(hashCodes(NS_BIGRAM, b, ch), 0.5);
+      if (a >= 0) bag.add(hashCodes(NS_TRIGRAM, a, b, ch), 0.5);
+      a = b;
+      b = ch;
+    }
+  }
+  return bag;
 }
+
 export interface SavedModel {
-  format: 'liandong-triage-nb/1';
+  format: typeof MODEL_FORMAT;
   version: string;
   trainedAt: string;
   samples: number;
-  route: NbClassifier;
-  emergency: NbClassifier;
-}
-
-const PUNCT = /[\s\p{P}\p{S}]+/gu;
-
-/** Words (when a segmenter is given) and character bigrams. */
-export function makeFeaturizer(tokenize?: (s: string) => string[]): Featurizer {
-  return (text) => {
-    const clean = text.replace(PUNCT, ' ');
-    const feats: string[] = [];
-    if (tokenize) for (const w of tokenize(clean)) if (w.trim()) feats.push(`w:${w}`);
-    for (const part of clean.split(' ')) for (let i = 0; i + 1 < part.length; i++) feats.push(part.slice(i, i + 2));
-    return feats;
-  };
-}
-
-function trainNb(docs: string[][], labels: string[], classes: string[], alpha = 0.5): NbClassifier {
-  const counts = new Map<string, number[]>();
-  const totals = classes.map(() => 0);
-  const docCounts = classes.map(() => 0);
-  docs.forEach((feats, i) => {
-    const c = classes.indexOf(labels[i]!);
-    docCounts[c]! += 1;
-    for (const f of feats) {
-      let row = counts.get(f);
-      if (!row) counts.set(f, (row = classes.map(() => 0)));
-      row[c]! += 1;
-      totals[c]! += 1;
-    }
-  });
-  const v = counts.size;
-  const denom = totals.map((t) => Math.log(t + alpha * v));
-  const vocab: Record<string, number[]> = {};
-  for (const [f, row] of counts) vocab[f] = row.map((n, c) => +(Math.log(n + alpha) - denom[c]!).toFixed(4));
-  const n = docs.length;
-  return {
-    classes,
-    priors: docCounts.map((d) => +Math.log((d + 1) / (n + classes.length)).toFixed(4)),
-    vocab,
-    unseen: denom.map((d) => +(Math.log(alpha) - d).toFixed(4)),
-  };
-}
-
-function predictNb(m: NbClassifier, feats: string[]): number[] {
-  const scores = [...m.priors];
-  let known = 0;
-  for (const f of feats) {
-    const row = m.vocab[f];
-    if (!row) continue; // unseen features carry no evidence either way
-    known += 1;
-    for (let c = 0; c < scores.length; c++) scores[c]! += row[c]!;
-  }
-  if (known === 0) return m.priors.map((p) => Math.exp(p));
-  const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
-
-export function trainModel(samples: TrainingSample[], featurize: Featurizer, version: string): SavedModel {
-  const docs = samples.map((s) => featurize(s.text));
-  return {
-    format: 'liandong-triage-nb/1',
-    version,
-    trainedAt: new Date().toISOString(),
-    samples: samples.length,
-    route: trainNb(
-      docs,
-      samples.map((s) => s.route),
-      [...ROUTES],
-    ),
-    emergency: trainNb(
-      docs,
-      samples.map((s) => (s.emergency ? 'yes' : 'no')),
-      ['no', 'yes'],
-    ),
-  };
+  vocabulary: string;
+  route: SavedHead;
+  emergency: SavedHead;
+  /** Below this share of known feature mass, a text is out of the model's distribution. */
+  minCoverage: number;
+  calibration?: { route: Calibration & { eceBefore: number }; emergency: Calibration & { eceBefore: number } };
 }
 
 export interface ModelPrediction {
@@ -108,23 +74,130 @@ export interface ModelPrediction {
   routeP: number;
   ranked: { route: Route; p: number }[];
   emergencyP: number;
+  coverage: number;
+  inDistribution: boolean;
 }
 
 export class TriageModel {
-  constructor(
-    readonly saved: SavedModel,
-    private readonly featurize: Featurizer,
-  ) {
-    if (saved.format !== 'liandong-triage-nb/1') throw new Error(`unknown model format ${String(saved.format)}`);
+  private readonly routeHead: LinearHead;
+  private readonly emergencyHead: LinearHead;
+  private readonly bag = new FeatureBag(1024);
+  constructor(readonly saved: SavedModel) {
+    if (saved.format !== MODEL_FORMAT) throw new Error(`unknown model format ${String(saved.format)}`);
+    const vocab = loadVocabulary(saved.vocabulary);
+    this.routeHead = LinearHead.load(vocab, saved.route);
+    this.emergencyHead = LinearHead.load(vocab, saved.emergency);
   }
   get version(): string {
     return this.saved.version;
   }
-  predict(normalisedText: string): ModelPrediction {
-    const feats = this.featurize(normalisedText);
-    const rp = predictNb(this.saved.route, feats);
-    const ranked = rp.map((p, i) => ({ route: this.saved.route.classes[i] as Route, p })).sort((a, b) => b.p - a.p);
-    const ep = predictNb(this.saved.emergency, feats);
-    return { route: ranked[0]!.route, routeP: ranked[0]!.p, ranked, emergencyP: ep[1]! };
+  predict(r: Reading): ModelPrediction {
+    featuresOf(r, this.bag);
+    const rp = this.routeHead.predict(this.bag);
+    const ep = this.emergencyHead.predict(this.bag);
+    const ranked = Array.from(rp.probs, (p, i) => ({ route: this.routeHead.classes[i] as Route, p })).sort(
+      (a, b) => b.p - a.p,
+    );
+    return {
+      route: ranked[0]!.route,
+      routeP: ranked[0]!.p,
+      ranked,
+      emergencyP: ep.probs[this.emergencyHead.classes.indexOf('yes')]!,
+      coverage: rp.coverage,
+      inDistribution: rp.coverage >= this.saved.minCoverage,
+    };
   }
+}
+
+export interface TrainingSample {
+  reading: Reading;
+  /** Acceptable routes, the preferred first. */
+  routes: Route[];
+  emergency: boolean | null;
+  weight?: number;
+  /** Samples of one group (one situation told several ways) are held out together. */
+  group: string;
+}
+
+export interface TrainReport {
+  model: SavedModel;
+  heldOut: { route: Calibration & { eceBefore: number }; emergency: Calibration & { eceBefore: number } };
+  features: number;
+}
+
+const MIN_DF = 2;
+const MAX_FEATURES = 150_000;
+
+/**
+ * Trains on `samples`: first on four fifths of the groups, to fit the temperatures and measure
+ * accuracy and calibration (ECE) on the fifth held out, then on everything with those temperatures.
+ */
+export function trainTriageModel(samples: TrainingSample[], version: string, opts: { epochs?: number } = {}): TrainReport {
+  const bag = new FeatureBag(1024);
+  const docs = samples.map((s) => ({ ...featuresOf(s.reading, bag).snapshot(), s }));
+  const routeClasses = [...ROUTES] as string[];
+  const toRoute = (d: (typeof docs)[number]): LabelledDoc => ({
+    ids: d.ids,
+    values: d.values,
+    labels: d.s.routes.map((r) => routeClasses.indexOf(r)).filter((i) => i >= 0),
+    weight: d.s.weight ?? 1,
+  });
+  const toEmergency = (d: (typeof docs)[number]): LabelledDoc => ({
+    ids: d.ids,
+    values: d.values,
+    labels: [d.s.emergency ? 1 : 0],
+    weight: d.s.weight ?? 1,
+  });
+  const heldOutGroup = (g: string) => {
+    let h = 0;
+    for (let i = 0; i < g.length; i++) h = (Math.imul(h, 31) + g.charCodeAt(i)) | 0;
+    return ((h >>> 0) % 5) === 0;
+  };
+  const trainPart = docs.filter((d) => !heldOutGroup(d.s.group));
+  const testPart = docs.filter((d) => heldOutGroup(d.s.group));
+  const withEmergency = (list: typeof docs) => list.filter((d) => d.s.emergency !== null);
+
+  const fit = (part: typeof docs) => {
+    const vocab = Vocabulary.fromDocs(part, MIN_DF, MAX_FEATURES);
+    const route = trainHead(vocab, routeClasses, part.map(toRoute), { epochs: opts.epochs });
+    const emergency = trainHead(vocab, ['no', 'yes'], withEmergency(part).map(toEmergency), { epochs: opts.epochs });
+    return { vocab, route, emergency };
+  };
+  const check = fit(trainPart);
+  const routeTest = testPart.map(toRoute);
+  const emergencyTest = withEmergency(testPart).map(toEmergency);
+  const routeBefore = calibration(check.route, routeTest, 1);
+  const emergencyBefore = calibration(check.emergency, emergencyTest, 1);
+  check.route.temperature = fitTemperature(check.route, routeTest);
+  check.emergency.temperature = fitTemperature(check.emergency, emergencyTest);
+  const heldOut = {
+    route: { ...calibration(check.route, routeTest), eceBefore: routeBefore.ece },
+    emergency: { ...calibration(check.emergency, emergencyTest), eceBefore: emergencyBefore.ece },
+  };
+  // Coverage of held-out texts: the out-of-distribution line is set below nearly all of them.
+  const coverages = testPart.map((d) => check.route.predict(d).coverage).sort((a, b) => a - b);
+  const minCoverage = +Math.min(0.6, Math.max(0.2, (coverages[Math.floor(coverages.length * 0.02)] ?? 0.5) - 0.05)).toFixed(3);
+
+  const final = fit(docs);
+  final.route.temperature = check.route.temperature;
+  final.emergency.temperature = check.emergency.temperature;
+  const round = (c: Calibration & { eceBefore: number }) => ({
+    documents: c.documents,
+    accuracy: +c.accuracy.toFixed(4),
+    ece: +c.ece.toFixed(4),
+    eceBefore: +c.eceBefore.toFixed(4),
+    meanConfidence: +c.meanConfidence.toFixed(4),
+  });
+  const model: SavedModel = {
+    format: MODEL_FORMAT,
+    version,
+    trainedAt: new Date().toISOString(),
+    samples: samples.length,
+    vocabulary: saveVocabulary(final.vocab),
+    route: final.route.save(),
+    emergency: final.emergency.save(),
+    minCoverage,
+    calibration: { route: round(heldOut.route), emergency: round(heldOut.emergency) },
+  };
+  return { model, heldOut: model.calibration!, features: final.vocab.size };
 }

@@ -1,4 +1,4 @@
-import type { Lexicon } from './types.ts';
+import type { Lexicon, TriageTextError } from './types.ts';
 
 export const MAX_TEXT_CHARS = 5000;
 
@@ -12,7 +12,8 @@ export interface Normaliser {
 
 /**
  * Full-width → half-width (NFKC), traditional → simplified (injected converter), lower case,
- * Chongqing dialect and common typos → standard words, emoji removed, white space folded.
+ * Chongqing dialect and common typos → standard words, emoji removed, runs of spaces folded (line
+ * breaks kept: they end sentences).
  */
 export function createNormaliser(
   lexicon: Pick<Lexicon, 'dialect' | 'typos'>,
@@ -20,29 +21,37 @@ export function createNormaliser(
 ): Normaliser {
   // Longest first, so 遭人 is replaced before 遭.
   const pairs = [...lexicon.typos, ...lexicon.dialect].sort((a, b) => b[0].length - a[0].length);
-  const firstChars = new Set(pairs.map(([from]) => from[0]));
+  const byFirst = new Map<string, [string, string][]>();
+  for (const p of pairs) {
+    const list = byFirst.get(p[0][0]!) ?? [];
+    list.push(p);
+    byFirst.set(p[0][0]!, list);
+  }
   return (text: string) => {
-    let s = toSimplified(text.normalize('NFKC')).toLowerCase().replace(EMOJI, '').replace(/\s+/g, ' ').trim();
+    const s = toSimplified(text.normalize('NFKC'))
+      .toLowerCase()
+      .replace(EMOJI, '')
+      .replace(/[ \t\u3000]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim();
     let out = '';
-    for (let i = 0; i < s.length;) {
-      if (firstChars.has(s[i]!)) {
-        const hit = pairs.find(([from]) => s.startsWith(from, i));
-        if (hit) {
-          out += hit[1];
-          i += hit[0].length;
-          continue;
-        }
+    for (let i = 0; i < s.length; ) {
+      const list = byFirst.get(s[i]!);
+      const hit = list?.find(([from]) => s.startsWith(from, i));
+      if (hit) {
+        out += hit[1];
+        i += hit[0].length;
+        continue;
       }
       out += s[i];
       i += 1;
     }
-    s = out;
-    return s;
+    return out;
   };
 }
 
 /** Why a text cannot be triaged, or null when it can. */
-export function checkText(text: unknown): { code: string; message: string } | null {
+export function checkText(text: unknown): { code: TriageTextError; message: string } | null {
   if (typeof text !== 'string') return { code: 'TEXT_MISSING', message: '缺少诉求文本（text 须为字符串）' };
   if (text.length > MAX_TEXT_CHARS)
     return { code: 'TEXT_TOO_LONG', message: `诉求文本过长（${text.length} 字符，上限 ${MAX_TEXT_CHARS}）` };

@@ -1,4 +1,9 @@
-/** Triage (分流研判) contract: design §5. */
+/** Triage (分流研判) contract: design §5. Every route, kind and channel name is defined here, once. */
+import { URGENT_KINDS, type UrgentKind } from '../hotline/work-order/work-order.ts';
+import type { Result } from '../shared/result.ts';
+
+export { URGENT_KINDS };
+
 export const ROUTES = [
   '110',
   '12345',
@@ -10,6 +15,7 @@ export const ROUTES = [
   'guidance',
 ] as const;
 export type Route = (typeof ROUTES)[number];
+/** Full names, as the console shows them. */
 export const ROUTE_LABELS: Record<Route, string> = {
   '110': '110报警服务台',
   '12345': '12345热线',
@@ -20,36 +26,48 @@ export const ROUTE_LABELS: Record<Route, string> = {
   vehicle_moving: '挪车服务',
   guidance: '引导解释',
 };
+/** Short names, as reasons cite them. */
+export const ROUTE_NAMES: Record<Route, string> = {
+  '110': '110',
+  '12345': '12345',
+  '119': '119',
+  '120': '120',
+  utility: '水电气抢修',
+  governance_center: '综治中心',
+  vehicle_moving: '挪车服务',
+  guidance: '引导解释',
+};
 /** Queues where a danger may be handled; anything else is a non-emergency queue. */
 export const EMERGENCY_ROUTES: ReadonlySet<Route> = new Set(['110', '119', '120', 'utility']);
+/** Which emergency line leads when several are needed: "由110派警先行处置" (渝府办发〔2022〕130号 二(二)1). */
+export const EMERGENCY_PRECEDENCE: readonly Route[] = ['110', '119', '120', 'utility'];
 
 export const ENTRY_KINDS = ['danger', 'urgent', 'police', 'diversion', 'guidance', 'boundary', 'hotline'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
-export type TriageUrgentKind = 'critical_care' | 'pregnancy_childbirth' | 'emergency_rescue';
 
-/** One item of the jurisdiction catalogue (职责清单): what it is, who takes it, how to recognise it. */
-export interface CatalogueEntry {
+/** 12345's urgent work-order channel (the work order's own kinds): 重症救治、孕检生产、应急救援. */
+export type TriageUrgentKind = UrgentKind;
+
+/** The channels a request comes in on, as the triage contract names them. */
+export const TRIAGE_CHANNELS = ['12345', '110', 'web'] as const;
+export type TriageChannel = (typeof TRIAGE_CHANNELS)[number];
+
+/** The desk that asks: its call-takers (12345) or dispatchers (110) read the wording. */
+export const TRIAGE_DESKS = ['hotline', 'dispatch'] as const;
+export type TriageDesk = (typeof TRIAGE_DESKS)[number];
+
+/** What a danger threatens: a property-only event that is over is police business, not an emergency. */
+export const HARMS = ['person', 'property', 'public'] as const;
+export type Harm = (typeof HARMS)[number];
+
+interface EntryCommon {
   code: string;
   name: string;
   kind: EntryKind;
   route: Route;
-  /** Regular expressions (any one matches) over the normalised text. */
-  patterns: string[];
   category: string;
-  /** At least one must also match somewhere in the text. */
-  context?: string[];
-  /** Any match disqualifies the entry. */
-  exclude?: string[];
   linked?: Route[];
-  /** [pattern, route]: notify `route` as well when the (non-negated) pattern is present. */
-  linkedIf?: [string, Route][];
-  /** A negator just before the match ("没有人受伤") cancels it. */
-  negatable?: boolean;
-  /** A danger told in the past ("昨晚被盗") with nothing happening now is not an emergency. */
-  pastSensitive?: boolean;
   urgentKind?: TriageUrgentKind;
-  /** For a danger: also open an urgent work order (救灾 needs) when this matches. */
-  urgentIf?: string;
   needsConsultation?: boolean;
   guidance?: string;
   /** A different route by the channel the request came in on (e.g. a dispute called in to 12345 stays with 12345). */
@@ -57,6 +75,52 @@ export interface CatalogueEntry {
   linkedByChannel?: Record<string, Route[]>;
   examples?: string[];
 }
+
+/** Catalogue format 1: regular expressions over the normalised text (still loadable; matched per clause). */
+export interface CatalogueEntryV1 extends EntryCommon {
+  /** Regular expressions (any one matches) over the normalised text. */
+  patterns: string[];
+  /** At least one must also match somewhere in the text. */
+  context?: string[];
+  /** Any match disqualifies the entry. */
+  exclude?: string[];
+  /** [pattern, route]: notify `route` as well when the (non-negated) pattern is present. */
+  linkedIf?: [string, Route][];
+  /** A negator just before the match ("没有人受伤") cancels it. */
+  negatable?: boolean;
+  /** A danger told in the past ("昨晚被盗") with nothing happening now is not an emergency. */
+  pastSensitive?: boolean;
+  /** For a danger: also open an urgent work order (救灾 needs) when this matches. */
+  urgentIf?: string;
+}
+
+/**
+ * Catalogue format 2: words, matched on word boundaries within one clause, read with the clause's time
+ * and modality. A term is a word or phrase ("滋事"), or two parts in order in one clause ("政策…打架").
+ */
+export interface CatalogueEntryV2 extends EntryCommon {
+  /** What happened: the events that make this entry (full weight). */
+  terms: string[];
+  /** Where or with what: places and objects (weak evidence; never decide against an event). */
+  cues?: string[];
+  /** One of these must be in the same sentence as the term. */
+  context?: string[];
+  /** One of these in the same sentence disqualifies the term there. */
+  exclude?: string[];
+  /** For a danger: what it threatens (a property-only event that is over is not an emergency). */
+  harm?: Harm;
+  /** Only a situation now counts (a blocking car, not a parking space taken for months). */
+  nowOnly?: boolean;
+  /** [terms, route]: notify `route` as well when one of the terms is present now and not negated. */
+  linkedIf?: [string[], Route][];
+  /** For a danger: also open an urgent work order (救灾 needs) when one of these is present. */
+  urgentIf?: string[];
+  /** Relative strength of the entry's evidence (default 1). */
+  weight?: number;
+}
+
+export type CatalogueEntry = CatalogueEntryV1 | CatalogueEntryV2;
+export const isV2Entry = (e: CatalogueEntry): e is CatalogueEntryV2 => Array.isArray((e as CatalogueEntryV2).terms);
 
 export interface Catalogue {
   version: number;
@@ -72,14 +136,35 @@ export interface Lexicon {
   negators: string[];
   past: string[];
   present: string[];
-  /** Words that make what follows a worry, not an event ("担心发生火灾"). */
+  /** Words that make what follows a worry or a condition, not an event ("担心发生火灾", "一旦着火"). */
   hypothetical?: string[];
+  /** Words that make a clause a repeated or chronic state ("每天", "经常", "多年"). */
+  habitual?: string[];
+  /** Words that say the event is over or the offender gone ("就跑了", "已扑灭"). */
+  completed?: string[];
+  /** Questions and consultations ("请问", "如何"): not an event. */
+  consult?: string[];
+  /** Phrases that are figures of speech, masked before reading ("政策…打架", "明火执仗"). */
+  figurative?: string[];
+  /** What a request says it wants ("希望", "请求"): these clauses weigh more in a long text. */
+  request?: string[];
+  /** Intake boilerplate removed before reading ("来电人称", "市民通过网站反映"). */
+  intake?: string[];
+  /** Police-internal openings removed before reading ("我队工作发现", "视频巡查发现"). */
+  policeHeaders?: string[];
+  /** Openings of a police record's outcome ("民警到场后", "经调解"): not the event. */
+  outcome?: string[];
+  /** Surnames, so masked names ("张某", "王**", "杨先生") read as "someone". */
+  surnames?: string;
+  /** Words for the segmenter. */
   words: string[];
 }
 
 export interface TriageInput {
   id?: unknown;
   text: unknown;
+  /** A web message's title, when it has one (weighs more than the body). */
+  title?: unknown;
   channel?: unknown;
 }
 
@@ -93,13 +178,16 @@ export interface TriageOutcome {
   category: string;
   confidence: number;
   needsConsultation: boolean;
+  /** A person must look: the model was out of its depth, or the evidence was thin or conflicting. */
+  review: boolean;
   reasons: string[];
   guidance: string | null;
   catalogueVersion: number;
   modelVersion: string | null;
 }
 
-export interface TriageError {
-  id: string | null;
-  error: { code: string; message: string };
-}
+export const TRIAGE_TEXT_ERRORS = ['TEXT_MISSING', 'TEXT_TOO_LONG', 'TEXT_EMPTY', 'TEXT_NO_CONTENT'] as const;
+export type TriageTextError = (typeof TRIAGE_TEXT_ERRORS)[number];
+
+/** A triage answer: the outcome, or why the text cannot be triaged (the house's Result). */
+export type TriageResult = Result<TriageOutcome> & { id: string | null };

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/pool.ts';
 import { insertCatalogueVersion } from '../triage/catalogue.repo.ts';
-import { loadSeedCatalogue } from '../triage/triage-engine.ts';
+import { loadSeedCatalogues } from '../triage/triage-engine.ts';
 import {
   DEFAULT_LIMIT_ROWS,
   buildCategories,
@@ -77,10 +77,10 @@ export async function seedReference(db: Db): Promise<void> {
     loadHolidays().map((h) => ({ day: h.date, kind: h.kind, name: h.name, provisional: h.provisional ?? false })),
     '(day)',
   );
-  const seeded = await db.query('SELECT 1 FROM triage_catalogue_versions LIMIT 1');
-  if (seeded.rowCount === 0) {
-    const { version, ...catalogue } = loadSeedCatalogue();
-    await insertCatalogueVersion(db, catalogue, null, version);
+  // Each shipped seed version the database has not yet reached (a city's own later version stays).
+  for (const { version, ...catalogue } of loadSeedCatalogues()) {
+    const newest = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM triage_catalogue_versions');
+    if ((newest.rows[0]?.v ?? 0) < version) await insertCatalogueVersion(db, catalogue, null, version);
   }
   await insertJson(
     db,

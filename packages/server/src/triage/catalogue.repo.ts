@@ -1,4 +1,4 @@
-import type { Catalogue, CatalogueEntry, Route, TrainingSample, TriageOutcome } from '@liandong/domain';
+import type { Catalogue, CatalogueEntry, Route, TriageOutcome } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 
 interface VersionRow {
@@ -61,27 +61,6 @@ export async function insertCatalogueVersion(
   return r.rows[0]!.version;
 }
 
-export async function insertTriageOutcome(db: Queryable, requestId: string, o: TriageOutcome): Promise<void> {
-  await db.query(
-    `INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      requestId,
-      o.route,
-      o.emergency,
-      o.urgent,
-      o.urgentKind,
-      o.linked,
-      o.category,
-      o.confidence,
-      o.needsConsultation,
-      JSON.stringify(o.reasons),
-      o.catalogueVersion,
-      o.modelVersion,
-    ],
-  );
-}
-
 export interface StoredTriage {
   route: Route;
   emergency: boolean;
@@ -91,6 +70,7 @@ export interface StoredTriage {
   category: string;
   confidence: number;
   needs_consultation: boolean;
+  review: boolean;
   reasons: string[];
   catalogue_version: number;
   model_version: string | null;
@@ -137,7 +117,9 @@ export async function insertDecision(
 }
 
 /** The latest override of each request, with its text: material for retraining. */
-export async function listOverridesForTraining(db: Queryable): Promise<TrainingSample[]> {
+export async function listOverridesForTraining(
+  db: Queryable,
+): Promise<{ text: string; route: Route; emergency: boolean }[]> {
   const r = await db.query<{
     text: string;
     route: Route;
@@ -160,6 +142,7 @@ export function triageJson(t: TriageOutcome | null): string | null {
       category: t.category,
       confidence: t.confidence,
       needs_consultation: t.needsConsultation,
+      review: t.review,
       reasons: t.reasons,
       catalogue_version: t.catalogueVersion,
       model_version: t.modelVersion,
@@ -173,9 +156,9 @@ export function triageJson(t: TriageOutcome | null): string | null {
  */
 export function triageOutcomeCte(param: number): string {
   return `t AS (
-      INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, reasons, catalogue_version, model_version)
-      SELECT r.id, x.route, x.emergency, x.urgent, x.urgent_kind, x.linked, x.category, x.confidence, x.needs_consultation, x.reasons, x.catalogue_version, x.model_version
+      INSERT INTO triage_outcomes (request_id, route, emergency, urgent, urgent_kind, linked, category, confidence, needs_consultation, review, reasons, catalogue_version, model_version)
+      SELECT r.id, x.route, x.emergency, x.urgent, x.urgent_kind, x.linked, x.category, x.confidence, x.needs_consultation, COALESCE(x.review, false), x.reasons, x.catalogue_version, x.model_version
       FROM r, jsonb_to_record($${param}::jsonb) AS x(route text, emergency boolean, urgent boolean, urgent_kind text, linked text[], category text, confidence real,
-        needs_consultation boolean, reasons jsonb, catalogue_version integer, model_version text) WHERE $${param}::jsonb IS NOT NULL
+        needs_consultation boolean, review boolean, reasons jsonb, catalogue_version integer, model_version text) WHERE $${param}::jsonb IS NOT NULL
     )`;
 }

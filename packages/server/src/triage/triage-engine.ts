@@ -1,69 +1,121 @@
 /**
- * Builds the triage engine for the server and the CLI: lexicon and seed catalogue from
- * packages/server/triage/, Chinese segmentation (jieba with the lexicon's words as a custom
- * dictionary), traditional → simplified conversion (OpenCC), and the saved model.
+ * Builds the triage engine for the server and the CLI: lexicon and seed catalogues from
+ * packages/server/triage/, Chinese segmentation (jieba, its dictionary's words of frequency ≥ 20 —
+ * a fifth of the words, five times faster to load, the same cuts on intake text — plus the lexicon's
+ * words), traditional → simplified conversion (OpenCC, built only when a text holds a traditional
+ * character), and the saved model.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-import * as OpenCC from 'opencc-js';
+import TS_CHARACTERS from 'opencc-js/dict/TSCharacters';
 import {
   TriageEngine,
   TriageModel,
-  makeFeaturizer,
   type Catalogue,
-  type Featurizer,
   type Lexicon,
   type SavedModel,
+  type Segmenter,
+  type TriageDesk,
 } from '@liandong/domain';
 
 export const TRIAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../triage');
 export const DEFAULT_MODEL_PATH = path.join(TRIAGE_DIR, 'model.json');
-export const CORPUS_PATH = path.join(TRIAGE_DIR, 'corpus.jsonl');
+export const CORPUS_DIR = path.join(TRIAGE_DIR, 'corpus');
+/** Seed catalogue versions shipped with the server, oldest first; the last is the default. */
+export const SEED_CATALOGUES = ['catalogue-v1.json', 'catalogue-v2.json'];
+/** jieba dictionary words below this frequency are left out (rare words; see the header). */
+export const SEGMENTER_MIN_FREQUENCY = 20;
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
+let lexicon: Lexicon | null = null;
 export function loadLexicon(): Lexicon {
-  return readJson<Lexicon>(path.join(TRIAGE_DIR, 'lexicon.json'));
+  lexicon ??= readJson<Lexicon>(path.join(TRIAGE_DIR, 'lexicon.json'));
+  return lexicon;
+}
+/** Every shipped seed version (old ones stay loadable: outcomes cite them). */
+export function loadSeedCatalogues(): Catalogue[] {
+  return SEED_CATALOGUES.map((f) => readJson<Catalogue>(path.join(TRIAGE_DIR, f)));
 }
 export function loadSeedCatalogue(): Catalogue {
-  return readJson<Catalogue>(path.join(TRIAGE_DIR, 'catalogue-v1.json'));
+  return readJson<Catalogue>(path.join(TRIAGE_DIR, SEED_CATALOGUES[SEED_CATALOGUES.length - 1]!));
 }
 
-let jieba: Jieba | null = null;
-let featurizer: Featurizer | null = null;
-let converter: ((s: string) => string) | null = null;
-
-export function getFeaturizer(): Featurizer {
-  if (!featurizer) {
-    jieba = Jieba.withDict(dict);
-    const lexicon = loadLexicon();
-    jieba.loadDict(Buffer.from(lexicon.words.map((w) => `${w} 100000`).join('\n')));
-    const j = jieba;
-    featurizer = makeFeaturizer((s) => j.cut(s, false));
+/** The jieba dictionary without its rare words (a line is "word frequency tag"). */
+export function prunedDictionary(source: string, minFrequency = SEGMENTER_MIN_FREQUENCY): string {
+  const out: string[] = [];
+  let start = 0;
+  while (start < source.length) {
+    let end = source.indexOf('\n', start);
+    if (end < 0) end = source.length;
+    const a = source.indexOf(' ', start);
+    if (a > start && a < end) {
+      const b = source.indexOf(' ', a + 1);
+      const f = Number(source.slice(a + 1, b > a && b < end ? b : end));
+      if (f >= minFrequency) out.push(source.slice(start, end));
+    }
+    start = end + 1;
   }
-  return featurizer;
+  return out.join('\n');
 }
 
+let segmenter: Segmenter | null = null;
+export function getSegmenter(): Segmenter {
+  if (!segmenter) {
+    const require = createRequire(import.meta.url);
+    const source = fs.readFileSync(path.join(path.dirname(require.resolve('@node-rs/jieba')), 'dict.txt'), 'utf8');
+    const jieba = Jieba.withDict(Buffer.from(prunedDictionary(source)));
+    jieba.loadDict(Buffer.from(loadLexicon().words.map((w) => `${w} 100000`).join('\n')));
+    segmenter = (s) => jieba.cut(s, false);
+  }
+  return segmenter;
+}
+
+let traditional: Set<number> | null = null;
+let converter: ((s: string) => string) | null = null;
+/** Traditional → simplified, converting only texts that hold a traditional character. */
 export function toSimplified(): (s: string) => string {
-  converter ??= OpenCC.Converter({ from: 'hk', to: 'cn' });
-  return converter;
+  if (!traditional) {
+    traditional = new Set();
+    for (const pair of (TS_CHARACTERS as string).split('|')) {
+      const c = pair.codePointAt(0)!;
+      if (c < 0x10000) traditional.add(c);
+    }
+  }
+  const set = traditional;
+  return (s) => {
+    for (let i = 0; i < s.length; i++) {
+      if (set.has(s.charCodeAt(i))) {
+        converter ??= createConverter();
+        return converter(s);
+      }
+    }
+    return s;
+  };
+}
+function createConverter(): (s: string) => string {
+  const require = createRequire(import.meta.url);
+  const OpenCC = require('opencc-js/t2cn') as { Converter: (o: { from: string; to: string }) => (s: string) => string };
+  return OpenCC.Converter({ from: 'hk', to: 'cn' });
 }
 
 export function loadModel(file = DEFAULT_MODEL_PATH): TriageModel | null {
   if (!fs.existsSync(file)) return null;
-  return new TriageModel(readJson<SavedModel>(file), getFeaturizer());
+  return new TriageModel(readJson<SavedModel>(file));
 }
 
 export function createTriageEngine(
-  opts: { catalogue?: Catalogue; model?: TriageModel | null; modelPath?: string } = {},
+  opts: { catalogue?: Catalogue; model?: TriageModel | null; modelPath?: string; desk?: TriageDesk } = {},
 ): TriageEngine {
   return new TriageEngine({
     catalogue: opts.catalogue ?? loadSeedCatalogue(),
     lexicon: loadLexicon(),
+    segment: getSegmenter(),
     toSimplified: toSimplified(),
     model: opts.model !== undefined ? opts.model : loadModel(opts.modelPath),
+    desk: opts.desk,
   });
 }

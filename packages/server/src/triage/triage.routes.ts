@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ENTRY_KINDS, ROUTES } from '@liandong/domain';
+import { ENTRY_KINDS, HARMS, ROUTES, TRIAGE_CHANNELS, URGENT_KINDS } from '@liandong/domain';
 import { can, requirePermission } from '../auth/permissions.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
@@ -13,29 +13,49 @@ const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
   Type.Object(props, { additionalProperties: false });
 const RouteSchema = enumOf(ROUTES, '去向');
 
-const Entry = strict({
+const Pattern = Type.String({ minLength: 1, maxLength: 2000 });
+/** A word or phrase, or two parts in order within one clause ("政策…打架"). */
+const Term = Type.String({ minLength: 1, maxLength: 40 });
+const Terms = (max: number) => Type.Array(Term, { maxItems: max });
+const common = {
   code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,31}$' }),
   name: Type.String({ minLength: 1, maxLength: 100 }),
   kind: enumOf(ENTRY_KINDS),
   route: RouteSchema,
-  patterns: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 20 }),
   category: Type.String({ minLength: 1, maxLength: 40 }),
-  context: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 10 })),
-  exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 10 })),
   linked: Type.Optional(Type.Array(RouteSchema, { maxItems: 7 })),
-  linkedIf: Type.Optional(
-    Type.Array(Type.Tuple([Type.String({ minLength: 1, maxLength: 2000 }), RouteSchema]), { maxItems: 10 }),
-  ),
-  negatable: Type.Optional(Type.Boolean()),
-  pastSensitive: Type.Optional(Type.Boolean()),
-  urgentKind: Type.Optional(enumOf(['critical_care', 'pregnancy_childbirth', 'emergency_rescue'] as const)),
-  urgentIf: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  urgentKind: Type.Optional(enumOf(URGENT_KINDS)),
   needsConsultation: Type.Optional(Type.Boolean()),
   guidance: Type.Optional(Type.String({ maxLength: 1000 })),
   channelRoute: Type.Optional(Type.Record(Type.String(), RouteSchema)),
   linkedByChannel: Type.Optional(Type.Record(Type.String(), Type.Array(RouteSchema))),
   examples: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 })),
+};
+/** Catalogue format 1: regular expressions (still accepted; refused when they could backtrack catastrophically). */
+const EntryV1 = strict({
+  ...common,
+  patterns: Type.Array(Pattern, { minItems: 1, maxItems: 20 }),
+  context: Type.Optional(Type.Array(Pattern, { maxItems: 10 })),
+  exclude: Type.Optional(Type.Array(Pattern, { maxItems: 10 })),
+  linkedIf: Type.Optional(Type.Array(Type.Tuple([Pattern, RouteSchema]), { maxItems: 10 })),
+  negatable: Type.Optional(Type.Boolean()),
+  pastSensitive: Type.Optional(Type.Boolean()),
+  urgentIf: Type.Optional(Pattern),
 });
+/** Catalogue format 2: words matched on word boundaries within a clause, read with the clause's time and modality. */
+const EntryV2 = strict({
+  ...common,
+  terms: Type.Array(Term, { minItems: 1, maxItems: 400 }),
+  cues: Type.Optional(Terms(200)),
+  context: Type.Optional(Terms(200)),
+  exclude: Type.Optional(Terms(200)),
+  harm: Type.Optional(enumOf(HARMS)),
+  nowOnly: Type.Optional(Type.Boolean()),
+  linkedIf: Type.Optional(Type.Array(Type.Tuple([Terms(200), RouteSchema]), { maxItems: 10 })),
+  urgentIf: Type.Optional(Terms(100)),
+  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
+});
+const Entry = Type.Union([EntryV2, EntryV1]);
 
 export const triageRoutes =
   (db: Db, triage: TriageService): FastifyPluginAsyncTypebox =>
@@ -50,14 +70,15 @@ export const triageRoutes =
           summary: '分流研判：给出去向、是否紧急、理由（话务员边录入边调用）',
           body: strict({
             text: Type.String({ minLength: 1, maxLength: 5000 }),
-            channel: Type.Optional(enumOf(['12345', '110', 'web'] as const)),
+            channel: Type.Optional(enumOf(TRIAGE_CHANNELS)),
+            title: Type.Optional(Type.String({ maxLength: 200 })),
           }),
           response: { 200: Any, ...errorResponses },
         },
       },
       async (req) => {
         if (!mayTriage(req.actor.role)) throw new AppError('FORBIDDEN');
-        return presentOutcome(await triage.suggest(req.body.text, req.body.channel ?? null));
+        return presentOutcome(await triage.suggest(req.body.text, req.body.channel ?? null, req.body.title ?? null));
       },
     );
 

@@ -4,10 +4,11 @@
  * decisions on each suggestion.
  */
 import {
-  CatalogueError,
-  compileCatalogue,
+  EMERGENCY_ROUTES,
+  checkCatalogue,
   type Catalogue,
   type Route,
+  type TriageDesk,
   type TriageEngine,
   type TriageOutcome,
 } from '@liandong/domain';
@@ -17,7 +18,7 @@ import { audit } from '../admin/audit.repo.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError } from '../errors.ts';
 import { findActiveCatalogue, findTriage, insertCatalogueVersion, insertDecision } from './catalogue.repo.ts';
-import { createTriageEngine, loadModel } from './triage-engine.ts';
+import { createTriageEngine, loadLexicon, loadModel } from './triage-engine.ts';
 
 const RELOAD_MS = 60_000;
 
@@ -35,14 +36,25 @@ export class TriageService {
   private loading: Promise<TriageEngine> | null = null;
   private readonly model = loadModel();
 
-  constructor(private readonly db: Db) {}
+  /**
+   * `desk`: whose staff read the suggestions — 12345 call-takers (hotline) or 110 dispatchers
+   * (dispatch); a process serving both desks words them for the desk of each request's channel.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly desk: TriageDesk | 'both' = 'hotline',
+  ) {}
 
   async current(): Promise<TriageEngine> {
     if (this.engine && Date.now() - this.loadedAt < RELOAD_MS) return this.engine;
     this.loading ??= (async () => {
       const catalogue = await findActiveCatalogue(this.db);
       if (!this.engine || catalogue?.version !== this.engine.catalogueVersion) {
-        this.engine = createTriageEngine({ catalogue: catalogue ?? undefined, model: this.model });
+        this.engine = createTriageEngine({
+          catalogue: catalogue ?? undefined,
+          model: this.model,
+          desk: this.desk === 'dispatch' ? 'dispatch' : 'hotline',
+        });
       }
       this.loadedAt = Date.now();
       return this.engine;
@@ -53,10 +65,11 @@ export class TriageService {
   }
 
   /** The suggestion for a text; throws TRIAGE_TEXT_INVALID for text that cannot be triaged. */
-  async suggest(text: string, channel: string | null): Promise<TriageOutcome> {
-    const o = (await this.current()).triage({ text, channel });
-    if ('error' in o) throw new AppError('TRIAGE_TEXT_INVALID', o.error.message, { reason: o.error.code });
-    return o;
+  async suggest(text: string, channel: string | null, title: string | null = null): Promise<TriageOutcome> {
+    const desk: TriageDesk = this.desk === 'both' ? (channel === '110' ? 'dispatch' : 'hotline') : this.desk;
+    const o = (await this.current()).triage({ text, channel, title }, { desk });
+    if (!o.ok) throw new AppError('TRIAGE_TEXT_INVALID', o.message, { reason: o.code });
+    return o.value;
   }
 
   async get(requestId: string) {
@@ -78,7 +91,7 @@ export class TriageService {
       d.decision === 'overridden' &&
       t.emergency &&
       !d.emergency &&
-      !['110', '119', '120', 'utility'].includes(d.route) &&
+      !EMERGENCY_ROUTES.has(d.route) &&
       d.reason.trim().length < 4
     ) {
       throw new AppError('VALIDATION_FAILED', '将紧急情形改为非紧急须写明理由');
@@ -110,12 +123,8 @@ export class TriageService {
 
   /** Publishes a new catalogue version after checking every entry compiles. */
   async publish(actor: Actor, c: Omit<Catalogue, 'version'>): Promise<number> {
-    try {
-      compileCatalogue({ ...c, version: 0 });
-    } catch (err) {
-      if (err instanceof CatalogueError) throw new AppError('CATALOGUE_INVALID', err.message, { entry: err.entryCode });
-      throw err;
-    }
+    const checked = checkCatalogue({ ...c, version: 0 }, loadLexicon());
+    if (!checked.ok) throw new AppError('CATALOGUE_INVALID', checked.message, checked.details);
     try {
       const version = await inTransaction(this.db, async (tx) => {
         const v = await insertCatalogueVersion(tx, c, actor.id);

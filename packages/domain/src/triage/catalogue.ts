@@ -1,0 +1,544 @@
+/**
+ * The jurisdiction catalogue (职责清单) compiled for reading: every entry's words and the lexicon's
+ * markers (negation, time, modality) in one character trie, scanned once per request; what each word
+ * found means is decided per clause, with the clause's time and modality (what happened, now or not).
+ *
+ * Format 2 entries hold words ("terms" for events, "cues" for places and objects); format 1 entries
+ * hold regular expressions, still loadable, matched per clause with the same word-boundary rule, and
+ * refused at publication when they could backtrack catastrophically.
+ */
+import { fail, ok, type Result } from '../shared/result.ts';
+import { onWordBoundaries, type Reading } from './reading.ts';
+import {
+  ENTRY_KINDS,
+  HARMS,
+  ROUTES,
+  URGENT_KINDS,
+  isV2Entry,
+  type Catalogue,
+  type CatalogueEntry,
+  type CatalogueEntryV1,
+  type CatalogueEntryV2,
+  type Lexicon,
+  type Route,
+} from './types.ts';
+
+/** How a clause tells an event. */
+export type Modality = 'now' | 'past' | 'habitual' | 'hypothetical' | 'negated' | 'consult';
+
+const MARKERS = [
+  'negator',
+  'past',
+  'present',
+  'habitual',
+  'hypothetical',
+  'hypotheticalAfter',
+  'conditional',
+  'completed',
+  'consult',
+  'request',
+  'outcome',
+] as const;
+type Marker = (typeof MARKERS)[number];
+
+type Role = 'term' | 'cue' | 'context' | 'exclude' | 'linkedIf' | 'urgentIf' | 'mask' | Marker;
+interface Ref {
+  role: Role;
+  /** Entry index (−1 for lexicon markers and masks). */
+  entry: number;
+  /** For linkedIf: which pair. */
+  index: number;
+}
+
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  literals: number[] | null;
+}
+
+interface Literal {
+  text: string;
+  refs: Ref[];
+  /** Composite terms this literal is the first or second part of. */
+  firstOf: number[];
+  secondOf: number[];
+}
+interface Composite {
+  refs: Ref[];
+  /** Most characters between the two parts. */
+  gap: number;
+}
+
+interface CompiledV1 {
+  patterns: RegExp[];
+  context: RegExp[];
+  exclude: RegExp[];
+  linkedIf: [RegExp, Route][];
+  urgentIf: RegExp | null;
+}
+
+export interface CompiledEntry {
+  entry: CatalogueEntry;
+  index: number;
+  v1: CompiledV1 | null;
+  weight: number;
+}
+
+export interface CompiledCatalogue {
+  version: number;
+  entries: CompiledEntry[];
+  root: TrieNode;
+  literals: Literal[];
+  composites: Composite[];
+}
+
+export class CatalogueError extends Error {
+  constructor(
+    readonly code: 'CATALOGUE_INVALID',
+    message: string,
+    readonly entryCode?: string,
+  ) {
+    super(message);
+  }
+}
+
+const invalid = (message: string, code?: string) => new CatalogueError('CATALOGUE_INVALID', message, code);
+
+/**
+ * Could this expression backtrack catastrophically? Refused: a quantified group that itself holds a
+ * quantifier or an alternation ("(a+)+", "(a|ab)*"), and back-references.
+ */
+export function riskyPattern(src: string): string | null {
+  if (/\\[1-9]|\\k</.test(src)) return '不允许反向引用';
+  const stack: { inner: boolean }[] = [];
+  let inner = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (ch === '\\') {
+      i += 1;
+      continue;
+    }
+    if (ch === '[') {
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (ch === '(') {
+      stack.push({ inner });
+      inner = false;
+      continue;
+    }
+    const quantified = (j: number) => {
+      const q = src[j];
+      if (q === '*' || q === '+') return true;
+      if (q === '{') {
+        const m = src.slice(j).match(/^\{(\d*),?(\d*)\}/);
+        return !!m && (m[2] === '' || Number(m[2]) > 1);
+      }
+      return false;
+    };
+    if (ch === '|' && stack.length) inner = true;
+    if (ch === ')') {
+      const groupInner = inner;
+      inner = stack.pop()?.inner ?? false;
+      if (quantified(i + 1) && groupInner) return '不允许嵌套的重复（可能导致灾难性回溯）';
+      if (groupInner) inner = true;
+      continue;
+    }
+    if (quantified(i)) inner = true;
+  }
+  return null;
+}
+
+const compileRegex = (src: string, code: string) => {
+  const risk = riskyPattern(src);
+  if (risk) throw invalid(`条目 ${code} 的表达式 ${src} ${risk}`, code);
+  try {
+    return new RegExp(src, 'gu');
+  } catch (err) {
+    throw invalid(`条目 ${code} 的表达式无效：${src}（${(err as Error).message}）`, code);
+  }
+};
+
+const TERM_SPLIT = '…';
+const MAX_GAP = 12;
+
+function checkTerm(t: unknown, code: string): string {
+  if (typeof t !== 'string' || !t.trim()) throw invalid(`条目 ${code} 有空的词语`, code);
+  const parts = t.split(TERM_SPLIT);
+  if (parts.length > 2 || parts.some((p) => !p.trim()))
+    throw invalid(`条目 ${code} 的词语“${t}”无效（“…”只能连接两个部分）`, code);
+  return t.toLowerCase().normalize('NFKC').replace(/\.\.\./g, TERM_SPLIT);
+}
+
+/** Checks and compiles a catalogue with the lexicon's markers; refuses what cannot be read safely. */
+export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalogue {
+  const root: TrieNode = { next: new Map(), literals: null };
+  const literals: Literal[] = [];
+  const byText = new Map<string, number>();
+  const composites: Composite[] = [];
+  const compositeByText = new Map<string, number>();
+
+  const literal = (text: string): number => {
+    let id = byText.get(text);
+    if (id !== undefined) return id;
+    id = literals.length;
+    literals.push({ text, refs: [], firstOf: [], secondOf: [] });
+    byText.set(text, id);
+    let node = root;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      let next = node.next.get(ch);
+      if (!next) node.next.set(ch, (next = { next: new Map(), literals: null }));
+      node = next;
+    }
+    (node.literals ??= []).push(id);
+    return id;
+  };
+  const add = (term: string, ref: Ref) => {
+    const parts = term.split(TERM_SPLIT);
+    if (parts.length === 1) {
+      literals[literal(term)]!.refs.push(ref);
+      return;
+    }
+    let id = compositeByText.get(term);
+    if (id === undefined) {
+      id = composites.length;
+      composites.push({ refs: [], gap: MAX_GAP });
+      compositeByText.set(term, id);
+      literals[literal(parts[0]!)]!.firstOf.push(id);
+      literals[literal(parts[1]!)]!.secondOf.push(id);
+    }
+    composites[id]!.refs.push(ref);
+  };
+
+  for (const m of MARKERS) {
+    const words =
+      m === 'negator'
+        ? lexicon.negators
+        : m === 'past'
+          ? [...lexicon.past, '那天', '那年']
+          : m === 'present'
+            ? lexicon.present
+            : m === 'habitual'
+              ? (lexicon.habitual ?? [])
+              : m === 'hypothetical'
+                ? (lexicon.hypothetical ?? [])
+                : m === 'hypotheticalAfter'
+                  ? ['隐患', '风险', '危险性', '可能性']
+                  : m === 'conditional'
+                    ? ['如果', '要是', '万一', '一旦', '一但', '假如', '倘若', '若是', '如若', '假设']
+                    : m === 'completed'
+                      ? (lexicon.completed ?? [])
+                      : m === 'consult'
+                        ? (lexicon.consult ?? [])
+                        : m === 'request'
+                          ? (lexicon.request ?? [])
+                          : (lexicon.outcome ?? []);
+    for (const w of words) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
+  }
+  for (const f of lexicon.figurative ?? []) add(checkTerm(f, 'LEXICON'), { role: 'mask', entry: -1, index: 0 });
+
+  const seen = new Set<string>();
+  const entries = c.entries.map((e, index): CompiledEntry => {
+    if (!e || typeof e !== 'object') throw invalid(`第 ${index + 1} 个条目无效`);
+    if (!e.code || seen.has(e.code)) throw invalid(`条目编码缺失或重复：${e.code}`, e.code);
+    seen.add(e.code);
+    if (!ROUTES.includes(e.route)) throw invalid(`条目 ${e.code} 的去向无效：${e.route}`, e.code);
+    if (!ENTRY_KINDS.includes(e.kind)) throw invalid(`条目 ${e.code} 的类型无效：${e.kind}`, e.code);
+    if (e.urgentKind && !URGENT_KINDS.includes(e.urgentKind))
+      throw invalid(`条目 ${e.code} 的紧急工单类型无效：${e.urgentKind}`, e.code);
+    const linkedRoutes = isV2Entry(e)
+      ? [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)]
+      : [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)];
+    for (const r of linkedRoutes)
+      if (!ROUTES.includes(r)) throw invalid(`条目 ${e.code} 的联动去向无效：${r}`, e.code);
+    if (isV2Entry(e)) {
+      if (!e.terms.length) throw invalid(`条目 ${e.code} 没有识别词语`, e.code);
+      if (e.harm && !HARMS.includes(e.harm)) throw invalid(`条目 ${e.code} 的危害对象无效：${e.harm}`, e.code);
+      const w = e.weight ?? 1;
+      if (!(w > 0 && w <= 5)) throw invalid(`条目 ${e.code} 的权重须在 0–5 之间`, e.code);
+      const reg = (list: string[] | undefined, role: Role, i = 0) =>
+        (list ?? []).forEach((t) => add(checkTerm(t, e.code), { role, entry: index, index: i }));
+      reg(e.terms, 'term');
+      reg(e.cues, 'cue');
+      reg(e.context, 'context');
+      reg(e.exclude, 'exclude');
+      reg(e.urgentIf, 'urgentIf');
+      (e.linkedIf ?? []).forEach(([terms, _r], i) => {
+        if (!Array.isArray(terms)) throw invalid(`条目 ${e.code} 的 linkedIf 须为 [词语列表, 去向]`, e.code);
+        reg(terms, 'linkedIf', i);
+      });
+      return { entry: e, index, v1: null, weight: w };
+    }
+    const v1 = e as CatalogueEntryV1;
+    if (!v1.patterns?.length || v1.patterns.some((p) => !p.trim())) throw invalid(`条目 ${e.code} 没有识别表达式`, e.code);
+    return {
+      entry: e,
+      index,
+      weight: 1,
+      v1: {
+        patterns: v1.patterns.map((p) => compileRegex(p, e.code)),
+        context: (v1.context ?? []).map((p) => compileRegex(p, e.code)),
+        exclude: (v1.exclude ?? []).map((p) => compileRegex(p, e.code)),
+        linkedIf: (v1.linkedIf ?? []).map(([p, r]) => [compileRegex(p, e.code), r] as [RegExp, Route]),
+        urgentIf: v1.urgentIf ? compileRegex(v1.urgentIf, e.code) : null,
+      },
+    };
+  });
+  return { version: c.version, entries, root, literals, composites };
+}
+
+/** The same check as a Result, for the publication API. */
+export function checkCatalogue(c: Catalogue, lexicon: Lexicon): Result<CompiledCatalogue> {
+  try {
+    return ok(compileCatalogue(c, lexicon));
+  } catch (err) {
+    if (err instanceof CatalogueError)
+      return fail(err.code, err.message, err.entryCode ? { entry: err.entryCode } : undefined);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scanning a reading
+
+export interface Hit {
+  entry: CompiledEntry;
+  role: 'term' | 'cue';
+  clause: number;
+  start: number;
+  end: number;
+  text: string;
+  modality: Modality;
+  /** The clause says it is going on now ("正在", "还在", "在撬"). */
+  ongoing: boolean;
+  /** The sentence says it is over or the offender gone ("就跑了", "已扑灭"). */
+  completed: boolean;
+  /** A police record's outcome ("民警到场后…"), not the event reported. */
+  outcome: boolean;
+  /** A clause that says what the request wants ("希望…", "请…"). */
+  request: boolean;
+}
+
+interface Found {
+  start: number;
+  end: number;
+  refs: Ref[];
+}
+
+export interface ClauseState {
+  modalityOf(start: number, end: number): Modality;
+  ongoing(start: number): boolean;
+  completed: boolean;
+  outcome: boolean;
+  request: boolean;
+}
+
+export interface Scan {
+  hits: Hit[];
+  /** linkedIf: routes whose trigger words are present now, with the words. */
+  linkedIf: { entry: CompiledEntry; route: Route; text: string }[];
+  /** urgentIf: entries whose words are present and not negated. */
+  urgentIf: Set<CompiledEntry>;
+  clauses: ClauseState[];
+}
+
+const has = (list: Found[], role: Role) => list.some((f) => f.refs.some((r) => r.role === role));
+
+/** Finds every word of the catalogue and lexicon in each clause and reads each found word's modality. */
+export function scan(cat: CompiledCatalogue, r: Reading): Scan {
+  const text = r.text;
+  const perClause: Found[][] = r.clauses.map(() => []);
+  // 1. Literals and composites, clause by clause, on word boundaries.
+  r.clauses.forEach((cl, ci) => {
+    const found = perClause[ci]!;
+    const lits: { id: number; start: number; end: number }[] = [];
+    for (let i = cl.start; i < cl.end; i++) {
+      let node: TrieNode | undefined = cat.root;
+      for (let j = i; j < cl.end; j++) {
+        node = node.next.get(text.charCodeAt(j));
+        if (!node) break;
+        if (node.literals && onWordBoundaries(r, i, j + 1))
+          for (const id of node.literals) lits.push({ id, start: i, end: j + 1 });
+      }
+    }
+    for (const l of lits) {
+      const lit = cat.literals[l.id]!;
+      if (lit.refs.length) found.push({ start: l.start, end: l.end, refs: lit.refs });
+      for (const comp of lit.secondOf) {
+        // The nearest first part before this second part, within the gap.
+        let best: { start: number; end: number } | null = null;
+        for (const a of lits)
+          if (cat.literals[a.id]!.firstOf.includes(comp) && a.end <= l.start && l.start - a.end <= cat.composites[comp]!.gap)
+            if (!best || a.start > best.start) best = a;
+        if (best) found.push({ start: best.start, end: l.end, refs: cat.composites[comp]!.refs });
+      }
+    }
+    // Format 1 entries: their expressions, within the clause.
+    const clauseText = text.slice(cl.start, cl.end);
+    for (const ce of cat.entries) {
+      if (!ce.v1) continue;
+      for (const p of ce.v1.patterns) {
+        p.lastIndex = 0;
+        for (let m = p.exec(clauseText); m; m = p.exec(clauseText)) {
+          if (m[0].length === 0) {
+            p.lastIndex += 1;
+            continue;
+          }
+          const s = cl.start + m.index;
+          if (onWordBoundaries(r, s, s + m[0].length)) found.push({ start: s, end: s + m[0].length, refs: [{ role: 'term', entry: ce.index, index: 0 }] });
+        }
+      }
+    }
+  });
+
+  // 2. Masks (figures of speech) hide what they cover.
+  for (const found of perClause) {
+    const masks = found.filter((f) => f.refs.some((x) => x.role === 'mask'));
+    if (!masks.length) continue;
+    for (let k = found.length - 1; k >= 0; k--) {
+      const f = found[k]!;
+      if (masks.includes(f)) continue;
+      if (masks.some((m) => f.start < m.end && m.start < f.end))
+        found[k] = { ...f, refs: f.refs.filter((x) => x.entry === -1 && x.role !== 'mask') };
+    }
+  }
+
+  // 3. Clause and sentence states: time anchors carry over within a sentence, and into the next
+  //    sentence when that one says nothing of its own time.
+  const states: ClauseState[] = [];
+  let sentence = -1;
+  let carried: 'past' | 'habitual' | null = null;
+  let anchor: 'past' | 'habitual' | null = null;
+  let conditional = false;
+  let outcomeFrom = Infinity;
+  let requestInSentence = false;
+  let consultInSentence = false;
+  let completedInSentence = false;
+  const sentenceFound = (s: number) => perClause.filter((_, ci) => r.clauses[ci]!.sentence === s).flat();
+  r.clauses.forEach((cl, ci) => {
+    const found = perClause[ci]!;
+    if (cl.sentence !== sentence) {
+      sentence = cl.sentence;
+      const all = sentenceFound(sentence);
+      const ownTime = has(all, 'present') || has(all, 'past') || has(all, 'habitual');
+      carried = ownTime ? null : cl.title ? null : anchor;
+      anchor = carried;
+      conditional = false;
+      requestInSentence = false;
+      consultInSentence = false;
+      completedInSentence = has(all, 'completed');
+    }
+    const present = has(found, 'present');
+    if (has(found, 'habitual')) anchor = 'habitual';
+    else if (has(found, 'past') && anchor !== 'habitual') anchor = 'past';
+    if (has(found, 'outcome') && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
+    if (has(found, 'request')) requestInSentence = true;
+    if (has(found, 'consult')) consultInSentence = true;
+    const clauseAnchor = present ? null : anchor;
+    const negators = found.filter((f) => f.refs.some((x) => x.role === 'negator'));
+    const hypos = found.filter((f) => f.refs.some((x) => x.role === 'hypothetical' || x.role === 'conditional'));
+    const hypoAfter = found.filter((f) => f.refs.some((x) => x.role === 'hypotheticalAfter'));
+    const conditionalBefore = conditional;
+    const isOutcome = cl.start >= outcomeFrom;
+    const consult = consultInSentence;
+    states.push({
+      modalityOf: (start, end) => {
+        if (negators.some((n) => n.end <= start && start - n.end <= 3 && n.start >= cl.start)) return 'negated';
+        if (conditionalBefore || hypos.some((h) => h.end <= start) || hypoAfter.some((h) => h.start >= end && h.start - end <= 2))
+          return 'hypothetical';
+        if (consult) return 'consult';
+        if (isOutcome) return 'past';
+        return clauseAnchor ?? 'now';
+      },
+      ongoing: (start) =>
+        present || text[start - 1] === '在' || text[start - 1] === '正' || (start >= 2 && text.slice(start - 2, start) === '正在'),
+      completed: completedInSentence,
+      outcome: isOutcome,
+      request: requestInSentence,
+    });
+    if (has(found, 'conditional')) conditional = true;
+  });
+
+  // 4. Entry words with their modality; context and exclusion within the sentence.
+  const hits: Hit[] = [];
+  const linkedIf: Scan['linkedIf'] = [];
+  const urgentIf = new Set<CompiledEntry>();
+  const bySentence = new Map<number, Found[]>();
+  perClause.forEach((found, ci) => {
+    const s = r.clauses[ci]!.sentence;
+    bySentence.set(s, [...(bySentence.get(s) ?? []), ...found]);
+  });
+  const v1Context = (ce: CompiledEntry, list: RegExp[]) =>
+    list.some((p) => {
+      p.lastIndex = 0;
+      return p.test(text);
+    });
+  perClause.forEach((found, ci) => {
+    const cl = r.clauses[ci]!;
+    const st = states[ci]!;
+    const sentenceHits = bySentence.get(cl.sentence)!;
+    for (const f of found) {
+      for (const ref of f.refs) {
+        if (ref.entry < 0) continue;
+        const ce = cat.entries[ref.entry]!;
+        const modality = st.modalityOf(f.start, f.end);
+        if (ref.role === 'linkedIf') {
+          if (modality === 'now' || modality === 'past')
+            linkedIf.push({ entry: ce, route: (ce.entry as CatalogueEntryV2).linkedIf![ref.index]![1], text: text.slice(f.start, f.end) });
+          continue;
+        }
+        if (ref.role === 'urgentIf') {
+          if (modality !== 'negated') urgentIf.add(ce);
+          continue;
+        }
+        if (ref.role !== 'term' && ref.role !== 'cue') continue;
+        if (ce.v1) {
+          if (ce.v1.context.length && !v1Context(ce, ce.v1.context)) continue;
+          if (ce.v1.exclude.length && v1Context(ce, ce.v1.exclude)) continue;
+        } else {
+          const e = ce.entry as CatalogueEntryV2;
+          const inSentence = (role: Role) =>
+            sentenceHits.some((h) => h !== f && h.refs.some((x) => x.entry === ce.index && x.role === role));
+          if (e.context?.length && !inSentence('context')) continue;
+          if (e.exclude?.length && inSentence('exclude')) continue;
+        }
+        hits.push({
+          entry: ce,
+          role: ref.role,
+          clause: ci,
+          start: f.start,
+          end: f.end,
+          text: text.slice(f.start, f.end),
+          modality: ce.v1 ? v1Modality(ce.entry as CatalogueEntryV1, modality) : modality,
+          ongoing: st.ongoing(f.start),
+          completed: st.completed,
+          outcome: st.outcome,
+          request: st.request,
+        });
+      }
+    }
+  });
+  // Format 1 linkedIf and urgentIf: anywhere in the text, not negated.
+  for (const ce of cat.entries) {
+    if (!ce.v1) continue;
+    for (const [p, route] of ce.v1.linkedIf) {
+      p.lastIndex = 0;
+      const m = p.exec(text);
+      if (m) linkedIf.push({ entry: ce, route, text: m[0] });
+    }
+    if (ce.v1.urgentIf) {
+      ce.v1.urgentIf.lastIndex = 0;
+      if (ce.v1.urgentIf.test(text)) urgentIf.add(ce);
+    }
+  }
+  return { hits, linkedIf, urgentIf, clauses: states };
+}
+
+/** Format 1's flags: negation only where the entry allows it; past only where it is past-sensitive. */
+function v1Modality(e: CatalogueEntryV1, m: Modality): Modality {
+  if (m === 'negated' && !e.negatable) return 'now';
+  if ((m === 'past' || m === 'habitual') && e.kind === 'danger' && !e.pastSensitive) return 'now';
+  return m;
+}
+
+export type { CatalogueEntry };

@@ -1,0 +1,135 @@
+/**
+ * A request as the engine reads it: normalised and cleaned, the title apart from the body, split into
+ * sentences and clauses, with the segmenter's word boundaries so that patterns match whole words.
+ */
+import { createCleaner } from './clean.ts';
+import { createNormaliser } from './normalize.ts';
+import type { Lexicon } from './types.ts';
+
+export type Segmenter = (text: string) => string[];
+
+export interface Clause {
+  start: number;
+  end: number;
+  sentence: number;
+  title: boolean;
+}
+
+export interface Reading {
+  /** The cleaned text: the title (when there is one), a line break, then the body. */
+  text: string;
+  /** [0, titleEnd) is the title; 0 when there is none. */
+  titleEnd: number;
+  /** Characters of the body (the length rule for long texts counts these). */
+  bodyLength: number;
+  tokens: string[];
+  /** For each character: where its word starts and ends. */
+  wordStart: Int32Array;
+  wordEnd: Int32Array;
+  clauses: Clause[];
+  sentences: number;
+}
+
+const CLAUSE_BREAK = new Set([...'，,。；;！!？?\n、：: ()（）[]【】《》“”"\'']);
+const SENTENCE_BREAK = new Set([...'。；;！!？?\n']);
+const TITLE_PREFIX = /^(?:标题|主题|题目)[:：]\s*/;
+const BODY_PREFIX = /(?:^|\n)(?:内容|正文|诉求内容|留言内容)[:：]\s*/;
+
+export class Reader {
+  private readonly normalise: (s: string) => string;
+  private readonly clean: (s: string) => string;
+  constructor(
+    lexicon: Lexicon,
+    private readonly segment: Segmenter,
+    toSimplified?: (s: string) => string,
+  ) {
+    this.normalise = createNormaliser(lexicon, toSimplified);
+    this.clean = createCleaner(lexicon);
+  }
+
+  normaliseText(s: string): string {
+    return this.normalise(s);
+  }
+
+  /** Normalised and cleaned (no title split): what the model and the corpus checks see. */
+  cleanText(s: string): string {
+    return this.clean(this.normalise(s));
+  }
+
+  read(text: string, title: string | null): Reading {
+    let body = this.normalise(text);
+    let head = title ? this.normalise(title) : '';
+    if (!head) {
+      // A leading title line: short, unpunctuated at its end, before a longer body.
+      const m = body.match(TITLE_PREFIX);
+      const nl = body.indexOf('\n');
+      if (m && nl > 0) {
+        head = body.slice(m[0].length, nl);
+        body = body.slice(nl + 1);
+      } else if (nl > 0 && nl <= 40 && body.length - nl > 2 * nl && !/[。！？!?；;，,]$/.test(body.slice(0, nl))) {
+        head = body.slice(0, nl);
+        body = body.slice(nl + 1);
+      }
+    }
+    body = this.clean(body.replace(BODY_PREFIX, '\n'));
+    head = head ? this.clean(head.replace(TITLE_PREFIX, '')) : '';
+    const full = head ? `${head}\n${body}` : body;
+    const titleEnd = head ? head.length : 0;
+    const tokens = full ? this.segment(full) : [];
+    const n = full.length;
+    const wordStart = new Int32Array(n);
+    const wordEnd = new Int32Array(n);
+    let pos = 0;
+    for (const t of tokens) {
+      const end = Math.min(n, pos + t.length);
+      for (let i = pos; i < end; i++) {
+        wordStart[i] = pos;
+        wordEnd[i] = end;
+      }
+      pos = end;
+    }
+    for (let i = pos; i < n; i++) {
+      // A segmenter that did not cover the text: the rest is one character per word.
+      wordStart[i] = i;
+      wordEnd[i] = i + 1;
+    }
+    const clauses: Clause[] = [];
+    let sentence = 0;
+    let start = 0;
+    const push = (end: number) => {
+      if (end > start) clauses.push({ start, end, sentence, title: start < titleEnd });
+    };
+    for (let i = 0; i < n; i++) {
+      const ch = full[i]!;
+      if (!CLAUSE_BREAK.has(ch)) continue;
+      // A decimal point or a time ("3.5万", "8:30") does not break a clause.
+      if ((ch === '.' || ch === ':') && /\d/.test(full[i - 1] ?? '') && /\d/.test(full[i + 1] ?? '')) continue;
+      push(i);
+      start = i + 1;
+      if (SENTENCE_BREAK.has(ch) || i === titleEnd) sentence += 1;
+    }
+    push(n);
+    return { text: full, titleEnd, bodyLength: body.length, tokens, wordStart, wordEnd, clauses, sentences: sentence + 1 };
+  }
+}
+
+/** Grammatical particles a word may carry outside a pattern ("被盗|走" still holds "盗走"). */
+const PARTICLES = new Set([...'被了着过给把在的地得将遭又就都还也才已']);
+
+/**
+ * Does [start, end) lie on word boundaries? A word may contain the whole match ("借酒滋事" holds
+ * "滋事"), but a match may not cut into a word (杨先生|孩子 does not hold "生孩子"), except to leave out
+ * one grammatical particle.
+ */
+export function onWordBoundaries(r: Reading, start: number, end: number): boolean {
+  if (end <= start) return false;
+  const ws = r.wordStart[start]!;
+  const we = r.wordEnd[end - 1]!;
+  if (ws < start && r.wordEnd[start]! < end) {
+    if (!(start - ws === 1 && PARTICLES.has(r.text[ws]!))) return false;
+  }
+  if (we > end && r.wordStart[end - 1]! > start) {
+    if (!(we - end === 1 && PARTICLES.has(r.text[end]!))) return false;
+  }
+  return true;
+}
