@@ -30,6 +30,7 @@ const MARKERS = [
   'negator',
   'past',
   'present',
+  'today',
   'habitual',
   'hypothetical',
   'hypotheticalAfter',
@@ -41,7 +42,7 @@ const MARKERS = [
 ] as const;
 type Marker = (typeof MARKERS)[number];
 
-type Role = 'term' | 'cue' | 'context' | 'exclude' | 'linkedIf' | 'urgentIf' | 'mask' | Marker;
+type Role = 'term' | 'cue' | 'context' | 'exclude' | 'linkedIf' | 'urgentIf' | 'calmIf' | 'mask' | Marker;
 interface Ref {
   role: Role;
   /** Entry index (−1 for lexicon markers and masks). */
@@ -159,7 +160,15 @@ const compileRegex = (src: string, code: string) => {
 };
 
 const TERM_SPLIT = '…';
-const MAX_GAP = 12;
+/** Most characters between the two parts of a composite term. */
+const MAX_GAP = 20;
+/** What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤"). */
+const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过']);
+function negationReaches(text: string, from: number, to: number): boolean {
+  if (to - from > 4) return false;
+  for (let i = from; i < to; i++) if (!NEGATION_GAP.has(text[i]!)) return false;
+  return true;
+}
 
 function checkTerm(t: unknown, code: string): string {
   if (typeof t !== 'string' || !t.trim()) throw invalid(`条目 ${code} 有空的词语`, code);
@@ -210,31 +219,21 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     composites[id]!.refs.push(ref);
   };
 
-  for (const m of MARKERS) {
-    const words =
-      m === 'negator'
-        ? lexicon.negators
-        : m === 'past'
-          ? [...lexicon.past, '那天', '那年']
-          : m === 'present'
-            ? lexicon.present
-            : m === 'habitual'
-              ? (lexicon.habitual ?? [])
-              : m === 'hypothetical'
-                ? (lexicon.hypothetical ?? [])
-                : m === 'hypotheticalAfter'
-                  ? ['隐患', '风险', '危险性', '可能性']
-                  : m === 'conditional'
-                    ? ['如果', '要是', '万一', '一旦', '一但', '假如', '倘若', '若是', '如若', '假设']
-                    : m === 'completed'
-                      ? (lexicon.completed ?? [])
-                      : m === 'consult'
-                        ? (lexicon.consult ?? [])
-                        : m === 'request'
-                          ? (lexicon.request ?? [])
-                          : (lexicon.outcome ?? []);
-    for (const w of words) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
-  }
+  const markerWords: Record<Marker, string[]> = {
+    negator: lexicon.negators,
+    past: [...lexicon.past, '那天', '那年'],
+    present: lexicon.present,
+    today: lexicon.today ?? [],
+    habitual: lexicon.habitual ?? [],
+    hypothetical: lexicon.hypothetical ?? [],
+    hypotheticalAfter: ['隐患', '风险', '危险性', '可能性'],
+    conditional: ['如果', '要是', '万一', '一旦', '一但', '假如', '倘若', '若是', '如若', '假设'],
+    completed: lexicon.completed ?? [],
+    consult: lexicon.consult ?? [],
+    request: lexicon.request ?? [],
+    outcome: lexicon.outcome ?? [],
+  };
+  for (const m of MARKERS) for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
   for (const f of lexicon.figurative ?? []) add(checkTerm(f, 'LEXICON'), { role: 'mask', entry: -1, index: 0 });
 
   const seen = new Set<string>();
@@ -263,6 +262,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
       reg(e.context, 'context');
       reg(e.exclude, 'exclude');
       reg(e.urgentIf, 'urgentIf');
+      reg(e.calmIf, 'calmIf');
       (e.linkedIf ?? []).forEach(([terms, _r], i) => {
         if (!Array.isArray(terms)) throw invalid(`条目 ${e.code} 的 linkedIf 须为 [词语列表, 去向]`, e.code);
         reg(terms, 'linkedIf', i);
@@ -322,7 +322,10 @@ export interface Hit {
 interface Found {
   start: number;
   end: number;
+  /** Where the event word is (a composite's second part), for negation and conditions before it. */
+  at: number;
   refs: Ref[];
+  composite?: boolean;
 }
 
 export interface ClauseState {
@@ -339,6 +342,8 @@ export interface Scan {
   linkedIf: { entry: CompiledEntry; route: Route; text: string }[];
   /** urgentIf: entries whose words are present and not negated. */
   urgentIf: Set<CompiledEntry>;
+  /** calmIf: dangers told as not having hurt anyone ("无人受伤"). */
+  calmed: Set<CompiledEntry>;
   clauses: ClauseState[];
 }
 
@@ -348,29 +353,23 @@ const has = (list: Found[], role: Role) => list.some((f) => f.refs.some((r) => r
 export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const text = r.text;
   const perClause: Found[][] = r.clauses.map(() => []);
-  // 1. Literals and composites, clause by clause, on word boundaries.
+  // 1. Literals, clause by clause, on word boundaries (a single character only as a whole word).
+  const lits: { id: number; start: number; end: number; clause: number }[] = [];
   r.clauses.forEach((cl, ci) => {
     const found = perClause[ci]!;
-    const lits: { id: number; start: number; end: number }[] = [];
     for (let i = cl.start; i < cl.end; i++) {
       let node: TrieNode | undefined = cat.root;
       for (let j = i; j < cl.end; j++) {
         node = node.next.get(text.charCodeAt(j));
         if (!node) break;
-        if (node.literals && onWordBoundaries(r, i, j + 1))
-          for (const id of node.literals) lits.push({ id, start: i, end: j + 1 });
-      }
-    }
-    for (const l of lits) {
-      const lit = cat.literals[l.id]!;
-      if (lit.refs.length) found.push({ start: l.start, end: l.end, refs: lit.refs });
-      for (const comp of lit.secondOf) {
-        // The nearest first part before this second part, within the gap.
-        let best: { start: number; end: number } | null = null;
-        for (const a of lits)
-          if (cat.literals[a.id]!.firstOf.includes(comp) && a.end <= l.start && l.start - a.end <= cat.composites[comp]!.gap)
-            if (!best || a.start > best.start) best = a;
-        if (best) found.push({ start: best.start, end: l.end, refs: cat.composites[comp]!.refs });
+        if (!node.literals || !onWordBoundaries(r, i, j + 1)) continue;
+        // A single character stands alone only as a whole word; as part of a composite it may be inside one.
+        const whole = j > i || (r.wordStart[i] === i && r.wordEnd[i] === i + 1);
+        for (const id of node.literals) {
+          lits.push({ id, start: i, end: j + 1, clause: ci });
+          const lit = cat.literals[id]!;
+          if (lit.refs.length && whole) found.push({ start: i, end: j + 1, at: i, refs: lit.refs });
+        }
       }
     }
     // Format 1 entries: their expressions, within the clause.
@@ -384,77 +383,125 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
             p.lastIndex += 1;
             continue;
           }
-          const s = cl.start + m.index;
-          if (onWordBoundaries(r, s, s + m[0].length)) found.push({ start: s, end: s + m[0].length, refs: [{ role: 'term', entry: ce.index, index: 0 }] });
+          const st = cl.start + m.index;
+          if (onWordBoundaries(r, st, st + m[0].length))
+            found.push({ start: st, end: st + m[0].length, at: st, refs: [{ role: 'term', entry: ce.index, index: 0 }] });
         }
       }
     }
   });
+  // Composites ("身份证…扣留"): the two parts in order within one sentence, the nearest first part
+  // before the second; found in the second part's clause.
+  for (const l of lits) {
+    const lit = cat.literals[l.id]!;
+    for (const comp of lit.secondOf) {
+      const sentence = r.clauses[l.clause]!.sentence;
+      let best: (typeof lits)[number] | null = null;
+      for (const a of lits)
+        if (
+          r.clauses[a.clause]!.sentence === sentence &&
+          a.end <= l.start &&
+          l.start - a.end <= cat.composites[comp]!.gap &&
+          cat.literals[a.id]!.firstOf.includes(comp) &&
+          (!best || a.start > best.start)
+        )
+          best = a;
+      if (best)
+        perClause[l.clause]!.push({ start: best.start, end: l.end, at: l.start, refs: cat.composites[comp]!.refs, composite: true });
+    }
+  }
 
-  // 2. Masks (figures of speech) hide what they cover.
+  // 2. Masks (figures of speech) hide what lies within them.
   for (const found of perClause) {
     const masks = found.filter((f) => f.refs.some((x) => x.role === 'mask'));
     if (!masks.length) continue;
     for (let k = found.length - 1; k >= 0; k--) {
       const f = found[k]!;
       if (masks.includes(f)) continue;
-      if (masks.some((m) => f.start < m.end && m.start < f.end))
+      if (masks.some((m) => m.start <= f.start && f.end <= m.end))
         found[k] = { ...f, refs: f.refs.filter((x) => x.entry === -1 && x.role !== 'mask') };
     }
   }
 
-  // 3. Clause and sentence states: time anchors carry over within a sentence, and into the next
-  //    sentence when that one says nothing of its own time.
+  // A marker inside a longer word of the catalogue is part of that word ("一动不动" is not "动不动"),
+  // except a word for now ("正在偷" is going on).
+  for (const found of perClause) {
+    const words = found.filter((f) => !f.composite && f.refs.some((x) => x.role === 'term' || x.role === 'cue'));
+    if (!words.length) continue;
+    for (let k = 0; k < found.length; k++) {
+      const f = found[k]!;
+      if (!f.refs.some((x) => x.entry === -1) || f.refs.some((x) => x.role === 'present' || x.role === 'today')) continue;
+      if (words.some((w) => w !== f && w.start <= f.start && f.end <= w.end && w.end - w.start > f.end - f.start))
+        found[k] = { ...f, refs: f.refs.filter((x) => x.entry !== -1) };
+    }
+  }
+
+  // 3. Clause states. A time marker sets the time of what follows in its sentence ("昨晚，…"; "每天…");
+  //    "now" or "today" sets it back ("…，刚刚…"); a sentence that says nothing of its time continues
+  //    the one before. A condition ("如果", "一旦") makes the rest of its sentence hypothetical; a
+  //    question the clause it is in and the next; a record's outcome everything after it.
   const states: ClauseState[] = [];
   let sentence = -1;
-  let carried: 'past' | 'habitual' | null = null;
   let anchor: 'past' | 'habitual' | null = null;
   let conditional = false;
+  let consultLeft = 0;
   let outcomeFrom = Infinity;
   let requestInSentence = false;
-  let consultInSentence = false;
   let completedInSentence = false;
-  const sentenceFound = (s: number) => perClause.filter((_, ci) => r.clauses[ci]!.sentence === s).flat();
+  const sentenceFound = new Map<number, Found[]>();
+  perClause.forEach((found, ci) => {
+    const sn = r.clauses[ci]!.sentence;
+    sentenceFound.set(sn, [...(sentenceFound.get(sn) ?? []), ...found]);
+  });
+  // A record that tells its outcome ("民警到场后…") tells an event already handled: what it does not
+  // say is going on now is past.
+  const resolved = perClause.some((f, ci) => !r.clauses[ci]!.title && has(f, 'outcome'));
   r.clauses.forEach((cl, ci) => {
     const found = perClause[ci]!;
     if (cl.sentence !== sentence) {
       sentence = cl.sentence;
-      const all = sentenceFound(sentence);
-      const ownTime = has(all, 'present') || has(all, 'past') || has(all, 'habitual');
-      carried = ownTime ? null : cl.title ? null : anchor;
-      anchor = carried;
+      const all = sentenceFound.get(sentence) ?? [];
+      const ownTime = ['present', 'today', 'past', 'habitual'].some((m) => has(all, m as Role));
+      if (ownTime || cl.title) anchor = null;
       conditional = false;
+      consultLeft = 0;
       requestInSentence = false;
-      consultInSentence = false;
       completedInSentence = has(all, 'completed');
     }
     const present = has(found, 'present');
+    const now = present || has(found, 'today');
+    if (now) anchor = null;
     if (has(found, 'habitual')) anchor = 'habitual';
-    else if (has(found, 'past') && anchor !== 'habitual') anchor = 'past';
+    else if (has(found, 'past')) anchor = 'past';
     if (has(found, 'outcome') && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
     if (has(found, 'request')) requestInSentence = true;
-    if (has(found, 'consult')) consultInSentence = true;
-    const clauseAnchor = present ? null : anchor;
+    if (has(found, 'consult')) consultLeft = 2;
+    const consult = consultLeft > 0 && !present;
+    consultLeft = Math.max(0, consultLeft - 1);
+    const clauseAnchor = now ? null : anchor;
     const negators = found.filter((f) => f.refs.some((x) => x.role === 'negator'));
     const hypos = found.filter((f) => f.refs.some((x) => x.role === 'hypothetical' || x.role === 'conditional'));
     const hypoAfter = found.filter((f) => f.refs.some((x) => x.role === 'hypotheticalAfter'));
     const conditionalBefore = conditional;
     const isOutcome = cl.start >= outcomeFrom;
-    const consult = consultInSentence;
+    const request = requestInSentence;
     states.push({
-      modalityOf: (start, end) => {
-        if (negators.some((n) => n.end <= start && start - n.end <= 3 && n.start >= cl.start)) return 'negated';
-        if (conditionalBefore || hypos.some((h) => h.end <= start) || hypoAfter.some((h) => h.start >= end && h.start - end <= 2))
+      modalityOf: (at, end) => {
+        if (negators.some((n) => n.end <= at && negationReaches(text, n.end, at))) return 'negated';
+        if (
+          conditionalBefore ||
+          hypos.some((h) => h.end <= at) ||
+          hypoAfter.some((h) => h.start >= end && h.start - end <= 2)
+        )
           return 'hypothetical';
         if (consult) return 'consult';
-        if (isOutcome) return 'past';
+        if (isOutcome || (resolved && !present)) return 'past';
         return clauseAnchor ?? 'now';
       },
-      ongoing: (start) =>
-        present || text[start - 1] === '在' || text[start - 1] === '正' || (start >= 2 && text.slice(start - 2, start) === '正在'),
+      ongoing: (at) => present || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在',
       completed: completedInSentence,
       outcome: isOutcome,
-      request: requestInSentence,
+      request,
     });
     if (has(found, 'conditional')) conditional = true;
   });
@@ -463,6 +510,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const hits: Hit[] = [];
   const linkedIf: Scan['linkedIf'] = [];
   const urgentIf = new Set<CompiledEntry>();
+  const calmed = new Set<CompiledEntry>();
   const bySentence = new Map<number, Found[]>();
   perClause.forEach((found, ci) => {
     const s = r.clauses[ci]!.sentence;
@@ -481,14 +529,18 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       for (const ref of f.refs) {
         if (ref.entry < 0) continue;
         const ce = cat.entries[ref.entry]!;
-        const modality = st.modalityOf(f.start, f.end);
+        const modality = st.modalityOf(f.at, f.end);
         if (ref.role === 'linkedIf') {
-          if (modality === 'now' || modality === 'past')
+          if (modality === 'now')
             linkedIf.push({ entry: ce, route: (ce.entry as CatalogueEntryV2).linkedIf![ref.index]![1], text: text.slice(f.start, f.end) });
           continue;
         }
         if (ref.role === 'urgentIf') {
           if (modality !== 'negated') urgentIf.add(ce);
+          continue;
+        }
+        if (ref.role === 'calmIf') {
+          if (modality === 'negated') calmed.add(ce);
           continue;
         }
         if (ref.role !== 'term' && ref.role !== 'cue') continue;
@@ -510,7 +562,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           end: f.end,
           text: text.slice(f.start, f.end),
           modality: ce.v1 ? v1Modality(ce.entry as CatalogueEntryV1, modality) : modality,
-          ongoing: st.ongoing(f.start),
+          ongoing: st.ongoing(f.at),
           completed: st.completed,
           outcome: st.outcome,
           request: st.request,
@@ -531,7 +583,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       if (ce.v1.urgentIf.test(text)) urgentIf.add(ce);
     }
   }
-  return { hits, linkedIf, urgentIf, clauses: states };
+  return { hits, linkedIf, urgentIf, calmed, clauses: states };
 }
 
 /** Format 1's flags: negation only where the entry allows it; past only where it is past-sensitive. */

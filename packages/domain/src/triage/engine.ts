@@ -56,11 +56,11 @@ export interface EngineOptions {
 
 /** What each kind of entry is worth, by how its clause tells it. */
 const MODALITY_FACTOR: Record<EntryKind, Record<Modality, number>> = {
-  danger: { now: 1, past: 1, habitual: 0.6, hypothetical: 0, negated: 0, consult: 0.5 },
-  police: { now: 1, past: 1, habitual: 0.6, hypothetical: 0, negated: 0, consult: 0.5 },
+  danger: { now: 1, past: 1, habitual: 0.9, hypothetical: 0, negated: 0, consult: 0.5 },
+  police: { now: 1, past: 1, habitual: 0.9, hypothetical: 0, negated: 0, consult: 0.5 },
   boundary: { now: 1, past: 0.8, habitual: 1, hypothetical: 0.3, negated: 0, consult: 0.8 },
   diversion: { now: 1, past: 0.9, habitual: 0.9, hypothetical: 0.3, negated: 0, consult: 0.8 },
-  urgent: { now: 1, past: 0.5, habitual: 0.8, hypothetical: 0.5, negated: 0, consult: 0.8 },
+  urgent: { now: 1, past: 1, habitual: 0.9, hypothetical: 0.5, negated: 0, consult: 0.8 },
   guidance: { now: 1, past: 1, habitual: 1, hypothetical: 0.5, negated: 0, consult: 1 },
   hotline: { now: 1, past: 1, habitual: 1, hypothetical: 1, negated: 0.5, consult: 1 },
 };
@@ -198,11 +198,16 @@ const findEvents: Step = (d, e) => {
 
 /** Step 3: a danger told as happening now or just now. */
 const dangerNow: Step = (d, e) => {
+  // Someone hurt now keeps an event that is otherwise over an emergency ("撞倒了收费员，车子跑了").
+  const hurtNow =
+    d.scan.linkedIf.some((l) => l.route === '120') ||
+    d.scan.hits.some((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && h.entry.entry.route === '120' && h.modality === 'now' && !h.outcome);
   const isNow = (h: Hit) => {
     if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
     const harm = harmOf(h.entry);
-    if (harm === 'property' && (!h.ongoing || h.completed)) return false;
-    if (harm === 'public' && h.completed && !h.ongoing) return false;
+    if (harm === 'property' && (!h.ongoing || h.completed) && !hurtNow) return false;
+    if (harm === 'public' && h.completed && !h.ongoing && !hurtNow) return false;
+    if (d.scan.calmed.has(h.entry) && !hurtNow) return false;
     // A long text's back-story does not make an emergency: the title, the request or a clause that
     // says "now" must.
     const cl = d.reading.clauses[h.clause]!;
@@ -221,11 +226,13 @@ const dangerNow: Step = (d, e) => {
           : h.modality === 'habitual'
             ? '为长期或反复情况，非正在发生的险情'
             : h.modality === 'past' || h.outcome
-              ? '为已经发生的事，现已无正在发生的危险'
+              ? '为已经发生或已处置的事，现已无正在发生的危险'
               : h.modality === 'consult'
                 ? '为咨询'
-                : h.completed
-                  ? '事已结束（对方已离开或险情已消除）'
+                : d.scan.calmed.has(h.entry)
+                  ? '无人受伤'
+                  : h.completed
+                    ? '事已结束（对方已离开或险情已消除）'
                   : d.long
                     ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
                     : '仅涉及财物，且未表明正在进行';
@@ -275,9 +282,9 @@ function entryScores(d: Draft): Draft['scores'] {
   const out: Draft['scores'] = new Map();
   for (const [ce, byClause] of perClause) {
     const list = [...byClause.values()].sort((a, b) => b.w - a.w);
-    // The best clause counts fully, more clauses add less: repetition is not proof.
-    const score = list.reduce((s, x, i) => s + x.w / (i + 1), 0);
-    out.set(ce, { score: Math.min(score, 4), hits: list.map((x) => x.hit) });
+    // The best clause decides; more clauses add a little: repetition is not proof.
+    const more = list.slice(1).reduce((s, x) => s + x.w, 0);
+    out.set(ce, { score: list[0]!.w + Math.min(0.1 * more, 0.3), hits: list.map((x) => x.hit) });
   }
   return out;
 }

@@ -113,13 +113,15 @@ export class Reader {
   }
 }
 
-/** Grammatical particles a word may carry outside a pattern ("被盗|走" still holds "盗走"). */
+/** Grammatical particles a word may carry before a pattern ("被盗|走" still holds "盗走"). */
 const PARTICLES = new Set([...'被了着过给把在的地得将遭又就都还也才已']);
+/** Place and aspect endings a word may carry after a pattern ("水|里头" still holds "水里"). */
+const SUFFIXES = new Set([...'里头上下边面了着过去来到住走掉起的']);
 
 /**
  * Does [start, end) lie on word boundaries? A word may contain the whole match ("借酒滋事" holds
- * "滋事"), but a match may not cut into a word (杨先生|孩子 does not hold "生孩子"), except to leave out
- * one grammatical particle.
+ * "滋事"), but a match may not cut into a word (杨先生|孩子 does not hold "生孩子"; 被|打扰 does not hold
+ * "被打"), except to leave out one grammatical particle before it or a place or aspect ending after it.
  */
 export function onWordBoundaries(r: Reading, start: number, end: number): boolean {
   if (end <= start) return false;
@@ -129,7 +131,8 @@ export function onWordBoundaries(r: Reading, start: number, end: number): boolea
     if (!(start - ws === 1 && PARTICLES.has(r.text[ws]!))) return false;
   }
   if (we > end && r.wordStart[end - 1]! > start) {
-    if (!(we - end === 1 && PARTICLES.has(r.text[end]!))) return false;
+    if (we - end > 2) return false;
+    for (let i = end; i < we; i++) if (!SUFFIXES.has(r.text[i]!)) return false;
   }
   return true;
 }

@@ -109,6 +109,8 @@ export interface CatalogueEntryV2 extends EntryCommon {
   exclude?: string[];
   /** For a danger: what it threatens (a property-only event that is over is not an emergency). */
   harm?: Harm;
+  /** For a danger: told negated ("无人受伤"), one of these makes it no emergency (a collision nobody was hurt in). */
+  calmIf?: string[];
   /** Only a situation now counts (a blocking car, not a parking space taken for months). */
   nowOnly?: boolean;
   /** [terms, route]: notify `route` as well when one of the terms is present now and not negated. */
@@ -136,6 +138,8 @@ export interface Lexicon {
   negators: string[];
   past: string[];
   present: string[];
+  /** Words for today ("今天", "今晚"): they end a past or habitual time, without saying "going on now". */
+  today?: string[];
   /** Words that make what follows a worry or a condition, not an event ("担心发生火灾", "一旦着火"). */
   hypothetical?: string[];
   /** Words that make a clause a repeated or chronic state ("每天", "经常", "多年"). */

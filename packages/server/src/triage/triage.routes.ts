@@ -50,6 +50,7 @@ const EntryV2 = strict({
   context: Type.Optional(Terms(200)),
   exclude: Type.Optional(Terms(200)),
   harm: Type.Optional(enumOf(HARMS)),
+  calmIf: Type.Optional(Terms(100)),
   nowOnly: Type.Optional(Type.Boolean()),
   linkedIf: Type.Optional(Type.Array(Type.Tuple([Terms(200), RouteSchema]), { maxItems: 10 })),
   urgentIf: Type.Optional(Terms(100)),
