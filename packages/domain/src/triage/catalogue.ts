@@ -161,7 +161,7 @@ const compileRegex = (src: string, code: string) => {
 
 const TERM_SPLIT = '…';
 /** Most characters between the two parts of a composite term. */
-const MAX_GAP = 20;
+const MAX_GAP = 14;
 /** What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤"). */
 const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过']);
 function negationReaches(text: string, from: number, to: number): boolean {
@@ -227,7 +227,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     habitual: lexicon.habitual ?? [],
     hypothetical: lexicon.hypothetical ?? [],
     hypotheticalAfter: ['隐患', '风险', '危险性', '可能性'],
-    conditional: ['如果', '要是', '万一', '一旦', '一但', '假如', '倘若', '若是', '如若', '假设'],
+    conditional: ['如果', '要是', '万一', '一旦', '一但', '假如', '倘若', '若是', '如若', '假设', '如', '若'],
     completed: lexicon.completed ?? [],
     consult: lexicon.consult ?? [],
     request: lexicon.request ?? [],
@@ -390,8 +390,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       }
     }
   });
-  // Composites ("身份证…扣留"): the two parts in order within one sentence, the nearest first part
-  // before the second; found in the second part's clause.
+  // Composites ("身份证…扣留"): the two parts in order, in one clause or in two neighbouring clauses of a
+  // sentence ("喝了酒，还开车走了"), the nearest first part before the second; found in the second part's clause.
   for (const l of lits) {
     const lit = cat.literals[l.id]!;
     for (const comp of lit.secondOf) {
@@ -400,6 +400,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       for (const a of lits)
         if (
           r.clauses[a.clause]!.sentence === sentence &&
+          l.clause - a.clause <= 1 &&
           a.end <= l.start &&
           l.start - a.end <= cat.composites[comp]!.gap &&
           cat.literals[a.id]!.firstOf.includes(comp) &&

@@ -84,7 +84,7 @@ const LONG_TEXT = 200;
 
 interface Candidate {
   route: Route;
-  kind: EntryKind | 'model';
+  kind: EntryKind;
   entry: CompiledEntry | null;
   score: number;
   evidence: Hit[];
@@ -262,18 +262,26 @@ const dangerNow: Step = (d, e) => {
 /** Scores of every entry by its evidence (per clause the best word, summed over clauses). */
 function entryScores(d: Draft): Draft['scores'] {
   const perClause = new Map<CompiledEntry, Map<number, { w: number; hit: Hit }>>();
+  // A letter to the government (a web message, or a long text with a title) is no police report:
+  // police business in it counts only when it is happening now; what it tells of the past is back-story.
+  const letter = d.channel === 'web' || (d.long && d.reading.titleEnd > 0);
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
     let f = MODALITY_FACTOR[kind][h.modality];
     const e = h.entry.entry;
     if (isV2Entry(e) && e.nowOnly && h.modality !== 'now') f = 0;
-    if (kind === 'danger' && e.route !== '110') f = 0; // a fire told later is not 119's now; its aftermath is another entry's
+    if (isV2Entry(e) && e.channels && !(d.channel && e.channels.includes(d.channel))) f = 0;
+    const police = kind === 'police' || kind === 'danger';
+    if (police && letter && (h.modality !== 'now' || h.outcome)) f = 0;
+    // A fire or a burst pipe told later is not 119's or the utility's now (its aftermath is another
+    // entry's); one that is over just now still is theirs to check.
+    if (kind === 'danger' && e.route !== '110' && h.modality !== 'now') f = 0;
     if (!f) continue;
     const cl = d.reading.clauses[h.clause]!;
     let w = f * (h.role === 'cue' ? CUE_WEIGHT : 1) * h.entry.weight;
     if (cl.title) w *= 2;
     else if (h.request) w *= 1.5;
-    else if (d.long && (h.modality === 'past' || h.outcome)) w *= 0.5;
+    else if (police && d.long && (h.modality === 'past' || h.outcome)) w *= 0.5;
     const byClause = perClause.get(h.entry) ?? new Map();
     const prev = byClause.get(h.clause);
     if (!prev || prev.w < w) byClause.set(h.clause, { w, hit: h });
@@ -289,8 +297,8 @@ function entryScores(d: Draft): Draft['scores'] {
   return out;
 }
 
-const routeOfEntry = (e: CatalogueEntry, channel: string | null): Route =>
-  (channel && e.channelRoute?.[channel]) || (e.kind === 'danger' ? '110' : e.route);
+const routeOfEntry = (e: CatalogueEntry, channel: string | null, modality: Modality): Route =>
+  (channel && e.channelRoute?.[channel]) || (e.kind === 'danger' && modality !== 'now' ? '110' : e.route);
 
 /** Step 4: every other entry weighed; the model adds its view where it is in its depth. */
 const weighJurisdiction: Step = (d, e) => {
@@ -300,8 +308,14 @@ const weighJurisdiction: Step = (d, e) => {
   for (const [ce, s] of d.scores) {
     const kind = kindOf(ce);
     if (kind === 'urgent') continue; // a flag on the request (step 6), not a route of its own
-    const route = routeOfEntry(ce.entry, d.channel);
-    cands.push({ route, kind: kind === 'danger' ? 'police' : kind, entry: ce, score: s.score * KIND_PRIORITY[kind], evidence: s.hits });
+    const route = routeOfEntry(ce.entry, d.channel, s.hits[0]!.modality);
+    cands.push({
+      route,
+      kind: kind === 'danger' ? (route === '110' ? 'police' : 'danger') : kind,
+      entry: ce,
+      score: s.score * KIND_PRIORITY[kind],
+      evidence: s.hits,
+    });
   }
   cands.sort((a, b) => b.score - a.score);
   const best = new Map<Route, Candidate>();
@@ -355,6 +369,8 @@ const weighJurisdiction: Step = (d, e) => {
       for (const r of (d.channel && en.linkedByChannel?.[d.channel]) || en.linked || []) d.linked.add(r);
       if (route === '12345') d.category = 'JCZL01';
       d.reasons.push(`非警务事项，分流至${ROUTE_NAMES[route]}：${cites}${byModel}`);
+    } else if (ruleWinner.kind === 'danger') {
+      d.reasons.push(`险情已消除或无人受伤，仍由${ROUTE_NAMES[route]}核查：${cites}${byModel}`);
     } else if (ruleWinner.kind === 'guidance') {
       d.guidance = en.guidance ?? null;
       d.reasons.push(`不属于12345和110受理范围，做好引导解释：${cites}${byModel}`);

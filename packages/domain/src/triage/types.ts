@@ -111,6 +111,8 @@ export interface CatalogueEntryV2 extends EntryCommon {
   harm?: Harm;
   /** For a danger: told negated ("无人受伤"), one of these makes it no emergency (a collision nobody was hurt in). */
   calmIf?: string[];
+  /** Only requests from these channels (e.g. "12345", "web"); absent: all. */
+  channels?: string[];
   /** Only a situation now counts (a blocking car, not a parking space taken for months). */
   nowOnly?: boolean;
   /** [terms, route]: notify `route` as well when one of the terms is present now and not negated. */

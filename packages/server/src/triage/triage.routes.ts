@@ -52,6 +52,7 @@ const EntryV2 = strict({
   harm: Type.Optional(enumOf(HARMS)),
   calmIf: Type.Optional(Terms(100)),
   nowOnly: Type.Optional(Type.Boolean()),
+  channels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 10 })),
   linkedIf: Type.Optional(Type.Array(Type.Tuple([Terms(200), RouteSchema]), { maxItems: 10 })),
   urgentIf: Type.Optional(Terms(100)),
   weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
