@@ -39,6 +39,7 @@ const MARKERS = [
   'consult',
   'request',
   'outcome',
+  'resolved',
 ] as const;
 type Marker = (typeof MARKERS)[number];
 
@@ -232,6 +233,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     consult: lexicon.consult ?? [],
     request: lexicon.request ?? [],
     outcome: lexicon.outcome ?? [],
+    resolved: lexicon.resolved ?? [],
   };
   for (const m of MARKERS) for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
   for (const f of lexicon.figurative ?? []) add(checkTerm(f, 'LEXICON'), { role: 'mask', entry: -1, index: 0 });
@@ -368,7 +370,9 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         for (const id of node.literals) {
           lits.push({ id, start: i, end: j + 1, clause: ci });
           const lit = cat.literals[id]!;
-          if (lit.refs.length && whole) found.push({ start: i, end: j + 1, at: i, refs: lit.refs });
+          // Context and exclusion words may lie inside a word ("有人" holds the person "人").
+          const refs = whole ? lit.refs : lit.refs.filter((x) => x.role === 'context' || x.role === 'exclude');
+          if (refs.length) found.push({ start: i, end: j + 1, at: i, refs });
         }
       }
     }
@@ -445,6 +449,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   let sentence = -1;
   let anchor: 'past' | 'habitual' | null = null;
   let conditional = false;
+  let presentInSentence = false;
   let consultLeft = 0;
   let outcomeFrom = Infinity;
   let requestInSentence = false;
@@ -454,9 +459,9 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     const sn = r.clauses[ci]!.sentence;
     sentenceFound.set(sn, [...(sentenceFound.get(sn) ?? []), ...found]);
   });
-  // A record that tells its outcome ("民警到场后…") tells an event already handled: what it does not
-  // say is going on now is past.
-  const resolved = perClause.some((f, ci) => !r.clauses[ci]!.title && has(f, 'outcome'));
+  // A record that says the matter is resolved ("秩序恢复", "已带回") tells an event already handled:
+  // what it does not say is going on now is past.
+  const resolved = perClause.some((f, ci) => !r.clauses[ci]!.title && has(f, 'resolved'));
   r.clauses.forEach((cl, ci) => {
     const found = perClause[ci]!;
     if (cl.sentence !== sentence) {
@@ -465,11 +470,14 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       const ownTime = ['present', 'today', 'past', 'habitual'].some((m) => has(all, m as Role));
       if (ownTime || cl.title) anchor = null;
       conditional = false;
+      presentInSentence = false;
       consultLeft = 0;
       requestInSentence = false;
       completedInSentence = has(all, 'completed');
     }
     const present = has(found, 'present');
+    if (present) presentInSentence = true;
+    const goingOn = presentInSentence;
     const now = present || has(found, 'today');
     if (now) anchor = null;
     if (has(found, 'habitual')) anchor = 'habitual';
@@ -499,7 +507,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         if (isOutcome || (resolved && !present)) return 'past';
         return clauseAnchor ?? 'now';
       },
-      ongoing: (at) => present || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在',
+      // Going on: "now" said in this clause or earlier in the sentence, or a progressive "在" before the verb.
+      ongoing: (at) => goingOn || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在',
       completed: completedInSentence,
       outcome: isOutcome,
       request,

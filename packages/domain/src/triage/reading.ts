@@ -128,7 +128,10 @@ export function onWordBoundaries(r: Reading, start: number, end: number): boolea
   const ws = r.wordStart[start]!;
   const we = r.wordEnd[end - 1]!;
   if (ws < start && r.wordEnd[start]! < end) {
-    if (!(start - ws === 1 && PARTICLES.has(r.text[ws]!))) return false;
+    // Allowed: a particle left out before the match ("被盗|走"), or a particle the segmenter glued to
+    // the word before ("包被|抢" in "包包被抢": the match begins with the particle).
+    const glued = r.wordEnd[start]! - start === 1 && PARTICLES.has(r.text[start]!);
+    if (!(start - ws === 1 && PARTICLES.has(r.text[ws]!)) && !glued) return false;
   }
   if (we > end && r.wordStart[end - 1]! > start) {
     if (we - end > 2) return false;

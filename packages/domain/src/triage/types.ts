@@ -158,8 +158,10 @@ export interface Lexicon {
   intake?: string[];
   /** Police-internal openings removed before reading ("我队工作发现", "视频巡查发现"). */
   policeHeaders?: string[];
-  /** Openings of a police record's outcome ("民警到场后", "经调解"): not the event. */
+  /** Openings of a police record's outcome ("民警到场后", "经查"): what follows is not the event reported. */
   outcome?: string[];
+  /** Words that say the matter is resolved ("秩序恢复", "已带回"): a record that has one tells a past event. */
+  resolved?: string[];
   /** Surnames, so masked names ("张某", "王**", "杨先生") read as "someone". */
   surnames?: string;
   /** Words for the segmenter. */
