@@ -13,6 +13,7 @@ export * from './dispatch/incident/status.ts';
 export * from './dispatch/incident/transitions.ts';
 export * from './learn/hashing.ts';
 export * from './learn/linear.ts';
+export * from './learn/segment.ts';
 export {
   ROUTES,
   ROUTE_LABELS,

@@ -13,6 +13,13 @@ export function hashString(namespace: number, s: string): number {
   return h >>> 0;
 }
 
+/** hashString(namespace, text.slice(from, to)), without making the slice. */
+export function hashRange(namespace: number, text: string, from: number, to: number): number {
+  let h = Math.imul(FNV_OFFSET ^ namespace, FNV_PRIME);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
 /** FNV-1a over a namespace and up to three code units (character n-grams). */
 export function hashCodes(namespace: number, a: number, b = -1, c = -1): number {
   let h = Math.imul(FNV_OFFSET ^ namespace, FNV_PRIME);

@@ -105,57 +105,81 @@ export interface Prediction {
 /** One classifier (a "head") over a vocabulary. */
 export class LinearHead {
   private readonly logitsBuf: Float64Array;
+  readonly scales: Float64Array;
   constructor(
     readonly vocab: Vocabulary,
     readonly classes: string[],
-    /** [feature][class], float. */
-    readonly weights: Float32Array,
+    /** [feature][class]: float while training, int8 (times `scales`) once loaded. */
+    readonly weights: Float32Array | Int8Array,
     readonly bias: Float64Array,
     public temperature = 1,
+    scales?: Float64Array,
   ) {
     this.logitsBuf = new Float64Array(classes.length);
+    this.scales = scales ?? new Float64Array(classes.length).fill(1);
+  }
+
+  /** The vocabulary rows of a document's features (−1 for unknown ones), into `rows`. */
+  rowsOf(doc: SparseDoc, rows: Int32Array): Int32Array {
+    const n = doc.length ?? doc.ids.length;
+    for (let i = 0; i < n; i++) rows[i] = this.vocab.row(doc.ids[i]!);
+    return rows;
+  }
+
+  /** Raw scores (before temperature) from looked-up rows; returns the known feature mass share. */
+  scoreRows(rows: Int32Array, values: Float32Array, n: number, out: Float64Array): number {
+    const C = this.classes.length;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += values[i]!;
+    const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
+    for (let c = 0; c < C; c++) out[c] = 0;
+    let known = 0;
+    const w = this.weights;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (r < 0) continue;
+      const v = values[i]!;
+      known += v;
+      const base = r * C;
+      for (let c = 0; c < C; c++) out[c]! += w[base + c]! * v;
+    }
+    for (let c = 0; c < C; c++) out[c] = this.bias[c]! + out[c]! * scale * this.scales[c]!;
+    return total > 0 ? known / total : 0;
   }
 
   /** Raw scores (before temperature) of a document; returns the known feature mass share. */
   scores(doc: SparseDoc, out: Float64Array): number {
-    const C = this.classes.length;
     const n = doc.length ?? doc.ids.length;
-    let total = 0;
-    for (let i = 0; i < n; i++) total += doc.values[i]!;
-    const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
-    for (let c = 0; c < C; c++) out[c] = this.bias[c]!;
-    let known = 0;
-    for (let i = 0; i < n; i++) {
-      const r = this.vocab.row(doc.ids[i]!);
-      if (r < 0) continue;
-      const v = doc.values[i]! * scale;
-      known += doc.values[i]!;
-      const base = r * C;
-      for (let c = 0; c < C; c++) out[c]! += this.weights[base + c]! * v;
-    }
-    return total > 0 ? known / total : 0;
+    const rows = new Int32Array(n);
+    return this.scoreRows(this.rowsOf(doc, rows), doc.values, n, out);
   }
 
-  predict(doc: SparseDoc, temperature = this.temperature): Prediction {
-    const z = this.logitsBuf;
-    const coverage = this.scores(doc, z);
+  /** Probabilities from scores. */
+  fromScores(z: Float64Array, coverage: number, temperature = this.temperature): Prediction {
     const probs = softmax(z, temperature);
     let best = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
     return { probs, best, coverage };
   }
 
+  predict(doc: SparseDoc, temperature = this.temperature): Prediction {
+    const z = this.logitsBuf;
+    const coverage = this.scores(doc, z);
+    return this.fromScores(z, coverage, temperature);
+  }
+
   save(): SavedHead {
     const C = this.classes.length;
     const F = this.vocab.size;
+    const w = this.weights;
     const scales = this.classes.map((_, c) => {
       let m = 0;
-      for (let r = 0; r < F; r++) m = Math.max(m, Math.abs(this.weights[r * C + c]!));
+      for (let r = 0; r < F; r++) m = Math.max(m, Math.abs(w[r * C + c]! * this.scales[c]!));
       return m > 0 ? m / 127 : 1;
     });
     const q = new Int8Array(F * C);
     for (let r = 0; r < F; r++)
-      for (let c = 0; c < C; c++) q[r * C + c] = Math.round(this.weights[r * C + c]! / scales[c]!);
+      for (let c = 0; c < C; c++) q[r * C + c] = Math.round((w[r * C + c]! * this.scales[c]!) / scales[c]!);
     return {
       classes: [...this.classes],
       weights: toBase64(new Uint8Array(q.buffer)),
@@ -169,10 +193,9 @@ export class LinearHead {
     const C = s.classes.length;
     const bytes = fromBase64(s.weights);
     if (bytes.length !== vocab.size * C) throw new Error('model weights do not match the vocabulary');
-    const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    const w = new Float32Array(q.length);
-    for (let i = 0; i < q.length; i++) w[i] = q[i]! * s.scales[i % C]!;
-    return new LinearHead(vocab, s.classes, w, Float64Array.from(s.bias), s.temperature);
+    const q = new Int8Array(bytes.length);
+    q.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    return new LinearHead(vocab, s.classes, q, Float64Array.from(s.bias), s.temperature, Float64Array.from(s.scales));
   }
 }
 

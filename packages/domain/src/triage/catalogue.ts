@@ -52,14 +52,69 @@ interface Ref {
   index: number;
 }
 
-interface TrieNode {
-  next: Map<number, TrieNode>;
-  literals: number[] | null;
+/**
+ * A character trie with its edges in one open-addressing table ((node, character) → child), so a scan
+ * step is one probe into a flat array.
+ */
+class CharTrie {
+  /** Per node: the literals ending there. */
+  readonly ends: (number[] | null)[] = [null];
+  private table = new Int32Array(3 * 4096).fill(-1);
+  private mask = 4095;
+  private edges = 0;
+
+  child(node: number, ch: number): number {
+    let s = (Math.imul(node, 0x9e3779b1) ^ Math.imul(ch, 0x85ebca6b)) & this.mask;
+    const t = this.table;
+    for (;;) {
+      const o = s * 3;
+      const n = t[o]!;
+      if (n === -1) return -1;
+      if (n === node && t[o + 1] === ch) return t[o + 2]!;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** Adds `text`; returns its end node. */
+  insert(text: string): number {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      let next = this.child(node, ch);
+      if (next < 0) {
+        next = this.ends.length;
+        this.ends.push(null);
+        this.put(node, ch, next);
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  private put(node: number, ch: number, child: number): void {
+    if ((this.edges + 1) * 2 > this.mask + 1) this.grow();
+    let s = (Math.imul(node, 0x9e3779b1) ^ Math.imul(ch, 0x85ebca6b)) & this.mask;
+    while (this.table[s * 3] !== -1) s = (s + 1) & this.mask;
+    this.table[s * 3] = node;
+    this.table[s * 3 + 1] = ch;
+    this.table[s * 3 + 2] = child;
+    this.edges++;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.mask = this.mask * 2 + 1;
+    this.table = new Int32Array(3 * (this.mask + 1)).fill(-1);
+    this.edges = 0;
+    for (let o = 0; o < old.length; o += 3) if (old[o] !== -1) this.put(old[o]!, old[o + 1]!, old[o + 2]!);
+  }
 }
 
 interface Literal {
   text: string;
   refs: Ref[];
+  /** The refs that count when the literal lies inside a longer word (context and exclusion). */
+  insideRefs: Ref[];
   /** Composite terms this literal is the first or second part of. */
   firstOf: number[];
   secondOf: number[];
@@ -88,7 +143,7 @@ export interface CompiledEntry {
 export interface CompiledCatalogue {
   version: number;
   entries: CompiledEntry[];
-  root: TrieNode;
+  trie: CharTrie;
   literals: Literal[];
   composites: Composite[];
 }
@@ -181,7 +236,7 @@ function checkTerm(t: unknown, code: string): string {
 
 /** Checks and compiles a catalogue with the lexicon's markers; refuses what cannot be read safely. */
 export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalogue {
-  const root: TrieNode = { next: new Map(), literals: null };
+  const trie = new CharTrie();
   const literals: Literal[] = [];
   const byText = new Map<string, number>();
   const composites: Composite[] = [];
@@ -191,16 +246,10 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     let id = byText.get(text);
     if (id !== undefined) return id;
     id = literals.length;
-    literals.push({ text, refs: [], firstOf: [], secondOf: [] });
+    literals.push({ text, refs: [], insideRefs: [], firstOf: [], secondOf: [] });
     byText.set(text, id);
-    let node = root;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      let next = node.next.get(ch);
-      if (!next) node.next.set(ch, (next = { next: new Map(), literals: null }));
-      node = next;
-    }
-    (node.literals ??= []).push(id);
+    const node = trie.insert(text);
+    (trie.ends[node] ??= []).push(id);
     return id;
   };
   const add = (term: string, ref: Ref) => {
@@ -286,7 +335,8 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
       },
     };
   });
-  return { version: c.version, entries, root, literals, composites };
+  for (const l of literals) l.insideRefs = l.refs.filter((x) => x.role === 'context' || x.role === 'exclude');
+  return { version: c.version, entries, trie, literals, composites };
 }
 
 /** The same check as a Result, for the publication API. */
@@ -330,12 +380,73 @@ interface Found {
   composite?: boolean;
 }
 
+/** How a clause tells what is in it (markers found, the time and mode carried from before). */
 export interface ClauseState {
-  modalityOf(start: number, end: number): Modality;
-  ongoing(start: number): boolean;
+  negatorEnds: number[];
+  hypotheticalEnds: number[];
+  hypotheticalAfterStarts: number[];
+  /** An earlier clause of the sentence set a condition ("如果…，"). */
+  conditionalBefore: boolean;
+  consult: boolean;
+  /** A record's outcome, or a resolved record's clause not told as going on. */
+  past: boolean;
+  anchor: 'past' | 'habitual' | null;
+  /** "Now" said in this clause or earlier in its sentence. */
+  goingOn: boolean;
   completed: boolean;
   outcome: boolean;
   request: boolean;
+}
+
+/** The modality of the word at `at` (ending at `end`) in a clause. */
+export function modalityOf(st: ClauseState, text: string, at: number, end: number): Modality {
+  for (const e of st.negatorEnds) if (e <= at && negationReaches(text, e, at)) return 'negated';
+  if (st.conditionalBefore) return 'hypothetical';
+  for (const e of st.hypotheticalEnds) if (e <= at) return 'hypothetical';
+  for (const b of st.hypotheticalAfterStarts) if (b >= end && b - end <= 2) return 'hypothetical';
+  if (st.consult) return 'consult';
+  if (st.past) return 'past';
+  return st.anchor ?? 'now';
+}
+
+/** Is the word at `at` going on: "now" in its clause or sentence, or a progressive "在" before the verb. */
+export function ongoingAt(st: ClauseState, text: string, at: number): boolean {
+  return st.goingOn || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在';
+}
+
+const BIT = {
+  negator: 1,
+  past: 2,
+  present: 4,
+  today: 8,
+  habitual: 16,
+  hypothetical: 32,
+  hypotheticalAfter: 64,
+  conditional: 128,
+  completed: 256,
+  consult: 512,
+  request: 1024,
+  outcome: 2048,
+  resolved: 4096,
+} satisfies Record<Marker, number>;
+
+/** The markers in one clause's found words, in one pass. */
+function markersOf(found: Found[]) {
+  let bits = 0;
+  const negatorEnds: number[] = [];
+  const hypotheticalEnds: number[] = [];
+  const hypotheticalAfterStarts: number[] = [];
+  for (const f of found)
+    for (const x of f.refs) {
+      if (x.entry !== -1) continue;
+      const bit = BIT[x.role as Marker];
+      if (bit === undefined) continue;
+      bits |= bit;
+      if (x.role === 'negator') negatorEnds.push(f.end);
+      else if (x.role === 'hypothetical' || x.role === 'conditional') hypotheticalEnds.push(f.end);
+      else if (x.role === 'hypotheticalAfter') hypotheticalAfterStarts.push(f.start);
+    }
+  return { bits, negatorEnds, hypotheticalEnds, hypotheticalAfterStarts };
 }
 
 export interface Scan {
@@ -349,29 +460,40 @@ export interface Scan {
   clauses: ClauseState[];
 }
 
-const has = (list: Found[], role: Role) => list.some((f) => f.refs.some((r) => r.role === role));
 
 /** Finds every word of the catalogue and lexicon in each clause and reads each found word's modality. */
 export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const text = r.text;
   const perClause: Found[][] = r.clauses.map(() => []);
   // 1. Literals, clause by clause, on word boundaries (a single character only as a whole word).
-  const lits: { id: number; start: number; end: number; clause: number }[] = [];
-  r.clauses.forEach((cl, ci) => {
+  type Lit = { id: number; start: number; end: number; clause: number };
+  const lits: Lit[] = [];
+  /** Literals that are the first part of a composite, by clause. */
+  const firsts: Lit[][] = r.clauses.map(() => []);
+  const trie = cat.trie;
+  for (let ci = 0; ci < r.clauses.length; ci++) {
+    const cl = r.clauses[ci]!;
     const found = perClause[ci]!;
     for (let i = cl.start; i < cl.end; i++) {
-      let node: TrieNode | undefined = cat.root;
+      let node = 0;
       for (let j = i; j < cl.end; j++) {
-        node = node.next.get(text.charCodeAt(j));
-        if (!node) break;
-        if (!node.literals || !onWordBoundaries(r, i, j + 1)) continue;
+        node = trie.child(node, text.charCodeAt(j));
+        if (node < 0) break;
+        const ends = trie.ends[node];
+        if (!ends || !onWordBoundaries(r, i, j + 1)) continue;
         // A single character stands alone only as a whole word; as part of a composite it may be inside one.
         const whole = j > i || (r.wordStart[i] === i && r.wordEnd[i] === i + 1);
-        for (const id of node.literals) {
-          lits.push({ id, start: i, end: j + 1, clause: ci });
+        for (let k = 0; k < ends.length; k++) {
+          const id = ends[k]!;
           const lit = cat.literals[id]!;
+          if (lit.secondOf.length || lit.firstOf.length) {
+            const part = { id, start: i, end: j + 1, clause: ci };
+            if (lit.secondOf.length) lits.push(part);
+            if (lit.firstOf.length) firsts[ci]!.push(part);
+          }
+          if (!lit.refs.length) continue;
           // Context and exclusion words may lie inside a word ("有人" holds the person "人").
-          const refs = whole ? lit.refs : lit.refs.filter((x) => x.role === 'context' || x.role === 'exclude');
+          const refs = whole ? lit.refs : lit.insideRefs;
           if (refs.length) found.push({ start: i, end: j + 1, at: i, refs });
         }
       }
@@ -393,24 +515,25 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         }
       }
     }
-  });
+  }
   // Composites ("身份证…扣留"): the two parts in order, in one clause or in two neighbouring clauses of a
   // sentence ("喝了酒，还开车走了"), the nearest first part before the second; found in the second part's clause.
   for (const l of lits) {
     const lit = cat.literals[l.id]!;
     for (const comp of lit.secondOf) {
       const sentence = r.clauses[l.clause]!.sentence;
-      let best: (typeof lits)[number] | null = null;
-      for (const a of lits)
-        if (
-          r.clauses[a.clause]!.sentence === sentence &&
-          l.clause - a.clause <= 1 &&
-          a.end <= l.start &&
-          l.start - a.end <= cat.composites[comp]!.gap &&
-          cat.literals[a.id]!.firstOf.includes(comp) &&
-          (!best || a.start > best.start)
-        )
-          best = a;
+      let best: Lit | null = null;
+      for (let c = Math.max(0, l.clause - 1); c <= l.clause; c++) {
+        if (r.clauses[c]!.sentence !== sentence) continue;
+        for (const a of firsts[c]!)
+          if (
+            a.end <= l.start &&
+            l.start - a.end <= cat.composites[comp]!.gap &&
+            cat.literals[a.id]!.firstOf.includes(comp) &&
+            (!best || a.start > best.start)
+          )
+            best = a;
+      }
       if (best)
         perClause[l.clause]!.push({ start: best.start, end: l.end, at: l.start, refs: cat.composites[comp]!.refs, composite: true });
     }
@@ -445,6 +568,9 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   //    "now" or "today" sets it back ("…，刚刚…"); a sentence that says nothing of its time continues
   //    the one before. A condition ("如果", "一旦") makes the rest of its sentence hypothetical; a
   //    question the clause it is in and the next; a record's outcome everything after it.
+  const marks = perClause.map(markersOf);
+  const sentenceMarks = new Int32Array(r.sentences);
+  r.clauses.forEach((cl, ci) => (sentenceMarks[cl.sentence]! |= marks[ci]!.bits));
   const states: ClauseState[] = [];
   let sentence = -1;
   let anchor: 'past' | 'habitual' | null = null;
@@ -453,67 +579,47 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   let consultLeft = 0;
   let outcomeFrom = Infinity;
   let requestInSentence = false;
-  let completedInSentence = false;
-  const sentenceFound = new Map<number, Found[]>();
-  perClause.forEach((found, ci) => {
-    const sn = r.clauses[ci]!.sentence;
-    sentenceFound.set(sn, [...(sentenceFound.get(sn) ?? []), ...found]);
-  });
   // A record that says the matter is resolved ("秩序恢复", "已带回") tells an event already handled:
   // what it does not say is going on now is past.
-  const resolved = perClause.some((f, ci) => !r.clauses[ci]!.title && has(f, 'resolved'));
+  const resolved = r.clauses.some((cl, ci) => !cl.title && marks[ci]!.bits & BIT.resolved);
+  const TIME = BIT.present | BIT.today | BIT.past | BIT.habitual;
   r.clauses.forEach((cl, ci) => {
-    const found = perClause[ci]!;
+    const m = marks[ci]!;
+    const bits = m.bits;
     if (cl.sentence !== sentence) {
       sentence = cl.sentence;
-      const all = sentenceFound.get(sentence) ?? [];
-      const ownTime = ['present', 'today', 'past', 'habitual'].some((m) => has(all, m as Role));
-      if (ownTime || cl.title) anchor = null;
+      if (sentenceMarks[sentence]! & TIME || cl.title) anchor = null;
       conditional = false;
       presentInSentence = false;
       consultLeft = 0;
       requestInSentence = false;
-      completedInSentence = has(all, 'completed');
     }
-    const present = has(found, 'present');
+    const present = (bits & BIT.present) !== 0;
     if (present) presentInSentence = true;
-    const goingOn = presentInSentence;
-    const now = present || has(found, 'today');
+    const now = present || (bits & BIT.today) !== 0;
     if (now) anchor = null;
-    if (has(found, 'habitual')) anchor = 'habitual';
-    else if (has(found, 'past')) anchor = 'past';
-    if (has(found, 'outcome') && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
-    if (has(found, 'request')) requestInSentence = true;
-    if (has(found, 'consult')) consultLeft = 2;
+    if (bits & BIT.habitual) anchor = 'habitual';
+    else if (bits & BIT.past) anchor = 'past';
+    if (bits & BIT.outcome && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
+    if (bits & BIT.request) requestInSentence = true;
+    if (bits & BIT.consult) consultLeft = 2;
     const consult = consultLeft > 0 && !present;
     consultLeft = Math.max(0, consultLeft - 1);
-    const clauseAnchor = now ? null : anchor;
-    const negators = found.filter((f) => f.refs.some((x) => x.role === 'negator'));
-    const hypos = found.filter((f) => f.refs.some((x) => x.role === 'hypothetical' || x.role === 'conditional'));
-    const hypoAfter = found.filter((f) => f.refs.some((x) => x.role === 'hypotheticalAfter'));
-    const conditionalBefore = conditional;
     const isOutcome = cl.start >= outcomeFrom;
-    const request = requestInSentence;
     states.push({
-      modalityOf: (at, end) => {
-        if (negators.some((n) => n.end <= at && negationReaches(text, n.end, at))) return 'negated';
-        if (
-          conditionalBefore ||
-          hypos.some((h) => h.end <= at) ||
-          hypoAfter.some((h) => h.start >= end && h.start - end <= 2)
-        )
-          return 'hypothetical';
-        if (consult) return 'consult';
-        if (isOutcome || (resolved && !present)) return 'past';
-        return clauseAnchor ?? 'now';
-      },
-      // Going on: "now" said in this clause or earlier in the sentence, or a progressive "在" before the verb.
-      ongoing: (at) => goingOn || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在',
-      completed: completedInSentence,
+      negatorEnds: m.negatorEnds,
+      hypotheticalEnds: m.hypotheticalEnds,
+      hypotheticalAfterStarts: m.hypotheticalAfterStarts,
+      conditionalBefore: conditional,
+      consult,
+      past: isOutcome || (resolved && !present),
+      anchor: now ? null : anchor,
+      goingOn: presentInSentence,
+      completed: (sentenceMarks[sentence]! & BIT.completed) !== 0,
       outcome: isOutcome,
-      request,
+      request: requestInSentence,
     });
-    if (has(found, 'conditional')) conditional = true;
+    if (bits & BIT.conditional) conditional = true;
   });
 
   // 4. Entry words with their modality; context and exclusion within the sentence.
@@ -521,25 +627,27 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const linkedIf: Scan['linkedIf'] = [];
   const urgentIf = new Set<CompiledEntry>();
   const calmed = new Set<CompiledEntry>();
-  const bySentence = new Map<number, Found[]>();
-  perClause.forEach((found, ci) => {
-    const s = r.clauses[ci]!.sentence;
-    bySentence.set(s, [...(bySentence.get(s) ?? []), ...found]);
-  });
-  const v1Context = (ce: CompiledEntry, list: RegExp[]) =>
+  const v1Context = (list: RegExp[]) =>
     list.some((p) => {
       p.lastIndex = 0;
       return p.test(text);
     });
+  // Context and exclusion words present, by sentence: "entry:role".
+  const sentenceWords = Array.from({ length: r.sentences }, () => new Set<string>());
+  perClause.forEach((found, ci) => {
+    const set = sentenceWords[r.clauses[ci]!.sentence]!;
+    for (const f of found)
+      for (const x of f.refs) if (x.role === 'context' || x.role === 'exclude') set.add(`${x.entry}:${x.role}`);
+  });
   perClause.forEach((found, ci) => {
     const cl = r.clauses[ci]!;
     const st = states[ci]!;
-    const sentenceHits = bySentence.get(cl.sentence)!;
+    const inThisSentence = sentenceWords[cl.sentence]!;
     for (const f of found) {
       for (const ref of f.refs) {
         if (ref.entry < 0) continue;
         const ce = cat.entries[ref.entry]!;
-        const modality = st.modalityOf(f.at, f.end);
+        const modality = modalityOf(st, text, f.at, f.end);
         if (ref.role === 'linkedIf') {
           if (modality === 'now')
             linkedIf.push({ entry: ce, route: (ce.entry as CatalogueEntryV2).linkedIf![ref.index]![1], text: text.slice(f.start, f.end) });
@@ -555,12 +663,11 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         }
         if (ref.role !== 'term' && ref.role !== 'cue') continue;
         if (ce.v1) {
-          if (ce.v1.context.length && !v1Context(ce, ce.v1.context)) continue;
-          if (ce.v1.exclude.length && v1Context(ce, ce.v1.exclude)) continue;
+          if (ce.v1.context.length && !v1Context(ce.v1.context)) continue;
+          if (ce.v1.exclude.length && v1Context(ce.v1.exclude)) continue;
         } else {
           const e = ce.entry as CatalogueEntryV2;
-          const inSentence = (role: Role) =>
-            sentenceHits.some((h) => h !== f && h.refs.some((x) => x.entry === ce.index && x.role === role));
+          const inSentence = (role: Role) => inThisSentence.has(`${ce.index}:${role}`);
           if (e.context?.length && !inSentence('context')) continue;
           if (e.exclude?.length && inSentence('exclude')) continue;
         }
@@ -572,7 +679,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           end: f.end,
           text: text.slice(f.start, f.end),
           modality: ce.v1 ? v1Modality(ce.entry as CatalogueEntryV1, modality) : modality,
-          ongoing: st.ongoing(f.at),
+          ongoing: ongoingAt(st, text, f.at),
           completed: st.completed,
           outcome: st.outcome,
           request: st.request,

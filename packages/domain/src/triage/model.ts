@@ -1,11 +1,11 @@
 /**
  * The learned part of triage: two heads of the calibrated linear learner (learn/linear.ts) over one
  * vocabulary of hashed features — the request's words (from the segmenter), the title's words apart,
- * and character bigrams and trigrams within clauses. One head gives the route, one whether it is a
+ * and character bigrams within clauses (trigrams were tried: a model twice the size, no better). One head gives the route, one whether it is a
  * danger now. The model knows what it does not know: a text whose features it mostly never saw is out
  * of its distribution, and then the rules decide (engine.ts).
  */
-import { FeatureBag, hashCodes, hashString } from '../learn/hashing.ts';
+import { FeatureBag, hashCodes, hashRange } from '../learn/hashing.ts';
 import {
   LinearHead,
   Vocabulary,
@@ -24,32 +24,45 @@ import { ROUTES, type Route } from './types.ts';
 export const MODEL_FORMAT = 'liandong-triage-linear/1';
 const NS_WORD = 1,
   NS_TITLE = 2,
-  NS_BIGRAM = 3,
-  NS_TRIGRAM = 4;
-const SKIP = /^[\s\p{P}\p{S}]*$/u;
-const HAN_OR_ALNUM = /[\p{Script=Han}a-z0-9]/u;
+  NS_BIGRAM = 3;
+/** Han, Latin letters and digits: what features are made of (punctuation and spaces are not). */
+function meaningful(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x61 && c <= 0x7a)
+  );
+}
+
+/** A long text is read by the model at its title, its opening and its end (where the request is). */
+const HEAD_CHARS = 200,
+  TAIL_CHARS = 300;
 
 /** The features of a read request, into `bag` (cleared first). */
 export function featuresOf(r: Reading, bag: FeatureBag): FeatureBag {
   bag.clear();
-  let pos = 0;
-  for (const t of r.tokens) {
-    if (!SKIP.test(t)) bag.add(hashString(pos < r.titleEnd ? NS_TITLE : NS_WORD, t), 1);
-    pos += t.length;
-  }
   const s = r.text;
+  const headEnd = r.titleEnd + HEAD_CHARS;
+  const tailStart = s.length - TAIL_CHARS;
+  const kept = (from: number, to: number) => from < headEnd || to > tailStart;
+  let start = 0;
+  for (let w = 0; w < r.wordEnds.length; w++) {
+    const end = r.wordEnds[w]!;
+    if (end > start && meaningful(s.charCodeAt(start)) && kept(start, end))
+      bag.add(hashRange(start < r.titleEnd ? NS_TITLE : NS_WORD, s, start, end), 1);
+    start = end;
+  }
   for (const cl of r.clauses) {
-    let a = -1,
-      b = -1;
+    if (!kept(cl.start, cl.end)) continue;
+    let b = -1;
     for (let i = cl.start; i < cl.end; i++) {
       const ch = s.charCodeAt(i);
-      if (!HAN_OR_ALNUM.test(s[i]!)) {
-        a = b = -1;
+      if (!meaningful(ch)) {
+        b = -1;
         continue;
       }
       if (b >= 0) bag.add(hashCodes(NS_BIGRAM, b, ch), 0.5);
-      if (a >= 0) bag.add(hashCodes(NS_TRIGRAM, a, b, ch), 0.5);
-      a = b;
       b = ch;
     }
   }
@@ -82,19 +95,29 @@ export class TriageModel {
   private readonly routeHead: LinearHead;
   private readonly emergencyHead: LinearHead;
   private readonly bag = new FeatureBag(1024);
+  private rows = new Int32Array(1024);
+  private readonly z1: Float64Array;
+  private readonly z2: Float64Array;
   constructor(readonly saved: SavedModel) {
     if (saved.format !== MODEL_FORMAT) throw new Error(`unknown model format ${String(saved.format)}`);
     const vocab = loadVocabulary(saved.vocabulary);
     this.routeHead = LinearHead.load(vocab, saved.route);
     this.emergencyHead = LinearHead.load(vocab, saved.emergency);
+    this.z1 = new Float64Array(this.routeHead.classes.length);
+    this.z2 = new Float64Array(this.emergencyHead.classes.length);
   }
   get version(): string {
     return this.saved.version;
   }
   predict(r: Reading): ModelPrediction {
-    featuresOf(r, this.bag);
-    const rp = this.routeHead.predict(this.bag);
-    const ep = this.emergencyHead.predict(this.bag);
+    const bag = featuresOf(r, this.bag);
+    if (this.rows.length < bag.length) this.rows = new Int32Array(bag.ids.length);
+    // One vocabulary lookup for both heads.
+    const rows = this.routeHead.rowsOf(bag, this.rows);
+    const coverage = this.routeHead.scoreRows(rows, bag.values, bag.length, this.z1);
+    this.emergencyHead.scoreRows(rows, bag.values, bag.length, this.z2);
+    const rp = this.routeHead.fromScores(this.z1, coverage);
+    const ep = this.emergencyHead.fromScores(this.z2, coverage);
     const ranked = Array.from(rp.probs, (p, i) => ({ route: this.routeHead.classes[i] as Route, p })).sort(
       (a, b) => b.p - a.p,
     );

@@ -5,6 +5,8 @@ export const MAX_TEXT_CHARS = 5000;
 // Emoji and pictographs, variation selectors, zero-width joiners.
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}]/gu;
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
+/** A quick test for what EMOJI could remove (most texts have none). */
+const MAYBE_EMOJI = /[\u{1F000}-\u{1FFFF}\u2190-\u2BFF\u3030\u303D\u3297\u3299\uFE0E\uFE0F\u200D\u00A9\u00AE\u203C\u2049\u2122\u2139]/u;
 
 export interface Normaliser {
   (text: string): string;
@@ -21,32 +23,35 @@ export function createNormaliser(
 ): Normaliser {
   // Longest first, so 遭人 is replaced before 遭.
   const pairs = [...lexicon.typos, ...lexicon.dialect].sort((a, b) => b[0].length - a[0].length);
-  const byFirst = new Map<string, [string, string][]>();
+  const byFirst = new Map<number, [string, string][]>();
   for (const p of pairs) {
-    const list = byFirst.get(p[0][0]!) ?? [];
+    const c = p[0].charCodeAt(0);
+    const list = byFirst.get(c) ?? [];
     list.push(p);
-    byFirst.set(p[0][0]!, list);
+    byFirst.set(c, list);
   }
+  const first = new Uint8Array(65536);
+  for (const c of byFirst.keys()) first[c] = 1;
   return (text: string) => {
-    const s = toSimplified(text.normalize('NFKC'))
-      .toLowerCase()
-      .replace(EMOJI, '')
-      .replace(/[ \t\u3000]+/g, ' ')
-      .replace(/\s*\n\s*/g, '\n')
-      .trim();
+    let s = toSimplified(text.normalize('NFKC')).toLowerCase();
+    if (MAYBE_EMOJI.test(s)) s = s.replace(EMOJI, '');
+    s = s.replace(/[ \t\u3000]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+    // Copy runs untouched, replace where a dialect word or typo starts.
     let out = '';
+    let from = 0;
     for (let i = 0; i < s.length; ) {
-      const list = byFirst.get(s[i]!);
-      const hit = list?.find(([from]) => s.startsWith(from, i));
-      if (hit) {
-        out += hit[1];
-        i += hit[0].length;
-        continue;
+      if (first[s.charCodeAt(i)]) {
+        const hit = byFirst.get(s.charCodeAt(i))!.find(([w]) => s.startsWith(w, i));
+        if (hit) {
+          out += s.slice(from, i) + hit[1];
+          i += hit[0].length;
+          from = i;
+          continue;
+        }
       }
-      out += s[i];
       i += 1;
     }
-    return out;
+    return from === 0 ? s : out + s.slice(from);
   };
 }
 

@@ -6,7 +6,8 @@ import { createCleaner } from './clean.ts';
 import { createNormaliser } from './normalize.ts';
 import type { Lexicon } from './types.ts';
 
-export type Segmenter = (text: string) => string[];
+/** Cuts a text into words: the end offset of each word, in order (the last is the text's length). */
+export type Segmenter = (text: string) => ArrayLike<number>;
 
 export interface Clause {
   start: number;
@@ -22,7 +23,8 @@ export interface Reading {
   titleEnd: number;
   /** Characters of the body (the length rule for long texts counts these). */
   bodyLength: number;
-  tokens: string[];
+  /** The end offset of each word. */
+  wordEnds: ArrayLike<number>;
   /** For each character: where its word starts and ends. */
   wordStart: Int32Array;
   wordEnd: Int32Array;
@@ -30,10 +32,13 @@ export interface Reading {
   sentences: number;
 }
 
-const CLAUSE_BREAK = new Set([...'，,。；;！!？?\n、：: ()（）[]【】《》“”"\'']);
-const SENTENCE_BREAK = new Set([...'。；;！!？?\n']);
+const BREAK = new Uint8Array(65536);
+for (const ch of '，,。；;！!？?\n、：: ()（）[]【】《》“”"\'') BREAK[ch.charCodeAt(0)] = 1;
+for (const ch of '。；;！!？?\n') BREAK[ch.charCodeAt(0)] = 2;
 const TITLE_PREFIX = /^(?:标题|主题|题目)[:：]\s*/;
 const BODY_PREFIX = /(?:^|\n)(?:内容|正文|诉求内容|留言内容)[:：]\s*/;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 export class Reader {
   private readonly normalise: (s: string) => string;
@@ -75,18 +80,18 @@ export class Reader {
     head = head ? this.clean(head.replace(TITLE_PREFIX, '')) : '';
     const full = head ? `${head}\n${body}` : body;
     const titleEnd = head ? head.length : 0;
-    const tokens = full ? this.segment(full) : [];
+    const wordEnds = full ? this.segment(full) : [];
     const n = full.length;
     const wordStart = new Int32Array(n);
     const wordEnd = new Int32Array(n);
     let pos = 0;
-    for (const t of tokens) {
-      const end = Math.min(n, pos + t.length);
+    for (let w = 0; w < wordEnds.length; w++) {
+      const end = Math.min(n, wordEnds[w]!);
       for (let i = pos; i < end; i++) {
         wordStart[i] = pos;
         wordEnd[i] = end;
       }
-      pos = end;
+      if (end > pos) pos = end;
     }
     for (let i = pos; i < n; i++) {
       // A segmenter that did not cover the text: the rest is one character per word.
@@ -100,16 +105,17 @@ export class Reader {
       if (end > start) clauses.push({ start, end, sentence, title: start < titleEnd });
     };
     for (let i = 0; i < n; i++) {
+      const kind = BREAK[full.charCodeAt(i)]!;
+      if (!kind) continue;
       const ch = full[i]!;
-      if (!CLAUSE_BREAK.has(ch)) continue;
       // A decimal point or a time ("3.5万", "8:30") does not break a clause.
-      if ((ch === '.' || ch === ':') && /\d/.test(full[i - 1] ?? '') && /\d/.test(full[i + 1] ?? '')) continue;
+      if ((ch === '.' || ch === ':') && isDigit(full.charCodeAt(i - 1)) && isDigit(full.charCodeAt(i + 1))) continue;
       push(i);
       start = i + 1;
-      if (SENTENCE_BREAK.has(ch) || i === titleEnd) sentence += 1;
+      if (kind === 2 || i === titleEnd) sentence += 1;
     }
     push(n);
-    return { text: full, titleEnd, bodyLength: body.length, tokens, wordStart, wordEnd, clauses, sentences: sentence + 1 };
+    return { text: full, titleEnd, bodyLength: body.length, wordEnds, wordStart, wordEnd, clauses, sentences: sentence + 1 };
   }
 }
 
@@ -138,4 +144,15 @@ export function onWordBoundaries(r: Reading, start: number, end: number): boolea
     for (let i = end; i < we; i++) if (!SUFFIXES.has(r.text[i]!)) return false;
   }
   return true;
+}
+
+/** The words of a reading, as strings (for tools and tests; the engine works on offsets). */
+export function wordsOf(r: Reading): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let w = 0; w < r.wordEnds.length; w++) {
+    out.push(r.text.slice(start, r.wordEnds[w]));
+    start = r.wordEnds[w]!;
+  }
+  return out;
 }
