@@ -25,7 +25,9 @@ const MASK_RUN = /[*×○xX＊]{2,}|某某/g;
 /** What follows a masked place name ("石XX小区"), not a masked person. */
 const PLACE_WORDS =
   '小区|路|街|巷|号|村|镇|乡|社区|大厦|大楼|广场|栋|楼|花园|公司|店|超市|银行|宾馆|酒店|医院|学校|中学|小学|派出所|区|县|市场|工地|厂|公园|站|大道|酒楼|餐馆|网吧|ktv|门|项目';
-const CALLED_IN = /^(?:某人|该?市民|来电人|报警人|事主|求助人|当事人|业主|群众|网民|居民)?(?:通过[^,，:：。]{1,10}?)?(?:来电|致电|报警|报称|求助|来访|留言|反映)(?:反映|称|表示|说|求助|投诉|咨询)?[:：,，]\s*/;
+const CALLED_IN =
+  /^(?:某人|该?市民|来电人|报警人|事主|求助人|当事人|业主|群众|网民|居民)?(?:通过[^,，:：。]{1,10}?)?(?:来电|致电|报警|报称|求助|来访|留言|反映)(?:(?:反映|称|表示|说|求助|投诉|咨询)[:：,，]?|[:：,，])\s*/;
+const WHO_SAID = /^(?:来电人|报警人|事主|求助人|当事人|群众|网民|诉求人)(?:称|反映|表示|报称|说|介绍)[:：,，]?\s*/;
 const REPORTED_BY = /^接[^,，。:：]{1,24}?(?:报警?|电话|通知|转来)[称:：,，]\s*/;
 
 export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' | 'surnames'>): Cleaner {
@@ -46,12 +48,14 @@ export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' 
     // The header of a record (its report time) and the intake's opening are not part of the event.
     for (let again = true; again; ) {
       const before = t;
-      t = t.replace(HEADER_TIME, '').replace(CALLED_IN, '').replace(REPORTED_BY, '').trimStart();
+      t = t.replace(HEADER_TIME, '').replace(CALLED_IN, '').replace(WHO_SAID, '').replace(REPORTED_BY, '').trimStart();
       again = t !== before && t.length > 0;
     }
     if (intake) t = t.replace(intake, '');
     t = t.replace(CLOCK, '').replace(DATE, '那天');
     return t
+      .replace(/[（(][\s,，、;；:：]*[）)]/g, '')
+      .replace(/([。，,！!？?；;])\1+/g, '$1')
       .replace(/那天(?:那天)+/g, '那天')
       .replace(/([,，。;；:：!！?？])\s*[,，]+/g, '$1')
       .replace(/^[\s,，。:：;；]+/, '')

@@ -263,7 +263,8 @@ const dangerNow: Step = (d, e) => {
 function entryScores(d: Draft): Draft['scores'] {
   const perClause = new Map<CompiledEntry, Map<number, { w: number; hit: Hit }>>();
   // A letter to the government (a web message, or a long text with a title) is no police report:
-  // police business in it counts only when it is happening now; what it tells of the past is back-story.
+  // police business in it counts only when its title, its request or a clause told as going on says
+  // it is happening now; the rest is back-story.
   const letter = d.channel === 'web' || (d.long && d.reading.titleEnd > 0);
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
@@ -272,7 +273,8 @@ function entryScores(d: Draft): Draft['scores'] {
     if (isV2Entry(e) && e.nowOnly && h.modality !== 'now') f = 0;
     if (isV2Entry(e) && e.channels && !(d.channel && e.channels.includes(d.channel))) f = 0;
     const police = kind === 'police' || kind === 'danger';
-    if (police && letter && (h.modality !== 'now' || h.outcome)) f = 0;
+    if (police && letter && (h.modality !== 'now' || h.outcome || !(d.reading.clauses[h.clause]!.title || h.request || h.ongoing)))
+      f = 0;
     // A fire or a burst pipe told later is not 119's or the utility's now (its aftermath is another
     // entry's); one that is over just now still is theirs to check.
     if (kind === 'danger' && e.route !== '110' && h.modality !== 'now') f = 0;
