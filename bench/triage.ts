@@ -33,7 +33,8 @@ const webText = corpus
   .map((c) => c.text)
   .join('\n');
 const long: { text: string; channel: string }[] = [];
-for (let i = 0; long.length < 300 && i + 1000 <= webText.length; i += 997) long.push({ text: webText.slice(i, i + 1000), channel: 'web' });
+for (let i = 0; long.length < 300 && i + 1000 <= webText.length; i += 997)
+  long.push({ text: webText.slice(i, i + 1000), channel: 'web' });
 
 const t0 = performance.now();
 const engine = createTriageEngine();

@@ -35,6 +35,8 @@ export interface TriageOutcome {
   urgentKind: string | null;
   linked: string[];
   needsConsultation: boolean;
+  /** A person must look: the evidence was thin or the model out of its depth. */
+  review?: boolean;
   guidance: string | null;
   category: string | null;
   categoryName?: string | null;

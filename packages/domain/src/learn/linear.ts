@@ -264,7 +264,12 @@ function compact(vocab: Vocabulary, d: LabelledDoc): Compact {
 }
 
 /** Trains one head on labelled documents (AdaGrad on the cross-entropy of the acceptable set, with L2). */
-export function trainHead(vocab: Vocabulary, classes: string[], docs: LabelledDoc[], opts: TrainOptions = {}): LinearHead {
+export function trainHead(
+  vocab: Vocabulary,
+  classes: string[],
+  docs: LabelledDoc[],
+  opts: TrainOptions = {},
+): LinearHead {
   const { epochs = 12, learningRate = 0.4, l2 = 1e-5, seed = 1 } = opts;
   const C = classes.length;
   const F = vocab.size;
@@ -327,7 +332,12 @@ export interface Calibration {
 }
 
 /** Accuracy and expected calibration error of `head` on labelled documents. */
-export function calibration(head: LinearHead, docs: LabelledDoc[], temperature = head.temperature, bins = 10): Calibration {
+export function calibration(
+  head: LinearHead,
+  docs: LabelledDoc[],
+  temperature = head.temperature,
+  bins = 10,
+): Calibration {
   const count = new Float64Array(bins),
     conf = new Float64Array(bins),
     correct = new Float64Array(bins);

@@ -231,7 +231,10 @@ function checkTerm(t: unknown, code: string): string {
   const parts = t.split(TERM_SPLIT);
   if (parts.length > 2 || parts.some((p) => !p.trim()))
     throw invalid(`条目 ${code} 的词语“${t}”无效（“…”只能连接两个部分）`, code);
-  return t.toLowerCase().normalize('NFKC').replace(/\.\.\./g, TERM_SPLIT);
+  return t
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/\.\.\./g, TERM_SPLIT);
 }
 
 /** Checks and compiles a catalogue with the lexicon's markers; refuses what cannot be read safely. */
@@ -284,7 +287,8 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     outcome: lexicon.outcome ?? [],
     resolved: lexicon.resolved ?? [],
   };
-  for (const m of MARKERS) for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
+  for (const m of MARKERS)
+    for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
   for (const f of lexicon.figurative ?? []) add(checkTerm(f, 'LEXICON'), { role: 'mask', entry: -1, index: 0 });
 
   const seen = new Set<string>();
@@ -299,8 +303,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     const linkedRoutes = isV2Entry(e)
       ? [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)]
       : [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)];
-    for (const r of linkedRoutes)
-      if (!ROUTES.includes(r)) throw invalid(`条目 ${e.code} 的联动去向无效：${r}`, e.code);
+    for (const r of linkedRoutes) if (!ROUTES.includes(r)) throw invalid(`条目 ${e.code} 的联动去向无效：${r}`, e.code);
     if (isV2Entry(e)) {
       if (!e.terms.length) throw invalid(`条目 ${e.code} 没有识别词语`, e.code);
       if (e.harm && !HARMS.includes(e.harm)) throw invalid(`条目 ${e.code} 的危害对象无效：${e.harm}`, e.code);
@@ -321,7 +324,8 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
       return { entry: e, index, v1: null, weight: w };
     }
     const v1 = e as CatalogueEntryV1;
-    if (!v1.patterns?.length || v1.patterns.some((p) => !p.trim())) throw invalid(`条目 ${e.code} 没有识别表达式`, e.code);
+    if (!v1.patterns?.length || v1.patterns.some((p) => !p.trim()))
+      throw invalid(`条目 ${e.code} 没有识别表达式`, e.code);
     return {
       entry: e,
       index,
@@ -460,7 +464,6 @@ export interface Scan {
   clauses: ClauseState[];
 }
 
-
 /** Finds every word of the catalogue and lexicon in each clause and reads each found word's modality. */
 export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const text = r.text;
@@ -511,7 +514,12 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           }
           const st = cl.start + m.index;
           if (onWordBoundaries(r, st, st + m[0].length))
-            found.push({ start: st, end: st + m[0].length, at: st, refs: [{ role: 'term', entry: ce.index, index: 0 }] });
+            found.push({
+              start: st,
+              end: st + m[0].length,
+              at: st,
+              refs: [{ role: 'term', entry: ce.index, index: 0 }],
+            });
         }
       }
     }
@@ -535,7 +543,13 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
             best = a;
       }
       if (best)
-        perClause[l.clause]!.push({ start: best.start, end: l.end, at: l.start, refs: cat.composites[comp]!.refs, composite: true });
+        perClause[l.clause]!.push({
+          start: best.start,
+          end: l.end,
+          at: l.start,
+          refs: cat.composites[comp]!.refs,
+          composite: true,
+        });
     }
   }
 
@@ -558,7 +572,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     if (!words.length) continue;
     for (let k = 0; k < found.length; k++) {
       const f = found[k]!;
-      if (!f.refs.some((x) => x.entry === -1) || f.refs.some((x) => x.role === 'present' || x.role === 'today')) continue;
+      if (!f.refs.some((x) => x.entry === -1) || f.refs.some((x) => x.role === 'present' || x.role === 'today'))
+        continue;
       if (words.some((w) => w !== f && w.start <= f.start && f.end <= w.end && w.end - w.start > f.end - f.start))
         found[k] = { ...f, refs: f.refs.filter((x) => x.entry !== -1) };
     }
@@ -650,7 +665,11 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         const modality = modalityOf(st, text, f.at, f.end);
         if (ref.role === 'linkedIf') {
           if (modality === 'now')
-            linkedIf.push({ entry: ce, route: (ce.entry as CatalogueEntryV2).linkedIf![ref.index]![1], text: text.slice(f.start, f.end) });
+            linkedIf.push({
+              entry: ce,
+              route: (ce.entry as CatalogueEntryV2).linkedIf![ref.index]![1],
+              text: text.slice(f.start, f.end),
+            });
           continue;
         }
         if (ref.role === 'urgentIf') {

@@ -15,12 +15,14 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const PHONE = /(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d){8}|\d{3,4}[*x]{3,4}\d{3,4}|0\d{2,3}-\d{7,8}/g;
 const ID_NUMBER = /\d{17}[\dx]|\d{6}[*x]{8}\d{3}[\dx]/g;
-const PLACEHOLDER = /[[［【(（]\s*(?:phone|tel|电话|手机号?码?|联系方式|身份证号?码?|id|地址|address|姓名|name|车牌号?)\s*[\]］】)）]/g;
+const PLACEHOLDER =
+  /[[［【(（]\s*(?:phone|tel|电话|手机号?码?|联系方式|身份证号?码?|id|地址|address|姓名|name|车牌号?)\s*[\]］】)）]/g;
 const HEADER_TIME =
   /^(?:(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|今[日天]|当[日天])?\s*(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|夜间|深夜)?\d{1,2}(?:[时点:：]\d{0,2}分?(?::\d{2})?)许?(?:左右)?)?\s*[,，]?/;
 const DATE =
   /(?:\d{2,4}年)?\d{1,2}月(?:\d{1,2}[日号])?|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年(?![前后来多以底初中])/g;
-const CLOCK = /(?:凌晨|早上|上午|中午|下午|傍晚|晚上|夜间|深夜)?\d{1,2}(?:[时点:：]\d{1,2}分?|[时点]许|[时点]左右|[时点](?=[,，]))(?::\d{2})?许?/g;
+const CLOCK =
+  /(?:凌晨|早上|上午|中午|下午|傍晚|晚上|夜间|深夜)?\d{1,2}(?:[时点:：]\d{1,2}分?|[时点]许|[时点]左右|[时点](?=[,，]))(?::\d{2})?许?/g;
 const MASK_RUN = /[*×○xX＊]{2,}|某某/g;
 /** What follows a masked place name ("石XX小区"), not a masked person. */
 const PLACE_WORDS =
@@ -46,7 +48,7 @@ export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' 
     if (maskedName) t = t.replace(maskedName, '某人');
     t = t.replace(MASK_RUN, '某');
     // The header of a record (its report time) and the intake's opening are not part of the event.
-    for (let again = true; again; ) {
+    for (let again = true; again;) {
       const before = t;
       t = t.replace(HEADER_TIME, '').replace(CALLED_IN, '').replace(WHO_SAID, '').replace(REPORTED_BY, '').trimStart();
       again = t !== before && t.length > 0;

@@ -34,7 +34,9 @@ const lexicon: Lexicon = {
   words: [],
 };
 
-const v2 = (e: Partial<CatalogueEntryV2> & Pick<CatalogueEntryV2, 'code' | 'kind' | 'route' | 'terms'>): CatalogueEntryV2 => ({
+const v2 = (
+  e: Partial<CatalogueEntryV2> & Pick<CatalogueEntryV2, 'code' | 'kind' | 'route' | 'terms'>,
+): CatalogueEntryV2 => ({
   name: e.code,
   category: 'C',
   ...e,
@@ -44,7 +46,14 @@ const catalogue: Catalogue = {
   effectiveFrom: '2026-12-01',
   source: 'test',
   entries: [
-    v2({ code: 'D-FIGHT', kind: 'danger', route: '110', terms: ['打架', '打人', '打我', '滋事'], harm: 'person', linkedIf: [[['流血', '受伤'], '120']] }),
+    v2({
+      code: 'D-FIGHT',
+      kind: 'danger',
+      route: '110',
+      terms: ['打架', '打人', '打我', '滋事'],
+      harm: 'person',
+      linkedIf: [[['流血', '受伤'], '120']],
+    }),
     v2({ code: 'D-ROB', kind: 'danger', route: '110', terms: ['抢走'], harm: 'person' }),
     v2({ code: 'D-THEFT', kind: 'danger', route: '110', terms: ['偷走', '盗走', '撬门', '撬锁'], harm: 'property' }),
     v2({ code: 'D-CRASH', kind: 'danger', route: '110', terms: ['相撞', '逃逸'], harm: 'public', calmIf: ['受伤'] }),
@@ -52,17 +61,40 @@ const catalogue: Catalogue = {
     v2({ code: 'D-GAS', kind: 'danger', route: '119', terms: ['漏气'], harm: 'public', linked: ['utility'] }),
     v2({ code: 'P-MINOR', kind: 'police', route: '110', terms: ['刮蹭'] }),
     v2({ code: 'U-BIRTH', kind: 'urgent', route: '12345', terms: ['生孩子'], urgentKind: 'pregnancy_childbirth' }),
-    v2({ code: 'G-DISPUTE', kind: 'diversion', route: 'governance_center', terms: ['纠纷'], channelRoute: { '12345': '12345' } }),
-    v2({ code: 'V-CAR', kind: 'diversion', route: 'vehicle_moving', terms: ['挡住'], nowOnly: true, context: ['车', '车库'] }),
+    v2({
+      code: 'G-DISPUTE',
+      kind: 'diversion',
+      route: 'governance_center',
+      terms: ['纠纷'],
+      channelRoute: { '12345': '12345' },
+    }),
+    v2({
+      code: 'V-CAR',
+      kind: 'diversion',
+      route: 'vehicle_moving',
+      terms: ['挡住'],
+      nowOnly: true,
+      context: ['车', '车库'],
+    }),
     v2({ code: 'H-MEDICAL', kind: 'hotline', route: '12345', category: 'YLWS01', terms: ['看病难'], cues: ['医院'] }),
     v2({ code: 'H-PARKING', kind: 'hotline', route: '12345', category: 'ZFJS01', terms: ['车位…占'], cues: ['车位'] }),
     v2({ code: 'H-HAZARD', kind: 'hotline', route: '12345', category: 'CSGL06', terms: ['堆满', '一旦…着火'] }),
     v2({ code: 'H-POLICY', kind: 'hotline', route: '12345', category: 'ZWFW02', terms: ['政策'] }),
-    v2({ code: 'H-SANITATION', kind: 'hotline', route: '12345', category: 'CSGL03', terms: ['垃圾…清运', '堆积'], cues: ['垃圾'] }),
+    v2({
+      code: 'H-SANITATION',
+      kind: 'hotline',
+      route: '12345',
+      category: 'CSGL03',
+      terms: ['垃圾…清运', '堆积'],
+      cues: ['垃圾'],
+    }),
   ],
 };
 const engine = new TriageEngine({ catalogue, lexicon, segment });
-const run = (text: string, opts: { channel?: string; title?: string; desk?: 'hotline' | 'dispatch' } = {}): TriageOutcome => {
+const run = (
+  text: string,
+  opts: { channel?: string; title?: string; desk?: 'hotline' | 'dispatch' } = {},
+): TriageOutcome => {
   const r = engine.triage({ id: 'x', text, channel: opts.channel, title: opts.title }, { desk: opts.desk });
   if (!r.ok) throw new Error(r.code);
   return r.value;
@@ -134,7 +166,10 @@ describe('step 4: what happened outranks where', () => {
   it('a diversion applies by channel; a dispute turned violent is police business', () => {
     expect(run('和邻居有纠纷', { channel: '110' })).toMatchObject({ route: 'governance_center' });
     expect(run('和邻居有纠纷', { channel: '12345' })).toMatchObject({ route: '12345' });
-    expect(run('和邻居有纠纷，现在他拿着酒瓶滋事', { channel: '110' })).toMatchObject({ route: '110', emergency: true });
+    expect(run('和邻居有纠纷，现在他拿着酒瓶滋事', { channel: '110' })).toMatchObject({
+      route: '110',
+      emergency: true,
+    });
     expect(run('双方无纠纷', { channel: '110' }).route).not.toBe('governance_center');
   });
   it('a situation now, not for months: a car blocking the garage, not a parking space taken', () => {
@@ -170,7 +205,12 @@ describe('errors are a Result, with the id', () => {
     ['100 KB', '打'.repeat(100_000), 'TEXT_TOO_LONG'],
     ['not a string', 42, 'TEXT_MISSING'],
   ] as const)('%s', (_l, text, code) => {
-    expect(engine.triage({ id: 'bad-1', text })).toMatchObject({ ok: false, code, id: 'bad-1', message: expect.any(String) });
+    expect(engine.triage({ id: 'bad-1', text })).toMatchObject({
+      ok: false,
+      code,
+      id: 'bad-1',
+      message: expect.any(String),
+    });
   });
 });
 
@@ -202,14 +242,18 @@ describe('the catalogue', () => {
     expect(
       () =>
         new TriageEngine({
-          catalogue: { ...catalogue, entries: [{ code: 'X-1', name: 'x', kind: 'hotline', route: '12345', category: 'Q', patterns: [p] }] },
+          catalogue: {
+            ...catalogue,
+            entries: [{ code: 'X-1', name: 'x', kind: 'hotline', route: '12345', category: 'Q', patterns: [p] }],
+          },
           lexicon,
           segment,
         }),
     ).toThrow(/回溯|反向引用/);
   });
   it('accepts ordinary patterns', () => {
-    for (const p of ['打架|打人', '(孩子|小孩).{0,6}锁在车', '电梯.*(卡|停)', '[一二三]号']) expect(riskyPattern(p)).toBeNull();
+    for (const p of ['打架|打人', '(孩子|小孩).{0,6}锁在车', '电梯.*(卡|停)', '[一二三]号'])
+      expect(riskyPattern(p)).toBeNull();
   });
 
   it.each([

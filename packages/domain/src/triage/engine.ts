@@ -23,7 +23,15 @@
  *    dispatch (派警) or divert (分流).
  */
 import { fail, ok } from '../shared/result.ts';
-import { compileCatalogue, scan, type CompiledCatalogue, type CompiledEntry, type Hit, type Modality, type Scan } from './catalogue.ts';
+import {
+  compileCatalogue,
+  scan,
+  type CompiledCatalogue,
+  type CompiledEntry,
+  type Hit,
+  type Modality,
+  type Scan,
+} from './catalogue.ts';
 import { checkText } from './normalize.ts';
 import type { ModelPrediction, TriageModel } from './model.ts';
 import { Reader, type Reading, type Segmenter } from './reading.ts';
@@ -201,7 +209,14 @@ const dangerNow: Step = (d, e) => {
   // Someone hurt now keeps an event that is otherwise over an emergency ("撞倒了收费员，车子跑了").
   const hurtNow =
     d.scan.linkedIf.some((l) => l.route === '120') ||
-    d.scan.hits.some((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && h.entry.entry.route === '120' && h.modality === 'now' && !h.outcome);
+    d.scan.hits.some(
+      (h) =>
+        h.role === 'term' &&
+        kindOf(h.entry) === 'danger' &&
+        h.entry.entry.route === '120' &&
+        h.modality === 'now' &&
+        !h.outcome,
+    );
   const isNow = (h: Hit) => {
     if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
     const harm = harmOf(h.entry);
@@ -216,7 +231,9 @@ const dangerNow: Step = (d, e) => {
   };
   d.dangers = d.scan.hits.filter(isNow);
   const told = d.scan.hits.filter((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && !d.dangers.includes(h));
-  const toldOnce = [...new Map(told.filter((h) => !d.dangers.some((x) => x.entry === h.entry)).map((h) => [h.entry, h])).values()];
+  const toldOnce = [
+    ...new Map(told.filter((h) => !d.dangers.some((x) => x.entry === h.entry)).map((h) => [h.entry, h])).values(),
+  ];
   for (const h of toldOnce.slice(0, 2)) {
     const why =
       h.modality === 'negated'
@@ -233,9 +250,9 @@ const dangerNow: Step = (d, e) => {
                   ? '无人受伤'
                   : h.completed
                     ? '事已结束（对方已离开或险情已消除）'
-                  : d.long
-                    ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
-                    : '仅涉及财物，且未表明正在进行';
+                    : d.long
+                      ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
+                      : '仅涉及财物，且未表明正在进行';
     d.reasons.push(`${e.cite(h)}：${why}，不按紧急情况处理`);
   }
   if (!d.dangers.length) return;
@@ -273,7 +290,11 @@ function entryScores(d: Draft): Draft['scores'] {
     if (isV2Entry(e) && e.nowOnly && h.modality !== 'now') f = 0;
     if (isV2Entry(e) && e.channels && !(d.channel && e.channels.includes(d.channel))) f = 0;
     const police = kind === 'police' || kind === 'danger';
-    if (police && letter && (h.modality !== 'now' || h.outcome || !(d.reading.clauses[h.clause]!.title || h.request || h.ongoing)))
+    if (
+      police &&
+      letter &&
+      (h.modality !== 'now' || h.outcome || !(d.reading.clauses[h.clause]!.title || h.request || h.ongoing))
+    )
       f = 0;
     // A fire or a burst pipe told later is not 119's or the utility's now (its aftermath is another
     // entry's); one that is over just now still is theirs to check.
@@ -326,7 +347,8 @@ const weighJurisdiction: Step = (d, e) => {
   const modelHeard = p && p.inDistribution;
   const total = new Map<Route, number>();
   for (const [r, c] of best) total.set(r, c.score);
-  if (modelHeard) for (const { route, p: pr } of p.ranked) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
+  if (modelHeard)
+    for (const { route, p: pr } of p.ranked) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
   const ranked = [...total].sort((a, b) => b[1] - a[1]);
   const top = ranked[0];
   const ruleTop = cands[0];
@@ -358,8 +380,12 @@ const weighJurisdiction: Step = (d, e) => {
     const ce = ruleWinner.entry!;
     const en = ce.entry;
     d.category = en.category;
-    const cites = ruleWinner.evidence.slice(0, 3).map((h) => e.cite(h)).join('；');
-    const byModel = d.decidedBy === 'model' ? `；模型判断 ${ROUTE_NAMES[p!.route]}（${(p!.routeP * 100).toFixed(0)}%）` : '';
+    const cites = ruleWinner.evidence
+      .slice(0, 3)
+      .map((h) => e.cite(h))
+      .join('；');
+    const byModel =
+      d.decidedBy === 'model' ? `；模型判断 ${ROUTE_NAMES[p!.route]}（${(p!.routeP * 100).toFixed(0)}%）` : '';
     if (ruleWinner.kind === 'boundary') {
       d.needsConsultation = en.needsConsultation ?? true;
       for (const r of en.linked ?? []) d.linked.add(r);
@@ -384,8 +410,11 @@ const weighJurisdiction: Step = (d, e) => {
     d.category = route === '12345' ? bestHotlineCategory(d) : route === '110' ? 'public_help' : 'non_police';
     d.reasons.push(`清单未命中，模型判断：${ROUTE_NAMES[route]}（把握 ${(p!.routeP * 100).toFixed(0)}%）`);
   }
-  if (route === '12345' && ruleWinner?.kind !== 'hotline' && ruleWinner?.kind !== 'boundary') d.category = bestHotlineCategory(d);
-  const bestHotline = [...d.scores].filter(([ce]) => kindOf(ce) === 'hotline').sort((a, b) => b[1].score - a[1].score)[0];
+  if (route === '12345' && ruleWinner?.kind !== 'hotline' && ruleWinner?.kind !== 'boundary')
+    d.category = bestHotlineCategory(d);
+  const bestHotline = [...d.scores]
+    .filter(([ce]) => kindOf(ce) === 'hotline')
+    .sort((a, b) => b[1].score - a[1].score)[0];
   if (route === '12345' && ruleWinner?.kind === 'hotline' && bestHotline) d.category = bestHotline[0].entry.category;
 };
 
@@ -420,7 +449,12 @@ const urgentChannel: Step = (d, e) => {
   if (urgent.length) {
     const [ce, s] = urgent[0]!;
     d.urgentKind = ce.entry.urgentKind ?? 'emergency_rescue';
-    d.reasons.push(`紧急工单：${s.hits.slice(0, 2).map((h) => e.cite(h)).join('；')}`);
+    d.reasons.push(
+      `紧急工单：${s.hits
+        .slice(0, 2)
+        .map((h) => e.cite(h))
+        .join('；')}`,
+    );
     if (!d.emergency && (d.route === '12345' || d.decidedBy === 'default')) {
       d.route = '12345';
       d.category = ce.entry.category;
@@ -484,8 +518,7 @@ const wordForDesk: Step = (d) => {
         ? `建议立即派警处置${also}`
         : `建议立即联动${ROUTE_NAMES[route]}处置${also}，需要时派警协助`
       : `应立即转${ROUTE_NAMES[route]}处置${also}（不得进入普通工单队列）`;
-  else if (route === '110')
-    advice = dispatch ? `属于警务事项，建议受理并视情派警${also}` : `建议转110受理${also}`;
+  else if (route === '110') advice = dispatch ? `属于警务事项，建议受理并视情派警${also}` : `建议转110受理${also}`;
   else if (route === '12345')
     advice = dispatch ? `非警务事项，建议分流转12345办理${also}` : `建议由12345受理并按分类派单${also}`;
   else if (route === 'guidance')
@@ -499,4 +532,11 @@ const wordForDesk: Step = (d) => {
 const STEPS: readonly Step[] = [
   readRequest,
   findEvents,
-  dangerNow, weighJurisdiction, modelDanger, urgentChannel, linkedBodies, review, wordForDesk];
+  dangerNow,
+  weighJurisdiction,
+  modelDanger,
+  urgentChannel,
+  linkedBodies,
+  review,
+  wordForDesk,
+];

@@ -81,15 +81,38 @@ export function evaluate(cases: LabelledCase[], outcomes: TriageResult[]): Evalu
     errors = 0;
   const confusion: Record<string, Record<string, number>> = {};
   const misses: Evaluation['misses'] = [];
-  const g: Record<string, { n: number; scored: number; right: number; police: number; flagged: number; eT: number; eF: number; left: number; review: number }> = {};
+  const g: Record<
+    string,
+    {
+      n: number;
+      scored: number;
+      right: number;
+      police: number;
+      flagged: number;
+      eT: number;
+      eF: number;
+      left: number;
+      review: number;
+    }
+  > = {};
   cases.forEach((c, i) => {
     const o = outcomes[i]!;
     const expectedKey = c.route?.[0] ?? 'any';
     confusion[expectedKey] ??= Object.fromEntries([...ROUTES, 'error'].map((r) => [r, 0]));
-    const grp = c.group ? (g[c.group] ??= { n: 0, scored: 0, right: 0, police: 0, flagged: 0, eT: 0, eF: 0, left: 0, review: 0 }) : null;
+    const grp = c.group
+      ? (g[c.group] ??= { n: 0, scored: 0, right: 0, police: 0, flagged: 0, eT: 0, eF: 0, left: 0, review: 0 })
+      : null;
     if (grp) grp.n++;
     const miss = (got: Route | 'error', emergency?: boolean) =>
-      misses.push({ id: c.id, text: c.text, group: c.group, expected: c.route, got, emergency, expectedEmergency: c.emergency });
+      misses.push({
+        id: c.id,
+        text: c.text,
+        group: c.group,
+        expected: c.route,
+        got,
+        emergency,
+        expectedEmergency: c.emergency,
+      });
     if (!o.ok) {
       errors++;
       confusion[expectedKey]!.error! += 1;

@@ -6,7 +6,9 @@ import type { Lexicon, Route } from './types.ts';
 
 const lexicon: Lexicon = { dialect: [], typos: [], negators: [], past: [], present: [], words: [] };
 const seg = new DictionarySegmenter(
-  '打架 受伤 流血 邻居 纠纷 借钱 不还 垃圾 清运 路灯 不亮 小区 门口 楼下 昨天 今天'.split(' ').map((w) => [w, 100] as [string, number]),
+  '打架 受伤 流血 邻居 纠纷 借钱 不还 垃圾 清运 路灯 不亮 小区 门口 楼下 昨天 今天'
+    .split(' ')
+    .map((w) => [w, 100] as [string, number]),
 );
 const reader = new Reader(lexicon, (s) => seg.cut(s));
 const TEMPLATES: [string, Route, boolean][] = [

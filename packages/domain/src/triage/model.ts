@@ -28,10 +28,7 @@ const NS_WORD = 1,
 /** Han, Latin letters and digits: what features are made of (punctuation and spaces are not). */
 function meaningful(c: number): boolean {
   return (
-    (c >= 0x4e00 && c <= 0x9fff) ||
-    (c >= 0x3400 && c <= 0x4dbf) ||
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x61 && c <= 0x7a)
+    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)
   );
 }
 
@@ -155,7 +152,11 @@ const MAX_FEATURES = 150_000;
  * Trains on `samples`: first on four fifths of the groups, to fit the temperatures and measure
  * accuracy and calibration (ECE) on the fifth held out, then on everything with those temperatures.
  */
-export function trainTriageModel(samples: TrainingSample[], version: string, opts: { epochs?: number } = {}): TrainReport {
+export function trainTriageModel(
+  samples: TrainingSample[],
+  version: string,
+  opts: { epochs?: number } = {},
+): TrainReport {
   const bag = new FeatureBag(1024);
   const docs = samples.map((s) => ({ ...featuresOf(s.reading, bag).snapshot(), s }));
   const routeClasses = [...ROUTES] as string[];
@@ -174,7 +175,7 @@ export function trainTriageModel(samples: TrainingSample[], version: string, opt
   const heldOutGroup = (g: string) => {
     let h = 0;
     for (let i = 0; i < g.length; i++) h = (Math.imul(h, 31) + g.charCodeAt(i)) | 0;
-    return ((h >>> 0) % 5) === 0;
+    return (h >>> 0) % 5 === 0;
   };
   const trainPart = docs.filter((d) => !heldOutGroup(d.s.group));
   const testPart = docs.filter((d) => heldOutGroup(d.s.group));
@@ -199,7 +200,10 @@ export function trainTriageModel(samples: TrainingSample[], version: string, opt
   };
   // Coverage of held-out texts: the out-of-distribution line is set below nearly all of them.
   const coverages = testPart.map((d) => check.route.predict(d).coverage).sort((a, b) => a - b);
-  const minCoverage = +Math.min(0.6, Math.max(0.2, (coverages[Math.floor(coverages.length * 0.02)] ?? 0.5) - 0.05)).toFixed(3);
+  const minCoverage = +Math.min(
+    0.6,
+    Math.max(0.2, (coverages[Math.floor(coverages.length * 0.02)] ?? 0.5) - 0.05),
+  ).toFixed(3);
 
   const final = fit(docs);
   final.route.temperature = check.route.temperature;

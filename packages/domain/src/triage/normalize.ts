@@ -6,7 +6,8 @@ export const MAX_TEXT_CHARS = 5000;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}]/gu;
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
 /** A quick test for what EMOJI could remove (most texts have none). */
-const MAYBE_EMOJI = /[\u{1F000}-\u{1FFFF}\u2190-\u2BFF\u3030\u303D\u3297\u3299\uFE0E\uFE0F\u200D\u00A9\u00AE\u203C\u2049\u2122\u2139]/u;
+const MAYBE_EMOJI =
+  /[\u{1F000}-\u{1FFFF}\u2190-\u2BFF\u3030\u303D\u3297\u3299\uFE0E\uFE0F\u200D\u00A9\u00AE\u203C\u2049\u2122\u2139]/u;
 
 export interface Normaliser {
   (text: string): string;
@@ -35,11 +36,14 @@ export function createNormaliser(
   return (text: string) => {
     let s = toSimplified(text.normalize('NFKC')).toLowerCase();
     if (MAYBE_EMOJI.test(s)) s = s.replace(EMOJI, '');
-    s = s.replace(/[ \t\u3000]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+    s = s
+      .replace(/[ \t\u3000]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim();
     // Copy runs untouched, replace where a dialect word or typo starts.
     let out = '';
     let from = 0;
-    for (let i = 0; i < s.length; ) {
+    for (let i = 0; i < s.length;) {
       if (first[s.charCodeAt(i)]) {
         const hit = byFirst.get(s.charCodeAt(i))!.find(([w]) => s.startsWith(w, i));
         if (hit) {

@@ -115,7 +115,16 @@ export class Reader {
       if (kind === 2 || i === titleEnd) sentence += 1;
     }
     push(n);
-    return { text: full, titleEnd, bodyLength: body.length, wordEnds, wordStart, wordEnd, clauses, sentences: sentence + 1 };
+    return {
+      text: full,
+      titleEnd,
+      bodyLength: body.length,
+      wordEnds,
+      wordStart,
+      wordEnd,
+      clauses,
+      sentences: sentence + 1,
+    };
   }
 }
 

@@ -75,11 +75,50 @@ const SYNONYMS: [string, string[]][] = [
 const SYN = new Map(SYNONYMS);
 const SYN_KEYS = [...SYN.keys()].sort((a, b) => b.length - a.length);
 
-const DISTRICTS = '渝中 江北 南岸 沙坪坝 九龙坡 大渡口 渝北 巴南 北碚 万州 涪陵 永川 合川 江津 綦江 璧山 铜梁 潼南 荣昌 大足 长寿 南川 开州 梁平 武隆 城口 丰都 垫江 忠县 云阳 奉节 巫山 巫溪 石柱 秀山 酉阳 彭水 黔江'.split(' ');
+const DISTRICTS =
+  '渝中 江北 南岸 沙坪坝 九龙坡 大渡口 渝北 巴南 北碚 万州 涪陵 永川 合川 江津 綦江 璧山 铜梁 潼南 荣昌 大足 长寿 南川 开州 梁平 武隆 城口 丰都 垫江 忠县 云阳 奉节 巫山 巫溪 石柱 秀山 酉阳 彭水 黔江'.split(
+    ' ',
+  );
 const PLACES = ['花园', '小区', '新村', '家园', '广场', '大道', '路', '街', '市场', '苑', '公寓', '村'];
-const PLACE_HEADS = ['龙湖', '金科', '融创', '阳光', '滨江', '翠湖', '锦绣', '和平', '民主', '人和', '嘉陵', '长江', '青山', '桂花', '紫薇', '友谊', '光明', '新华', '红旗', '东风'];
-const WEB_OPEN = ['尊敬的领导：您好！', '领导您好，', '您好，', '各位领导：', '我是一名普通市民，', '我是附近的居民，', '我是本小区业主，'];
-const WEB_CLOSE = ['望领导重视，尽快处理，谢谢！', '盼回复。', '恳请相关部门尽快解决。', '希望能得到答复，谢谢。', '请领导关注一下这个问题。', '以上情况望核实，谢谢！'];
+const PLACE_HEADS = [
+  '龙湖',
+  '金科',
+  '融创',
+  '阳光',
+  '滨江',
+  '翠湖',
+  '锦绣',
+  '和平',
+  '民主',
+  '人和',
+  '嘉陵',
+  '长江',
+  '青山',
+  '桂花',
+  '紫薇',
+  '友谊',
+  '光明',
+  '新华',
+  '红旗',
+  '东风',
+];
+const WEB_OPEN = [
+  '尊敬的领导：您好！',
+  '领导您好，',
+  '您好，',
+  '各位领导：',
+  '我是一名普通市民，',
+  '我是附近的居民，',
+  '我是本小区业主，',
+];
+const WEB_CLOSE = [
+  '望领导重视，尽快处理，谢谢！',
+  '盼回复。',
+  '恳请相关部门尽快解决。',
+  '希望能得到答复，谢谢。',
+  '请领导关注一下这个问题。',
+  '以上情况望核实，谢谢！',
+];
 const WEB_STORY = [
   '这个问题周边居民意见都很大。',
   '我们向社区反映过，至今没有结果。',
@@ -126,7 +165,7 @@ export function augment(item: AugmentItem, seed: number, count: number): Augment
 
 function paraphrase(t: string, random: () => number, p: number): string {
   let out = '';
-  for (let i = 0; i < t.length; ) {
+  for (let i = 0; i < t.length;) {
     const key = SYN_KEYS.find((k) => t.startsWith(k, i));
     if (key && random() < p) {
       const alts = SYN.get(key)!;

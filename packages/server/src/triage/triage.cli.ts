@@ -120,7 +120,8 @@ function readJsonl<T>(file: string): T[] {
 
 function deskOf(raw: string | undefined): TriageDesk {
   const d = raw ?? 'hotline';
-  if (!(TRIAGE_DESKS as readonly string[]).includes(d)) throw new Error(`--desk 须为 hotline 或 dispatch，当前为“${d}”`);
+  if (!(TRIAGE_DESKS as readonly string[]).includes(d))
+    throw new Error(`--desk 须为 hotline 或 dispatch，当前为“${d}”`);
   return d as TriageDesk;
 }
 
@@ -145,7 +146,8 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
     });
     const items: CorpusItem[] = [];
     if (!values.corpus || values['with-shipped']) items.push(...readShippedCorpus());
-    if (values.corpus) items.push(...readCorpusFile(values.corpus, { source: 'city', weight: values['with-shipped'] ? 2 : 1 }));
+    if (values.corpus)
+      items.push(...readCorpusFile(values.corpus, { source: 'city', weight: values['with-shipped'] ? 2 : 1 }));
     if (values['with-overrides']) {
       if (!opts.databaseUrl) throw new Error('--with-overrides 需要数据库（DATABASE_URL）');
       const [{ createPool }, { listOverridesForTraining }] = await Promise.all([
@@ -155,7 +157,14 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
       const db = createPool(opts.databaseUrl, 1);
       try {
         (await listOverridesForTraining(db)).forEach((o, i) =>
-          items.push({ text: o.text, routes: [o.route], emergency: o.emergency, group: `override-${i}`, source: 'override', weight: 2 }),
+          items.push({
+            text: o.text,
+            routes: [o.route],
+            emergency: o.emergency,
+            group: `override-${i}`,
+            source: 'override',
+            weight: 2,
+          }),
         );
       } finally {
         await db.end();
@@ -181,7 +190,9 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
       strict: true,
     });
     if (!values.data)
-      throw new Error('用法：npx liandong triage eval --data FILE.jsonl [--model FILE] [--no-model] [--answers FILE] [--misses]');
+      throw new Error(
+        '用法：npx liandong triage eval --data FILE.jsonl [--model FILE] [--no-model] [--answers FILE] [--misses]',
+      );
     const cases = readJsonl<LabelledCase & { route: Route[] | Route | null }>(values.data).map((c) => ({
       ...c,
       route: typeof c.route === 'string' ? [c.route] : c.route,
@@ -191,7 +202,8 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
     if (values.answers) {
       // Answers produced elsewhere (another engine, an older version), in the contract's shape.
       const answers = readJsonl<Record<string, unknown>>(values.answers);
-      if (answers.length !== cases.length) throw new Error(`答案行数（${answers.length}）与数据行数（${cases.length}）不同`);
+      if (answers.length !== cases.length)
+        throw new Error(`答案行数（${answers.length}）与数据行数（${cases.length}）不同`);
       outcomes = answers.map((a) => {
         const id = (a.id as string | null) ?? null;
         const err = a.error as { code: string; message: string } | undefined;

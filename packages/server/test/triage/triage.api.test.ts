@@ -27,7 +27,8 @@ describe('triage in the product', () => {
       routeLabel: '110报警服务台',
       emergency: true,
       linked: ['120'],
-      catalogueVersion: 1,
+      review: false,
+      catalogueVersion: 2,
     });
     expect(res.json().reasons[0]).toContain('危险情形');
     const bad = await t.app.inject({
@@ -59,7 +60,8 @@ describe('triage in the product', () => {
       route: '12345',
       emergency: false,
       category: 'CSGL01',
-      catalogueVersion: 1,
+      review: false,
+      catalogueVersion: 2,
       decision: null,
     });
     const inc = (
@@ -71,7 +73,7 @@ describe('triage in the product', () => {
       })
     ).json();
     const idetail = (await t.app.inject({ url: `/api/incidents/${inc.id}`, headers: t.as('dispatcher') })).json();
-    expect(idetail.triage).toMatchObject({ route: 'vehicle_moving', catalogueVersion: 1 });
+    expect(idetail.triage).toMatchObject({ route: 'vehicle_moving', catalogueVersion: 2 });
   });
 
   it('a request whose text cannot be triaged is still taken (never lose a request)', async () => {
@@ -169,6 +171,11 @@ describe('triage in the product', () => {
 });
 
 describe('the jurisdiction catalogue is versioned data', () => {
+  it('the shipped versions are seeded, the newest one in effect', async () => {
+    const versions = (await t.app.inject({ url: '/api/admin/triage-catalogue', headers: t.as('admin') })).json();
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  });
+
   it('an administrator publishes a new version after a 会商; outcomes record the version they used', async () => {
     const { version: _v, ...seed } = loadSeedCatalogue();
     const entries = [
@@ -178,7 +185,8 @@ describe('the jurisdiction catalogue is versioned data', () => {
         name: '无人机扰民',
         kind: 'boundary',
         route: '12345',
-        patterns: ['无人机'],
+        terms: ['无人机…拍', '放无人机'],
+        cues: ['无人机'],
         category: 'QTSX01',
         needsConsultation: true,
         linked: ['110'],
@@ -196,9 +204,9 @@ describe('the jurisdiction catalogue is versioned data', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().version).toBe(2);
+    expect(res.json().version).toBe(3);
     const versions = (await t.app.inject({ url: '/api/admin/triage-catalogue', headers: t.as('admin') })).json();
-    expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
     // the service reloads on publish
     const s = (
       await t.app.inject({
@@ -208,9 +216,33 @@ describe('the jurisdiction catalogue is versioned data', () => {
         payload: { text: '楼顶天天有人放无人机，拍我家窗户' },
       })
     ).json();
-    expect(s).toMatchObject({ route: '12345', needsConsultation: true, catalogueVersion: 2 });
-    const v1 = (await t.app.inject({ url: '/api/admin/triage-catalogue/1', headers: t.as('callTaker') })).json();
-    expect(v1.entries.some((e: { code: string }) => e.code === 'H-DRONE')).toBe(false);
+    expect(s).toMatchObject({ route: '12345', needsConsultation: true, catalogueVersion: 3 });
+    expect(s.reasons.join('')).toContain('H-DRONE·清单第3版');
+    const v2 = (await t.app.inject({ url: '/api/admin/triage-catalogue/2', headers: t.as('callTaker') })).json();
+    expect(v2.entries.some((e: { code: string }) => e.code === 'H-DRONE')).toBe(false);
+  });
+
+  it('a version in the first format (regular expressions) is still accepted', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/triage-catalogue',
+      headers: t.as('admin'),
+      payload: {
+        effectiveFrom: '2099-01-01',
+        source: '旧格式清单',
+        entries: [
+          {
+            code: 'X-OLD',
+            name: 'x',
+            kind: 'hotline',
+            route: '12345',
+            patterns: ['路灯.{0,4}不亮'],
+            category: 'CSGL05',
+          },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
   });
 
   it.each([
@@ -223,6 +255,34 @@ describe('the jurisdiction catalogue is versioned data', () => {
     [
       'an unknown route',
       [{ code: 'X-BAD', name: 'x', kind: 'hotline', route: '999', patterns: ['x'], category: 'QTSX01' }],
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a pattern that could backtrack catastrophically',
+      [{ code: 'X-BAD', name: 'x', kind: 'hotline', route: '12345', patterns: ['(打+)+人'], category: 'QTSX01' }],
+      422,
+      'CATALOGUE_INVALID',
+    ],
+    [
+      'a term of three parts',
+      [{ code: 'X-BAD', name: 'x', kind: 'hotline', route: '12345', terms: ['一…二…三'], category: 'QTSX01' }],
+      422,
+      'CATALOGUE_INVALID',
+    ],
+    [
+      'an entry with both formats’ fields',
+      [
+        {
+          code: 'X-BAD',
+          name: 'x',
+          kind: 'hotline',
+          route: '12345',
+          terms: ['x'],
+          patterns: ['x'],
+          category: 'QTSX01',
+        },
+      ],
       400,
       'VALIDATION_FAILED',
     ],
@@ -248,7 +308,7 @@ describe('the jurisdiction catalogue is versioned data', () => {
     expect(await rowCounts(t.db)).toEqual(before);
     expect(
       (await t.db.query('SELECT max(version)::int AS v FROM triage_catalogue_versions')).rows[0].v,
-    ).toBeLessThanOrEqual(2);
+    ).toBeLessThanOrEqual(4);
   });
 
   it('only administrators publish', async () => {

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cityRecords } from './city.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
 const run = (args: string[], input: string) =>
@@ -43,7 +46,8 @@ describe('npx liandong triage', () => {
       emergency: true,
       urgent: false,
       needsConsultation: false,
-      catalogueVersion: 1,
+      review: false,
+      catalogueVersion: 2,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
@@ -55,6 +59,7 @@ describe('npx liandong triage', () => {
         'category',
         'confidence',
         'needsConsultation',
+        'review',
         'reasons',
       ]),
     );
@@ -80,11 +85,85 @@ describe('npx liandong triage', () => {
     expect(JSON.parse(out[19_999]!).id).toBe('n19999');
   }, 60_000);
 
-  it('eval prints the metrics and a confusion matrix', async () => {
+  it('eval prints the metrics, the figures per group when the data has groups, and a confusion matrix', async () => {
     const r = await run(['triage', 'eval', '--data', path.resolve(import.meta.dirname, 'unseen.jsonl')], '');
     expect(r.code).toBe(0);
     const metrics = JSON.parse(r.out.split('\n')[0]!);
     expect(metrics).toMatchObject({ cases: 40, emergencyRecall: 1, emergenciesInNonEmergencyQueue: 0 });
+    expect(metrics.groups).toBeUndefined();
     expect(r.out).toContain('confusion');
+    const a = await run(
+      ['triage', 'eval', '--data', path.resolve(import.meta.dirname, '../../triage/eval/unseen-a.jsonl')],
+      '',
+    );
+    const byGroup = JSON.parse(a.out.split('\n')[0]!);
+    expect(Object.keys(byGroup.headline)).toEqual([
+      'policeOnlyKeptOnPolice',
+      'nonPoliceDivertedOffPolice',
+      'citizenKeptOffPolice',
+      'citizenFlaggedEmergency',
+      'emergencyRecall',
+      'dangersLeftInNonEmergencyQueue',
+    ]);
+    expect(Object.keys(byGroup.groups)).toEqual([
+      'police_only_110',
+      'non_police_110',
+      'citizen_message',
+      'emergency_case',
+    ]);
+    expect(a.out).toMatch(/police_only_110\s+134/);
+  }, 60_000);
+
+  it('a city trains on its own records (route a string or a list) and triages with its model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-city-'));
+    const corpus = path.join(dir, 'city.jsonl');
+    fs.writeFileSync(
+      corpus,
+      cityRecords()
+        .filter((c) => !c.emergency)
+        .map((c, i) =>
+          JSON.stringify({ text: c.text, route: i % 2 ? c.route[0] : c.route, ...(i % 3 ? { emergency: false } : {}) }),
+        )
+        .join('\n'),
+    );
+    const out = path.join(dir, 'model.json');
+    const trained = await run(['triage', 'train', '--corpus', corpus, '--out', out], '');
+    expect(trained.code, trained.err).toBe(0);
+    const report = JSON.parse(trained.out);
+    expect(report).toMatchObject({ augmented: 0, saved: out });
+    expect(report.heldOut.route).toMatchObject({
+      accuracy: expect.any(Number),
+      ece: expect.any(Number),
+      eceBefore: expect.any(Number),
+    });
+    const lines = [JSON.stringify({ id: 'c1', text: '望江台有个车扫码不应，堵起我出不了门', channel: '110' })];
+    const own = JSON.parse((await run(['triage', '--model', out], lines.join('\n'))).out);
+    expect(own).toMatchObject({ id: 'c1', route: 'vehicle_moving' });
+    expect(own.modelVersion).toBe(report.model);
+
+    fs.writeFileSync(corpus, '{"text":"有人打架","route":"911"}\n');
+    const bad = await run(['triage', 'train', '--corpus', corpus, '--out', out], '');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('第 1 行的 route');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('on the 110 desk the wording speaks to a dispatcher (派警, 分流)', async () => {
+    const input = [
+      JSON.stringify({ id: 'd1', text: '有人在门口打架，有人流血', channel: '110' }),
+      JSON.stringify({ id: 'd2', text: '报警人称与邻居因借款纠纷争吵，无打骂', channel: '110' }),
+    ].join('\n');
+    const [fight, dispute] = (await run(['triage', '--desk', 'dispatch'], input)).out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(fight.reasons.join('')).toContain('派警');
+    expect(fight.reasons.join('')).not.toContain('转110');
+    expect(dispute.reasons.join('')).toContain('分流');
+    const hotline = JSON.parse((await run(['triage'], input.split('\n')[0]!)).out);
+    expect(hotline.reasons.join('')).toContain('转110');
+    const wrong = await run(['triage', '--desk', 'moon'], '');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('--desk');
   });
 });

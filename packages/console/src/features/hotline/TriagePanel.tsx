@@ -45,6 +45,15 @@ export function TriagePanel({
       {outcome.needsConsultation && (
         <Alert type="warning" showIcon title="职责边界不清，建议发起三方会商" style={{ marginBottom: 8 }} />
       )}
+      {outcome.review && !outcome.emergency && (
+        <Alert
+          type="info"
+          showIcon
+          title="研判依据不足，请话务员判断后选择去向"
+          style={{ marginBottom: 8 }}
+          data-testid="triage-review"
+        />
+      )}
       <Descriptions
         size="small"
         column={1}
