@@ -28,6 +28,16 @@ export class DictionarySegmenter {
   private readonly logp: Float32Array;
   private readonly mask: number;
   private readonly minLogp: number;
+
+  /** The built table with its header (max word length, mask, minimum log-probability), to load without rebuilding. */
+  save(): Int32Array {
+    const out = new Int32Array(this.table.length + 4);
+    out[0] = this.maxWord;
+    out[1] = this.mask;
+    new Float32Array(out.buffer, 8, 1)[0] = this.minLogp;
+    out.set(this.table, 4);
+    return out;
+  }
   readonly maxWord: number;
   // Work buffers, grown as needed.
   private ends = new Int32Array(4096);
@@ -36,9 +46,19 @@ export class DictionarySegmenter {
   private best = new Float64Array(1025);
   private next = new Int32Array(1025);
 
-  /** `words`: [word, frequency] pairs (jieba's dictionary format gives both). */
-  constructor(words: Iterable<[string, number]>) {
-    const list = [...words].filter(([w, f]) => w.length > 0 && f > 0);
+  /** `words`: [word, frequency] pairs (jieba's dictionary format gives both); or a table saved by `save()`. */
+  constructor(words: Iterable<[string, number]> | { table: Int32Array }) {
+    if ('table' in words) {
+      const t = words.table;
+      this.maxWord = t[0]!;
+      this.mask = t[1]!;
+      this.minLogp = new Float32Array(t.buffer, t.byteOffset + 8, 1)[0]!;
+      this.table = t.subarray(4);
+      this.logp = new Float32Array(this.table.buffer, this.table.byteOffset, this.table.length);
+      return;
+    }
+    const list: [string, number][] = [];
+    for (const p of words) if (p[0].length > 0 && p[1] > 0) list.push(p);
     let total = 0;
     let maxWord = 1;
     for (const [w, f] of list) {
@@ -53,45 +73,49 @@ export class DictionarySegmenter {
     this.logp = new Float32Array(this.table.buffer);
     const logTotal = Math.log(total || 1);
     this.minLogp = Math.log(1) - logTotal;
-    for (const [w, f] of list) {
-      if (w.length > this.maxWord) continue;
-      let h1 = 0x811c9dc5,
-        h2 = 0x12345679;
-      for (let i = 0; i < w.length; i++) {
-        const c = w.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 0x01000193);
-        h2 = Math.imul(h2 + c, 0x9e3779b1) ^ (h2 >>> 15);
-        const slot = this.slot(h1 | 0, h2 | 0, true);
-        if (i === w.length - 1) {
-          const lp = Math.log(f) - logTotal;
-          // A word listed twice keeps its larger frequency.
-          if (this.table[slot + 2]! & WORD) this.logp[slot + 3] = Math.max(this.logp[slot + 3]!, lp);
-          else this.logp[slot + 3] = lp;
-          this.table[slot + 2]! |= WORD;
-        } else this.table[slot + 2]! |= PREFIX;
-      }
+    for (const [w, f] of list) this.insert(w, Math.log(f) - logTotal);
+  }
+
+  private insert(w: string, lp: number): void {
+    if (w.length > this.maxWord) return;
+    let h1 = 0x811c9dc5,
+      h2 = 0x12345679;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 + c, 0x9e3779b1) ^ (h2 >>> 15);
+      const slot = this.slot(h1 | 0, h2 | 0, true);
+      if (i === w.length - 1) {
+        // A word listed twice keeps its larger frequency.
+        if (this.table[slot + 2]! & WORD) this.logp[slot + 3] = Math.max(this.logp[slot + 3]!, lp);
+        else this.logp[slot + 3] = lp;
+        this.table[slot + 2]! |= WORD;
+      } else this.table[slot + 2]! |= PREFIX;
     }
   }
 
   /** Parses jieba's dictionary text ("word frequency [tag]" per line), keeping words of at least `minFrequency`. */
   static fromDictionary(texts: string[], minFrequency = 0): DictionarySegmenter {
-    function* entries(): Generator<[string, number]> {
-      for (const text of texts) {
-        let start = 0;
-        while (start < text.length) {
-          let end = text.indexOf('\n', start);
-          if (end < 0) end = text.length;
-          const a = text.indexOf(' ', start);
-          if (a > start && a < end) {
-            const b = text.indexOf(' ', a + 1);
-            const f = Number(text.slice(a + 1, b > a && b < end ? b : end));
-            if (f >= minFrequency) yield [text.slice(start, a), f];
+    const entries: [string, number][] = [];
+    for (const text of texts) {
+      let start = 0;
+      while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        const a = text.indexOf(' ', start);
+        if (a > start && a < end) {
+          let f = 0;
+          for (let i = a + 1; i < end; i++) {
+            const c = text.charCodeAt(i);
+            if (c < 48 || c > 57) break;
+            f = f * 10 + c - 48;
           }
-          start = end + 1;
+          if (f >= minFrequency) entries.push([text.slice(start, a), f]);
         }
+        start = end + 1;
       }
     }
-    return new DictionarySegmenter(entries());
+    return new DictionarySegmenter(entries);
   }
 
   /** The table offset of a key (inserting it when asked), or -1. */

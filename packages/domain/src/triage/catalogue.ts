@@ -59,6 +59,8 @@ interface Ref {
 class CharTrie {
   /** Per node: the literals ending there. */
   readonly ends: (number[] | null)[] = [null];
+  /** Characters that begin a literal (a scan skips the others without a probe). */
+  readonly starts = new Uint8Array(65536);
   private table = new Int32Array(3 * 4096).fill(-1);
   private mask = 4095;
   private edges = 0;
@@ -77,6 +79,7 @@ class CharTrie {
 
   /** Adds `text`; returns its end node. */
   insert(text: string): number {
+    this.starts[text.charCodeAt(0)] = 1;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
@@ -113,6 +116,7 @@ class CharTrie {
 interface Literal {
   text: string;
   refs: Ref[];
+  flags: number;
   /** The refs that count when the literal lies inside a longer word (context and exclusion). */
   insideRefs: Ref[];
   /** Composite terms this literal is the first or second part of. */
@@ -121,6 +125,7 @@ interface Literal {
 }
 interface Composite {
   refs: Ref[];
+  flags: number;
   /** Most characters between the two parts. */
   gap: number;
 }
@@ -143,6 +148,8 @@ export interface CompiledEntry {
 export interface CompiledCatalogue {
   version: number;
   entries: CompiledEntry[];
+  /** The format 1 entries (regular expressions), matched apart. */
+  v1Entries: CompiledEntry[];
   trie: CharTrie;
   literals: Literal[];
   composites: Composite[];
@@ -249,7 +256,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     let id = byText.get(text);
     if (id !== undefined) return id;
     id = literals.length;
-    literals.push({ text, refs: [], insideRefs: [], firstOf: [], secondOf: [] });
+    literals.push({ text, refs: [], flags: 0, insideRefs: [], firstOf: [], secondOf: [] });
     byText.set(text, id);
     const node = trie.insert(text);
     (trie.ends[node] ??= []).push(id);
@@ -264,7 +271,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     let id = compositeByText.get(term);
     if (id === undefined) {
       id = composites.length;
-      composites.push({ refs: [], gap: MAX_GAP });
+      composites.push({ refs: [], flags: 0, gap: MAX_GAP });
       compositeByText.set(term, id);
       literals[literal(parts[0]!)]!.firstOf.push(id);
       literals[literal(parts[1]!)]!.secondOf.push(id);
@@ -339,8 +346,12 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
       },
     };
   });
-  for (const l of literals) l.insideRefs = l.refs.filter((x) => x.role === 'context' || x.role === 'exclude');
-  return { version: c.version, entries, trie, literals, composites };
+  for (const l of literals) {
+    l.insideRefs = l.refs.filter((x) => x.role === 'context' || x.role === 'exclude');
+    l.flags = flagsOf(l.refs);
+  }
+  for (const c of composites) c.flags = flagsOf(c.refs);
+  return { version: c.version, entries, v1Entries: entries.filter((e) => e.v1), trie, literals, composites };
 }
 
 /** The same check as a Result, for the publication API. */
@@ -381,7 +392,24 @@ interface Found {
   /** Where the event word is (a composite's second part), for negation and conditions before it. */
   at: number;
   refs: Ref[];
+  /** F_* bits of its refs. */
+  flags: number;
   composite?: boolean;
+}
+
+const F_MASK = 1,
+  F_WORD = 2,
+  F_MARKER = 4,
+  F_NOW = 8;
+function flagsOf(refs: Ref[]): number {
+  let f = 0;
+  for (const x of refs) {
+    if (x.role === 'mask') f |= F_MASK;
+    else if (x.role === 'term' || x.role === 'cue') f |= F_WORD;
+    if (x.entry === -1 && x.role !== 'mask') f |= F_MARKER;
+    if (x.role === 'present' || x.role === 'today') f |= F_NOW;
+  }
+  return f;
 }
 
 /** How a clause tells what is in it (markers found, the time and mode carried from before). */
@@ -478,6 +506,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     const cl = r.clauses[ci]!;
     const found = perClause[ci]!;
     for (let i = cl.start; i < cl.end; i++) {
+      if (!trie.starts[text.charCodeAt(i)]) continue;
       let node = 0;
       for (let j = i; j < cl.end; j++) {
         node = trie.child(node, text.charCodeAt(j));
@@ -496,14 +525,15 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           }
           if (!lit.refs.length) continue;
           // Context and exclusion words may lie inside a word ("有人" holds the person "人").
-          const refs = whole ? lit.refs : lit.insideRefs;
-          if (refs.length) found.push({ start: i, end: j + 1, at: i, refs });
+          if (whole) found.push({ start: i, end: j + 1, at: i, refs: lit.refs, flags: lit.flags });
+          else if (lit.insideRefs.length) found.push({ start: i, end: j + 1, at: i, refs: lit.insideRefs, flags: 0 });
         }
       }
     }
     // Format 1 entries: their expressions, within the clause.
+    if (!cat.v1Entries.length) continue;
     const clauseText = text.slice(cl.start, cl.end);
-    for (const ce of cat.entries) {
+    for (const ce of cat.v1Entries) {
       if (!ce.v1) continue;
       for (const p of ce.v1.patterns) {
         p.lastIndex = 0;
@@ -519,6 +549,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
               end: st + m[0].length,
               at: st,
               refs: [{ role: 'term', entry: ce.index, index: 0 }],
+              flags: F_WORD,
             });
         }
       }
@@ -548,34 +579,45 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           end: l.end,
           at: l.start,
           refs: cat.composites[comp]!.refs,
+          flags: cat.composites[comp]!.flags,
           composite: true,
         });
     }
   }
 
-  // 2. Masks (figures of speech) hide what lies within them.
+  // 2. Masks (figures of speech) hide what lies within them; a marker inside a longer word of the
+  //    catalogue is part of that word ("一动不动" is not "动不动"), except a word for now ("正在偷").
   for (const found of perClause) {
-    const masks = found.filter((f) => f.refs.some((x) => x.role === 'mask'));
-    if (!masks.length) continue;
-    for (let k = found.length - 1; k >= 0; k--) {
-      const f = found[k]!;
-      if (masks.includes(f)) continue;
-      if (masks.some((m) => m.start <= f.start && f.end <= m.end))
-        found[k] = { ...f, refs: f.refs.filter((x) => x.entry === -1 && x.role !== 'mask') };
-    }
-  }
-
-  // A marker inside a longer word of the catalogue is part of that word ("一动不动" is not "动不动"),
-  // except a word for now ("正在偷" is going on).
-  for (const found of perClause) {
-    const words = found.filter((f) => !f.composite && f.refs.some((x) => x.role === 'term' || x.role === 'cue'));
-    if (!words.length) continue;
+    let all = 0;
+    for (const f of found) all |= f.flags;
+    if (all & F_MASK)
+      for (let k = 0; k < found.length; k++) {
+        const f = found[k]!;
+        if (f.flags & F_MASK) continue;
+        for (const m of found)
+          if (m.flags & F_MASK && m.start <= f.start && f.end <= m.end) {
+            const refs = f.refs.filter((x) => x.entry === -1 && x.role !== 'mask');
+            found[k] = { ...f, refs, flags: flagsOf(refs) };
+            break;
+          }
+      }
+    if (!(all & F_WORD) || !(all & F_MARKER)) continue;
     for (let k = 0; k < found.length; k++) {
       const f = found[k]!;
-      if (!f.refs.some((x) => x.entry === -1) || f.refs.some((x) => x.role === 'present' || x.role === 'today'))
-        continue;
-      if (words.some((w) => w !== f && w.start <= f.start && f.end <= w.end && w.end - w.start > f.end - f.start))
-        found[k] = { ...f, refs: f.refs.filter((x) => x.entry !== -1) };
+      if (!(f.flags & F_MARKER) || f.flags & F_NOW) continue;
+      for (const w of found)
+        if (
+          w !== f &&
+          w.flags & F_WORD &&
+          !w.composite &&
+          w.start <= f.start &&
+          f.end <= w.end &&
+          w.end - w.start > f.end - f.start
+        ) {
+          const refs = f.refs.filter((x) => x.entry !== -1);
+          found[k] = { ...f, refs, flags: flagsOf(refs) };
+          break;
+        }
     }
   }
 
@@ -642,18 +684,16 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const linkedIf: Scan['linkedIf'] = [];
   const urgentIf = new Set<CompiledEntry>();
   const calmed = new Set<CompiledEntry>();
-  const v1Context = (list: RegExp[]) =>
-    list.some((p) => {
-      p.lastIndex = 0;
-      return p.test(text);
-    });
-  // Context and exclusion words present, by sentence: "entry:role".
-  const sentenceWords = Array.from({ length: r.sentences }, () => new Set<string>());
-  perClause.forEach((found, ci) => {
+  // Context and exclusion words present, by sentence: entry × 2 (+1 for exclusion).
+  const sentenceWords: Set<number>[] = [];
+  for (let k = 0; k < r.sentences; k++) sentenceWords.push(new Set());
+  for (let ci = 0; ci < perClause.length; ci++) {
     const set = sentenceWords[r.clauses[ci]!.sentence]!;
-    for (const f of found)
-      for (const x of f.refs) if (x.role === 'context' || x.role === 'exclude') set.add(`${x.entry}:${x.role}`);
-  });
+    for (const f of perClause[ci]!)
+      for (const x of f.refs)
+        if (x.role === 'context') set.add(x.entry * 2);
+        else if (x.role === 'exclude') set.add(x.entry * 2 + 1);
+  }
   perClause.forEach((found, ci) => {
     const cl = r.clauses[ci]!;
     const st = states[ci]!;
@@ -682,13 +722,12 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         }
         if (ref.role !== 'term' && ref.role !== 'cue') continue;
         if (ce.v1) {
-          if (ce.v1.context.length && !v1Context(ce.v1.context)) continue;
-          if (ce.v1.exclude.length && v1Context(ce.v1.exclude)) continue;
+          if (ce.v1.context.length && !anyMatch(ce.v1.context, text)) continue;
+          if (ce.v1.exclude.length && anyMatch(ce.v1.exclude, text)) continue;
         } else {
           const e = ce.entry as CatalogueEntryV2;
-          const inSentence = (role: Role) => inThisSentence.has(`${ce.index}:${role}`);
-          if (e.context?.length && !inSentence('context')) continue;
-          if (e.exclude?.length && inSentence('exclude')) continue;
+          if (e.context?.length && !inThisSentence.has(ce.index * 2)) continue;
+          if (e.exclude?.length && inThisSentence.has(ce.index * 2 + 1)) continue;
         }
         hits.push({
           entry: ce,
@@ -707,7 +746,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     }
   });
   // Format 1 linkedIf and urgentIf: anywhere in the text, not negated.
-  for (const ce of cat.entries) {
+  for (const ce of cat.v1Entries) {
     if (!ce.v1) continue;
     for (const [p, route] of ce.v1.linkedIf) {
       p.lastIndex = 0;
@@ -720,6 +759,14 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     }
   }
   return { hits, linkedIf, urgentIf, calmed, clauses: states };
+}
+
+function anyMatch(list: RegExp[], text: string): boolean {
+  for (const p of list) {
+    p.lastIndex = 0;
+    if (p.test(text)) return true;
+  }
+  return false;
 }
 
 /** Format 1's flags: negation only where the entry allows it; past only where it is past-sensitive. */

@@ -205,31 +205,35 @@ const findEvents: Step = (d, e) => {
 };
 
 /** Step 3: a danger told as happening now or just now. */
+/** Is this word a danger happening now or just now (step 3's test)? */
+function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
+  if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
+  const harm = harmOf(h.entry);
+  if (harm === 'property' && (!h.ongoing || h.completed) && !hurtNow) return false;
+  if (harm === 'public' && h.completed && !h.ongoing && !hurtNow) return false;
+  if (d.scan.calmed.has(h.entry) && !hurtNow) return false;
+  // A long text's back-story does not make an emergency: the title, the request or a clause that
+  // says "now" must.
+  const cl = d.reading.clauses[h.clause]!;
+  if (d.long && !cl.title && !h.request && !h.ongoing) return false;
+  return true;
+}
+
 const dangerNow: Step = (d, e) => {
   // Someone hurt now keeps an event that is otherwise over an emergency ("撞倒了收费员，车子跑了").
-  const hurtNow =
-    d.scan.linkedIf.some((l) => l.route === '120') ||
-    d.scan.hits.some(
-      (h) =>
-        h.role === 'term' &&
-        kindOf(h.entry) === 'danger' &&
-        h.entry.entry.route === '120' &&
-        h.modality === 'now' &&
-        !h.outcome,
-    );
-  const isNow = (h: Hit) => {
-    if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
-    const harm = harmOf(h.entry);
-    if (harm === 'property' && (!h.ongoing || h.completed) && !hurtNow) return false;
-    if (harm === 'public' && h.completed && !h.ongoing && !hurtNow) return false;
-    if (d.scan.calmed.has(h.entry) && !hurtNow) return false;
-    // A long text's back-story does not make an emergency: the title, the request or a clause that
-    // says "now" must.
-    const cl = d.reading.clauses[h.clause]!;
-    if (d.long && !cl.title && !h.request && !h.ongoing) return false;
-    return true;
-  };
-  d.dangers = d.scan.hits.filter(isNow);
+  let hurtNow = d.scan.linkedIf.some((l) => l.route === '120');
+  for (const h of d.scan.hits)
+    if (
+      !hurtNow &&
+      h.role === 'term' &&
+      kindOf(h.entry) === 'danger' &&
+      h.entry.entry.route === '120' &&
+      h.modality === 'now' &&
+      !h.outcome
+    )
+      hurtNow = true;
+  d.dangers = [];
+  for (const h of d.scan.hits) if (isDangerNow(d, h, hurtNow)) d.dangers.push(h);
   const told = d.scan.hits.filter((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && !d.dangers.includes(h));
   const toldOnce = [
     ...new Map(told.filter((h) => !d.dangers.some((x) => x.entry === h.entry)).map((h) => [h.entry, h])).values(),
@@ -347,8 +351,7 @@ const weighJurisdiction: Step = (d, e) => {
   const modelHeard = p && p.inDistribution;
   const total = new Map<Route, number>();
   for (const [r, c] of best) total.set(r, c.score);
-  if (modelHeard)
-    for (const { route, p: pr } of p.ranked) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
+  if (modelHeard) for (const { route, p: pr } of p.probs) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
   const ranked = [...total].sort((a, b) => b[1] - a[1]);
   const top = ranked[0];
   const ruleTop = cands[0];

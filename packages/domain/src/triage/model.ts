@@ -42,16 +42,15 @@ export function featuresOf(r: Reading, bag: FeatureBag): FeatureBag {
   const s = r.text;
   const headEnd = r.titleEnd + HEAD_CHARS;
   const tailStart = s.length - TAIL_CHARS;
-  const kept = (from: number, to: number) => from < headEnd || to > tailStart;
   let start = 0;
   for (let w = 0; w < r.wordEnds.length; w++) {
     const end = r.wordEnds[w]!;
-    if (end > start && meaningful(s.charCodeAt(start)) && kept(start, end))
+    if (end > start && meaningful(s.charCodeAt(start)) && (start < headEnd || end > tailStart))
       bag.add(hashRange(start < r.titleEnd ? NS_TITLE : NS_WORD, s, start, end), 1);
     start = end;
   }
   for (const cl of r.clauses) {
-    if (!kept(cl.start, cl.end)) continue;
+    if (!(cl.start < headEnd || cl.end > tailStart)) continue;
     let b = -1;
     for (let i = cl.start; i < cl.end; i++) {
       const ch = s.charCodeAt(i);
@@ -82,7 +81,8 @@ export interface SavedModel {
 export interface ModelPrediction {
   route: Route;
   routeP: number;
-  ranked: { route: Route; p: number }[];
+  /** Every route with its probability. */
+  probs: { route: Route; p: number }[];
   emergencyP: number;
   coverage: number;
   inDistribution: boolean;
@@ -115,13 +115,13 @@ export class TriageModel {
     this.emergencyHead.scoreRows(rows, bag.values, bag.length, this.z2);
     const rp = this.routeHead.fromScores(this.z1, coverage);
     const ep = this.emergencyHead.fromScores(this.z2, coverage);
-    const ranked = Array.from(rp.probs, (p, i) => ({ route: this.routeHead.classes[i] as Route, p })).sort(
-      (a, b) => b.p - a.p,
-    );
+    const classes = this.routeHead.classes;
+    const probs: { route: Route; p: number }[] = [];
+    for (let i = 0; i < classes.length; i++) probs.push({ route: classes[i] as Route, p: rp.probs[i]! });
     return {
-      route: ranked[0]!.route,
-      routeP: ranked[0]!.p,
-      ranked,
+      route: classes[rp.best] as Route,
+      routeP: rp.probs[rp.best]!,
+      probs,
       emergencyP: ep.probs[this.emergencyHead.classes.indexOf('yes')]!,
       coverage: rp.coverage,
       inDistribution: rp.coverage >= this.saved.minCoverage,

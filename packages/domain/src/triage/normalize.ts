@@ -65,7 +65,7 @@ export function checkText(text: unknown): { code: TriageTextError; message: stri
   if (text.length > MAX_TEXT_CHARS)
     return { code: 'TEXT_TOO_LONG', message: `诉求文本过长（${text.length} 字符，上限 ${MAX_TEXT_CHARS}）` };
   if (!text.trim()) return { code: 'TEXT_EMPTY', message: '诉求文本为空' };
-  if (!MEANINGFUL.test(text.replace(EMOJI, '')))
+  if (!MEANINGFUL.test(text) || (MAYBE_EMOJI.test(text) && !MEANINGFUL.test(text.replace(EMOJI, ''))))
     return { code: 'TEXT_NO_CONTENT', message: '诉求文本没有可识别的文字（仅有标点或表情）' };
   return null;
 }

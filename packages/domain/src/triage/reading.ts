@@ -101,20 +101,17 @@ export class Reader {
     const clauses: Clause[] = [];
     let sentence = 0;
     let start = 0;
-    const push = (end: number) => {
-      if (end > start) clauses.push({ start, end, sentence, title: start < titleEnd });
-    };
-    for (let i = 0; i < n; i++) {
-      const kind = BREAK[full.charCodeAt(i)]!;
+    for (let i = 0; i <= n; i++) {
+      const kind = i < n ? BREAK[full.charCodeAt(i)]! : 2;
       if (!kind) continue;
-      const ch = full[i]!;
+      const c = full.charCodeAt(i);
       // A decimal point or a time ("3.5万", "8:30") does not break a clause.
-      if ((ch === '.' || ch === ':') && isDigit(full.charCodeAt(i - 1)) && isDigit(full.charCodeAt(i + 1))) continue;
-      push(i);
+      if ((c === 0x2e || c === 0x3a) && isDigit(full.charCodeAt(i - 1)) && isDigit(full.charCodeAt(i + 1))) continue;
+      if (i > start) clauses.push({ start, end: i, sentence, title: start < titleEnd });
       start = i + 1;
       if (kind === 2 || i === titleEnd) sentence += 1;
     }
-    push(n);
+    sentence -= 1;
     return {
       text: full,
       titleEnd,

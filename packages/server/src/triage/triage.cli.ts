@@ -18,7 +18,13 @@ import {
   type TriageInput,
   type TriageResult,
 } from '@liandong/domain';
-import { DEFAULT_MODEL_PATH, createTriageEngine, loadModel } from './triage-engine.ts';
+import {
+  DEFAULT_MODEL_PATH,
+  SEGMENTER_DICT_PATH,
+  buildSegmenterDictionary,
+  createTriageEngine,
+  loadModel,
+} from './triage-engine.ts';
 import { readCorpusFile, readShippedCorpus, trainFromCorpus, type CorpusItem } from './training.ts';
 
 export interface TriageCliOptions {
@@ -145,6 +151,12 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
       strict: true,
     });
     const items: CorpusItem[] = [];
+    if (!values.corpus && !values.out) {
+      // Retraining the shipped model: the segmenter's dictionary is refreshed from jieba's first.
+      const dict = buildSegmenterDictionary();
+      if (!fs.existsSync(SEGMENTER_DICT_PATH) || fs.readFileSync(SEGMENTER_DICT_PATH, 'utf8') !== dict)
+        fs.writeFileSync(SEGMENTER_DICT_PATH, dict);
+    }
     if (!values.corpus || values['with-shipped']) items.push(...readShippedCorpus());
     if (values.corpus)
       items.push(...readCorpusFile(values.corpus, { source: 'city', weight: values['with-shipped'] ? 2 : 1 }));

@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TriageModel, evaluate, type LabelledCase, type TriageOutcome } from '@liandong/domain';
-import { TRIAGE_DIR, createTriageEngine, loadModel, loadSeedCatalogues } from '../../src/triage/triage-engine.ts';
+import {
+  SEGMENTER_DICT_PATH,
+  TRIAGE_DIR,
+  buildSegmenterDictionary,
+  createTriageEngine,
+  loadModel,
+  loadSeedCatalogues,
+} from '../../src/triage/triage-engine.ts';
 import { readShippedCorpus, trainFromCorpus, type CorpusItem } from '../../src/triage/training.ts';
 import { cityRecords, heldOut } from './city.ts';
 
@@ -118,6 +125,10 @@ describe('the shipped corpus and model', () => {
       expect(readJsonl(file).filter((c) => trained.has(norm(c.text)))).toEqual([]);
     },
   );
+
+  it('the shipped segmenter dictionary is jieba’s, pruned (`npx liandong triage train` rewrites it)', () => {
+    expect(fs.readFileSync(SEGMENTER_DICT_PATH, 'utf8') === buildSegmenterDictionary()).toBe(true);
+  });
 
   it('the saved model loads, was trained on this corpus with its augmented wordings (≥ 10,000 requests), and is small', () => {
     const model = loadModel()!;
