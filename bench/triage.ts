@@ -1,7 +1,7 @@
 /**
  * Triage benchmark on one core (run it as `taskset -c 0 npm run bench:triage`): requests per second and
  * p50/p99 per request once loaded (rules + model + segmenter), for intake-length texts (the shipped
- * corpus's texts of 10–200 characters, median about 50) and for 1,000-character texts (web messages
+ * corpus's texts of 28–150 characters, median 50) and for 1,000-character texts (web messages
  * run together and cut at 1,000); then the time from starting `liandong triage` to its first answer
  * (tsx start-up included). Prints one JSON line; `per_second` is by the wall clock, `per_cpu_second`
  * by the process's CPU time (the same on an idle machine; on a busy one the wall clock also counts the
@@ -26,7 +26,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const corpus = readShippedCorpus();
 const short = corpus
-  .filter((c) => c.text.length >= 10 && c.text.length <= 200)
+  .filter((c) => c.text.length >= 28 && c.text.length <= 150)
   .map((c) => ({ text: c.text, channel: c.channel }));
 const webText = corpus
   .filter((c) => c.channel === 'web')

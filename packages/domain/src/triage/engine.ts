@@ -270,7 +270,13 @@ const dangerNow: Step = (d, e) => {
   d.category = top.entry.entry.category;
   for (const r of routes) d.linked.add(r);
   for (const h of d.dangers) for (const r of h.entry.entry.linked ?? []) d.linked.add(r);
-  const uniq = [...new Map(d.dangers.map((h) => [h.entry, h])).values()];
+  // One word per entry to cite: the shortest (the plainest evidence).
+  const byEntry = new Map<CompiledEntry, Hit>();
+  for (const h of d.dangers) {
+    const prev = byEntry.get(h.entry);
+    if (!prev || h.end - h.start < prev.end - prev.start) byEntry.set(h.entry, h);
+  }
+  const uniq = [...byEntry.values()];
   d.reasons.unshift(`危险情形，正在发生或刚刚发生：${uniq.map((h) => e.cite(h)).join('；')}`);
   if (primary === '110' && routes.size > 1) d.reasons.push('涉及警情，由110派警先行处置，其他力量联动');
   for (const l of d.scan.linkedIf)
@@ -311,7 +317,9 @@ function entryScores(d: Draft): Draft['scores'] {
     else if (police && d.long && (h.modality === 'past' || h.outcome)) w *= 0.5;
     const byClause = perClause.get(h.entry) ?? new Map();
     const prev = byClause.get(h.clause);
-    if (!prev || prev.w < w) byClause.set(h.clause, { w, hit: h });
+    // The strongest word of the clause; of equals, the shortest (the plainest evidence to cite).
+    if (!prev || prev.w < w || (prev.w === w && h.end - h.start < prev.hit.end - prev.hit.start))
+      byClause.set(h.clause, { w, hit: h });
     perClause.set(h.entry, byClause);
   }
   const out: Draft['scores'] = new Map();
