@@ -384,6 +384,8 @@ export interface Hit {
   outcome: boolean;
   /** A clause that says what the request wants ("希望…", "请…"). */
   request: boolean;
+  /** The clause or an earlier one of its sentence says "now" or "today". */
+  toldNow: boolean;
 }
 
 interface Found {
@@ -425,6 +427,8 @@ export interface ClauseState {
   anchor: 'past' | 'habitual' | null;
   /** "Now" said in this clause or earlier in its sentence. */
   goingOn: boolean;
+  /** "Now" or "today" said in this clause or earlier in its sentence (what a long text must say of a danger). */
+  toldNow: boolean;
   completed: boolean;
   outcome: boolean;
   request: boolean;
@@ -443,7 +447,8 @@ export function modalityOf(st: ClauseState, text: string, at: number, end: numbe
 
 /** Is the word at `at` going on: "now" in its clause or sentence, or a progressive "在" before the verb. */
 export function ongoingAt(st: ClauseState, text: string, at: number): boolean {
-  return st.goingOn || text[at - 1] === '在' || text[at - 1] === '正' || text.slice(at - 2, at) === '正在';
+  const c = text[at];
+  return st.goingOn || c === '在' || c === '正' || text[at - 1] === '在' || text[at - 1] === '正';
 }
 
 const BIT = {
@@ -633,6 +638,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   let anchor: 'past' | 'habitual' | null = null;
   let conditional = false;
   let presentInSentence = false;
+  let todayInSentence = false;
   let consultLeft = 0;
   let outcomeFrom = Infinity;
   let requestInSentence = false;
@@ -648,15 +654,20 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       if (sentenceMarks[sentence]! & TIME || cl.title) anchor = null;
       conditional = false;
       presentInSentence = false;
+      todayInSentence = false;
       consultLeft = 0;
       requestInSentence = false;
     }
     const present = (bits & BIT.present) !== 0;
     if (present) presentInSentence = true;
     const now = present || (bits & BIT.today) !== 0;
+    if (now) todayInSentence = true;
     if (now) anchor = null;
-    if (bits & BIT.habitual) anchor = 'habitual';
-    else if (bits & BIT.past) anchor = 'past';
+    // An aside in brackets ("（患病三年）") tells of the person, not of when the event happened.
+    if (!cl.aside) {
+      if (bits & BIT.habitual) anchor = 'habitual';
+      else if (bits & BIT.past) anchor = 'past';
+    }
     if (bits & BIT.outcome && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
     if (bits & BIT.request) requestInSentence = true;
     if (bits & BIT.consult) consultLeft = 2;
@@ -672,6 +683,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       past: isOutcome || (resolved && !present),
       anchor: now ? null : anchor,
       goingOn: presentInSentence,
+      toldNow: todayInSentence,
       completed: (sentenceMarks[sentence]! & BIT.completed) !== 0,
       outcome: isOutcome,
       request: requestInSentence,
@@ -738,6 +750,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           text: text.slice(f.start, f.end),
           modality: ce.v1 ? v1Modality(ce.entry as CatalogueEntryV1, modality) : modality,
           ongoing: ongoingAt(st, text, f.at),
+          toldNow: st.toldNow,
           completed: st.completed,
           outcome: st.outcome,
           request: st.request,

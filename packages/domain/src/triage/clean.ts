@@ -35,6 +35,7 @@ const REPORTED_BY = /^接[^,，。:：]{1,24}?(?:报警?|电话|通知|转来)[�
 export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' | 'surnames'>): Cleaner {
   const phrases = [...(lexicon.intake ?? []), ...(lexicon.policeHeaders ?? [])].sort((a, b) => b.length - a.length);
   const intake = phrases.length ? new RegExp(`(?:${phrases.map(escape).join('|')})[:：,，]?\\s*`, 'g') : null;
+  const leading = phrases.length ? new RegExp(`^(?:${phrases.map(escape).join('|')})[:：,，]?\\s*`) : null;
   const surnames = lexicon.surnames ?? '';
   const maskedName = surnames
     ? new RegExp(
@@ -51,6 +52,7 @@ export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' 
     for (let again = true; again;) {
       const before = t;
       t = t.replace(HEADER_TIME, '').replace(CALLED_IN, '').replace(WHO_SAID, '').replace(REPORTED_BY, '').trimStart();
+      if (leading) t = t.replace(leading, '');
       again = t !== before && t.length > 0;
     }
     if (intake) t = t.replace(intake, '');

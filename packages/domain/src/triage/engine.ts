@@ -215,7 +215,7 @@ function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
   // A long text's back-story does not make an emergency: the title, the request or a clause that
   // says "now" must.
   const cl = d.reading.clauses[h.clause]!;
-  if (d.long && !cl.title && !h.request && !h.ongoing) return false;
+  if (d.long && !cl.title && !h.request && !h.ongoing && !h.toldNow) return false;
   return true;
 }
 
@@ -440,7 +440,7 @@ const modelDanger: Step = (d) => {
   if (d.emergency || !p || !p.inDistribution || d.long) return;
   // The rules saw a danger word and read it as not happening now: that reading stands.
   if (d.scan.hits.some((h) => kindOf(h.entry) === 'danger' && h.role === 'term')) return;
-  if (!EMERGENCY_ROUTES.has(p.route) || p.routeP < 0.7 || p.emergencyP < 0.9) return;
+  if (!EMERGENCY_ROUTES.has(p.route) || p.routeP < 0.6 || p.emergencyP < 0.75) return;
   if (d.winner && d.winner.score >= DECIDES && d.winner.kind !== 'police') return;
   d.route = p.route;
   d.emergency = true;
@@ -466,7 +466,8 @@ const urgentChannel: Step = (d, e) => {
         .map((h) => e.cite(h))
         .join('；')}`,
     );
-    if (!d.emergency && (d.route === '12345' || d.decidedBy === 'default')) {
+    // Relief needs after a danger that is over (洪水退了，缺吃的) are 12345's urgent order.
+    if (!d.emergency && (d.route === '12345' || d.decidedBy === 'default' || d.winner?.kind === 'danger')) {
       d.route = '12345';
       d.category = ce.entry.category;
     }

@@ -14,6 +14,8 @@ export interface Clause {
   end: number;
   sentence: number;
   title: boolean;
+  /** Inside brackets: an aside about someone or something, not the event's course. */
+  aside: boolean;
 }
 
 export interface Reading {
@@ -101,15 +103,21 @@ export class Reader {
     const clauses: Clause[] = [];
     let sentence = 0;
     let start = 0;
+    let depth = 0;
     for (let i = 0; i <= n; i++) {
       const kind = i < n ? BREAK[full.charCodeAt(i)]! : 2;
       if (!kind) continue;
       const c = full.charCodeAt(i);
       // A decimal point or a time ("3.5万", "8:30") does not break a clause.
       if ((c === 0x2e || c === 0x3a) && isDigit(full.charCodeAt(i - 1)) && isDigit(full.charCodeAt(i + 1))) continue;
-      if (i > start) clauses.push({ start, end: i, sentence, title: start < titleEnd });
+      if (i > start) clauses.push({ start, end: i, sentence, title: start < titleEnd, aside: depth > 0 });
+      if (c === 0x28 || c === 0xff08 || c === 0x3010 || c === 0x5b) depth++;
+      else if ((c === 0x29 || c === 0xff09 || c === 0x3011 || c === 0x5d) && depth > 0) depth--;
       start = i + 1;
-      if (kind === 2 || i === titleEnd) sentence += 1;
+      if (kind === 2 || i === titleEnd) {
+        sentence += 1;
+        depth = 0;
+      }
     }
     sentence -= 1;
     return {
