@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FeatureBag, fromBase64, hashString, toBase64 } from './hashing.ts';
 import {
   LinearHead,
-  Vocabulary,
+  FeatureVocabulary,
   calibration,
   fitTemperature,
   loadVocabulary,
@@ -41,7 +41,7 @@ describe('the linear learner', () => {
   const random = rng(7);
   const train = sample(random, 600);
   const held = sample(random, 300);
-  const vocab = Vocabulary.fromDocs(train, 2, 10_000);
+  const vocab = FeatureVocabulary.fromDocs(train, 2, 10_000);
   const head = trainHead(vocab, CLASSES, train, { epochs: 8 });
 
   it('learns a separable task and knows unseen features are unknown', () => {
@@ -65,7 +65,7 @@ describe('the linear learner', () => {
 
   it('a sample with several acceptable classes does not teach that the second is wrong', () => {
     const both = Array.from({ length: 200 }, (_, i) => doc(['ambiguous', NOISE[i % NOISE.length]!], [0, 2]));
-    const v = Vocabulary.fromDocs([...train, ...both], 2, 10_000);
+    const v = FeatureVocabulary.fromDocs([...train, ...both], 2, 10_000);
     const h = trainHead(v, CLASSES, [...train, ...both], { epochs: 8 });
     const p = h.predict(doc(['ambiguous'], [0]));
     expect(p.probs[0]! + p.probs[2]!).toBeGreaterThan(0.9);

@@ -23,7 +23,7 @@ export interface LabelledDoc extends SparseDoc {
 }
 
 /** The features a model knows: sorted ids and an open-addressing table for lookups. */
-export class Vocabulary {
+export class FeatureVocabulary {
   readonly keys: Uint32Array;
   private readonly table: Int32Array;
   private readonly tableKeys: Uint32Array;
@@ -64,7 +64,7 @@ export class Vocabulary {
     }
   }
   /** Keeps the features present in at least `minDf` documents, the most frequent `max` of them. */
-  static fromDocs(docs: SparseDoc[], minDf: number, max: number): Vocabulary {
+  static fromDocs(docs: SparseDoc[], minDf: number, max: number): FeatureVocabulary {
     const df = new Map<number, number>();
     const seen = new Set<number>();
     for (const d of docs) {
@@ -79,7 +79,7 @@ export class Vocabulary {
     }
     let kept = [...df].filter(([, n]) => n >= minDf);
     if (kept.length > max) kept = kept.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, max);
-    return new Vocabulary(Uint32Array.from(kept.map(([id]) => id)).sort());
+    return new FeatureVocabulary(Uint32Array.from(kept.map(([id]) => id)).sort());
   }
 }
 
@@ -107,7 +107,7 @@ export class LinearHead {
   private readonly logitsBuf: Float64Array;
   readonly scales: Float64Array;
   constructor(
-    readonly vocab: Vocabulary,
+    readonly vocab: FeatureVocabulary,
     readonly classes: string[],
     /** [feature][class]: float while training, int8 (times `scales`) once loaded. */
     readonly weights: Float32Array | Int8Array,
@@ -189,7 +189,7 @@ export class LinearHead {
     };
   }
 
-  static load(vocab: Vocabulary, s: SavedHead): LinearHead {
+  static load(vocab: FeatureVocabulary, s: SavedHead): LinearHead {
     const C = s.classes.length;
     const bytes = fromBase64(s.weights);
     if (bytes.length !== vocab.size * C) throw new Error('model weights do not match the vocabulary');
@@ -209,14 +209,14 @@ export function softmax(z: Float64Array, temperature = 1): Float64Array {
   return p;
 }
 
-export function saveVocabulary(v: Vocabulary): string {
+export function saveVocabulary(v: FeatureVocabulary): string {
   return toBase64(new Uint8Array(v.keys.buffer, v.keys.byteOffset, v.keys.byteLength));
 }
-export function loadVocabulary(b64: string): Vocabulary {
+export function loadVocabulary(b64: string): FeatureVocabulary {
   const bytes = fromBase64(b64);
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
-  return new Vocabulary(new Uint32Array(copy.buffer));
+  return new FeatureVocabulary(new Uint32Array(copy.buffer));
 }
 
 export interface TrainOptions {
@@ -245,7 +245,7 @@ interface Compact {
   weight: number;
 }
 
-function compact(vocab: Vocabulary, d: LabelledDoc): Compact {
+function compact(vocab: FeatureVocabulary, d: LabelledDoc): Compact {
   const n = d.length ?? d.ids.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += d.values[i]!;
@@ -265,7 +265,7 @@ function compact(vocab: Vocabulary, d: LabelledDoc): Compact {
 
 /** Trains one head on labelled documents (AdaGrad on the cross-entropy of the acceptable set, with L2). */
 export function trainHead(
-  vocab: Vocabulary,
+  vocab: FeatureVocabulary,
   classes: string[],
   docs: LabelledDoc[],
   opts: TrainOptions = {},

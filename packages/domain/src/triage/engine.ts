@@ -34,7 +34,7 @@ import {
 } from './catalogue.ts';
 import { checkText } from './normalize.ts';
 import type { ModelPrediction, TriageModel } from './model.ts';
-import { Reader, type Reading, type Segmenter } from './reading.ts';
+import { Reader, type Reading, type TriageSegmenter } from './reading.ts';
 import {
   EMERGENCY_PRECEDENCE,
   EMERGENCY_ROUTES,
@@ -56,7 +56,7 @@ import {
 export interface EngineOptions {
   catalogue: Catalogue;
   lexicon: Lexicon;
-  segment: Segmenter;
+  segment: TriageSegmenter;
   toSimplified?: (s: string) => string;
   model?: TriageModel | null;
   desk?: TriageDesk;

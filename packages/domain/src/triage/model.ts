@@ -8,7 +8,7 @@
 import { FeatureBag, hashCodes, hashRange } from '../learn/hashing.ts';
 import {
   LinearHead,
-  Vocabulary,
+  FeatureVocabulary,
   calibration,
   fitTemperature,
   loadVocabulary,
@@ -182,7 +182,7 @@ export function trainTriageModel(
   const withEmergency = (list: typeof docs) => list.filter((d) => d.s.emergency !== null);
 
   const fit = (part: typeof docs) => {
-    const vocab = Vocabulary.fromDocs(part, MIN_DF, MAX_FEATURES);
+    const vocab = FeatureVocabulary.fromDocs(part, MIN_DF, MAX_FEATURES);
     const route = trainHead(vocab, routeClasses, part.map(toRoute), { epochs: opts.epochs });
     const emergency = trainHead(vocab, ['no', 'yes'], withEmergency(part).map(toEmergency), { epochs: opts.epochs });
     return { vocab, route, emergency };

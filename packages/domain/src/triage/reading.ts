@@ -7,7 +7,7 @@ import { createNormaliser } from './normalize.ts';
 import type { Lexicon } from './types.ts';
 
 /** Cuts a text into words: the end offset of each word, in order (the last is the text's length). */
-export type Segmenter = (text: string) => ArrayLike<number>;
+export type TriageSegmenter = (text: string) => ArrayLike<number>;
 
 export interface Clause {
   start: number;
@@ -47,7 +47,7 @@ export class Reader {
   private readonly clean: (s: string) => string;
   constructor(
     lexicon: Lexicon,
-    private readonly segment: Segmenter,
+    private readonly segment: TriageSegmenter,
     toSimplified?: (s: string) => string,
   ) {
     this.normalise = createNormaliser(lexicon, toSimplified);

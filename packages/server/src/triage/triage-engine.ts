@@ -18,7 +18,7 @@ import {
   type Catalogue,
   type Lexicon,
   type SavedModel,
-  type Segmenter,
+  type TriageSegmenter,
   type TriageDesk,
 } from '@liandong/domain';
 
@@ -60,13 +60,13 @@ export function buildSegmenterDictionary(): string {
   return `${out.join('\n')}\n`;
 }
 
-let segmenter: Segmenter | null = null;
+let segmenter: TriageSegmenter | null = null;
 /**
  * The shipped dictionary (or, without it, jieba's, pruned at start) and the lexicon's words. The built
  * table is kept in node_modules/.cache/liandong (keyed by what it was built from), so a start after the
  * first reads it instead of building it (about a tenth of a second).
  */
-export function getSegmenter(): Segmenter {
+export function getSegmenter(): TriageSegmenter {
   if (!segmenter) {
     const dict = fs.existsSync(SEGMENTER_DICT_PATH)
       ? fs.readFileSync(SEGMENTER_DICT_PATH, 'utf8')
