@@ -11,6 +11,11 @@ import { WorkOrdersPage } from './features/hotline/WorkOrdersPage.tsx';
 import { IncidentDesk } from './features/dispatch/IncidentDesk.tsx';
 import { LinkageQueue } from './features/bridge/LinkageQueue.tsx';
 import { SupervisionPage } from './features/supervision/SupervisionPage.tsx';
+import { WallboardPage } from './features/telephony/WallboardPage.tsx';
+import { CallBacksPage } from './features/telephony/CallBacksPage.tsx';
+import { AssessmentPage } from './features/telephony/AssessmentPage.tsx';
+import { CapacityPage } from './features/telephony/CapacityPage.tsx';
+import { TrainingPage } from './features/telephony/TrainingPage.tsx';
 import './app.css';
 
 // ECharts and the district map load only when the dashboard is opened.
@@ -23,6 +28,11 @@ const PAGES: Record<string, () => React.ReactNode> = {
   '/my-orders': () => <WorkOrdersPage mine />,
   '/work-orders': () => <WorkOrdersPage />,
   '/supervision': () => <SupervisionPage />,
+  '/call-backs': () => <CallBacksPage />,
+  '/wallboard': () => <WallboardPage />,
+  '/hotline-assessment': () => <AssessmentPage />,
+  '/capacity': () => <CapacityPage />,
+  '/training': () => <TrainingPage />,
   '/dashboard': () => (
     <Suspense fallback={<Spin />}>
       <Dashboard />

@@ -6,15 +6,19 @@ useBrowser();
 
 /** Each demo user, the desk they work on, and exactly the menus they should see there. */
 const PEOPLE: [string, 'hotline' | 'dispatch', string[]][] = [
-  ['hotline01', 'hotline', ['来电受理', '联动事项', '工单查询']],
-  ['seat01', 'hotline', ['联动事项', '工单查询']],
-  ['seat01', 'dispatch', ['联动事项']],
-  ['dispatch01', 'dispatch', ['接警调度', '联动事项']],
+  ['hotline01', 'hotline', ['来电受理', '联动事项', '工单查询', '漏接回拨']],
+  ['seat01', 'hotline', ['联动事项', '工单查询', '漏接回拨']],
+  ['seat01', 'dispatch', ['联动事项', '漏接回拨']],
+  ['dispatch01', 'dispatch', ['接警调度', '联动事项', '漏接回拨']],
   ['yuzhong01', 'hotline', ['我的工单']],
   ['chengguan01', 'hotline', ['我的工单']],
-  ['duban01', 'hotline', ['联动事项', '工单查询', '督办', '数据总览']],
-  ['fenxi01', 'hotline', ['工单查询', '数据总览']],
-  ['admin', 'dispatch', ['接警调度', '联动事项', '督办', '数据总览']],
+  ['duban01', 'hotline', ['联动事项', '工单查询', '督办', '数据总览', '话务监控', '热线评估', '接话能力', '培训记录']],
+  ['fenxi01', 'hotline', ['工单查询', '数据总览', '热线评估', '接话能力']],
+  [
+    'admin',
+    'dispatch',
+    ['接警调度', '联动事项', '督办', '数据总览', '漏接回拨', '话务监控', '热线评估', '接话能力', '培训记录'],
+  ],
 ];
 
 /**

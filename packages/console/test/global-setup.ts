@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { freeSipPort, sipPortFree } from '../../server/test/telephony/sipp.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     dispatchUrl: string;
     chromium: string;
     shotsDir: string;
+    /** the 12345 desk's SIP port (the 110 desk's is one more) */
+    sipPort: number;
   }
 }
 
@@ -57,6 +60,9 @@ export default async function setup(project: TestProject) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-browser-'));
   // Two consecutive free ports: the 110 desk listens on PORT+1 unless DISPATCH_PORT says otherwise.
   const [port, dport] = [await freePort(), await freePort()];
+  // The desks' switches: 12345 on SIP_PORT, 110 on SIP_PORT+1 (both free for UDP and TCP).
+  let sipPort = await freeSipPort();
+  while (!(await sipPortFree(sipPort + 1))) sipPort = await freeSipPort();
   let out = '';
   const child = spawn(process.execPath, [path.join(root, 'packages/server/bin/liandong.mjs'), 'serve', '--demo'], {
     cwd: root,
@@ -65,6 +71,7 @@ export default async function setup(project: TestProject) {
       ...process.env,
       PORT: String(port),
       DISPATCH_PORT: String(dport),
+      SIP_PORT: String(sipPort),
       HOST: '127.0.0.1',
       LIANDONG_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -88,6 +95,7 @@ export default async function setup(project: TestProject) {
   project.provide('dispatchUrl', dispatchUrl);
   project.provide('chromium', chromium);
   project.provide('shotsDir', shotsDir);
+  project.provide('sipPort', sipPort);
 
   return async () => {
     child.kill('SIGTERM');

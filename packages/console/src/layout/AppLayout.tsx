@@ -4,6 +4,8 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { menuFor } from './menus.tsx';
 import { ReminderBell } from './ReminderBell.tsx';
+import { AgentBar } from '../features/telephony/AgentBar.tsx';
+import { LiveCallProvider } from '../features/telephony/LiveCallContext.tsx';
 
 const RECEIVES_REMINDERS = new Set(['district_agency', 'department_handler', 'specialist_seat']);
 
@@ -15,38 +17,41 @@ export function AppLayout() {
   const items = menuFor(me.role, desk.desk);
   const selected = items.find((m) => loc.pathname.startsWith(m.path))?.path;
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={168} breakpoint="lg" collapsedWidth={56} theme="dark">
-        <div className="brand">联动</div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={selected ? [selected] : []}
-          data-testid="main-menu"
-          items={items.map((m) => ({ key: m.path, icon: m.icon, label: m.label }))}
-          onClick={(e) => nav(e.key)}
-        />
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header className="app-header">
-          <Typography.Text strong className="desk-title" data-testid="desk-title">
-            {desk.name}
-          </Typography.Text>
-          <Space size="middle">
-            {RECEIVES_REMINDERS.has(me.role) && <ReminderBell />}
-            <span data-testid="current-user">
-              {me.displayName}
-              <Tag style={{ marginLeft: 8 }}>{me.roleLabel}</Tag>
-            </span>
-            <Button icon={<LogoutOutlined />} onClick={() => void logout().then(() => nav('/'))}>
-              退出
-            </Button>
-          </Space>
-        </Layout.Header>
-        <Layout.Content className="app-content">
-          <Outlet />
-        </Layout.Content>
+    <LiveCallProvider>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Sider width={168} breakpoint="lg" collapsedWidth={56} theme="dark">
+          <div className="brand">联动</div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={selected ? [selected] : []}
+            data-testid="main-menu"
+            items={items.map((m) => ({ key: m.path, icon: m.icon, label: m.label }))}
+            onClick={(e) => nav(e.key)}
+          />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="app-header">
+            <Typography.Text strong className="desk-title" data-testid="desk-title">
+              {desk.name}
+            </Typography.Text>
+            <Space size="middle">
+              {me.permissions.includes('telephony.agent') && <AgentBar />}
+              {RECEIVES_REMINDERS.has(me.role) && <ReminderBell />}
+              <span data-testid="current-user">
+                {me.displayName}
+                <Tag style={{ marginLeft: 8 }}>{me.roleLabel}</Tag>
+              </span>
+              <Button icon={<LogoutOutlined />} onClick={() => void logout().then(() => nav('/'))}>
+                退出
+              </Button>
+            </Space>
+          </Layout.Header>
+          <Layout.Content className="app-content">
+            <Outlet />
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </LiveCallProvider>
   );
 }

@@ -167,6 +167,7 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
     const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
       port: await freeSipPort(),
       service: '12345',
+      args: ['-d', '1500'],
     });
     let callId = '';
     await expect

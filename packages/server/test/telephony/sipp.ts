@@ -35,13 +35,25 @@ export async function freeSipPort(): Promise<number> {
         s.close(() => resolve(p));
       });
     });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
+    if (await udpFree(port)) return port;
   }
+}
+
+const udpFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const u = dgram.createSocket('udp4');
+    u.once('error', () => resolve(false));
+    u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+  });
+
+/** Whether `port` is free for both UDP and TCP on 127.0.0.1. */
+export async function sipPortFree(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  return tcp && (await udpFree(port));
 }
 
 export async function sipp(

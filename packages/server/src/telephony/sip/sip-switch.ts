@@ -53,6 +53,9 @@ interface Call {
   ended: boolean;
 }
 
+/** The parser reads messages byte for byte (latin1); a display name is UTF-8 (RFC 3261 §25.1). */
+const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+
 export class SipSwitch implements CtiAdapter {
   private stack!: SipStack;
   private registrar!: Registrar;
@@ -185,7 +188,7 @@ export class SipSwitch implements CtiAdapter {
         callRef: call.callRef,
         line,
         callerNumber: uriUser(fromAddr.uri),
-        callerName: fromAddr.name ? fromAddr.name.replace(/^"|"$/g, '') : null,
+        callerName: fromAddr.name ? utf8(fromAddr.name.replace(/^"|"$/g, '')) : null,
         peerCallRef: header(rq, 'x-liandong-call-ref')?.slice(0, 200) ?? null,
       },
     });

@@ -1,0 +1,76 @@
+/** 来电弹屏: who is calling — the number, earlier requests and calls from it, and watch-list marks. */
+import { useEffect, useState } from 'react';
+import { Alert, Card, Empty, List, Tag, Typography } from 'antd';
+import { get } from '../../api/client.ts';
+import { fmtTime } from '../../shared/format.ts';
+import { CALL_PHASE_LABEL, QUEUE_LABEL, messageOf } from './labels.ts';
+import type { CallerHistory, LiveCall } from './types.ts';
+
+export function CallerPopup({ call }: { call: LiveCall }) {
+  const [history, setHistory] = useState<CallerHistory | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const number = call.callerNumber;
+  useEffect(() => {
+    setHistory(null);
+    setError(null);
+    if (!number || !/^[0-9+]{3,20}$/.test(number)) return;
+    void get<CallerHistory>(`/api/telephony/callers/${encodeURIComponent(number)}`)
+      .then(setHistory)
+      .catch((e) => setError(messageOf(e)));
+  }, [number]);
+  return (
+    <Card
+      size="small"
+      className="caller-popup"
+      data-testid="caller-popup"
+      title={
+        <span>
+          来电 <Typography.Text strong>{number ?? '未显示号码'}</Typography.Text>
+          {call.callerName ? `（${call.callerName}）` : ''}
+        </span>
+      }
+      extra={<Tag color={call.phase === 'talking' ? 'blue' : 'gold'}>{CALL_PHASE_LABEL[call.phase]}</Tag>}
+    >
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        {call.queue ? (QUEUE_LABEL[call.queue] ?? call.queue) : call.line}
+        {call.peerCallRef ? ' · 对方平台转来的通话' : ''} · {fmtTime(call.offeredAt)}
+      </Typography.Paragraph>
+      {error && <Alert type="error" showIcon message={error} />}
+      {history && (
+        <>
+          {history.marks.map((m) => (
+            <Tag key={m.kind} color="red" data-testid="caller-mark">
+              {m.label}
+            </Tag>
+          ))}
+          {!history.watchListAvailable && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="watch-list-off">
+              骚扰号码名单尚未接入，未核对关注标记
+            </Typography.Text>
+          )}
+          <Typography.Paragraph style={{ margin: '6px 0' }}>
+            此前来电 {history.callsBefore} 次{history.lastCallAt ? `，最近 ${fmtTime(history.lastCallAt)}` : ''}
+          </Typography.Paragraph>
+          {history.requests.length ? (
+            <List
+              size="small"
+              data-testid="caller-history"
+              dataSource={history.requests.slice(0, 5)}
+              renderItem={(r) => (
+                <List.Item>
+                  <div>
+                    <Typography.Text type="secondary">{fmtTime(r.receivedAt)}</Typography.Text>{' '}
+                    {r.record && <Tag>{r.record.no}</Tag>}
+                    <div>{r.content}</div>
+                  </div>
+                </List.Item>
+              )}
+            />
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="该号码没有历史诉求" />
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
