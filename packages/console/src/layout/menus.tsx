@@ -79,7 +79,7 @@ export const MENU: MenuEntry[] = [
     path: '/call-backs',
     label: '漏接回拨',
     icon: <PhoneFilled />,
-    roles: ['call_taker', 'dispatcher', 'specialist_seat', 'admin'],
+    roles: ['call_taker', 'dispatcher', 'specialist_seat'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {

@@ -97,6 +97,8 @@ const TRANSFER: Shape = {
   request: REQUEST,
   callback: { name: 'string', phone: 'string' },
   deadline: 'string',
+  // revision 1.1: the live call this transfer moves (the sending desk's `<desk>:<call id>`)
+  callRef: 'string',
 };
 
 /** Allowed fields per type; anything else is refused with field_not_allowed. */
