@@ -18,7 +18,7 @@ import {
   type Role,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import { requirePermission } from '../auth/permissions.ts';
+import { can, requirePermission } from '../auth/permissions.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import type { CallCenter, LiveAgent } from './call-center.ts';
@@ -234,7 +234,7 @@ export class TelephonyService {
   }
 
   async callByRef(actor: Actor, ref: string) {
-    requirePermission(actor, 'telephony.records');
+    this.requireLegs(actor);
     const call = await repo.findCallByRef(this.db, ref);
     const calls = call ? [call] : await repo.callsByPeerRef(this.db, ref);
     return {
@@ -248,7 +248,7 @@ export class TelephonyService {
 
   /** The call legs of a request (its timeline), including a call moved in from the peer desk. */
   async legsForRequest(actor: Actor, requestId: string) {
-    requirePermission(actor, 'telephony.records');
+    this.requireLegs(actor);
     const calls = await repo.callsForRequest(this.db, requestId);
     return {
       calls,
@@ -257,6 +257,11 @@ export class TelephonyService {
         calls.map((c) => c.id),
       ),
     };
+  }
+
+  /** The legs of a call are read by those who keep the records and by the seats who work the request. */
+  private requireLegs(actor: Actor): void {
+    if (!can(actor, 'telephony.agent')) requirePermission(actor, 'telephony.records');
   }
 
   async calls(

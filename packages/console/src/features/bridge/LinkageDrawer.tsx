@@ -10,8 +10,15 @@ import { useReference } from '../../shared/reference.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
 import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel } from './linkage-labels.ts';
 import { StepModal } from './StepModal.tsx';
+import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
 
 const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
+
+/** The live call the item's opening message moved with it (bridge-protocol 1.1 `callRef`). */
+const callRefOf = (timeline: LinkageEvent[]) => {
+  const ref = timeline[0]?.payload?.callRef;
+  return typeof ref === 'string' ? ref : null;
+};
 
 /** A linkage item: what was asked, the steps this side may take, and the timeline of both desks. */
 export function LinkageDrawer({
@@ -168,6 +175,7 @@ export function LinkageDrawer({
               ),
             }))}
           />
+          {readsCallLegs(me) && <CallLegs callRef={callRefOf(d.timeline)} />}
         </>
       )}
       {d && step && (

@@ -7,6 +7,7 @@ import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtSize, fmtTime } from '../../shared/format.ts';
 import { ActionModal, ACTION_FORMS } from './ActionModal.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
+import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
 
 const ACCEPT = '.jpg,.jpeg,.png,.webp,.pdf,.doc,.docx,.xls,.xlsx';
 const SEATS = new Set(['call_taker', 'specialist_seat', 'admin']);
@@ -214,6 +215,9 @@ export function WorkOrderDrawer({
                   />
                 ),
               },
+              ...(readsCallLegs(me)
+                ? [{ key: 'calls', label: '通话', children: <CallLegs requestId={d.requestId} showEmpty /> }]
+                : []),
               {
                 key: 'files',
                 label: `附件（${files.length}）`,

@@ -1,0 +1,71 @@
+/** The call legs of a request or a linkage item (offered, answered, transferred …), on its timeline. */
+import { useEffect, useState } from 'react';
+import { Empty, Tag, Timeline, Typography } from 'antd';
+import { get } from '../../api/client.ts';
+import { fmtDuration, fmtTime } from '../../shared/format.ts';
+import { CALL_EVENT_LABEL, QUEUE_LABEL } from './labels.ts';
+import type { CallEvent, CallRecordRow } from './types.ts';
+
+type Legs = { calls: CallRecordRow[]; events: CallEvent[] };
+
+/** Seats that work the request and those who keep the records read its calls. */
+export const readsCallLegs = (me: { permissions: string[] } | null) =>
+  !!me && (me.permissions.includes('telephony.agent') || me.permissions.includes('telephony.records'));
+
+/** `callRef`: a call moved with a linkage item (this desk's, or the peer's moved here); `requestId`: a request's calls. */
+export function CallLegs({
+  callRef,
+  requestId,
+  showEmpty,
+}: {
+  callRef?: string | null;
+  requestId?: string | null;
+  showEmpty?: boolean;
+}) {
+  const [legs, setLegs] = useState<Legs | null>(null);
+  useEffect(() => {
+    setLegs(null);
+    const url = callRef
+      ? `/api/telephony/calls/by-ref/${encodeURIComponent(callRef)}`
+      : requestId
+        ? `/api/requests/${requestId}/calls`
+        : null;
+    if (!url) return;
+    void get<Legs>(url)
+      .then(setLegs)
+      .catch(() => setLegs(null));
+  }, [callRef, requestId]);
+  if (!legs) return null;
+  if (!legs.calls.length)
+    return showEmpty ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有关联的通话记录" /> : null;
+  return (
+    <div data-testid="call-legs">
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        通话记录
+      </Typography.Title>
+      {legs.calls.map((c) => (
+        <Typography.Paragraph key={c.id} type="secondary" style={{ marginBottom: 4 }}>
+          来电 {c.caller ?? '未显示号码'} · {c.queue ? (QUEUE_LABEL[c.queue] ?? c.queue) : c.line}
+          {c.peerCallRef ? ' · 对方平台转来' : ''}
+          {c.transferredTo ? ' · 已转接对方平台专席' : ''}
+          {c.talkSeconds !== null ? ` · 通话 ${fmtDuration(c.talkSeconds)}` : ''}
+        </Typography.Paragraph>
+      ))}
+      <Timeline
+        className="timeline-box"
+        items={legs.events.map((e) => ({
+          key: e.id,
+          color: e.type === 'transferred' ? 'green' : e.type === 'ended' ? 'gray' : 'blue',
+          title: fmtTime(e.at),
+          content: (
+            <span>
+              <Tag>通话</Tag>
+              <b>{CALL_EVENT_LABEL[e.type] ?? e.type}</b>
+              {e.agent ? ` · ${e.agent}` : e.extension ? ` · 分机${e.extension}` : ''}
+            </span>
+          ),
+        }))}
+      />
+    </div>
+  );
+}
