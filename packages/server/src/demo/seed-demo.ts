@@ -363,13 +363,15 @@ export async function seedDemo(
       if (stopAt && state.status === stopAt && cmd.action !== 'supervise') return false;
       const at = t + dt;
       if (!state.overdue && OPEN_WORK_ORDER_STATUSES.has(state.status) && state.dueAt.getTime() < Math.min(at, now)) {
-        const o = applyWorkOrderAction(state, { action: 'mark_overdue' }, new Date(state.dueAt.getTime() + MIN));
+        // A minute after the due time, but never after the action that follows (the history must chain in time order).
+        const markedAt = Math.min(state.dueAt.getTime() + MIN, at, now);
+        const o = applyWorkOrderAction(state, { action: 'mark_overdue' }, new Date(markedAt));
         if (o.ok) {
           log1(
             'mark_overdue',
             state.status,
             o.value.to,
-            state.dueAt.getTime() + MIN,
+            markedAt,
             { id: null, role: 'system', unit: null },
             o.value.details,
           );
