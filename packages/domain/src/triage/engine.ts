@@ -103,7 +103,12 @@ class Draft {
   reading!: Reading;
   scan!: Scan;
   long = false;
-  prediction: ModelPrediction | null = null;
+  private predicted: ModelPrediction | null | undefined;
+  /** The model's view, asked for only when a step needs it (a danger now decides without it). */
+  predictionOf(e: TriageEngine): ModelPrediction | null {
+    if (this.predicted === undefined) this.predicted = e.model ? e.model.predict(this.reading) : null;
+    return this.predicted;
+  }
   reasons: string[] = [];
   route: Route | null = null;
   emergency = false;
@@ -192,11 +197,10 @@ export class TriageEngine {
 // ---------------------------------------------------------------------------------------------------
 // The steps
 
-/** Step 1: normalise, clean, split into clauses on word boundaries; the model reads it too. */
+/** Step 1: normalise, clean, split into clauses on word boundaries (the model reads it when asked). */
 const readRequest: Step = (d, e) => {
   d.reading = e.reader.read(d.text, d.title);
   d.long = d.reading.bodyLength > LONG_TEXT;
-  if (e.model) d.prediction = e.model.predict(d.reading);
 };
 
 /** Step 2: every catalogue word in each clause, with its modality. */
@@ -355,7 +359,7 @@ const weighJurisdiction: Step = (d, e) => {
   cands.sort((a, b) => b.score - a.score);
   const best = new Map<Route, Candidate>();
   for (const c of cands) if (!best.has(c.route)) best.set(c.route, c);
-  const p = d.prediction;
+  const p = d.predictionOf(e);
   const modelHeard = p && p.inDistribution;
   const total = new Map<Route, number>();
   for (const [r, c] of best) total.set(r, c.score);
@@ -435,9 +439,10 @@ function bestHotlineCategory(d: Draft): string {
 }
 
 /** Step 5: the model may raise an emergency the rules did not see; it never clears one. */
-const modelDanger: Step = (d) => {
-  const p = d.prediction;
-  if (d.emergency || !p || !p.inDistribution || d.long) return;
+const modelDanger: Step = (d, e) => {
+  if (d.emergency || d.long) return;
+  const p = d.predictionOf(e);
+  if (!p || !p.inDistribution) return;
   // The rules saw a danger word and read it as not happening now: that reading stands.
   if (d.scan.hits.some((h) => kindOf(h.entry) === 'danger' && h.role === 'term')) return;
   if (!EMERGENCY_ROUTES.has(p.route) || p.routeP < 0.6 || p.emergencyP < 0.75) return;
@@ -497,9 +502,9 @@ const linkedBodies: Step = (d) => {
 };
 
 /** Step 8: when a person must look. */
-const review: Step = (d) => {
-  const p = d.prediction;
+const review: Step = (d, e) => {
   if (d.decidedBy === 'danger') return;
+  const p = d.predictionOf(e);
   const eventDecided = !!d.winner && d.winner.score >= DECIDES;
   if (p && !p.inDistribution && !eventDecided) {
     d.review = true;
