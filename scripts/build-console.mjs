@@ -20,7 +20,9 @@ function newest(p) {
   return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
 }
 
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((f) => newest(path.join(pkg, f)));
+const sources = ['src', 'public', 'index.html', 'citizen.html', 'vite.config.ts', 'package.json'].map((f) =>
+  newest(path.join(pkg, f)),
+);
 const builtAt = fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 if (!process.argv.includes('--force') && builtAt > Math.max(...sources)) process.exit(0);
 

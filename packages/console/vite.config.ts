@@ -10,6 +10,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2500,
+    // Two pages: the staff console (index.html) and the citizens' mobile page (citizen.html, served at /m/).
+    rollupOptions: { input: { console: 'index.html', citizen: 'citizen.html' } },
   },
   server: { proxy: { '/api': process.env.LIANDONG_API ?? 'http://127.0.0.1:3000' } },
 });

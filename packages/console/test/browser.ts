@@ -74,6 +74,35 @@ export async function openConsole(desk: 'hotline' | 'dispatch' = 'hotline'): Pro
   };
 }
 
+/** Opens a page of a desk on a phone (375×812, touch, 微信-sized), as a citizen would. */
+export async function openPhone(pathname: string, desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
+  if (!browser) throw new Error('useBrowser() first');
+  const ctx = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  await page.goto(`${desks()[desk]}${pathname}`);
+  return {
+    page,
+    errors,
+    shot: async (name: string) => {
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(inject('shotsDir'), `${name}.png`), fullPage: true });
+    },
+  };
+}
+
 /** Opens the console as a person, logged in through the form. */
 export async function logIn(
   username: string,

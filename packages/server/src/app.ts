@@ -53,11 +53,17 @@ import { KnowledgeSearch } from './knowledge/search.service.ts';
 import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
 import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
+import { citizenRoutes } from './citizen/citizen.routes.ts';
+import { CitizenService } from './citizen/citizen.service.ts';
+import { HttpGeocoder, ReferenceGeocoder, type Geocoder } from './citizen/geocoder.ts';
+import { open311Routes } from './open311/open311.routes.ts';
+import { Open311Service } from './open311/open311.service.ts';
+import { eidoRoutes } from './dispatch/eido.routes.ts';
 
 export interface AppOptions {
   db: Db;
   config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'> &
-    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge' | 'sip'>>;
+    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge' | 'sip' | 'geocoderUrl'>>;
   logger?: boolean;
   consoleDir?: string;
 }
@@ -129,6 +135,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
         { name: 'analytics', description: '统计分析' },
         { name: 'telephony', description: '话务：坐席、通话、话单、接话能力与培训' },
         { name: 'knowledge', description: '政策知识库与智能应答' },
+        { name: 'citizen', description: '市民网上诉求、进度查询与办理情况公开' },
+        { name: 'open311', description: 'Open311 GeoReport v2' },
         { name: 'admin' },
         { name: 'ops' },
       ],
@@ -155,12 +163,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await reminderStream.close();
   });
   if (desk !== 'dispatch') {
+    const attachments = new AttachmentService(opts.db, workOrders);
     await app.register(workOrderRoutes(workOrders));
-    await app.register(attachmentRoutes(new AttachmentService(opts.db, workOrders)));
+    await app.register(attachmentRoutes(attachments));
+    // The citizen side of the 12345 desk: the public web channel, status page, disclosure, Open311.
+    const reference = new ReferenceGeocoder(opts.db);
+    const geocoder: Geocoder = opts.config.geocoderUrl
+      ? new HttpGeocoder(opts.config.geocoderUrl, reference)
+      : reference;
+    const citizen = new CitizenService(opts.db, workOrders, attachments, triage, bridge, geocoder, app.log);
+    await app.register(citizenRoutes(opts.db, citizen));
+    await app.register(open311Routes(new Open311Service(opts.db, citizen, workOrders, deskId)));
   }
   await app.register(reminderRoutes(opts.db, new ReminderService(opts.db, workOrders), reminderStream));
   await app.register(analyticsRoutes(new AnalyticsService(opts.db)));
-  if (desk !== 'hotline') await app.register(incidentRoutes(incidents, { linkageFor: linkageSummaryFor(linkage) }));
+  if (desk !== 'hotline') {
+    await app.register(incidentRoutes(incidents, { linkageFor: linkageSummaryFor(linkage) }));
+    await app.register(
+      eidoRoutes(opts.db, incidents, { deskId: desk === 'both' ? DEFAULT_DESK_IDS.dispatch : deskId }),
+    );
+  }
   await app.register(adminRoutes(new AdminService(opts.db, deadlines, auth)));
   await app.register(triageRoutes(opts.db, triage));
   await app.register(linkageRoutes(linkage, linkageStream));

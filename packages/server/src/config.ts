@@ -19,6 +19,8 @@ export interface Config {
   dispatchPort: number;
   /** The desk's switch (SIP on UDP and TCP); null: telephony is off. */
   sip: SipConfig | null;
+  /** A city's own geocoding service for the public channel (the shipped reference data otherwise). */
+  geocoderUrl: string | null;
 }
 
 /** SIP_PORT (UDP and TCP, on SIP_HOST or HOST); in `both` the 110 desk on SIP_PORT+1; SIP_PEER the peer desk's host:port. */
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    geocoderUrl: env.GEOCODER_URL?.trim() || null,
     ...desk(env),
     bridge: loadBridge(env),
     dispatchPort: int(env, 'DISPATCH_PORT', env.PORT && env.PORT !== '0' ? Number(env.PORT) + 1 : 3001, 0, 65535),

@@ -17,8 +17,12 @@ const SERVER_PATHS = /^\/(api|bridge|docs|health|metrics)(\/|$)/;
 
 export async function serveConsole(app: FastifyInstance, consoleDir: string): Promise<void> {
   const hasConsole = fs.existsSync(path.join(consoleDir, 'index.html'));
+  const hasCitizenPage = fs.existsSync(path.join(consoleDir, 'citizen.html'));
   app.setNotFoundHandler((req, reply) => {
     const pathname = req.url.split('?')[0]!;
+    // The citizens' mobile page (/m/, /m/status) is its own small entry of the console build.
+    if (hasCitizenPage && req.method === 'GET' && /^\/m(\/[^.]*)?$/.test(pathname))
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('citizen.html');
     if (
       hasConsole &&
       req.method === 'GET' &&

@@ -1,0 +1,145 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiAs, expectNoConsoleErrors, logIn, mark, openPhone, useBrowser } from './browser.ts';
+
+useBrowser();
+
+const DIGITS = '零一二三四五六七八九';
+/** Reads the challenge (三加五等于几？) and answers it, as a person would. */
+async function answerChallenge(page: Page) {
+  const label = page.locator('label[for="answer"]');
+  await expect.poll(() => label.innerText()).toMatch(/验证题：.加.等于几？/);
+  const m = /验证题：(.)加(.)等于几？/.exec(await label.innerText())!;
+  await page.getByLabel('验证题答案').fill(String(DIGITS.indexOf(m[1]!) + DIGITS.indexOf(m[2]!)));
+}
+
+describe('citizen files a request on the phone', () => {
+  it('files it on the public page, the call-taker and the handler find it, and the reply shows on the status page', async () => {
+    const m = mark();
+    const citizen = await openPhone('/m/');
+    const { page } = citizen;
+    await page.getByRole('radio', { name: '投诉' }).click();
+    await page.getByLabel('诉求类别').selectOption({ label: '城市管理' });
+    await page.getByLabel('具体事项').selectOption({ label: '占道经营' });
+    await page.getByLabel('诉求内容').fill(`${m} 民族路上每天晚上都有流动摊贩占道经营，人行道被堵住了，希望管一管`);
+    // A 2×2 PNG photo of the scene; the page sends it on as a JPEG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.getByLabel('现场照片').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(() => page.getByText('已选择照片：现场.jpg').isVisible()).toBe(true);
+    await page.getByLabel('区县').selectOption({ label: '渝中区' });
+    await expect.poll(() => page.getByLabel('街道（镇）').locator('option').count()).toBeGreaterThan(1);
+    await page.getByLabel('街道（镇）').selectOption({ label: '解放碑街道' });
+    await page.getByLabel('详细地址').fill('民族路88号门口');
+    await page.getByText('在地图上选点').click();
+    const map = page.getByRole('img', { name: '地图选点' });
+    await map.waitFor();
+    const box = (await map.boundingBox())!;
+    await map.tap({ position: { x: box.width / 2, y: box.height / 2 } });
+    await expect.poll(() => page.getByText(/已选位置：东经 106\.\d+，北纬 29\.\d+/).isVisible()).toBe(true);
+    await page.getByLabel('手机号').fill('13900008888');
+    await page.getByText('同意办结后隐去个人信息公开办理情况').click();
+    await answerChallenge(page);
+    // Nothing here is a danger: no emergency panel.
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await citizen.shot('citizen-files-a-request-1-form');
+    await page.getByRole('button', { name: '提交诉求' }).click();
+    const no = await page.getByTestId('request-no').innerText({ timeout: 15_000 });
+    const code = await page.getByTestId('query-code').innerText();
+    expect(no).toMatch(/^GD\d{14}$/);
+    expect(code).toMatch(/^\d{6}$/);
+    await citizen.shot('citizen-files-a-request-2-receipt');
+
+    // The 12345 call-taker finds it among the work orders, filed from the web.
+    const ct = await logIn('hotline01');
+    await ct.page.getByTestId('main-menu').getByText('工单查询').click();
+    await ct.page.getByTestId('order-search').locator('input').fill(no);
+    await ct.page.keyboard.press('Enter');
+    const ctRow = ct.page.getByTestId('work-order-table').locator('tr', { hasText: no });
+    await ctRow.waitFor({ timeout: 15_000 });
+    expect(await ctRow.innerText()).toContain(m);
+    await ct.shot('citizen-files-a-request-3-call-taker-finds-it');
+    const api = await apiAs('hotline01');
+    const { items } = await api<{ items: { id: string }[] }>('GET', `/api/work-orders?q=${no}`);
+    const photos = await api<{ name: string; contentType: string }[]>(
+      'GET',
+      `/api/work-orders/${items[0]!.id}/attachments`,
+    );
+    expect(photos).toMatchObject([{ name: '现场.jpg', contentType: 'image/jpeg' }]);
+    await api('POST', `/api/work-orders/${items[0]!.id}/assign`, { leadUnitId: 'd500103.urban-mgmt' });
+
+    // The handler (渝中区城市管理局) finds it in 我的工单 and signs for it.
+    const handler = await logIn('chengguan01');
+    await expect.poll(() => handler.page.url()).toContain('/my-orders');
+    await handler.page.getByTestId('order-search').locator('input').fill(no);
+    await handler.page.keyboard.press('Enter');
+    const hRow = handler.page.getByTestId('work-order-table').locator('tr', { hasText: no });
+    await hRow.waitFor({ timeout: 15_000 });
+    await hRow.click();
+    await handler.page.getByTestId('work-order-drawer').getByTestId('do-sign').click();
+    await handler.page.getByTestId('action-submit').click();
+    await expect.poll(() => handler.page.getByTestId('order-status').innerText()).toBe('已签收');
+    await handler.shot('citizen-files-a-request-4-handler-signs');
+    const cg = await apiAs('chengguan01');
+    await cg('POST', `/api/work-orders/${items[0]!.id}/start`, {});
+    await cg('POST', `/api/work-orders/${items[0]!.id}/reply`, {
+      reply: '已对民族路流动摊贩进行劝离，并安排夜间巡查。',
+      result: 'resolved',
+    });
+
+    // Back on the phone: the status page, by number and code.
+    await page.getByRole('button', { name: '查询办理进度' }).click();
+    await expect.poll(() => page.getByTestId('status-text').innerText(), { timeout: 15_000 }).toBe('已办结答复');
+    expect(await page.getByTestId('reply').innerText()).toBe('已对民族路流动摊贩进行劝离，并安排夜间巡查。');
+    const timeline = await page.locator('.timeline').innerText();
+    expect(timeline).toMatch(
+      /您的诉求已受理[\s\S]*已派送渝中区城市管理局办理[\s\S]*承办单位已签收[\s\S]*已答复办理结果/,
+    );
+    expect(await page.locator('body').innerText()).not.toContain('13900008888');
+    await citizen.shot('citizen-files-a-request-5-status-page');
+    // A wrong code shows nothing of the request.
+    await page.getByLabel('查询码').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toBe('工单编号或查询码不正确');
+    expectNoConsoleErrors(citizen, [404]);
+    expectNoConsoleErrors(ct);
+    expectNoConsoleErrors(handler);
+  });
+
+  it('types a danger, is told to call 110 and 120 at once, and the 110 desk receives it as an emergency', async () => {
+    const m = mark();
+    const seat = await logIn('seat01', 'dispatch');
+    await seat.page.getByTestId('main-menu').getByText('联动事项').click();
+    await seat.page.getByTestId('linkage-table').waitFor();
+
+    const citizen = await openPhone('/m/');
+    const { page } = citizen;
+    await page.getByLabel('诉求内容').fill(`${m} 小区楼下有人拿刀砍人，有人倒在地上流了很多血`);
+    // Before anything is sent: the emergency numbers.
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.innerText()).toContain('请立即拨打');
+    expect(await alert.getByRole('link', { name: /110/ }).getAttribute('href')).toBe('tel:110');
+    expect(await alert.getByRole('link', { name: /120/ }).getAttribute('href')).toBe('tel:120');
+    await citizen.shot('citizen-types-a-danger-1-call-now');
+    await page.getByLabel('区县').selectOption({ label: '渝中区' });
+    await page.getByLabel('详细地址').fill('两路口某小区');
+    await page.getByLabel('手机号').fill('13900009999');
+    await answerChallenge(page);
+    await page.getByRole('button', { name: '提交诉求' }).click();
+    await page.getByTestId('request-no').waitFor({ timeout: 15_000 });
+    expect(await page.getByText('您的诉求已同步转110处置。').isVisible()).toBe(true);
+    expect(await page.getByRole('alert').first().innerText()).toContain('110');
+    await citizen.shot('citizen-types-a-danger-2-receipt');
+
+    // The 110 desk's specialist seat sees it arrive as an emergency escalation, without a reload.
+    const row = seat.page.getByTestId('linkage-table').locator('tr', { hasText: m });
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*待签收/);
+    await seat.shot('citizen-types-a-danger-3-110-seat');
+    expectNoConsoleErrors(citizen);
+    expectNoConsoleErrors(seat);
+  });
+});
