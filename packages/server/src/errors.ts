@@ -64,7 +64,6 @@ export const ERROR_CATALOGUE = {
   PUBLIC_CHALLENGE_FAILED: { status: 422, message: '验证题答案不正确或已过期，请重新作答' },
   PUBLIC_REQUEST_NOT_FOUND: { status: 404, message: '工单编号或查询码不正确' },
   DISCLOSURE_NOT_PENDING: { status: 409, message: '该诉求未同意公开、尚未答复或已审核' },
-  OPEN311_CLIENT_NOT_FOUND: { status: 404, message: 'Open311接入应用不存在' },
   EIDO_INVALID: { status: 422, message: 'EIDO内容不符合规范' },
   BRIDGE_NOT_CONFIGURED: { status: 503, message: '未配置对接平台' },
   TELEPHONY_OFF: { status: 503, message: '本平台未启用话务（未设置 SIP_PORT）' },
