@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiAs, expectNoConsoleErrors, logIn, mark, openPhone, useBrowser } from './browser.ts';
@@ -5,6 +6,26 @@ import { apiAs, expectNoConsoleErrors, logIn, mark, openPhone, useBrowser } from
 useBrowser();
 
 const DIGITS = '零一二三四五六七八九';
+
+/** A valid 4×4 grey PNG, made here (signature, IHDR, IDAT, IEND with their CRCs). */
+function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 4, 0, 0, 0, 4, 8, 0, 0, 0, 0]); // 4×4, 8-bit greyscale
+  const rows = Buffer.concat(Array.from({ length: 4 }, () => Buffer.from([0, 128, 128, 128, 128])));
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 /** Reads the challenge (三加五等于几？) and answers it, as a person would. */
 async function answerChallenge(page: Page) {
   const label = page.locator('label[for="answer"]');
@@ -22,11 +43,8 @@ describe('citizen files a request on the phone', () => {
     await page.getByLabel('诉求类别').selectOption({ label: '城市管理' });
     await page.getByLabel('具体事项').selectOption({ label: '占道经营' });
     await page.getByLabel('诉求内容').fill(`${m} 民族路上每天晚上都有流动摊贩占道经营，人行道被堵住了，希望管一管`);
-    // A 2×2 PNG photo of the scene; the page sends it on as a JPEG.
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-      'base64',
-    );
+    // A small photo of the scene (a 4×4 PNG); the page sends it on as a JPEG.
+    const png = tinyPng();
     await page.getByLabel('现场照片').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: png });
     await expect.poll(() => page.getByText('已选择照片：现场.jpg').isVisible()).toBe(true);
     await page.getByLabel('区县').selectOption({ label: '渝中区' });
@@ -46,7 +64,9 @@ describe('citizen files a request on the phone', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
     await citizen.shot('citizen-files-a-request-1-form');
     await page.getByRole('button', { name: '提交诉求' }).click();
-    const no = await page.getByTestId('request-no').innerText({ timeout: 15_000 });
+    await page.getByTestId('request-no').or(page.locator('.error')).first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.error').allInnerTexts()).toEqual([]);
+    const no = await page.getByTestId('request-no').innerText();
     const code = await page.getByTestId('query-code').innerText();
     expect(no).toMatch(/^GD\d{14}$/);
     expect(code).toMatch(/^\d{6}$/);
@@ -63,11 +83,11 @@ describe('citizen files a request on the phone', () => {
     await ct.shot('citizen-files-a-request-3-call-taker-finds-it');
     const api = await apiAs('hotline01');
     const { items } = await api<{ items: { id: string }[] }>('GET', `/api/work-orders?q=${no}`);
-    const photos = await api<{ name: string; contentType: string }[]>(
+    const photos = await api<{ fileName: string; contentType: string }[]>(
       'GET',
       `/api/work-orders/${items[0]!.id}/attachments`,
     );
-    expect(photos).toMatchObject([{ name: '现场.jpg', contentType: 'image/jpeg' }]);
+    expect(photos).toMatchObject([{ fileName: '现场.jpg', contentType: 'image/jpeg', uploadedBy: { name: '市民上传' } }]);
     await api('POST', `/api/work-orders/${items[0]!.id}/assign`, { leadUnitId: 'd500103.urban-mgmt' });
 
     // The handler (渝中区城市管理局) finds it in 我的工单 and signs for it.

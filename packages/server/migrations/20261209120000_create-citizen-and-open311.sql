@@ -69,3 +69,8 @@ CREATE TABLE open311_inbound_updates (
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (client_id, update_id)
 );
+
+-- A citizen's photo from the public page is uploaded by the system (no staff user): uploader_role
+-- 'system' and no uploaded_by.
+ALTER TABLE work_order_attachments ALTER COLUMN uploaded_by DROP NOT NULL;
+ALTER TABLE work_order_attachments ADD CHECK (uploaded_by IS NOT NULL OR uploader_role = 'system');

@@ -8,7 +8,7 @@ export interface AttachmentRow {
   content_type: string;
   size_bytes: number;
   sha256: string;
-  uploaded_by: string;
+  uploaded_by: string | null;
   uploader_name: string | null;
   uploader_role: string;
   uploader_unit_id: string | null;

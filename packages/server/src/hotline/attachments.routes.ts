@@ -12,7 +12,13 @@ export function presentAttachment(a: AttachmentRow) {
     contentType: a.content_type,
     sizeBytes: a.size_bytes,
     sha256: a.sha256,
-    uploadedBy: { id: a.uploaded_by, name: a.uploader_name, role: a.uploader_role, unitId: a.uploader_unit_id },
+    // A citizen's photo from the public page has no staff uploader: it is shown as the citizen's.
+    uploadedBy: {
+      id: a.uploaded_by,
+      name: a.uploader_name ?? (a.uploader_role === 'system' ? '市民上传' : null),
+      role: a.uploader_role,
+      unitId: a.uploader_unit_id,
+    },
     uploadedAt: a.uploaded_at.toISOString(),
     url: `/api/attachments/${a.id}`,
   };
