@@ -87,7 +87,9 @@ describe('citizen files a request on the phone', () => {
       'GET',
       `/api/work-orders/${items[0]!.id}/attachments`,
     );
-    expect(photos).toMatchObject([{ fileName: '现场.jpg', contentType: 'image/jpeg', uploadedBy: { name: '市民上传' } }]);
+    expect(photos).toMatchObject([
+      { fileName: '现场.jpg', contentType: 'image/jpeg', uploadedBy: { name: '市民上传' } },
+    ]);
     await api('POST', `/api/work-orders/${items[0]!.id}/assign`, { leadUnitId: 'd500103.urban-mgmt' });
 
     // The handler (渝中区城市管理局) finds it in 我的工单 and signs for it.

@@ -97,7 +97,10 @@ describe('public web channel', () => {
   it('a-photo-of-the-scene-is-kept-with-the-order', async () => {
     // The smallest JPEG header is enough for the type check; the page sends real photos as JPEG.
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
-    const res = await file({ phone: '13900001212', photo: { name: '现场.jpg', type: 'image/jpeg', dataBase64: jpeg.toString('base64') } });
+    const res = await file({
+      phone: '13900001212',
+      photo: { name: '现场.jpg', type: 'image/jpeg', dataBase64: jpeg.toString('base64') },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const rows = await t.db.query(
       `SELECT a.file_name AS name, a.content_type FROM work_order_attachments a JOIN work_orders w ON w.id = a.work_order_id WHERE w.no = $1`,
