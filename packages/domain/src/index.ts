@@ -2,6 +2,8 @@ export * from './shared/result.ts';
 export * from './shared/masking.ts';
 export * from './shared/request.ts';
 export * from './shared/roles.ts';
+export * from './shared/desks.ts';
+export * from './shared/units.ts';
 export * from './shared/beijing-time.ts';
 export * from './calendar/working-time.ts';
 export * from './hotline/work-order/work-order.ts';
@@ -21,6 +23,7 @@ export {
   EMERGENCY_ROUTES,
   EMERGENCY_PRECEDENCE,
   ENTRY_KINDS,
+  ENTRY_KIND_LABELS,
   TRIAGE_CHANNELS,
   TRIAGE_DESKS,
   HARMS,
@@ -40,3 +43,12 @@ export * from './bridge/linkage.ts';
 export * from './bridge/cross-desk.ts';
 export * from './telephony/index.ts';
 export * from './knowledge/index.ts';
+export * from './hotline/smart-dispatch/history.ts';
+export * from './hotline/smart-dispatch/features.ts';
+export * from './hotline/smart-dispatch/model.ts';
+export * from './hotline/smart-dispatch/baseline.ts';
+export * from './bridge/share.ts';
+export * from './reports/period.ts';
+export { STATE_MACHINES, stateDiagram, stateMachinesSection, withStateMachines } from './state-machines.ts';
+export * from './reports/topics.ts';
+export * from './hotline/merge/merge-candidates.ts';

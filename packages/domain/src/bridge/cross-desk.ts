@@ -182,8 +182,14 @@ export function openingDeadline(opening: Record<string, unknown>): Date | null {
 export const FALLBACK_HOTLINE_CATEGORY = 'QTSX01';
 const HOTLINE_LEAF_CATEGORY = /^[A-Z]{4}\d{2}$/;
 
-export type LocalRecordDraft = { content: string; address?: string; districtCode?: string } & (
-  | { desk: 'hotline'; orderType: WorkOrderType; categoryCode: string }
+export type LocalRecordDraft = {
+  content: string;
+  address?: string;
+  districtCode?: string;
+  /** The caller's name and number, sent only when the caller agreed to be called back. */
+  caller?: { name?: string; phone?: string };
+} & (
+  | { desk: 'hotline'; orderType: WorkOrderType; categoryCode: string; urgent: boolean }
   | { desk: 'dispatch'; category: IncidentCategory; priority: 1 | 2 }
 );
 
@@ -201,8 +207,20 @@ export function localRecordDraft(
   const triage = (req.triage ?? {}) as Record<string, unknown>;
   const content = String(req.content ?? opening.summary ?? opening.need ?? '对方平台转来的事项').slice(0, 5000);
   const { address, districtCode } = openingLocation(opening);
-  const place = { content, address: address?.slice(0, 200), districtCode };
+  const cb = (opening.callback ?? {}) as Record<string, unknown>;
+  const caller = {
+    ...(typeof cb.name === 'string' && cb.name ? { name: cb.name.slice(0, 50) } : {}),
+    ...(typeof cb.phone === 'string' && cb.phone ? { phone: cb.phone.slice(0, 30) } : {}),
+  };
+  const place = {
+    content,
+    address: address?.slice(0, 200),
+    districtCode,
+    ...(caller.name || caller.phone ? { caller } : {}),
+  };
   const category = typeof triage.category === 'string' ? triage.category : '';
+  // A matter the sender's triage found a danger now is 一级 whatever way it came (issue 11: not 二级 by default).
+  const danger = kind === 'emergency' || triage.emergency === true;
   if (desk === 'dispatch')
     return {
       ...place,
@@ -213,12 +231,74 @@ export function localRecordDraft(
           : (INCIDENT_CATEGORIES as readonly string[]).includes(category)
             ? (category as IncidentCategory)
             : 'public_help',
-      priority: kind === 'emergency' ? 1 : 2,
+      priority: danger ? 1 : 2,
     };
   return {
     ...place,
     desk,
     orderType: kind === 'mediation' ? 'help' : 'complaint',
     categoryCode: HOTLINE_LEAF_CATEGORY.test(category) ? category : FALLBACK_HOTLINE_CATEGORY,
+    urgent: triage.urgent === true,
   };
+}
+
+/**
+ * Whether the receiving desk accepts an opening on receipt, in the transaction that stores it, without
+ * waiting for a seat (`transfer.accept` with `acceptedBy: "system"`, bridge-protocol.md 1.1): an emergency
+ * escalation at the 110 desk (plan 二(二)1: danger is handled by 110 first, never negotiated), and at
+ * the 12345 desk an item its sender's triage found urgent (plan task 7: 紧急工单 go to the district at once).
+ */
+export function acceptedOnReceipt(desk: 'hotline' | 'dispatch', type: MessageType, opening: Record<string, unknown>) {
+  if (type === 'emergency.escalate') return desk === 'dispatch';
+  const req = (opening.request ?? {}) as Record<string, unknown>;
+  const triage = (req.triage ?? {}) as Record<string, unknown>;
+  return desk === 'hotline' && type === 'transfer.request' && triage.urgent === true;
+}
+
+/** One line notified together with an item (the opening's `linked`, revision 1.1). */
+export interface LinkedLine {
+  to: string;
+  itemId: string;
+}
+
+/** The other lines an opening says its sender notified at the same time (malformed entries are left out). */
+export function linkedLines(opening: Record<string, unknown>): LinkedLine[] {
+  const raw = opening.linked;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((l: unknown) => {
+    const x = (l ?? {}) as Record<string, unknown>;
+    return typeof x.to === 'string' && typeof x.itemId === 'string' ? [{ to: x.to, itemId: x.itemId }] : [];
+  });
+}
+
+/**
+ * The partner lines a triage names to notify together with a transfer (design §5 `linked`): those with
+ * a connector (119, 120, the utilities …), never the desks themselves or guidance.
+ */
+export function partnerRoutes(linked: readonly string[]): Route[] {
+  return PARTNER_LINES.filter((l) => linked.includes(l.route)).map((l) => l.route);
+}
+
+/**
+ * A linkage message as an entry of the local record's own history (the work order's or the incident's
+ * action log): every transfer, acceptance, rejection and feedback (issue 11 item 3).
+ */
+export const LINKAGE_LOG_ACTIONS: Partial<Record<MessageType, string>> = {
+  'transfer.request': '对接：发起转接',
+  'emergency.escalate': '对接：紧急移交',
+  'assist.request': '对接：请求警方协助',
+  'mediation.request': '对接：联合调处',
+  'transfer.accept': '对接：签收',
+  'transfer.reject': '对接：拒收',
+  'negotiation.open': '对接：发起协商',
+  'negotiation.resolve': '对接：协商结果',
+  feedback: '对接：处置反馈',
+  'closure.confirm': '对接：确认闭环',
+  'closure.dispute': '对接：异议重启',
+};
+/** The action-log action of a linkage message: `linkage.<type>`. */
+export const linkageLogAction = (type: MessageType) => `linkage.${type}`;
+/** The label of an action-log entry written for a linkage message, or undefined for any other action. */
+export function linkageLogLabel(action: string): string | undefined {
+  return action.startsWith('linkage.') ? LINKAGE_LOG_ACTIONS[action.slice(8) as MessageType] : undefined;
 }

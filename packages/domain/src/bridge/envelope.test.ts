@@ -27,3 +27,32 @@ describe('callRef (bridge-protocol 1.1: a transfer that moves a live call names 
     expect(validateEnvelope(envelope({ kind: 'transfer', request, callRef: 42 }))).toMatchObject({ ok: false });
   });
 });
+
+describe('text and keys (bridge-protocol 1.1, Trust rules)', () => {
+  const request = { content: '有人在楼下打架', channel: 'phone_12345' };
+  it.each([
+    ['a NUL in a nested value', { kind: 'transfer', request: { ...request, content: '打架\u0000' } }, 'schema_invalid'],
+    ['a lone high surrogate', { kind: 'transfer', reason: 'a\ud800b', request }, 'schema_invalid'],
+    ['a lone low surrogate at the end', { kind: 'transfer', reason: 'ab\udc00', request }, 'schema_invalid'],
+    [
+      'a NUL in a list of strings',
+      { kind: 'transfer', request: { ...request, triage: { reasons: ['\u0000'] } } },
+      'schema_invalid',
+    ],
+    ['a field named toString', { kind: 'transfer', request, toString: 'x' }, 'field_not_allowed'],
+    ['a field named constructor', { kind: 'transfer', request: { ...request, constructor: 'x' } }, 'field_not_allowed'],
+  ])('refuses %s', (_l, payload, code) => {
+    expect(validateEnvelope(envelope(payload))).toMatchObject({ ok: false, code });
+  });
+
+  it('refuses a __proto__ key as JSON.parse makes it (an own field), anywhere in the message', () => {
+    const raw = JSON.stringify(envelope({ kind: 'transfer', request })).replace('"kind"', '"__proto__":{"x":1},"kind"');
+    expect(validateEnvelope(JSON.parse(raw))).toMatchObject({ ok: false, code: 'field_not_allowed' });
+    const top = JSON.parse(JSON.stringify(envelope({ kind: 'transfer', request })).replace('"v"', '"prototype":1,"v"'));
+    expect(validateEnvelope(top)).toMatchObject({ ok: false, code: 'field_not_allowed' });
+  });
+
+  it('accepts a well-formed surrogate pair (an emoji) and other Chinese text', () => {
+    expect(validateEnvelope(envelope({ kind: 'transfer', reason: '求助😀', request })).ok).toBe(true);
+  });
+});

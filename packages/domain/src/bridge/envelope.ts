@@ -82,7 +82,11 @@ export const BRIDGE_DISPOSITION_LABELS: Record<BridgeDisposition, string> = {
 };
 export const LINK_RELATIONS = ['duplicate_of', 'related', 'merged_into'] as const;
 
-type Shape = { [field: string]: 'string' | 'number' | 'boolean' | 'strings' | Shape };
+/** A field's rule: a scalar type, a list of strings, a nested object, or a list of objects (`[shape]`). */
+type Rule = 'string' | 'number' | 'boolean' | 'strings' | Shape | readonly [Shape];
+type Shape = { [field: string]: Rule };
+/** At most this many objects in a list field (`linked`): a matter is linked to a few lines, not hundreds. */
+const MAX_LIST = 10;
 const LOCATION: Shape = { address: 'string', district: 'string', street: 'string', lat: 'number', lng: 'number' };
 const REQUEST: Shape = {
   content: 'string',
@@ -99,6 +103,8 @@ const TRANSFER: Shape = {
   deadline: 'string',
   // revision 1.1: the live call this transfer moves (the sending desk's `<desk>:<call id>`)
   callRef: 'string',
+  // revision 1.1: the other lines the sending desk notified at the same time (the receiver opens no second item to them)
+  linked: [{ to: 'string', itemId: 'string' }],
 };
 
 /** Allowed fields per type; anything else is refused with field_not_allowed. */
@@ -150,12 +156,20 @@ function checkShape(value: unknown, shape: Shape, path: string): Result<true> {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     return fail('schema_invalid', `${path || 'payload'} must be an object`);
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const rule = shape[k];
+    // Own fields only: `toString` or `__proto__` must not find a rule on Object.prototype.
+    const rule = Object.hasOwn(shape, k) ? shape[k] : undefined;
     const here = path ? `${path}.${k}` : k;
     if (!rule) return fail('field_not_allowed', `field ${here} is not allowed`, { field: here });
     if (v === null) continue;
-    if (typeof rule === 'object') {
-      const r = checkShape(v, rule, here);
+    if (Array.isArray(rule)) {
+      if (!Array.isArray(v) || v.length > MAX_LIST)
+        return fail('schema_invalid', `${here} must be a list of at most ${MAX_LIST} objects`);
+      for (const [i, el] of v.entries()) {
+        const r = checkShape(el, (rule as readonly [Shape])[0], `${here}.${i}`);
+        if (!r.ok) return r;
+      }
+    } else if (typeof rule === 'object') {
+      const r = checkShape(v, rule as Shape, here);
       if (!r.ok) return r;
     } else if (rule === 'strings') {
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
@@ -168,12 +182,63 @@ function checkShape(value: unknown, shape: Shape, path: string): Result<true> {
   return ok(true);
 }
 
+/** Keys no message may carry anywhere (bridge-protocol.md, Trust rules): they reach object prototypes. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+// U+0000, or a surrogate without its partner (not representable in UTF-8, refused by PostgreSQL).
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The text rules of bridge-protocol.md (Trust rules) over a whole parsed message, keys and values at any
+ * depth: no U+0000, no lone surrogate (schema_invalid), no key named __proto__/constructor/prototype
+ * (field_not_allowed). Checked before the allow-list so no such value is ever stored or applied.
+ */
+export function checkWireText(raw: unknown, path = ''): Result<true> {
+  if (typeof raw === 'string')
+    return BAD_TEXT.test(raw)
+      ? fail('schema_invalid', `${path || 'value'} holds U+0000 or a lone surrogate`, { field: path })
+      : ok(true);
+  if (!raw || typeof raw !== 'object') return ok(true);
+  const entries = Array.isArray(raw) ? raw.map((v, i) => [String(i), v] as const) : Object.entries(raw);
+  for (const [k, v] of entries) {
+    const here = path ? `${path}.${k}` : k;
+    if (!Array.isArray(raw)) {
+      if (FORBIDDEN_KEYS.has(k)) return fail('field_not_allowed', `field ${here} is not allowed`, { field: here });
+      if (BAD_TEXT.test(k)) return fail('schema_invalid', `a field name holds U+0000 or a lone surrogate`);
+    }
+    const r = checkWireText(v, here);
+    if (!r.ok) return r;
+  }
+  return ok(true);
+}
+
+/**
+ * The refusals of the wire (bridge-protocol.md, Answers and Trust rules), with their HTTP status: all
+ * answered as `{"error": code}`. docs/errors.md lists them (a test checks that the two agree).
+ */
+export const WIRE_ERRORS = {
+  payload_too_large: 413,
+  schema_invalid: 400,
+  field_not_allowed: 400,
+  unknown_type: 400,
+  wrong_recipient: 400,
+  item_not_senders: 400,
+  signature_invalid: 401,
+  unknown_key: 401,
+  stale_timestamp: 401,
+  replayed_nonce: 401,
+  not_item_peer: 403,
+  sequence_gap: 409,
+} as const;
+export type WireError = keyof typeof WIRE_ERRORS;
+
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Validates an envelope as received: structure, type, allow-list, required fields, enumerations. */
 export function validateEnvelope(raw: unknown): Result<Envelope> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     return fail('schema_invalid', 'envelope must be an object');
+  const text = checkWireText(raw);
+  if (!text.ok) return text;
   const e = raw as Record<string, unknown>;
   const allowedTop = new Set(['v', 'id', 'type', 'itemId', 'seq', 'from', 'to', 'sentAt', 'payload']);
   for (const k of Object.keys(e))
@@ -208,9 +273,15 @@ export function minimise(type: MessageType, payload: Record<string, unknown>): R
     if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const rule = shape[k];
+      const rule = Object.hasOwn(shape, k) ? shape[k] : undefined;
       if (!rule || x === undefined) continue;
-      out[k] = typeof rule === 'object' ? prune(x, rule) : x;
+      out[k] = Array.isArray(rule)
+        ? Array.isArray(x)
+          ? x.map((el) => prune(el, (rule as readonly [Shape])[0]))
+          : x
+        : typeof rule === 'object'
+          ? prune(x, rule as Shape)
+          : x;
     }
     return out;
   };

@@ -120,6 +120,10 @@ export function applyLinkageMessage(
   payload: Record<string, unknown>,
   by: 'originator' | 'receiver',
 ): Result<LinkageState> {
+  // Danger goes to 110 first and is never negotiated: an emergency escalation cannot be rejected (in any
+  // state: it is accepted on receipt, so a seat's rejection finds it accepted already).
+  if (state.kind === 'emergency' && type === 'transfer.reject')
+    return fail('LINKAGE_EMERGENCY_NOT_REJECTABLE', '紧急移交不能拒收，只能在处置后反馈');
   const rule = LINKAGE_TRANSITIONS[state.status][type];
   if (!rule)
     return fail(
@@ -136,9 +140,6 @@ export function applyLinkageMessage(
     (sender === 'non_handler' && by !== handler);
   if (!allowed)
     return fail('LINKAGE_WRONG_SIDE', `“${type}”不能由${by === 'originator' ? '发起方' : '接收方'}发送`, { type, by });
-  // Danger goes to 110 first and is never negotiated: an emergency escalation cannot be rejected.
-  if (state.kind === 'emergency' && type === 'transfer.reject')
-    return fail('LINKAGE_EMERGENCY_NOT_REJECTABLE', '紧急移交不能拒收，只能在处置后反馈');
   let next: LinkageState = { ...state, status: target === SAME ? state.status : target };
   if (type === 'negotiation.resolve') {
     // 协商后仍无法确定的，由首先接到诉求的平台先行受理.

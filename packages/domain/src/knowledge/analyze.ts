@@ -32,6 +32,11 @@ export interface AnalyzerDeps {
   segment: Segmenter;
   /** Precise segmentation (jieba cut), for questions: each word once. Search mode when not given. */
   segmentPrecise?: Segmenter;
+  /**
+   * Precise segmentation with parts of speech (jieba tag: n noun, v verb, r pronoun, m numeral, t time
+   * …), for questions; preferred to `segmentPrecise` when given.
+   */
+  segmentTagged?: (text: string) => { word: string; tag: string }[];
   toSimplified?: (s: string) => string;
 }
 
@@ -39,6 +44,8 @@ export interface AnalyzerDeps {
 export interface QueryWord {
   word: string;
   parts: string[];
+  /** Part of speech (jieba's tags), when the segmenter gives it. */
+  pos?: string;
 }
 
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}]/gu;
@@ -122,15 +129,17 @@ export function createKnowledgeAnalyzer(deps: AnalyzerDeps): KnowledgeAnalyzer {
   const keep = (t: string) => TOKEN.test(t) && !stop.has(t);
   const tokensOfNormalised = (text: string): string[] => runs(text).flatMap((run) => segment(run).filter(keep));
   const precise = deps.segmentPrecise;
+  const tagged = deps.segmentTagged ?? (precise ? (s: string) => precise(s).map((word) => ({ word, tag: '' })) : null);
   const queryWords = (text: string): QueryWord[] => {
-    if (!precise) return [...new Set(tokensOfNormalised(text))].map((word) => ({ word, parts: [] }));
+    if (!tagged) return [...new Set(tokensOfNormalised(text))].map((word) => ({ word, parts: [] }));
     const seen = new Set<string>();
     const out: QueryWord[] = [];
     for (const run of runs(text)) {
-      for (const word of precise(run)) {
+      for (const { word, tag } of tagged(run)) {
         if (!keep(word) || seen.has(word)) continue;
         seen.add(word);
-        out.push({ word, parts: word.length > 2 ? segment(word).filter((p) => p !== word && keep(p)) : [] });
+        const parts = word.length > 2 ? segment(word).filter((p) => p !== word && keep(p)) : [];
+        out.push(tag ? { word, parts, pos: tag } : { word, parts });
       }
     }
     return out;

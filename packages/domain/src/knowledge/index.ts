@@ -8,3 +8,4 @@ export * from './review.ts';
 export * from './ivr.ts';
 export * from './lookup.ts';
 export * from './clusters.ts';
+export * from './guide.ts';

@@ -105,6 +105,24 @@ describe('ranking and the decision to answer', () => {
     const plan = planQuery([{ word: '社保卡片', parts: ['社保卡', '卡片'] }], vocab);
     expect(plan.terms.map((t) => t.term)).toEqual(['社保卡']);
   });
+  it('keeps the unknown parts of a split word against every article', () => {
+    const plan = planQuery([{ word: '商标补办', parts: ['商标', '补办'] }], vocab);
+    expect(plan.terms.map((t) => t.term)).toEqual(['补办', '商标']);
+    expect(plan.match.map((t) => t.term)).toEqual(['补办']);
+  });
+  it('weighs an unknown noun more than an unknown pronoun or time word', () => {
+    const plan = planQuery(
+      [
+        { word: '社保卡', parts: [], pos: 'n' },
+        { word: '狗', parts: [], pos: 'n' },
+        { word: '今天', parts: [], pos: 't' },
+      ],
+      vocab,
+    );
+    const weight = (term: string) => plan.terms.find((t) => t.term === term)!.weight;
+    expect(weight('今天')).toBeLessThan(weight('狗'));
+    expect(planQuery([w('今天')], vocab).terms[0]!.weight).toBeGreaterThan(weight('今天'));
+  });
   it('answers when the article covers the question in its phrasings, not when it shares one common word', () => {
     const plan = planQuery([w('社保卡'), w('补办')], vocab);
     const good = scoreCandidate(

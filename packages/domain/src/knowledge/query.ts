@@ -79,36 +79,59 @@ const BODY_CREDIT = 0.45;
 const SINGLE_CHAR_SHARE = 0.6;
 /** An unknown word weighs this share of a word found in a single article. */
 const UNKNOWN_SHARE = 0.7;
+/**
+ * …or, by its part of speech: a thing the question is about (a noun: 狗, 公务员, 商标) that no article
+ * mentions says the question is about something else; a pronoun, number, time or adverb (咋, 今天, 三年,
+ * 天天) says little.
+ */
+const UNKNOWN_CONTENT_SHARE = 1.0;
+const UNKNOWN_FUNCTION_SHARE = 0.3;
+const CONTENT_POS = /^(n|nz|ng|nr|nrt|ns|nt|vn|l|i|eng|j)$/;
+const FUNCTION_POS = /^(r|rr|rz|m|mq|t|tg|q|d|f|u.*|y|p|c|e|o|z|ad|dg|s)$/;
+
+function unknownShare(pos: string | undefined): number {
+  if (!pos) return UNKNOWN_SHARE;
+  if (CONTENT_POS.test(pos)) return UNKNOWN_CONTENT_SHARE;
+  if (FUNCTION_POS.test(pos)) return UNKNOWN_FUNCTION_SHARE;
+  return UNKNOWN_SHARE;
+}
 
 export function idf(df: number, docs: number): number {
   return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 }
 
 /** How much a word tells. */
-export function termWeight(term: string, vocab: Vocabulary): number {
+export function termWeight(term: string, vocab: Vocabulary, pos?: string): number {
   const docs = Math.max(vocab.docs, 1);
   const lead = vocab.dfLead.get(term) ?? 0;
-  const base = lead > 0 ? idf(lead, docs) : idf(1, docs) * UNKNOWN_SHARE;
+  const base = lead > 0 ? idf(lead, docs) : idf(1, docs) * (vocab.df.has(term) ? UNKNOWN_SHARE : unknownShare(pos));
   return base * ([...term].length === 1 ? SINGLE_CHAR_SHARE : 1);
 }
 
 /**
  * A question's words (from precise segmentation: each word once, so 公积金 is not also counted as
  * 公积 and 积金) → the plan. A word the index does not have is replaced by its parts when it has
- * known ones (社会保障卡片 → 社会, 保障 …), else kept as an unknown word that no article covers.
+ * known ones (社会保障卡片 → 社会, 保障 …; its unknown parts stay, as unknown words), else kept as an
+ * unknown word that no article covers.
  */
 export function planQuery(words: readonly QueryWord[], vocab: Vocabulary): SearchPlan {
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  const add = (term: string) => {
+  const add = (term: string, pos?: string) => {
     if (seen.has(term)) return;
     seen.add(term);
-    terms.push({ term, weight: termWeight(term, vocab), df: vocab.df.get(term) ?? 0 });
+    terms.push({ term, weight: termWeight(term, vocab, pos), df: vocab.df.get(term) ?? 0 });
   };
   for (const w of words) {
     const known = w.parts.filter((p) => vocab.df.has(p));
-    if (vocab.df.has(w.word) || known.length === 0) add(w.word);
-    else known.forEach(add);
+    if (vocab.df.has(w.word) || known.length === 0) add(w.word, w.pos);
+    else {
+      known.forEach((p) => add(p));
+      // A part the index does not have still counts against every article (商标注册 → 注册, and 商标
+      // unknown), unless the known parts hold all its characters but one (社保卡片 → 社保卡, not 卡片).
+      const held = new Set(known.flatMap((p) => [...p]));
+      for (const p of w.parts) if (!vocab.df.has(p) && [...p].filter((ch) => !held.has(ch)).length >= 2) add(p, w.pos);
+    }
   }
   terms.sort((a, b) => Number(b.df > 0) - Number(a.df > 0) || b.weight - a.weight);
   const match = terms.filter((t) => t.df > 0).slice(0, MAX_MATCH_TERMS);

@@ -224,6 +224,12 @@ export interface TrainOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
+  /**
+   * Skip a class's weight update when its gradient is below this (0 = never skip). With many classes
+   * most have a near-zero probability for a given document; skipping them makes an epoch several times
+   * faster at no measurable cost in accuracy (the L2 decay of those weights is skipped with them).
+   */
+  skipBelow?: number;
 }
 
 /** A small deterministic generator (mulberry32), so training is reproducible. */
@@ -270,7 +276,7 @@ export function trainHead(
   docs: LabelledDoc[],
   opts: TrainOptions = {},
 ): LinearHead {
-  const { epochs = 12, learningRate = 0.4, l2 = 1e-5, seed = 1 } = opts;
+  const { epochs = 12, learningRate = 0.4, l2 = 1e-5, seed = 1, skipBelow = 0 } = opts;
   const C = classes.length;
   const F = vocab.size;
   const W = new Float32Array(F * C);
@@ -282,6 +288,7 @@ export function trainHead(
   const random = rng(seed);
   const z = new Float64Array(C);
   const g = new Float64Array(C);
+  const live = new Int32Array(C);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -307,10 +314,16 @@ export function trainHead(
         Gb[c]! += gc * gc;
         b[c]! -= (learningRate * gc) / Math.sqrt(Gb[c]!);
       }
+      let active = C;
+      if (skipBelow > 0) {
+        active = 0;
+        for (let c = 0; c < C; c++) if (Math.abs(g[c]!) >= skipBelow) live[active++] = c;
+      } else for (let c = 0; c < C; c++) live[c] = c;
       for (let i = 0; i < d.rows.length; i++) {
         const base = d.rows[i]! * C;
         const v = d.values[i]!;
-        for (let c = 0; c < C; c++) {
+        for (let a = 0; a < active; a++) {
+          const c = live[a]!;
           const idx = base + c;
           const gw = g[c]! * d.weight * v + l2 * W[idx]!;
           G[idx]! += gw * gw;

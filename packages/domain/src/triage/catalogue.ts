@@ -40,6 +40,7 @@ const MARKERS = [
   'request',
   'outcome',
   'resolved',
+  'redress',
 ] as const;
 type Marker = (typeof MARKERS)[number];
 
@@ -225,8 +226,11 @@ const compileRegex = (src: string, code: string) => {
 const TERM_SPLIT = '…';
 /** Most characters between the two parts of a composite term. */
 const MAX_GAP = 14;
-/** What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤"). */
-const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过']);
+/**
+ * What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤"), including
+ * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹").
+ */
+const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会']);
 function negationReaches(text: string, from: number, to: number): boolean {
   if (to - from > 4) return false;
   for (let i = from; i < to; i++) if (!NEGATION_GAP.has(text[i]!)) return false;
@@ -293,6 +297,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     request: lexicon.request ?? [],
     outcome: lexicon.outcome ?? [],
     resolved: lexicon.resolved ?? [],
+    redress: lexicon.redress ?? [],
   };
   for (const m of MARKERS)
     for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
@@ -308,7 +313,7 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     if (e.urgentKind && !URGENT_KINDS.includes(e.urgentKind))
       throw invalid(`条目 ${e.code} 的紧急工单类型无效：${e.urgentKind}`, e.code);
     const linkedRoutes = isV2Entry(e)
-      ? [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)]
+      ? [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r), ...(e.defers ?? [])]
       : [...(e.linked ?? []), ...(e.linkedIf ?? []).map(([, r]) => r)];
     for (const r of linkedRoutes) if (!ROUTES.includes(r)) throw invalid(`条目 ${e.code} 的联动去向无效：${r}`, e.code);
     if (isV2Entry(e)) {
@@ -465,25 +470,37 @@ const BIT = {
   request: 1024,
   outcome: 2048,
   resolved: 4096,
+  redress: 8192,
 } satisfies Record<Marker, number>;
 
+/**
+ * An A-not-A question ("是不是漏气了", "有没有人受伤", "会不会倒") asks; it does not deny: the negator
+ * stands between the same character twice, and the clause reads as a question.
+ */
+const asksEitherWay = (text: string, f: Found) => f.start > 0 && text[f.start - 1] === text[f.start + 1];
+
 /** The markers in one clause's found words, in one pass. */
-function markersOf(found: Found[]) {
+function markersOf(found: Found[], text: string) {
   let bits = 0;
   const negatorEnds: number[] = [];
   const hypotheticalEnds: number[] = [];
   const hypotheticalAfterStarts: number[] = [];
+  let asks = false;
   for (const f of found)
     for (const x of f.refs) {
       if (x.entry !== -1) continue;
       const bit = BIT[x.role as Marker];
       if (bit === undefined) continue;
+      if (x.role === 'negator' && asksEitherWay(text, f)) {
+        asks = true;
+        continue;
+      }
       bits |= bit;
       if (x.role === 'negator') negatorEnds.push(f.end);
       else if (x.role === 'hypothetical' || x.role === 'conditional') hypotheticalEnds.push(f.end);
       else if (x.role === 'hypotheticalAfter') hypotheticalAfterStarts.push(f.start);
     }
-  return { bits, negatorEnds, hypotheticalEnds, hypotheticalAfterStarts };
+  return { bits, negatorEnds, hypotheticalEnds, hypotheticalAfterStarts, asks };
 }
 
 export interface Scan {
@@ -495,6 +512,10 @@ export interface Scan {
   /** calmIf: dangers told as not having hurt anyone ("无人受伤"). */
   calmed: Set<CompiledEntry>;
   clauses: ClauseState[];
+  /** The last sentence (of the body) that asks about redress ("该找哪个", "谁来赔"); −1 when none. */
+  redressSentence: number;
+  /** A clause of the body says "now" or "today", not as a habit ("今天到现在还没回来"). */
+  bodyToldNow: boolean;
 }
 
 /** Finds every word of the catalogue and lexicon in each clause and reads each found word's modality. */
@@ -598,9 +619,19 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     if (all & F_MASK)
       for (let k = 0; k < found.length; k++) {
         const f = found[k]!;
-        if (f.flags & F_MASK) continue;
+        // A figure inside a longer one is part of it: "油烟" (fumes, not smoke) inside "油烟机" (a
+        // kitchen hood) says nothing of fumes, and does not undo a fire told beside it.
+        const mask = (f.flags & F_MASK) !== 0;
+        // A composite is hidden when its event word (the second part) lies in the figure ("偷偷").
+        const from = f.composite ? f.at : f.start;
         for (const m of found)
-          if (m.flags & F_MASK && m.start <= f.start && f.end <= m.end) {
+          if (
+            m !== f &&
+            m.flags & F_MASK &&
+            m.start <= from &&
+            f.end <= m.end &&
+            (!mask || m.end - m.start > f.end - f.start)
+          ) {
             const refs = f.refs.filter((x) => x.entry === -1 && x.role !== 'mask');
             found[k] = { ...f, refs, flags: flagsOf(refs) };
             break;
@@ -630,7 +661,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   //    "now" or "today" sets it back ("…，刚刚…"); a sentence that says nothing of its time continues
   //    the one before. A condition ("如果", "一旦") makes the rest of its sentence hypothetical; a
   //    question the clause it is in and the next; a record's outcome everything after it.
-  const marks = perClause.map(markersOf);
+  const marks = perClause.map((found) => markersOf(found, text));
   const sentenceMarks = new Int32Array(r.sentences);
   r.clauses.forEach((cl, ci) => (sentenceMarks[cl.sentence]! |= marks[ci]!.bits));
   const states: ClauseState[] = [];
@@ -646,6 +677,14 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   // what it does not say is going on now is past.
   const resolved = r.clauses.some((cl, ci) => !cl.title && marks[ci]!.bits & BIT.resolved);
   const TIME = BIT.present | BIT.today | BIT.past | BIT.habitual;
+  let redressSentence = -1;
+  let bodyToldNow = false;
+  r.clauses.forEach((cl, ci) => {
+    const bits = marks[ci]!.bits;
+    if (cl.title) return;
+    if (bits & BIT.redress) redressSentence = cl.sentence;
+    if (bits & (BIT.present | BIT.today) && !(bits & BIT.habitual)) bodyToldNow = true;
+  });
   r.clauses.forEach((cl, ci) => {
     const m = marks[ci]!;
     const bits = m.bits;
@@ -671,7 +710,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     if (bits & BIT.outcome && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
     if (bits & BIT.request) requestInSentence = true;
     if (bits & BIT.consult) consultLeft = 2;
-    const consult = consultLeft > 0 && !present;
+    // An A-not-A question asks in its own clause only ("是不是漏气了"); "请问" asks of the next too.
+    const consult = (consultLeft > 0 || m.asks) && !present;
     consultLeft = Math.max(0, consultLeft - 1);
     const isOutcome = cl.start >= outcomeFrom;
     states.push({
@@ -738,7 +778,14 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           if (ce.v1.exclude.length && anyMatch(ce.v1.exclude, text)) continue;
         } else {
           const e = ce.entry as CatalogueEntryV2;
-          if (e.context?.length && !inThisSentence.has(ce.index * 2)) continue;
+          // Who or what an event is about may be named in the sentence before ("我女儿今年14岁…。她手机
+          // 关机…"): a pronoun carries it on.
+          if (
+            e.context?.length &&
+            !inThisSentence.has(ce.index * 2) &&
+            !(cl.sentence > 0 && sentenceWords[cl.sentence - 1]!.has(ce.index * 2))
+          )
+            continue;
           if (e.exclude?.length && inThisSentence.has(ce.index * 2 + 1)) continue;
         }
         hits.push({
@@ -771,7 +818,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       if (ce.v1.urgentIf.test(text)) urgentIf.add(ce);
     }
   }
-  return { hits, linkedIf, urgentIf, calmed, clauses: states };
+  return { hits, linkedIf, urgentIf, calmed, clauses: states, redressSentence, bodyToldNow };
 }
 
 function anyMatch(list: RegExp[], text: string): boolean {

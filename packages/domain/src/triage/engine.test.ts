@@ -9,25 +9,26 @@ import { TriageEngine } from './engine.ts';
 import type { Catalogue, CatalogueEntryV1, CatalogueEntryV2, Lexicon, TriageOutcome } from './types.ts';
 
 const WORDS =
-  '杨先生 孩子 生孩子 生病 有人 打架 打人 打我 电话 他们 现在 正在 昨晚 每天 一旦 着火 没有 受伤 人员 流血 医院 门口 男子 抢走 手机 小偷 偷走 盗走 两名 香烟 店里 楼道 杂物 堆满 政策 互相 招生 邻居 纠纷 无 酒瓶 滋事 车位 几个月 挡住 车库 出口 请问 如何 报警 希望 领导 解决 小区 垃圾 清运 堆积 撬门 撬锁 民警 到场 带回 处理 秩序 恢复 天然气 漏气 管道 撞 刮蹭 逃逸 相撞 交通 事故';
+  '杨先生 孩子 生孩子 生病 有人 打架 打人 打我 电话 他们 现在 正在 昨晚 每天 一旦 着火 没有 受伤 人员 流血 医院 门口 男子 抢走 手机 小偷 偷走 盗走 两名 香烟 店里 楼道 杂物 堆满 政策 互相 招生 邻居 纠纷 无 酒瓶 滋事 车位 几个月 挡住 车库 出口 请问 如何 报警 希望 领导 解决 小区 垃圾 清运 堆积 撬门 撬锁 民警 到场 带回 处理 秩序 恢复 天然气 漏气 管道 撞 刮蹭 逃逸 相撞 交通 事故 找谁 是不是 上周三 滋事 关于 求助 讨个说法 灶台 油烟 机上 饭馆 楼下 停在 等人 举报 前几天 放学 加强 管理 学校 社区 建议 防范 问题';
 const segmenter = new DictionarySegmenter(WORDS.split(' ').map((w) => [w, 1000] as [string, number]));
 const segment = (s: string) => segmenter.cut(s);
 
 const lexicon: Lexicon = {
   dialect: [['遭人', '被人']],
   typos: [['打加', '打架']],
-  negators: ['没有', '无', '不', '没'],
-  past: ['昨晚', '昨天', '上个月'],
+  negators: ['没有', '无', '不', '没', '不是'],
+  past: ['昨晚', '昨天', '上个月', '上周三', '前几天'],
   present: ['现在', '正在', '还在', '刚刚'],
   today: ['今天'],
   hypothetical: ['担心', '一旦', '万一'],
   habitual: ['每天', '经常', '几个月'],
   completed: ['跑了', '逃逸'],
   consult: ['请问', '如何'],
+  redress: ['找谁', '谁来赔', '要不要报警'],
   request: ['希望', '请'],
   outcome: ['民警到场后'],
   resolved: ['带回', '秩序恢复'],
-  figurative: ['政策…打架', '打…电话'],
+  figurative: ['政策…打架', '打…电话', '偷偷', '油烟', '油烟机'],
   intake: ['来电人称', '市民来电反映'],
   policeHeaders: ['我队工作发现'],
   surnames: '杨王张李',
@@ -55,9 +56,23 @@ const catalogue: Catalogue = {
       linkedIf: [[['流血', '受伤'], '120']],
     }),
     v2({ code: 'D-ROB', kind: 'danger', route: '110', terms: ['抢走'], harm: 'person' }),
-    v2({ code: 'D-THEFT', kind: 'danger', route: '110', terms: ['偷走', '盗走', '撬门', '撬锁'], harm: 'property' }),
+    v2({
+      code: 'D-THEFT',
+      kind: 'danger',
+      route: '110',
+      terms: ['偷走', '盗走', '撬门', '撬锁', '被…偷'],
+      harm: 'property',
+    }),
     v2({ code: 'D-CRASH', kind: 'danger', route: '110', terms: ['相撞', '逃逸'], harm: 'public', calmIf: ['受伤'] }),
-    v2({ code: 'D-FIRE', kind: 'danger', route: '119', terms: ['着火'], harm: 'public', linked: ['110'] }),
+    v2({
+      code: 'D-FIRE',
+      kind: 'danger',
+      route: '119',
+      terms: ['着火', '烟很大'],
+      harm: 'public',
+      linked: ['110'],
+      exclude: ['油烟'],
+    }),
     v2({ code: 'D-GAS', kind: 'danger', route: '119', terms: ['漏气'], harm: 'public', linked: ['utility'] }),
     v2({ code: 'P-MINOR', kind: 'police', route: '110', terms: ['刮蹭'] }),
     v2({ code: 'U-BIRTH', kind: 'urgent', route: '12345', terms: ['生孩子'], urgentKind: 'pregnancy_childbirth' }),
@@ -132,11 +147,93 @@ describe('step 3: a danger now, and only now', () => {
     expect(run('有人在店里滋事，民警到场后将其带回，秩序恢复')).toMatchObject({ route: '110', emergency: false });
   });
 
+  it('a negator reaches over a verb of intention: "不是来滋事的" denies the event', () => {
+    expect(run('我们不是来滋事的，只想讨个说法')).toMatchObject({ emergency: false });
+    expect(run('他们是来滋事的')).toMatchObject({ route: '110', emergency: true });
+  });
+
+  it('an A-not-A question asks and does not deny: 是不是漏气 is a question, 有没有人受伤 clears nothing', () => {
+    const asked = run('厨房里是不是漏气了');
+    expect(asked.emergency).toBe(false);
+    expect(asked.reasons.join('')).toContain('为咨询');
+    expect(run('厨房里没有漏气')).toMatchObject({ emergency: false });
+    // "有没有人受伤" is not "没有人受伤": the collision is not calmed by it.
+    expect(run('两车相撞，有没有人受伤')).toMatchObject({ route: '110', emergency: true });
+  });
+
+  it('a figure inside a longer one is part of it: 油烟 in 油烟机 does not undo a fire told beside it', () => {
+    expect(run('灶台着火了，火窜到抽油烟机上了')).toMatchObject({ route: '119', emergency: true });
+    expect(run('楼下饭馆的油烟，烟很大')).toMatchObject({ emergency: false });
+  });
+
+  it('an A-not-A question asks in its own clause only', () => {
+    expect(run('不知道是不是真的，有人在门口打架')).toMatchObject({ route: '110', emergency: true });
+  });
+
+  it('a composite whose event word lies inside a figure of speech is hidden ("被…偷" in "偷偷")', () => {
+    expect(run('手机被他拿去了，他偷偷看我的照片').reasons.join('')).not.toContain('D-THEFT');
+    expect(run('手机被人偷了').reasons.join('')).toContain('D-THEFT');
+  });
+
+  it('a question about redress afterwards tells the event as over, unless it is said to be going on', () => {
+    const after = run('有人在门口打人，这个该找谁');
+    expect(after).toMatchObject({ route: '110', emergency: false });
+    expect(after.reasons.join('')).toContain('事后的责任或去向');
+    expect(run('有人打我，鼻子流血了，谁来赔')).toMatchObject({ emergency: false });
+    expect(run('有人正在打我，我要不要报警')).toMatchObject({ route: '110', emergency: true });
+  });
+
+  it('a title sums a letter up: its danger is one now only when the title or the body says now', () => {
+    const body = '我儿子在学校读书，他说同学打他，班主任说会处理，一直没有改善，希望学校重视。';
+    expect(
+      run(body.replace('他说同学打他', '他说同学欺负他'), { title: '孩子在学校被同学打人', channel: 'web' }),
+    ).toMatchObject({
+      emergency: false,
+    });
+    expect(run(`${body}现在他又被堵在校门口`, { title: '孩子被人打人', channel: 'web' })).toMatchObject({
+      route: '110',
+      emergency: true,
+    });
+    expect(run(body, { title: '孩子正在被人打我', channel: 'web' })).toMatchObject({ emergency: true });
+  });
+
+  it('a heading line in the body ("关于…的求助") reads as a title', () => {
+    const heading = '关于楼下有人滋事的求助\n我们楼下烧烤摊老是吵，老板态度差，希望城管管一下。';
+    expect(run(heading)).toMatchObject({ emergency: false });
+  });
+
+  it('who an event is about may be named in the sentence before (a pronoun carries it on)', () => {
+    expect(run('我的车停在楼下。有人挡住了').route).toBe('vehicle_moving');
+    expect(run('我在楼下等人。有人挡住了').route).not.toBe('vehicle_moving');
+  });
+
+  it('a weekday of last week is the past', () => {
+    expect(run('上周三有人在门口打人')).toMatchObject({ route: '110', emergency: false });
+  });
+
   it('a long letter is judged by its title, its request and what it says is going on now', () => {
     const story = `${'我们小区的情况是这样的，前些年有人在门口打架，后来好了，'.repeat(8)}希望领导解决垃圾清运的问题。`;
     expect(story.length).toBeGreaterThan(200);
     expect(run(story, { channel: 'web' })).toMatchObject({ route: '12345', emergency: false, category: 'CSGL03' });
     expect(run(`${story}现在有人正在门口打架。`, { channel: 'web' })).toMatchObject({ route: '110', emergency: true });
+  });
+});
+
+describe('step 4: a police matter that is over, asked about on a citizen line', () => {
+  it('a caller asking where to take it is told to go to the police (guidance), not sent a car', () => {
+    const o = run('前几天有人在门口打人，这个该找谁', { channel: '12345' });
+    expect(o).toMatchObject({ route: 'guidance', emergency: false });
+    expect(o.guidance).toContain('派出所');
+    // On the 110 line the caller is already at the police.
+    expect(run('前几天有人在门口打人，这个该找谁', { channel: '110' })).toMatchObject({ route: '110' });
+    // A tip-off asks the police to act.
+    expect(run('我要举报，前几天有人在门口打人，这个该找谁', { channel: '12345' })).toMatchObject({ route: '110' });
+  });
+
+  it('police words in a title that names a topic or a suggestion are its subject, not an event', () => {
+    const body = '我们小区的孩子放学路上不太安全，希望学校和社区加强管理。';
+    expect(run(body, { channel: 'web', title: '关于防范打人问题的建议' }).route).toBe('12345');
+    expect(run(body, { channel: 'web', title: '小区门口有人打人' }).route).toBe('110');
   });
 });
 
@@ -265,5 +362,25 @@ describe('the catalogue', () => {
   ])('refuses an entry with %s', (_l, change) => {
     const bad = { ...catalogue.entries[0]!, ...change } as CatalogueEntryV2;
     expect(() => new TriageEngine({ catalogue: { ...catalogue, entries: [bad] }, lexicon, segment })).toThrow();
+  });
+});
+
+describe('a request addressed to another body', () => {
+  const story = '前几天有人撬锁偷走了快递，小区垃圾也没人清运';
+  it('a citizen who asks a non-police body to act tells police words as back-story', () => {
+    expect(run(`${story}，希望社区管理一下`, { channel: '12345' })).toMatchObject({ route: '12345', emergency: false });
+    expect(run(`${story}，请物业来处理`, { channel: 'web' })).toMatchObject({ route: '12345' });
+  });
+  it('without that request, or with a request to the police, it stays police business', () => {
+    expect(run(story, { channel: '12345' }).route).toBe('110');
+    expect(run(`${story}，希望民警处理`, { channel: '12345' }).route).toBe('110');
+    expect(run(`${story}，希望社区和派出所管理一下`, { channel: '12345' }).route).toBe('110');
+  });
+  it('on the 110 line it is a record of an event, and a danger now is an emergency whoever is asked', () => {
+    expect(run(`${story}，希望社区管理一下`, { channel: '110' }).route).toBe('110');
+    expect(run('有人正在撬门，希望社区管理一下', { channel: '12345' })).toMatchObject({
+      route: '110',
+      emergency: true,
+    });
   });
 });

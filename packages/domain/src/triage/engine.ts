@@ -42,6 +42,7 @@ import {
   isV2Entry,
   type Catalogue,
   type CatalogueEntry,
+  type CatalogueEntryV2,
   type EntryKind,
   type Harm,
   type Lexicon,
@@ -89,6 +90,34 @@ const DECIDES = 0.9;
 const MODEL_WEIGHT = 0.6;
 /** A text longer than this (body characters) is judged by its title, request and present situation. */
 const LONG_TEXT = 200;
+/** Words of a title that names a topic, a suggestion or a question rather than an event. */
+const TOPIC_TITLE =
+  /建议|倡议|呼吁|宣传|防范|提醒|关于|问题|咨询|请问|如何|怎么|怎样|求助|意见|投诉|反映|能否|可否|是否/;
+const TIP_OFF = /举报|检举|揭发/;
+/**
+ * A request addressed to a non-police body ("要求市场监管部门处理", "请城管管一下", "请物业来修"): the
+ * caller asks an agency to act on the matter, so police words in the story are its back-story (a
+ * complaint about a taxi driver, a shop that "cheats", a landlord who is "a swindler"). A request to the
+ * police in the same clause ("希望交巡警加强巡查") is not one.
+ */
+const ASKS_AGENCY =
+  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(?:市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|有关部门|相关部门|职能部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
+const POLICE_BODY = /警|派出所|公安|110/;
+/** Police business in a text whose request goes to another body counts this much. */
+const ELSEWHERE = 0.35;
+
+/** Does the text's request go to a non-police body (and none to the police)? */
+function asksAnotherBody(r: Reading): boolean {
+  const body = r.text.slice(r.titleEnd);
+  let found = false;
+  for (const m of body.matchAll(ASKS_AGENCY)) {
+    if (POLICE_BODY.test(m[0])) return false;
+    found = true;
+  }
+  return found && !/(?:请|要求|希望|麻烦)[^，,。！？!?；;\n]{0,8}?(?:警察|民警|派出所|公安|110|出警)/.test(body);
+}
+/** Where the call-taker sends a police matter that is over when the caller asks where to take it. */
+const POLICE_REFERRAL = '已经发生的警务事项：告知来电人到辖区派出所报案或咨询办理进度；如有正在发生的危险，立即拨打110';
 
 interface Candidate {
   route: Route;
@@ -220,7 +249,15 @@ function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
   // says "now" must.
   const cl = d.reading.clauses[h.clause]!;
   if (d.long && !cl.title && !h.request && !h.ongoing && !h.toldNow) return false;
+  // A question about redress after it ("该找哪个", "谁来赔", "要不要报警") tells the event as over.
+  if (afterTheFact(d, h)) return false;
   return true;
+}
+
+/** Is the danger word told before a question about redress, and not as going on? */
+function afterTheFact(d: Draft, h: Hit): boolean {
+  const cl = d.reading.clauses[h.clause]!;
+  return d.scan.redressSentence >= 0 && cl.sentence <= d.scan.redressSentence && !h.ongoing && !h.toldNow;
 }
 
 const dangerNow: Step = (d, e) => {
@@ -238,7 +275,47 @@ const dangerNow: Step = (d, e) => {
       hurtNow = true;
   d.dangers = [];
   for (const h of d.scan.hits) if (isDangerNow(d, h, hurtNow)) d.dangers.push(h);
-  const told = d.scan.hits.filter((h) => h.role === 'term' && kindOf(h.entry) === 'danger' && !d.dangers.includes(h));
+  // A title (or a heading in the body) sums a letter up; it tells no time of its own. A danger in the
+  // title is one now only when the title says it is going on, or the body tells a danger now or says
+  // "now" or "today".
+  if (d.dangers.length && !d.scan.bodyToldNow) {
+    const inTitle = (h: Hit) => d.reading.clauses[h.clause]!.title;
+    if (d.dangers.every(inTitle)) d.dangers = d.dangers.filter((h) => h.ongoing);
+  }
+  // A danger told beside an urgent entry that takes it over (a hospital with no bed for a patient
+  // already in its care) is that urgent order, not an emergency (step 6 raises the order).
+  const sentenceOf = (h: Hit) => d.reading.clauses[h.clause]!.sentence;
+  const deferring = d.scan.hits.filter(
+    (h) =>
+      h.role === 'term' &&
+      kindOf(h.entry) === 'urgent' &&
+      isV2Entry(h.entry.entry) &&
+      h.entry.entry.defers?.length &&
+      h.modality !== 'negated' &&
+      h.modality !== 'hypothetical',
+  );
+  let deferredHits: Hit[] = [];
+  if (deferring.length && d.dangers.length) {
+    const deferred = d.dangers.filter((h) =>
+      deferring.some(
+        (u) =>
+          sentenceOf(u) === sentenceOf(h) && (u.entry.entry as CatalogueEntryV2).defers!.includes(h.entry.entry.route),
+      ),
+    );
+    if (deferred.length === d.dangers.length) {
+      const u = deferring.find((x) => deferred.some((h) => sentenceOf(x) === sentenceOf(h)))!;
+      d.reasons.push(`${e.cite(deferred[0]!)}：病人已在医疗机构，${e.cite(u)}，按紧急工单协调，不按紧急情况处理`);
+      deferredHits = deferred;
+      d.dangers = [];
+    }
+  }
+  const told = d.scan.hits.filter(
+    (h) =>
+      h.role === 'term' &&
+      kindOf(h.entry) === 'danger' &&
+      !d.dangers.includes(h) &&
+      !deferredHits.some((x) => x.entry === h.entry),
+  );
   const toldOnce = [
     ...new Map(told.filter((h) => !d.dangers.some((x) => x.entry === h.entry)).map((h) => [h.entry, h])).values(),
   ];
@@ -252,15 +329,19 @@ const dangerNow: Step = (d, e) => {
             ? '为长期或反复情况，非正在发生的险情'
             : h.modality === 'past' || h.outcome
               ? '为已经发生或已处置的事，现已无正在发生的危险'
-              : h.modality === 'consult'
-                ? '为咨询'
-                : d.scan.calmed.has(h.entry)
-                  ? '无人受伤'
-                  : h.completed
-                    ? '事已结束（对方已离开或险情已消除）'
-                    : d.long
-                      ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
-                      : '仅涉及财物，且未表明正在进行';
+              : afterTheFact(d, h)
+                ? '来电询问事后的责任或去向，事已过去'
+                : h.modality === 'consult'
+                  ? '为咨询'
+                  : d.scan.calmed.has(h.entry)
+                    ? '无人受伤'
+                    : h.completed
+                      ? '事已结束（对方已离开或险情已消除）'
+                      : d.reading.clauses[h.clause]!.title
+                        ? '仅见于标题，标题和正文未表明正在发生'
+                        : d.long
+                          ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
+                          : '仅涉及财物，且未表明正在进行';
     d.reasons.push(`${e.cite(h)}：${why}，不按紧急情况处理`);
   }
   if (!d.dangers.length) return;
@@ -297,6 +378,12 @@ function entryScores(d: Draft): Draft['scores'] {
   // police business in it counts only when its title, its request or a clause told as going on says
   // it is happening now; the rest is back-story.
   const letter = d.channel === 'web' || (d.long && d.reading.titleEnd > 0);
+  // A title that names a topic, a suggestion or a question ("电信诈骗宣传建议", "关于…的问题") reports no
+  // event: police words in it are the subject of the letter.
+  const topicTitle = letter && d.reading.titleEnd > 0 && TOPIC_TITLE.test(d.reading.text.slice(0, d.reading.titleEnd));
+  // On the 110 line a caller asking for another body still tells the police an event (a record, not a
+  // letter). Read only when there is police business to weigh.
+  let elsewhere: boolean | null = d.channel === '110' || d.channel === 'phone_110' ? false : null;
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
     let f = MODALITY_FACTOR[kind][h.modality];
@@ -307,12 +394,16 @@ function entryScores(d: Draft): Draft['scores'] {
     if (
       police &&
       letter &&
-      (h.modality !== 'now' || h.outcome || !(d.reading.clauses[h.clause]!.title || h.request || h.ongoing))
+      (h.modality !== 'now' ||
+        h.outcome ||
+        !((d.reading.clauses[h.clause]!.title && !topicTitle) || h.request || h.ongoing))
     )
       f = 0;
     // A fire or a burst pipe told later is not 119's or the utility's now (its aftermath is another
     // entry's); one that is over just now still is theirs to check.
     if (kind === 'danger' && e.route !== '110' && h.modality !== 'now') f = 0;
+    // The caller asks another body to act: police business not told as going on is back-story.
+    if (police && !h.ongoing && (elsewhere ??= asksAnotherBody(d.reading))) f *= ELSEWHERE;
     if (!f) continue;
     const cl = d.reading.clauses[h.clause]!;
     let w = f * (h.role === 'cue' ? CUE_WEIGHT : 1) * h.entry.weight;
@@ -424,6 +515,22 @@ const weighJurisdiction: Step = (d, e) => {
   } else {
     d.category = route === '12345' ? bestHotlineCategory(d) : route === '110' ? 'public_help' : 'non_police';
     d.reasons.push(`清单未命中，模型判断：${ROUTE_NAMES[route]}（把握 ${(p!.routeP * 100).toFixed(0)}%）`);
+  }
+  // A caller on the 12345 line or the web asking where to take a police matter that is over ("我之前被人
+  // 骗了…这个我找哪个？") needs to be told to go to the police, not a police car: guidance.
+  if (
+    route === '110' &&
+    (d.channel === '12345' || d.channel === 'web') &&
+    (ruleWinner?.kind === 'police' || ruleWinner?.kind === 'danger') &&
+    ruleWinner.evidence.every((h) => afterTheFact(d, h)) &&
+    // A tip-off ("举报…") asks the police to act, whoever the caller asks.
+    !TIP_OFF.test(d.reading.text)
+  ) {
+    d.route = 'guidance';
+    d.category = 'non_police';
+    d.guidance = POLICE_REFERRAL;
+    d.reasons.push('来电询问已经发生的警务事项该找谁，做好引导：到辖区派出所报案或咨询');
+    return;
   }
   if (route === '12345' && ruleWinner?.kind !== 'hotline' && ruleWinner?.kind !== 'boundary')
     d.category = bestHotlineCategory(d);

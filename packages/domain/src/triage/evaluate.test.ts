@@ -66,6 +66,24 @@ describe('evaluation by group (issue 10’s table)', () => {
     expect(r.routeAccuracy).toBe(0.5);
     expect(r.misses.map((m) => m.id)).toEqual(['p2', 'n2', 'm2', 'e2']);
   });
+  it('does not count a flagged emergency answered with a route its label names as left in a queue', () => {
+    const cases = [
+      c('f1', 'emergency_case', ['12345', '119'], true),
+      c('f2', 'emergency_case', ['119', '12345'], true),
+      c('f3', 'emergency_case', ['119'], true),
+      c('f4', 'emergency_case', ['12345', '119'], true),
+    ];
+    const r = evaluate(cases, [
+      answer('f1', '12345', true),
+      answer('f2', '12345', true),
+      answer('f3', '12345', true),
+      answer('f4', '12345', false),
+    ]);
+    // f3: 12345 is not its label's and not an emergency line; f4: not flagged.
+    expect(r.emergenciesInNonEmergencyQueue).toBe(2);
+    expect(r.headline!.dangersLeftInNonEmergencyQueue).toBe(2);
+    expect(r.emergencyRecall).toBe(0.75);
+  });
   it('has no groups when the data has none, and counts an error as a miss', () => {
     const r = evaluate(
       [{ id: 'a', text: 'a', route: ['110'], emergency: true, urgent: null }],

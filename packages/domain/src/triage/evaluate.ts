@@ -154,7 +154,9 @@ export function evaluate(cases: LabelledCase[], outcomes: TriageResult[]): Evalu
         eFound++;
         if (grp) grp.eF++;
       } else missed = true;
-      if (!out.emergency || !EMERGENCY_ROUTES.has(out.route)) {
+      // Left in a non-emergency queue: not flagged, or sent to a queue that is neither an emergency
+      // line nor one the label names (a flood's relief labelled 12345 first, flagged, is not left).
+      if (!out.emergency || !(EMERGENCY_ROUTES.has(out.route) || c.route?.includes(out.route))) {
         leftInQueue++;
         if (grp) grp.left++;
       }

@@ -41,6 +41,12 @@ const TITLE_PREFIX = /^(?:标题|主题|题目)[:：]\s*/;
 const BODY_PREFIX = /(?:^|\n)(?:内容|正文|诉求内容|留言内容)[:：]\s*/;
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/**
+ * A heading inside the body ("关于孩子被同学欺负的求助", "投诉：…"): it names the matter as a topic and
+ * tells no event of its own; it reads as a title.
+ */
+const HEADING =
+  /^(?:关于[^，,。！？!?；;]{2,40}的(?:问题|求助|投诉|建议|反映|诉求|咨询|意见|请求|举报)|(?:投诉|建议|咨询|求助|询问|反映)[:：][^，,。！？!?；;\n]{2,40})$/;
 
 export class Reader {
   private readonly normalise: (s: string) => string;
@@ -110,7 +116,16 @@ export class Reader {
       const c = full.charCodeAt(i);
       // A decimal point or a time ("3.5万", "8:30") does not break a clause.
       if ((c === 0x2e || c === 0x3a) && isDigit(full.charCodeAt(i - 1)) && isDigit(full.charCodeAt(i + 1))) continue;
-      if (i > start) clauses.push({ start, end: i, sentence, title: start < titleEnd, aside: depth > 0 });
+      if (i > start)
+        clauses.push({
+          start,
+          end: i,
+          sentence,
+          title:
+            start < titleEnd ||
+            (c === 0x0a && (start === 0 || full.charCodeAt(start - 1) === 0x0a) && HEADING.test(full.slice(start, i))),
+          aside: depth > 0,
+        });
       if (c === 0x28 || c === 0xff08 || c === 0x3010 || c === 0x5b) depth++;
       else if ((c === 0x29 || c === 0xff09 || c === 0x3011 || c === 0x5d) && depth > 0) depth--;
       start = i + 1;

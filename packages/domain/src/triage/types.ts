@@ -44,6 +44,16 @@ export const EMERGENCY_PRECEDENCE: readonly Route[] = ['110', '119', '120', 'uti
 
 export const ENTRY_KINDS = ['danger', 'urgent', 'police', 'diversion', 'guidance', 'boundary', 'hotline'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
+/** What each kind of catalogue entry means, as the administration page shows it. */
+export const ENTRY_KIND_LABELS: Record<EntryKind, string> = {
+  danger: '危险情形（紧急）',
+  urgent: '紧急工单',
+  police: '110受理事项',
+  diversion: '分流事项',
+  guidance: '引导解释',
+  boundary: '职责交叉（需会商）',
+  hotline: '12345受理事项',
+};
 
 /** 12345's urgent work-order channel (the work order's own kinds): 重症救治、孕检生产、应急救援. */
 export type TriageUrgentKind = UrgentKind;
@@ -111,6 +121,12 @@ export interface CatalogueEntryV2 extends EntryCommon {
   harm?: Harm;
   /** For a danger: told negated ("无人受伤"), one of these makes it no emergency (a collision nobody was hurt in). */
   calmIf?: string[];
+  /**
+   * For an urgent entry: a danger going to one of these routes, told in the same sentence as one of the
+   * entry's terms, is this urgent order instead (a patient already in a hospital that has no bed is
+   * 12345's 重症救治 order, not an ambulance).
+   */
+  defers?: Route[];
   /** Only requests from these channels (e.g. "12345", "web"); absent: all. */
   channels?: string[];
   /** Only a situation now counts (a blocking car, not a parking space taken for months). */
@@ -150,6 +166,12 @@ export interface Lexicon {
   completed?: string[];
   /** Questions and consultations ("请问", "如何"): not an event. */
   consult?: string[];
+  /**
+   * Questions about redress after the fact ("该找哪个", "谁来赔", "要不要报警"): who answers for an event
+   * or where to take it presupposes the event is over; a danger told before one is not happening now
+   * unless its clause says it is going on.
+   */
+  redress?: string[];
   /** Phrases that are figures of speech, masked before reading ("政策…打架", "明火执仗"). */
   figurative?: string[];
   /** What a request says it wants ("希望", "请求"): these clauses weigh more in a long text. */

@@ -130,6 +130,25 @@ describe('work-order guards', () => {
       code: 'WORK_ORDER_NO_PENDING_EXTENSION',
     });
   });
+  it('a follow-up records the survey, and 不满意 needs the reason (for the review before 重办)', () => {
+    const replied = stateFor('replied', 'follow_up');
+    expect(applyWorkOrderAction(replied, { action: 'follow_up', satisfaction: 'unsatisfied' }, now)).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+    });
+    const r = applyWorkOrderAction(
+      replied,
+      { action: 'follow_up', satisfaction: 'unsatisfied', note: '摊贩晚上又来了', contacted: true, resolved: false },
+      now,
+    );
+    expect(r.ok && r.value.details).toEqual({
+      satisfaction: 'unsatisfied',
+      note: '摊贩晚上又来了',
+      contacted: true,
+      resolved: false,
+    });
+    expect(r.ok && r.value.next.satisfaction).toBe('unsatisfied');
+  });
   it('reopens only after an unsatisfied follow-up', () => {
     const satisfied = { ...stateFor('followed_up', 'archive'), satisfaction: 'satisfied' as const };
     expect(applyWorkOrderAction(satisfied, commandFor('reopen'), now)).toMatchObject({

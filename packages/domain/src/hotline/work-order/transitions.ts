@@ -95,6 +95,13 @@ export interface WorkOrderState {
   mergedIntoId: string | null;
 }
 
+/** The knowledge-base article (and the version of it) an answer was taken from. */
+export interface KnowledgeCitation {
+  articleId: string;
+  version: number;
+  title: string;
+}
+
 export type WorkOrderCommand =
   | { action: 'assign'; leadUnitId: string; assistUnitIds?: string[]; note?: string }
   | { action: 'reassign'; leadUnitId: string; assistUnitIds?: string[]; note: string }
@@ -102,11 +109,18 @@ export type WorkOrderCommand =
   | { action: 'return'; reasonCode: ReturnReason; note: string }
   | { action: 'start'; note?: string }
   | { action: 'reply'; reply: string; result: ReplyResult }
-  | { action: 'answer_directly'; reply: string }
+  | { action: 'answer_directly'; reply: string; knowledge?: KnowledgeCitation }
   | { action: 'request_extension'; requestedDueAt: string; reason: string }
   | { action: 'approve_extension'; note?: string }
   | { action: 'refuse_extension'; note: string }
-  | { action: 'follow_up'; satisfaction: Satisfaction; note?: string }
+  | {
+      action: 'follow_up';
+      satisfaction: Satisfaction;
+      note?: string;
+      /** the survey (回访问卷): did the unit contact the caller, is the matter solved */
+      contacted?: boolean;
+      resolved?: boolean;
+    }
   | { action: 'reopen'; note: string; dueAt: string }
   | { action: 'archive'; note?: string }
   | { action: 'merge'; intoWorkOrderId: string; note?: string }
@@ -191,7 +205,7 @@ export function applyWorkOrderAction(
       next.pendingExtension = null;
       break;
     case 'answer_directly':
-      details = { reply: cmd.reply, result: 'explained' };
+      details = { reply: cmd.reply, result: 'explained', ...(cmd.knowledge ? { knowledge: cmd.knowledge } : {}) };
       break;
     case 'request_extension': {
       const requested = new Date(cmd.requestedDueAt);
@@ -219,7 +233,14 @@ export function applyWorkOrderAction(
       break;
     case 'follow_up':
       next.satisfaction = cmd.satisfaction;
-      details = { satisfaction: cmd.satisfaction, note: cmd.note ?? null };
+      if (cmd.satisfaction === 'unsatisfied' && !cmd.note?.trim())
+        return fail('VALIDATION_FAILED', '回访不满意须记录来电人不满意的原因');
+      details = {
+        satisfaction: cmd.satisfaction,
+        note: cmd.note ?? null,
+        ...(cmd.contacted !== undefined ? { contacted: cmd.contacted } : {}),
+        ...(cmd.resolved !== undefined ? { resolved: cmd.resolved } : {}),
+      };
       break;
     case 'reopen': {
       // 重办: an unsatisfied follow-up sends the order back to its lead unit with a new deadline.
