@@ -5,10 +5,14 @@
  * run together and cut at 1,000); then the time from starting `liandong triage` to its first answer
  * (tsx start-up included). Prints one JSON line; `per_second` is by the wall clock, `per_cpu_second`
  * by the process's CPU time (the same on an idle machine; on a busy one the wall clock also counts the
- * other processes' turns on the core).
+ * other processes' turns on the core). The machine's state is printed beside the figures: the load
+ * average before and after, the cores this process may run on, and how busy each core was (from
+ * /proc/stat) while it ran — figures taken on a busy core measure the other processes too.
  *   node --import tsx bench/triage.ts [--requests 100000] [--long-requests 10000] [--starts 3]
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +39,33 @@ const webText = corpus
 const long: { text: string; channel: string }[] = [];
 for (let i = 0; long.length < 300 && i + 1000 <= webText.length; i += 997)
   long.push({ text: webText.slice(i, i + 1000), channel: 'web' });
+
+/** Per core: [busy, total] jiffies so far (Linux; empty elsewhere). */
+function cpuTimes(): [number, number][] {
+  try {
+    return fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((l) => /^cpu\d+ /.test(l))
+      .map((l) => {
+        const v = l.split(/\s+/).slice(1).map(Number);
+        const idle = v[3]! + (v[4] ?? 0);
+        const total = v.reduce((a, b) => a + b, 0);
+        return [total - idle, total];
+      });
+  } catch {
+    return [];
+  }
+}
+function allowedCores(): string | null {
+  try {
+    return /Cpus_allowed_list:\s*(\S+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+const loadBefore = os.loadavg().map((x) => +x.toFixed(2));
+const cpuBefore = cpuTimes();
 
 const t0 = performance.now();
 const engine = createTriageEngine();
@@ -93,10 +124,23 @@ const shortRun = run(short, Number(values.requests));
 const longRun = run(long, Number(values['long-requests']));
 const starts: number[] = [];
 for (let i = 0; i < Number(values.starts); i++) starts.push(Math.round(await firstLine()));
+const cpuAfter = cpuTimes();
+const busy = cpuAfter.map(([b, t], i) => {
+  const [b0, t0_] = cpuBefore[i] ?? [0, 0];
+  return t > t0_ ? Math.round((100 * (b - b0)) / (t - t0_)) : null;
+});
 console.log(
   JSON.stringify({
     benchmark: 'triage',
     cores_used: 1,
+    machine: {
+      cores: os.cpus().length,
+      allowed_cores: allowedCores(),
+      load_average_before: loadBefore,
+      load_average_after: os.loadavg().map((x) => +x.toFixed(2)),
+      // Each core's busy share while the bench ran (this process's own core near 100 % is expected).
+      core_busy_percent: busy,
+    },
     load_ms: Math.round(loadMs),
     model: engine.model?.version ?? null,
     catalogue_version: engine.catalogueVersion,

@@ -4,7 +4,6 @@
  * module reads no environment), whose active version is used.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   ROUTES,
@@ -25,14 +24,13 @@ import {
   createTriageEngine,
   loadModel,
 } from './triage-engine.ts';
+import { answerJsonLines, parseJsonLine } from '../shared/json-lines.ts';
 import { readCorpusFile, readShippedCorpus, trainFromCorpus, type CorpusItem } from './training.ts';
 
 export interface TriageCliOptions {
   /** The database whose active catalogue version to use (and whose overrides to train on). */
   databaseUrl: string | null;
 }
-
-const ID_IN_BROKEN_LINE = /"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/;
 
 async function catalogueFrom(databaseUrl: string | null): Promise<Catalogue | undefined> {
   if (!databaseUrl) return undefined;
@@ -72,48 +70,9 @@ export function answerOf(o: TriageResult): Record<string, unknown> {
 
 /** One output line per input line, in order; a bad line gets an error object and the run goes on. */
 export function triageLine(engine: TriageEngine, line: string): string {
-  let input: unknown;
-  try {
-    input = JSON.parse(line);
-  } catch {
-    const m = line.match(ID_IN_BROKEN_LINE);
-    let id: string | null = null;
-    if (m) {
-      try {
-        id = String(JSON.parse(m[1]!));
-      } catch {
-        id = null;
-      }
-    }
-    return JSON.stringify({ id, error: { code: 'LINE_NOT_JSON', message: '该行不是合法的 JSON' } });
-  }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    return JSON.stringify({
-      id: null,
-      error: { code: 'LINE_NOT_OBJECT', message: '该行须为 JSON 对象 {"id","text","channel"}' },
-    });
-  }
-  return JSON.stringify(answerOf(engine.triage(input as TriageInput)));
-}
-
-async function runStream(engine: TriageEngine): Promise<void> {
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  let buf: string[] = [];
-  let first = true;
-  const flush = async () => {
-    if (!buf.length) return;
-    const chunk = buf.join('\n') + '\n';
-    buf = [];
-    if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-  };
-  for await (const line of rl) {
-    if (!line.trim()) continue;
-    buf.push(triageLine(engine, line));
-    // The first answer goes out at once (an interactive caller waits for it); then in batches.
-    if (first || buf.length >= 256) await flush();
-    first = false;
-  }
-  await flush();
+  const parsed = parseJsonLine(line, '{"id","text","channel"}');
+  if (!parsed.ok) return parsed.answer;
+  return JSON.stringify(answerOf(engine.triage(parsed.value as unknown as TriageInput)));
 }
 
 function readJsonl<T>(file: string): T[] {
@@ -273,5 +232,5 @@ export async function triageCommand(args: string[], opts: TriageCliOptions): Pro
     model: modelFrom(values.model, values['no-model']),
     desk: deskOf(values.desk),
   });
-  await runStream(engine);
+  await answerJsonLines((line) => triageLine(engine, line));
 }

@@ -1,21 +1,61 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ENTRY_KINDS, HARMS, ROUTES, TRIAGE_CHANNELS, URGENT_KINDS } from '@liandong/domain';
-import { can, requirePermission } from '../auth/permissions.ts';
+import type { Actor } from '../auth/actor.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { policy } from '../auth/policy.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import { Uuid, enumOf, errorResponses } from '../http/schemas.ts';
+import { Uuid, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { findCatalogueVersion, listCatalogueVersions } from './catalogue.repo.ts';
+import { listCatalogueDrafts } from './catalogue-drafts.repo.ts';
+import { CatalogueDraftsService } from './catalogue-drafts.service.ts';
 import { presentOutcome, presentTriage } from './triage.present.ts';
 import type { TriageService } from './triage.service.ts';
 
 const Any = Type.Unknown();
-const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
-  Type.Object(props, { additionalProperties: false });
 const RouteSchema = enumOf(ROUTES, '去向');
 
 const Pattern = Type.String({ minLength: 1, maxLength: 2000 });
 /** A word or phrase, or two parts in order within one clause ("政策…打架"). */
 const Term = Type.String({ minLength: 1, maxLength: 40 });
+/**
+ * A request's triage quotes the caller, so it is read under the scope of the record the request became:
+ * a work order as its detail is (a department its own or assisted orders, a district its district's), an
+ * incident with `incident.read`, a request not yet a record only by the seats that triage.
+ */
+async function requireRequestInScope(
+  db: Db,
+  actor: Actor,
+  requestId: string,
+  mayTriage: (role: string) => boolean,
+): Promise<void> {
+  const r = await db.query<{
+    lead_unit_id: string | null;
+    assist_unit_ids: string[] | null;
+    district_code: string | null;
+    lead_district: string | null;
+    wo_id: string | null;
+    inc_id: string | null;
+  }>(
+    `SELECT w.id AS wo_id, w.lead_unit_id, w.assist_unit_ids, w.district_code, u.district_code AS lead_district,
+            i.id AS inc_id
+     FROM requests q LEFT JOIN work_orders w ON w.request_id = q.id LEFT JOIN units u ON u.id = w.lead_unit_id
+     LEFT JOIN incidents i ON i.request_id = q.id WHERE q.id = $1 LIMIT 1`,
+    [requestId],
+  );
+  const row = r.rows[0];
+  if (row?.wo_id) {
+    requirePermission(actor, 'work_order.read');
+    const facts = {
+      leadUnitId: row.lead_unit_id,
+      assistUnitIds: row.assist_unit_ids ?? [],
+      districtCode: row.district_code,
+    };
+    if (!(await policy.seesWorkOrder(actor, facts, async () => row.lead_district))) throw new AppError('OUT_OF_SCOPE');
+  } else if (row?.inc_id) requirePermission(actor, 'incident.read');
+  else if (actor.role !== 'system' && !mayTriage(actor.role)) throw new AppError('FORBIDDEN');
+}
+
 const Terms = (max: number) => Type.Array(Term, { maxItems: max });
 const common = {
   code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,31}$' }),
@@ -55,13 +95,19 @@ const EntryV2 = strict({
   channels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 10 })),
   linkedIf: Type.Optional(Type.Array(Type.Tuple([Terms(200), RouteSchema]), { maxItems: 10 })),
   urgentIf: Type.Optional(Terms(100)),
+  defers: Type.Optional(Type.Array(RouteSchema, { maxItems: 8 })),
   weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
 });
 const Entry = Type.Union([EntryV2, EntryV1]);
+const DraftId = strict({ id: Uuid });
+const EntryCode = common.code;
+const Source = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
+const Note = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
 
 export const triageRoutes =
   (db: Db, triage: TriageService): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const drafts = new CatalogueDraftsService(db, triage);
     const mayTriage = (role: string) => ['call_taker', 'dispatcher', 'specialist_seat', 'admin'].includes(role);
 
     app.post(
@@ -95,7 +141,7 @@ export const triageRoutes =
         },
       },
       async (req) => {
-        if (!can(req.actor, 'work_order.read') && !can(req.actor, 'incident.read')) throw new AppError('FORBIDDEN');
+        await requireRequestInScope(db, req.actor, req.params.id, mayTriage);
         return presentTriage(await triage.get(req.params.id));
       },
     );
@@ -173,6 +219,145 @@ export const triageRoutes =
         requirePermission(req.actor, 'admin.calendar');
         const version = await triage.publish(req.actor, req.body);
         return reply.code(201).send({ version });
+      },
+    );
+
+    app.get(
+      '/api/admin/triage-catalogue/drafts',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '职责清单草稿（尚未发布、不用于研判）',
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.reference');
+        return listCatalogueDrafts(db);
+      },
+    );
+
+    app.post(
+      '/api/admin/triage-catalogue/drafts',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '以某一已发布版本（默认最新版本）为底稿新建草稿',
+          body: strict({
+            basedOn: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+            effectiveFrom: Type.String({ format: 'date' }),
+            source: Source,
+            note: Type.Optional(Note),
+          }),
+          response: { 201: Any, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        requirePermission(req.actor, 'admin.reference');
+        return reply.code(201).send(await drafts.create(req.actor, req.body));
+      },
+    );
+
+    app.get(
+      '/api/admin/triage-catalogue/drafts/:id',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '草稿的全部条目',
+          params: DraftId,
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.reference');
+        return drafts.get(req.params.id);
+      },
+    );
+
+    app.patch(
+      '/api/admin/triage-catalogue/drafts/:id',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '修改草稿的生效日期、依据或说明',
+          params: DraftId,
+          body: strict({
+            effectiveFrom: Type.Optional(Type.String({ format: 'date' })),
+            source: Type.Optional(Source),
+            note: Type.Optional(Note),
+          }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.reference');
+        return drafts.setHeader(req.actor, req.params.id, req.body);
+      },
+    );
+
+    app.delete(
+      '/api/admin/triage-catalogue/drafts/:id',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '放弃草稿',
+          params: DraftId,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        requirePermission(req.actor, 'admin.reference');
+        await drafts.discard(req.actor, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.put(
+      '/api/admin/triage-catalogue/drafts/:id/entries/:code',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '在草稿中新增或替换一个条目（须能单独编译）',
+          params: strict({ id: Uuid, code: EntryCode }),
+          body: Entry,
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.reference');
+        return drafts.setEntry(req.actor, req.params.id, req.params.code, req.body);
+      },
+    );
+
+    app.delete(
+      '/api/admin/triage-catalogue/drafts/:id/entries/:code',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '从草稿中删除一个条目',
+          params: strict({ id: Uuid, code: EntryCode }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.reference');
+        return drafts.removeEntry(req.actor, req.params.id, req.params.code);
+      },
+    );
+
+    app.post(
+      '/api/admin/triage-catalogue/drafts/:id/publish',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '发布草稿为下一版本号（生效日期起用于研判），草稿随之删除',
+          params: DraftId,
+          response: { 201: Any, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        requirePermission(req.actor, 'admin.reference');
+        return reply.code(201).send(await drafts.publish(req.actor, req.params.id));
       },
     );
   };

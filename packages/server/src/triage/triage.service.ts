@@ -13,14 +13,20 @@ import {
   type TriageOutcome,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import { inTransaction, type Db } from '../db/pool.ts';
+import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { audit } from '../admin/audit.repo.ts';
 import { translatePgError } from '../db/pg-errors.ts';
+import { checkCataloguePatterns } from './pattern-probe.ts';
 import { AppError } from '../errors.ts';
 import { findActiveCatalogue, findTriage, insertCatalogueVersion, insertDecision } from './catalogue.repo.ts';
 import { createTriageEngine, loadLexicon, loadModel } from './triage-engine.ts';
 
 const RELOAD_MS = 60_000;
+
+/** What the call-taker did with a suggestion: followed it, or chose otherwise and said why. */
+export type TriageDecision =
+  | { decision: 'accepted' }
+  | { decision: 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string };
 
 /** Request channels → the channel words of the triage contract. */
 export function triageChannel(channel: string): string | null {
@@ -78,14 +84,9 @@ export class TriageService {
     return t;
   }
 
-  async decide(
-    actor: Actor,
-    requestId: string,
-    d:
-      | { decision: 'accepted' }
-      | { decision: 'overridden'; route: Route; emergency: boolean; urgent: boolean; reason: string },
-  ) {
-    const t = await findTriage(this.db, requestId);
+  /** Records the call-taker's decision on a request's suggestion (in `db`: the caller's transaction, if any). */
+  async decide(actor: Actor, requestId: string, d: TriageDecision, db: Queryable = this.db) {
+    const t = await findTriage(db, requestId);
     if (!t) throw new AppError('TRIAGE_NOT_FOUND');
     if (
       d.decision === 'overridden' &&
@@ -97,7 +98,7 @@ export class TriageService {
       throw new AppError('VALIDATION_FAILED', '将紧急情形改为非紧急须写明理由');
     }
     await insertDecision(
-      this.db,
+      db,
       d.decision === 'accepted'
         ? {
             requestId,
@@ -118,27 +119,48 @@ export class TriageService {
             decidedBy: actor.id,
           },
     );
-    return findTriage(this.db, requestId);
+    return findTriage(db, requestId);
   }
 
-  /** Publishes a new catalogue version after checking every entry compiles. */
+  /**
+   * Publishes a new catalogue version after checking every entry compiles and every pattern is safe
+   * to run (pattern-probe.ts: no nested repetition, and fast on hostile inputs).
+   */
   async publish(actor: Actor, c: Omit<Catalogue, 'version'>): Promise<number> {
-    const checked = checkCatalogue({ ...c, version: 0 }, loadLexicon());
-    if (!checked.ok) throw new AppError('CATALOGUE_INVALID', checked.message, checked.details);
+    await checkCataloguePatterns(c);
     try {
-      const version = await inTransaction(this.db, async (tx) => {
-        const v = await insertCatalogueVersion(tx, c, actor.id);
-        await audit(tx, actor.id, 'catalogue.publish', String(v), {
-          effectiveFrom: c.effectiveFrom,
-          source: c.source,
-          entries: c.entries.length,
-        });
-        return v;
-      });
-      this.loadedAt = 0; // pick it up on the next request
+      const version = await inTransaction(this.db, (tx) => this.publishIn(tx, actor, c));
+      this.published();
       return version;
     } catch (err) {
       throw translatePgError(err);
     }
+  }
+
+  /**
+   * The publication inside the caller's transaction (a draft is published and removed in one); the
+   * caller calls published() after the commit. `details` go into the audit entry.
+   */
+  async publishIn(
+    tx: Queryable,
+    actor: Actor,
+    c: Omit<Catalogue, 'version'>,
+    details: Record<string, unknown> = {},
+  ): Promise<number> {
+    const checked = checkCatalogue({ ...c, version: 0 }, loadLexicon());
+    if (!checked.ok) throw new AppError('CATALOGUE_INVALID', checked.message, checked.details);
+    const v = await insertCatalogueVersion(tx, c, actor.id);
+    await audit(tx, actor.id, 'catalogue.publish', String(v), {
+      effectiveFrom: c.effectiveFrom,
+      source: c.source,
+      entries: c.entries.length,
+      ...details,
+    });
+    return v;
+  }
+
+  /** After a publication commits: triage picks the new version up on the next request. */
+  published(): void {
+    this.loadedAt = 0;
   }
 }

@@ -2,11 +2,13 @@
  * The shipped triage (catalogue, lexicon, corpus, model) on the labelled sets, and what a city gets
  * from training on its own history.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TriageModel, evaluate, type LabelledCase, type TriageOutcome } from '@liandong/domain';
 import {
+  SEED_CATALOGUES,
   SEGMENTER_DICT_PATH,
   TRIAGE_DIR,
   buildSegmenterDictionary,
@@ -51,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(2);
-    expect(o.reasons.join('')).toContain('清单第2版');
+    expect(o.catalogueVersion).toBe(4);
+    expect(o.reasons.join('')).toContain('清单第4版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -74,7 +76,196 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2]);
+    expect(versions).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
+    // Outcomes cite "清单第N版" and a database seeded with version N keeps it: version N must always
+    // mean the same entries. To change the catalogue, copy the newest file to catalogue-v(N+1).json,
+    // bump its "version", add it to SEED_CATALOGUES and add its hash here.
+    const SHIPPED: Record<string, string> = {
+      'catalogue-v1.json': '2977f8b66e1bc21f7e4b02453998efe2039b2251f4212a21b16b88267f8ab822',
+      'catalogue-v2.json': 'd6dd8ada13c01218f5e7b338692d7a96344fe7e06b2c709640e803e110f8d7e1',
+      'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
+      'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
+    };
+    expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
+    SEED_CATALOGUES.forEach((file, i) => {
+      const parsed = JSON.parse(fs.readFileSync(path.join(TRIAGE_DIR, file), 'utf8')) as { version: number };
+      expect(parsed.version, file).toBe(i + 1);
+      expect(createHash('sha256').update(JSON.stringify(parsed)).digest('hex'), file).toBe(SHIPPED[file]);
+    });
+  });
+});
+
+describe('events told without their usual word (the shipped catalogue, rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  const read = (text: string, channel: string) => {
+    const o = rules.triage({ id: 'r', text, channel });
+    if (!o.ok) throw new Error(o.code);
+    return o.value as TriageOutcome;
+  };
+  it.each([
+    [
+      'money paid to a business that does not exist is fraud',
+      '110',
+      '我在网上订了一套家具，交了三千块定金，到地方一看根本没有这家店，电话也打不通了',
+      '110',
+      false,
+      null,
+    ],
+    ['a slap within a quarrel is violence', '110', '在菜市场跟人吵了两句，那个男的扇了我一耳光', '110', true, null],
+    [
+      'a minor collision in plain words is police traffic',
+      '110',
+      '我骑电动车跟一辆小车挂了一下，人没事，他拦着我要赔钱',
+      '110',
+      false,
+      null,
+    ],
+    [
+      'property held to force payment is police',
+      '110',
+      '修车店说我不给五百块就不还车，把我车钥匙拔了',
+      '110',
+      false,
+      null,
+    ],
+    ['gambling described without the word', '110', '那个农家乐里头天天有人打大牌，一把输赢几千块', '110', false, null],
+    [
+      'an old man walking on the expressway is a danger',
+      '110',
+      '高速公路应急车道上有个老人在往前走，车子开得飞快',
+      '110',
+      true,
+      null,
+    ],
+    [
+      'a supply fault goes to the utilities’ repair line',
+      '12345',
+      '我们整栋楼突然停电了，物业说是线路故障，到现在还没人来修',
+      'utility',
+      false,
+      null,
+    ],
+    ['a planned outage stays with 12345', '12345', '小区这两天管网改造停水，有没有通知好久来水', '12345', false, null],
+    [
+      'a question the call-taker only pointed elsewhere is guidance',
+      '12345',
+      '来电人询问其信用卡年费如何减免。话务员告知请咨询发卡银行客服。',
+      'guidance',
+      false,
+      null,
+    ],
+    [
+      'a family quarrel without violence goes to mediation',
+      '110',
+      '我和我弟弟为了老房子分割的事吵了一架，没动手，想找人评评理',
+      'governance_center',
+      false,
+      null,
+    ],
+    [
+      'water cut to a building in a cold spell with the elderly is urgent',
+      '12345',
+      '寒潮来了，我们整栋楼停水两天了，屋头还有八十多岁的老人',
+      'utility',
+      false,
+      'emergency_rescue',
+    ],
+    [
+      'a patient refused a bed is urgent',
+      '12345',
+      '医院说没有床位不收我爸这个病人，他是癌症晚期，我们怎么办',
+      '12345',
+      false,
+      'critical_care',
+    ],
+    [
+      'a loose sign before a storm is urgent',
+      '12345',
+      '明天有暴雨，我们小区门口那块大广告牌已经松动了，随时可能掉下来',
+      '12345',
+      false,
+      'emergency_rescue',
+    ],
+    [
+      'a patient in a hospital with no bed is an urgent order, not an ambulance',
+      '12345',
+      '我爸今天早上突发脑梗，现在在区医院急诊，医生说要转上级医院，联系了两家都说没有床位，我们怎么办',
+      '12345',
+      false,
+      'critical_care',
+    ],
+    [
+      'but one getting worse now is still an emergency',
+      '12345',
+      '我爸脑梗在区医院急诊，联系的医院说没有床位。他现在昏迷不醒，呼吸越来越弱',
+      '120',
+      true,
+      'critical_care',
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency, urgentKind) => {
+    const o = read(text, channel);
+    expect(o.route).toBe(route);
+    expect(o.emergency).toBe(emergency);
+    expect(o.urgentKind).toBe(urgentKind);
+  });
+});
+
+describe('catalogue version 3: what happened, not a word that looks like it (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    ['a crane swaying over workers is a danger now', '大风天，江边工地的塔吊一直在晃，底下还站着几个工人', '119', true],
+    [
+      'a fan still turning is no money being transferred',
+      '隔壁饭馆的抽风机半夜两点还在转，吵得人睡不着',
+      '12345',
+      false,
+    ],
+    ['money still being transferred is', '我妈在银行柜台还在给那个账户转账，我们怎么劝都不听', '110', true],
+    ['impersonation that took goods is police business', '有人冒充快递员，从我们店里骗走了两箱货', '110', false],
+    ['"冒" in 冒充 and "烟" in 烟酒 are no smoke', '他冒充我们公司的业务员，收走了客户的一箱烟酒', '110', false],
+    [
+      'a pole about to fall goes to the power line, not an ambulance',
+      '村口那根水泥电线杆斜了，看起来要倒了',
+      'utility',
+      true,
+    ],
+    ['an overloaded school van is a traffic violation', '接送学生的那辆面包车天天严重超员', '110', false],
+    ['a crowd blocking a door now is for the police now', '一群人拉着横幅堵在售楼处门口，不让人进出', '110', true],
+    [
+      'a driver who locks the doors and will not let the passenger out',
+      '网约车司机把车门锁了，不放我下车，非要加钱',
+      '110',
+      true,
+    ],
+    [
+      'a branch that smashed a windscreen is no disorder',
+      '昨晚刮大风，小区里的树枝掉下来把我车的挡风玻璃砸烂了',
+      '12345',
+      false,
+    ],
+  ] as const)('%s', (_l, text, route, emergency) => {
+    const o = rules.triage({ id: 'v3', text, channel: '12345' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value).toMatchObject({ route, emergency });
+  });
+});
+
+describe('catalogue version 4: dangers told in plain words (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    ['signs of a stroke', '我爸刚才接电话的时候说话含糊，手脚无力，现在叫他也不太答应', '120', true],
+    ['a fever with delirium', '外婆烧得一直说胡话，刚才还抽了几下', '120', true],
+    ['self-harm told without the word', '他刚给我发消息说活着没有意义，现在人站在江边那座桥上', '110', true],
+    ['a child outside a window', '对面楼有个小孩坐在八楼的窗台上，腿都伸到外面了', '119', true],
+    ['water rising now', '小区地下车库进水了，水已经齐腰了，还在涨', '119', true],
+    ['a plant pot on a window sill is no person at a height', '物业说窗台上的花盆不归他们管', '12345', false],
+  ] as const)('%s', (_l, text, route, emergency) => {
+    const o = rules.triage({ id: 'v4', text, channel: '12345' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value).toMatchObject({ route, emergency, catalogueVersion: 4 });
   });
 });
 
