@@ -24,12 +24,19 @@ export type Permission =
   | 'admin.time_limits'
   | 'admin.users'
   | 'admin.connectors'
+  /** units and the dispatch catalogue (派单目录), by form or bulk import */
+  | 'admin.reference'
   | 'linkage.read'
   | 'linkage.act'
+  | ConsolePagePermission
   | 'bridge.outbox'
   | 'work_order.attach'
   | 'reminder.send'
   | 'analytics.read'
+  /** the 110 call-takers on duty per day (任务9), for the police figures */
+  | 'admin.staffing'
+  /** confirm a number from the harassment report onto the watch list, or take it off */
+  | 'watch_list.manage'
   | 'telephony.agent'
   | 'telephony.supervise'
   | 'telephony.records'
@@ -37,6 +44,13 @@ export type Permission =
   | 'telephony.admin'
   | 'training.manage'
   | KnowledgePermission;
+
+/**
+ * Work queues, each a page of the console (its menu item `needs:` it): 工单查询 (all orders in view),
+ * 我的工单 (a unit's own orders), 回访 (the follow-up calls and their review), 联动事项 (the linkage queue, worked or watched), and the 催办 bell.
+ */
+export type ConsolePagePermission =
+  'work_order.query' | 'work_order.unit_queue' | 'work_order.follow_up_queue' | 'linkage.queue' | 'reminder.receive';
 
 /** The knowledge base (GB/T 44191-2024): read; propose changes (the owning department); edit, review, publish (the 12345 centre). */
 export type KnowledgePermission =
@@ -70,7 +84,7 @@ const CENTRE_ACTIONS = [
  * the specialist seats (专席) accept, negotiate and answer; supervisors watch the queue (overdue, 催办)
  * and analysts read it.
  */
-const LINKAGE_SEAT = ['linkage.read', 'linkage.act'] as const satisfies readonly Permission[];
+const LINKAGE_SEAT = ['linkage.read', 'linkage.act', 'linkage.queue'] as const satisfies readonly Permission[];
 
 /**
  * Telephony (话务): the seats that take calls sign in, answer, transfer and call back; supervisors run
@@ -90,6 +104,8 @@ const inc = (actions: readonly IncidentAction[]) => actions.map((a) => `incident
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   call_taker: new Set([
+    'work_order.query',
+    'work_order.follow_up_queue',
     'reference.read',
     'work_order.read',
     'work_order.create',
@@ -109,6 +125,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'knowledge.read',
   ]),
   specialist_seat: new Set([
+    'work_order.query',
+    'reminder.receive',
     'reference.read',
     'work_order.read',
     'work_order.create',
@@ -117,8 +135,12 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
     'knowledge.read',
+    // Their desk's undelivered and refused bridge messages, with retry (issue 11: the seats see them too).
+    'bridge.outbox',
   ]),
   district_agency: new Set([
+    'work_order.unit_queue',
+    'reminder.receive',
     'reference.read',
     'work_order.read',
     'work_order.attach',
@@ -130,6 +152,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'knowledge.propose',
   ]),
   department_handler: new Set([
+    'work_order.unit_queue',
+    'reminder.receive',
     'reference.read',
     'work_order.read',
     'work_order.attach',
@@ -138,12 +162,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'knowledge.propose',
   ]),
   supervisor: new Set([
+    'work_order.query',
+    'work_order.follow_up_queue',
+    'linkage.queue',
     'reference.read',
     'work_order.read',
     'incident.read',
     'work_order.supervise',
     'reminder.send',
     'analytics.read',
+    'watch_list.manage',
     'work_order.approve_extension',
     'work_order.refuse_extension',
     'linkage.read',
@@ -151,6 +179,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...KNOWLEDGE_EDITOR,
   ]),
   analyst: new Set([
+    'work_order.query',
     'reference.read',
     'work_order.read',
     'incident.read',
@@ -160,6 +189,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'knowledge.read',
   ]),
   admin: new Set([
+    'work_order.query',
+    'work_order.follow_up_queue',
     'reference.read',
     'work_order.read',
     'work_order.create',
@@ -171,6 +202,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'admin.time_limits',
     'admin.users',
     'admin.connectors',
+    'admin.reference',
+    'admin.staffing',
+    'watch_list.manage',
     'bridge.outbox',
     'work_order.attach',
     'reminder.send',

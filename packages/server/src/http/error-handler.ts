@@ -1,6 +1,8 @@
 /** Every error answers with a code from the one catalogue (errors.ts, docs/errors.md) and a Chinese message. */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, ERROR_CATALOGUE } from '../errors.ts';
+import { DATABASE_RETRY_AFTER_S } from './ops.routes.ts';
 import { validationMessage } from './validation-message.ts';
 
 /** Fastify's own failures (body parsing, media type) in the catalogue's terms. */
@@ -13,8 +15,11 @@ const FASTIFY_CODES: Record<string, keyof typeof ERROR_CATALOGUE> = {
 };
 
 export function mapErrors(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((raw: FastifyError | AppError, req, reply) => {
+    // Every path's database failures in the catalogue's terms, whether or not its service translated them.
+    const err = translatePgError(raw) as FastifyError | AppError;
     if (err instanceof AppError) {
+      if (err.status === 503) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
       return reply
         .code(err.status)
         .send({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });

@@ -89,26 +89,27 @@ describe('administrators manage users; scope is checked', () => {
       payload: {
         username: 'huanbao01',
         displayName: '周洁',
-        password: 'longenough1',
+        password: 'Long-enough1',
         role: 'department_handler',
         unitId: 'd500103.environment',
       },
     });
     expect(res.statusCode, res.body).toBe(201);
-    expect((await login('huanbao01', 'longenough1')).statusCode).toBe(200);
-    const a = await t.db.query("SELECT action, details FROM admin_audit WHERE target = 'huanbao01'");
-    expect(a.rows).toEqual([
+    expect((await login('huanbao01', 'Long-enough1')).statusCode).toBe(200);
+    const a = await t.db.query("SELECT action, details FROM admin_audit WHERE target = 'huanbao01' ORDER BY id");
+    expect(a.rows).toMatchObject([
       {
         action: 'user.create',
-        details: { role: 'department_handler', unitId: 'd500103.environment', districtCode: null },
+        details: { role: 'department_handler', unitId: 'd500103.environment', districtCode: null, desks: ['hotline'] },
       },
+      { action: 'auth.login', details: { address: '127.0.0.1' } },
     ]);
-    expect(JSON.stringify(a.rows)).not.toContain('longenough1');
+    expect(JSON.stringify(a.rows)).not.toContain('Long-enough1');
   });
   it.each([
     [
       'a handler without a unit',
-      { username: 'x01', displayName: 'x', password: 'longenough1', role: 'department_handler' },
+      { username: 'x01', displayName: 'x', password: 'Long-enough1', role: 'department_handler' },
       422,
       'ROLE_SCOPE_INVALID',
     ],
@@ -117,7 +118,7 @@ describe('administrators manage users; scope is checked', () => {
       {
         username: 'x02',
         displayName: 'x',
-        password: 'longenough1',
+        password: 'Long-enough1',
         role: 'district_agency',
         districtCode: '500103',
         unitId: 'd500105.agency',
@@ -127,19 +128,19 @@ describe('administrators manage users; scope is checked', () => {
     ],
     [
       'a taken username',
-      { username: 'cg1', displayName: 'x', password: 'longenough1', role: 'analyst' },
+      { username: 'cg1', displayName: 'x', password: 'Long-enough1', role: 'analyst' },
       409,
       'USERNAME_TAKEN',
     ],
     [
       'a short password',
       { username: 'x03', displayName: 'x', password: 'short', role: 'analyst' },
-      400,
-      'VALIDATION_FAILED',
+      422,
+      'PASSWORD_TOO_SHORT',
     ],
     [
       'an unknown role',
-      { username: 'x04', displayName: 'x', password: 'longenough1', role: 'king' },
+      { username: 'x04', displayName: 'x', password: 'Long-enough1', role: 'king' },
       400,
       'VALIDATION_FAILED',
     ],
