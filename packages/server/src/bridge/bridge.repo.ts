@@ -179,10 +179,10 @@ export async function claimDue(db: Queryable, limit: number): Promise<OutboxRow[
   ).rows;
 }
 
-export async function markDelivered(db: Queryable, id: string): Promise<void> {
+export async function markDelivered(db: Queryable, ids: string[]): Promise<void> {
   await db.query(
-    `UPDATE bridge_outbox SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-    [id],
+    `UPDATE bridge_outbox SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`,
+    [ids],
   );
 }
 /** Exponential back-off: 1 s doubling to 5 min; dead after 24 h of failures. */
@@ -208,13 +208,18 @@ export async function resendFrom(db: Queryable, itemId: string, seq: number): Pr
     [itemId, seq],
   );
 }
-export async function retryDead(db: Queryable, id: string): Promise<boolean> {
-  const r = await db.query(
-    `UPDATE bridge_outbox SET status = 'pending', next_attempt_at = now(), attempts = 0, created_at = now() WHERE id = $1 AND status = 'dead'`,
+/** A dead letter sent again from now (24 h of retries anew); null when there is no such dead letter. */
+export async function retryDeadLetter(
+  db: Queryable,
+  id: string,
+): Promise<{ itemId: string; type: string; peer: string; lastError: string | null } | null> {
+  const r = await db.query<{ itemId: string; type: string; peer: string; lastError: string | null }>(
+    `UPDATE bridge_outbox SET status = 'pending', next_attempt_at = now(), attempts = 0, created_at = now()
+    WHERE id = $1 AND status = 'dead' RETURNING item_id AS "itemId", type, peer, last_error AS "lastError"`,
     [id],
   );
-  if (r.rowCount) await db.query("SELECT pg_notify('bridge_outbox', $1)", [id]);
-  return (r.rowCount ?? 0) > 0;
+  if (r.rows[0]) await db.query("SELECT pg_notify('bridge_outbox', $1)", [id]);
+  return r.rows[0] ?? null;
 }
 
 export async function listOutbox(db: Queryable, status: 'pending' | 'delivered' | 'dead') {
@@ -255,19 +260,45 @@ export async function rememberNonce(db: Queryable, keyId: string, nonce: string)
   );
   return (r.rowCount ?? 0) > 0;
 }
+/** Text from a refused message made storable: no U+0000, no lone surrogate (shown as U+FFFD), bounded. */
+const storable = (v: string | null, max: number) =>
+  v === null
+    ? null
+    : v
+        .replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .slice(0, max);
+
+/** A refusal of an authenticated sender (it is accountable): one row each, with the peer and the item. */
 export async function insertRefusal(
   db: Queryable,
-  reason: string,
-  keyId: string | null,
-  messageId: string | null,
-  detail: string,
+  r: {
+    reason: string;
+    keyId: string | null;
+    peer: string;
+    messageId: string | null;
+    itemId: string | null;
+    detail: string;
+  },
 ): Promise<void> {
-  await db.query('INSERT INTO bridge_refusals (reason, key_id, message_id, detail) VALUES ($1, $2, $3, $4)', [
-    reason,
-    keyId,
-    messageId,
-    detail.slice(0, 1000),
-  ]);
+  await db.query(
+    'INSERT INTO bridge_refusals (reason, key_id, peer, message_id, item_id, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+    [r.reason, r.keyId, r.peer, storable(r.messageId, 200), storable(r.itemId, 200), storable(r.detail, 1000)],
+  );
+}
+/**
+ * A refusal before the sender is authenticated: counted in one row per hour, reason and key id (only a
+ * key id this desk knows; any other is counted as none), so storage stays bounded whoever calls.
+ */
+export async function countUnauthenticatedRefusal(
+  db: Queryable,
+  r: { reason: string; knownKeyId: string | null; detail: string; n?: number },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO bridge_refusals (reason, key_id, detail, hour, count) VALUES ($1, $2, $3, date_trunc('hour', now()), $4)
+    ON CONFLICT (hour, reason, (coalesce(key_id, ''))) WHERE hour IS NOT NULL
+    DO UPDATE SET count = bridge_refusals.count + EXCLUDED.count, last_at = now(), detail = EXCLUDED.detail`,
+    [r.reason, r.knownKeyId, storable(r.detail, 200), r.n ?? 1],
+  );
 }
 
 export async function replayAfter(
@@ -295,6 +326,9 @@ export async function setCursor(db: Queryable, peer: string, after: number): Pro
   );
 }
 
+/** An item that cannot wait: an emergency escalation, or a matter its opener's triage found urgent or a danger. */
+const URGENT_ITEM = `(kind = 'emergency' OR (opening #>> '{request,triage,urgent}') = 'true' OR (opening #>> '{request,triage,emergency}') = 'true')`;
+
 export async function listItems(
   db: Queryable,
   f: {
@@ -304,6 +338,8 @@ export async function listItems(
     overdue?: boolean;
     districtCode?: string;
     dueWithinMinutes?: number;
+    /** `urgency`: emergencies and urgent items first (issue 11: they are at the top of the seat's queue), then newest. */
+    sort?: 'time' | 'urgency';
     limit: number;
     offset: number;
   },
@@ -328,7 +364,7 @@ export async function listItems(
   const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM linkage_items ${w}`, args)).rows[0]!.n;
   const rows = (
     await db.query<ItemRow>(
-      `SELECT * FROM linkage_items ${w} ORDER BY created_at DESC, item_id LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
+      `SELECT * FROM linkage_items ${w} ORDER BY ${f.sort === 'urgency' ? `${URGENT_ITEM} DESC, ` : ''}created_at DESC, item_id LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
       args,
     )
   ).rows;
@@ -395,4 +431,86 @@ export async function findLatestItemForLocal(db: Queryable, localRef: string): P
       ])
     ).rows[0] ?? null
   );
+}
+
+/** Dead letters, newest first (the administrators' 死信 list). */
+export async function listDeadLetters(db: Queryable, w: { limit: number; offset: number }) {
+  const total = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM bridge_outbox WHERE status = 'dead'"))
+    .rows[0]!.n;
+  const rows = (
+    await db.query(
+      `SELECT id, item_id AS "itemId", seq, type, peer, attempts, last_error AS "lastError", created_at AS "createdAt"
+    FROM bridge_outbox WHERE status = 'dead' ORDER BY out_no DESC LIMIT $1 OFFSET $2`,
+      [w.limit, w.offset],
+    )
+  ).rows;
+  return { rows, total };
+}
+
+export interface RefusalFilter {
+  code?: string;
+  peer?: string;
+  limit: number;
+  offset: number;
+}
+/** Refusals, the latest first: one row per authenticated refusal, one per hour and code before authentication. */
+export async function listRefusals(db: Queryable, f: RefusalFilter) {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.code) where.push(`reason = $${args.push(f.code)}`);
+  if (f.peer) where.push(`peer = $${args.push(f.peer)}`);
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM bridge_refusals ${w}`, args)).rows[0]!.n;
+  const rows = (
+    await db.query(
+      `SELECT id::text AS id, reason AS code, peer, key_id AS "keyId", message_id AS "messageId", item_id AS "itemId",
+        detail, count, at AS "firstAt", last_at AS "lastAt"
+      FROM bridge_refusals ${w} ORDER BY last_at DESC, id DESC LIMIT $${args.push(f.limit)} OFFSET $${args.push(f.offset)}`,
+      args,
+    )
+  ).rows;
+  return { rows, total };
+}
+
+/** Every item of a local record (opened from it, or accepted onto it), newest first. */
+export async function listItemsForLocal(db: Queryable, localRef: string): Promise<ItemRow[]> {
+  return (
+    await db.query<ItemRow>('SELECT * FROM linkage_items WHERE local_ref = $1 ORDER BY created_at DESC, item_id', [
+      localRef,
+    ])
+  ).rows;
+}
+
+/**
+ * Serialises the openings of one local record until the transaction ends, so two clicks at once cannot
+ * both find no open item and open two (one matter, one item).
+ */
+export async function lockLocalRecord(db: Queryable, localRef: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('linkage-local:' || $1))", [localRef]);
+}
+
+/**
+ * A linkage message as an entry of the local record's own action log: the work order's on the 12345
+ * desk, the incident's on the 110 desk (a `both` desk has either), its status unchanged.
+ */
+export async function logOnLocalRecord(
+  db: Queryable,
+  localRef: string,
+  e: {
+    action: string;
+    actor: { id: string | null; role: string; unitId: string | null };
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  const insert = (of: 'work_order' | 'incident') =>
+    `INSERT INTO ${of}_actions (${of}_id, action, from_status, to_status, actor_id, actor_role, actor_unit_id, details)
+      SELECT id, $2, status, status, $3, $4, $5, $6 FROM ${of}s WHERE id = $1::uuid`;
+  await db.query(`WITH w AS (${insert('work_order')}), i AS (${insert('incident')}) SELECT 1`, [
+    localRef,
+    e.action,
+    e.actor.id,
+    e.actor.role,
+    e.actor.unitId,
+    JSON.stringify(e.details),
+  ]);
 }

@@ -5,29 +5,39 @@
  * Seats reach it through LinkageService; the desks through their after-transition events (desk-events.ts).
  */
 import {
+  BRIDGE_DISPOSITION_LABELS,
+  LINKAGE_LOG_ACTIONS,
+  LINKAGE_STATUS_LABELS,
   OPENING_TYPES,
+  REJECT_REASON_LABELS,
   applyLinkageMessage,
   beijingIso,
   buildOpening,
   connectorKindsForDiversion,
+  connectorKindsForRoute,
   kindOfOpening,
+  linkageLogAction,
+  linkedLines,
   minimise,
   openingDeadline,
   openingLocation,
+  partnerRoutes,
   type DiversionTarget,
   type Envelope,
   type LinkageKind,
+  type LinkedLine,
   type MessageType,
   type OpeningInput,
 } from '@liandong/domain';
-import type { Actor } from '../auth/actor.ts';
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
 import { BRIDGE_DEFAULTS, CONNECTOR_ACCEPT_MINUTES_MAX, type Config } from '../config.ts';
 import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { findRequestDetail } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import type { PeerDirectory } from './peers.ts';
-import { findActiveConnectorOfKinds } from './connectors.repo.ts';
+import { connectorKinds, findActiveConnectorOfKinds } from './connectors.repo.ts';
+import type { LocalRecords, PreparedLocal } from './local-records.ts';
 import {
   claimAcceptOverdue,
   claimNegotiationExpired,
@@ -38,13 +48,21 @@ import {
   insertInbox,
   insertItem,
   insertOutbox,
+  listItemsForLocal,
+  lockLocalRecord,
+  logOnLocalRecord,
   newItemId,
   updateItem,
   type ItemRow,
 } from './bridge.repo.ts';
 import { uuidv7 } from './message-id.ts';
 
-export type ReceiveResult = { status: 'stored' } | { status: 'duplicate' } | { status: 'gap'; expected: number };
+export type ReceiveResult =
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  | { status: 'gap'; expected: number }
+  /** bridge-protocol.md, Trust rules: the sender may not act on this item (nothing was stored). */
+  | { status: 'refused'; code: 'item_not_senders' | 'not_item_peer'; http: 400 | 403; detail: string };
 
 /** A new item from a local record: what to send, about which request, to whom (the peer desk unless `target`). */
 export interface OpenInput extends OpeningInput {
@@ -52,6 +70,38 @@ export interface OpenInput extends OpeningInput {
   localRef: string;
   /** A connector's id (119, 120, a utility, a governance centre, vehicle moving); absent: the peer desk. */
   target?: string;
+  /** The item's id, when it was chosen beforehand (items opened together name each other in `linked`). */
+  itemId?: string;
+  /** The other lines notified at the same time (bridge-protocol.md 1.1), carried by a transfer or escalation. */
+  linked?: LinkedLine[];
+}
+
+/** Where a transfer went: the item to the peer desk and the items to the partner lines opened with it. */
+export interface OpenedWithLinked {
+  item: ItemRow;
+  /** Items to the lines the triage named, opened now or found already open from the same record. */
+  linked: ItemRow[];
+}
+
+/** A message as words for the local record's history: its reason, danger, summary, note, reason code or result. */
+function messageText(type: MessageType, p: Record<string, unknown>): string {
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const parts = [
+    str(p.reason),
+    str(p.danger) && `危险情形：${str(p.danger)}`,
+    str(p.need),
+    type === 'transfer.reject' && str(p.reasonCode)
+      ? (REJECT_REASON_LABELS[p.reasonCode as keyof typeof REJECT_REASON_LABELS] ?? str(p.reasonCode))
+      : null,
+    type === 'feedback' && str(p.disposition)
+      ? (BRIDGE_DISPOSITION_LABELS[p.disposition as keyof typeof BRIDGE_DISPOSITION_LABELS] ?? str(p.disposition))
+      : null,
+    str(p.summary),
+    str(p.note),
+    type === 'transfer.accept' && str(p.receiverRef) ? `对方编号 ${str(p.receiverRef)}` : null,
+    type === 'transfer.accept' && p.acceptedBy === 'system' ? '收到即自动签收' : null,
+  ];
+  return parts.filter(Boolean).join('；');
 }
 
 /** The conclusion of a local record made from an accepted item (plan 二(五)11 受理反馈闭环). */
@@ -71,8 +121,18 @@ export class BridgeService {
     private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined },
   ) {}
 
+  private local: LocalRecords | null = null;
+
   get deskId(): string {
     return this.config.deskId;
+  }
+
+  /**
+   * The desk's records, made when an item is accepted. Given after construction: the desks' services are
+   * built with the bridge's after-transition port, so the bridge exists before them.
+   */
+  attachLocalRecords(local: LocalRecords): void {
+    this.local = local;
   }
 
   private get acceptMinutes(): number {
@@ -113,6 +173,7 @@ export class BridgeService {
   /** Opens an item from a local work order or incident, in the caller's transaction: the row, the message, the timeline. */
   async open(tx: Queryable, actor: Actor, input: OpenInput): Promise<ItemRow> {
     const to = await this.destination(input.target);
+    await this.refuseSecondItem(tx, input.localRef, to.peer);
     const req = await findRequestDetail(tx, input.requestId);
     if (!req) throw new AppError('REFERENCE_NOT_FOUND', '诉求不存在');
     const triage = await findTriage(tx, input.requestId);
@@ -135,8 +196,9 @@ export class BridgeService {
       deadline,
     );
     if (!opening.ok) throw fromDomain(opening);
-    const { type, payload } = opening.value;
-    const itemId = await newItemId(tx, this.config.deskId);
+    const { type } = opening.value;
+    const payload = input.linked?.length ? { ...opening.value.payload, linked: input.linked } : opening.value.payload;
+    const itemId = input.itemId ?? (await newItemId(tx, this.config.deskId));
     const item = await insertItem(tx, {
       item_id: itemId,
       kind: input.kind,
@@ -163,7 +225,145 @@ export class BridgeService {
       actorId: actor.id,
       note: input.reason ?? null,
     });
+    await this.logOnRecord(tx, item, type, env.payload, actor, 'sent');
     return (await findItem(tx, itemId))!;
+  }
+
+  /**
+   * One matter, one item (issue 11): a local record has at most one item with each line that is not
+   * closed, whether opened from it or accepted onto it; and a line the sending desk already notified
+   * (the `linked` of an item accepted onto this record) is not notified a second time from here.
+   */
+  private async refuseSecondItem(tx: Queryable, localRef: string, peer: string): Promise<void> {
+    await lockLocalRecord(tx, localRef);
+    const items = await listItemsForLocal(tx, localRef);
+    const open = items.find((i) => i.peer === peer && i.status !== 'closed');
+    if (open)
+      throw new AppError(
+        'LINKAGE_ALREADY_OPEN',
+        `该事项已有未闭环的对接事项 ${open.item_id}（${LINKAGE_STATUS_LABELS[open.status]}），请在该事项中继续办理，不能重复转接`,
+        { itemId: open.item_id, status: open.status },
+      );
+    const received = items.filter((i) => i.side === 'receiver');
+    const lines = received.flatMap((i) => linkedLines(i.opening).map((l) => ({ ...l, by: i.peer })));
+    if (!lines.length) return;
+    const kinds = await connectorKinds(tx, [peer, ...lines.map((l) => l.to)]);
+    const same = lines.find((l) => l.to === peer || (kinds.has(peer) && kinds.get(l.to) === kinds.get(peer)));
+    if (same)
+      throw new AppError(
+        'LINKAGE_ALREADY_OPEN',
+        `${same.by} 已同时通知该联动单位（对接事项 ${same.itemId}），本方不再重复转接`,
+        { itemId: same.itemId, notifiedBy: same.by },
+      );
+  }
+
+  /**
+   * A transfer or escalation to the peer desk together with the partner lines its triage names (design
+   * §5 `linked`, e.g. 120 for a fight with an injury): the desk that holds the caller opens all of them in
+   * the caller's transaction, each naming the others in `linked` so the peer opens no second item to them
+   * (bridge-protocol.md 1.1). A line with no connector, or several (which utility?), is left to the seat;
+   * a line already open from the same record is named, not opened again.
+   */
+  async openWithLinked(tx: Queryable, actor: Actor, input: OpenInput): Promise<OpenedWithLinked> {
+    if (input.target || (input.kind !== 'transfer' && input.kind !== 'emergency'))
+      return { item: await this.open(tx, actor, input), linked: [] };
+    const to = await this.destination(undefined);
+    await lockLocalRecord(tx, input.localRef);
+    const triage = await findTriage(tx, input.requestId);
+    const existing = await listItemsForLocal(tx, input.localRef);
+    const itemId = await newItemId(tx, this.config.deskId);
+    const lines: { to: string; itemId: string; open: ItemRow | null }[] = [];
+    for (const route of partnerRoutes(triage?.linked ?? [])) {
+      const ids = await findActiveConnectorOfKinds(tx, [...connectorKindsForRoute(route)]);
+      if (ids.length !== 1) continue;
+      const open = existing.find((i) => i.peer === ids[0] && i.status !== 'closed') ?? null;
+      lines.push({ to: ids[0]!, itemId: open?.item_id ?? (await newItemId(tx, this.config.deskId)), open });
+    }
+    const all = [{ to: to.peer, itemId }, ...lines.map((l) => ({ to: l.to, itemId: l.itemId }))];
+    const others = (id: string) => all.filter((l) => l.itemId !== id);
+    const item = await this.open(tx, actor, { ...input, itemId, linked: others(itemId) });
+    const linked: ItemRow[] = [];
+    for (const l of lines) {
+      const row =
+        l.open ??
+        (await this.open(tx, actor, {
+          ...input,
+          reason: `与${to.peer}同时联动：${input.reason ?? ''}`.replace(/：$/, ''),
+          target: l.to,
+          itemId: l.itemId,
+          linked: others(l.itemId),
+        }));
+      linked.push(row);
+      await insertEvent(tx, {
+        itemId,
+        messageId: null,
+        direction: 'local',
+        type: 'linked',
+        from: item.status,
+        to: item.status,
+        payload: { to: l.to, itemId: l.itemId },
+        actorId: actor.id,
+        note: `同时联动 ${l.to}：对接事项 ${l.itemId}${l.open ? '（此前已发起）' : ''}`,
+      });
+    }
+    return { item, linked };
+  }
+
+  /** A linkage message in the local record's own history (its action log): transfers, answers, feedback, closure. */
+  private async logOnRecord(
+    tx: Queryable,
+    item: Pick<ItemRow, 'item_id' | 'peer' | 'local_ref' | 'opening'>,
+    type: MessageType,
+    payload: Record<string, unknown>,
+    actor: Actor | null,
+    direction: 'sent' | 'received',
+  ): Promise<void> {
+    if (!item.local_ref || !LINKAGE_LOG_ACTIONS[type]) return;
+    const text = messageText(type, payload);
+    const linked = type === 'transfer.accept' ? linkedLines(item.opening) : linkedLines(payload);
+    const also = linked.length ? `；同时联动：${linked.map((l) => `${l.to}（${l.itemId}）`).join('、')}` : '';
+    const who = actor ?? SYSTEM_ACTOR;
+    await logOnLocalRecord(tx, item.local_ref, {
+      action: linkageLogAction(type),
+      actor: { id: who.id, role: who.role, unitId: who.unitId },
+      details: {
+        itemId: item.item_id,
+        peer: item.peer,
+        direction,
+        ...(linked.length ? { linked } : {}),
+        note: `对接事项 ${item.item_id}（${direction === 'sent' ? '发往' : '来自'} ${item.peer}）${text ? `：${text}` : ''}${also}`,
+      },
+    });
+  }
+
+  /**
+   * Accepts a received item onto a local record in the caller's transaction (issue 11: accept is one
+   * transaction with the record it creates): the record (a work order at 12345, an incident at 110), the
+   * item's reference to it, and the `transfer.accept` that tells the peer, together or not at all.
+   */
+  async accept(
+    tx: Queryable,
+    actor: Actor,
+    itemId: string,
+    prepared: PreparedLocal | null,
+    payload: Record<string, unknown> = {},
+  ): Promise<ItemRow> {
+    let item = await findItem(tx, itemId, true);
+    if (!item) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
+    if (item.side === 'receiver' && !item.local_ref && item.status === 'requested') {
+      if (!this.local) throw new AppError('BRIDGE_NOT_CONFIGURED');
+      const rec = await this.local.insertFromLinkage(
+        tx,
+        actor,
+        prepared ?? (await this.local.prepareFromLinkage(actor, item)),
+      );
+      item = await updateItem(tx, itemId, { local_ref: rec.id, local_no: rec.no });
+    }
+    const step = this.completeStep(actor, item, 'transfer.accept', {
+      ...payload,
+      receiverRef: item.local_no ?? undefined,
+    });
+    return this.send(tx, actor, itemId, 'transfer.accept', step);
   }
 
   /**
@@ -250,6 +450,7 @@ export class BridgeService {
       payload: env.payload,
       actorId: actor?.id ?? null,
     });
+    await this.logOnRecord(tx, item, type, env.payload, actor, 'sent');
     return updateItem(tx, itemId, {
       ...this.timestamps(item, r.value.status, type, payload),
       kept_by_first_receiver: r.value.keptByFirstReceiver,
@@ -294,14 +495,36 @@ export class BridgeService {
     }
   }
 
-  /** Applies a verified, valid envelope from the peer: once, in order, with its timeline entry. */
+  /**
+   * Applies a verified, valid envelope from the peer: once, in order, with its timeline entry. The item's
+   * peer is the only sender that may speak about it, and a peer opens items only in its own id space
+   * (bridge-protocol.md, Trust rules); sequence numbers are per item and sender (the item has one sender).
+   */
   async receive(env: Envelope): Promise<ReceiveResult> {
+    // An opening this desk accepts on receipt has its record prepared (triage, deadline) before the
+    // transaction, which then stores the item, makes the record and sends the acceptance together.
+    const prepared = await this.prepareOnReceipt(env);
     return inTransaction(this.db, async (tx) => {
-      if (await findInbox(tx, env.id)) return { status: 'duplicate' } as const;
       const item = await findItem(tx, env.itemId, true);
+      if (item && item.peer !== env.from)
+        return {
+          status: 'refused',
+          code: 'not_item_peer',
+          http: 403,
+          detail: `${env.from} is not the peer of ${env.itemId}`,
+        } as const;
+      if (!item && !env.itemId.startsWith(`${env.from}:`))
+        return {
+          status: 'refused',
+          code: 'item_not_senders',
+          http: 400,
+          detail: `${env.from} may not name an item ${env.itemId}`,
+        } as const;
+      if (await findInbox(tx, env.id)) return { status: 'duplicate' } as const;
       if (!item) {
         if (!OPENING_TYPES.has(env.type) || env.seq !== 1) return { status: 'gap', expected: 1 } as const;
         await this.receiveOpening(tx, env);
+        if (prepared) await this.acceptOnReceipt(tx, env.itemId, prepared);
         return { status: 'stored' } as const;
       }
       const expected = item.last_in_seq + 1;
@@ -310,6 +533,46 @@ export class BridgeService {
       await this.receiveStep(tx, item, env);
       return { status: 'stored' } as const;
     });
+  }
+
+  private async prepareOnReceipt(env: Envelope): Promise<PreparedLocal | null> {
+    if (!this.local || !OPENING_TYPES.has(env.type) || env.seq !== 1) return null;
+    if (!this.local.acceptsOnReceipt(env.type, env.payload)) return null;
+    const item = { item_id: env.itemId, kind: kindOfOpening(env.type, env.payload), opening: env.payload };
+    return this.local.prepareFromLinkage(SYSTEM_ACTOR, item).catch((err: unknown) => {
+      this.log.warn(
+        { itemId: env.itemId, err: String(err) },
+        'accept on receipt: the local record could not be prepared',
+      );
+      return null;
+    });
+  }
+
+  /**
+   * `transfer.accept` with `acceptedBy: "system"` in the transaction that stores the opening (bridge-
+   * protocol.md 1.1). Should the record not be made, the item stays 待签收 for a seat, with a timeline
+   * note, and the message is still stored (its sender must not retry what this desk has).
+   */
+  private async acceptOnReceipt(tx: Queryable, itemId: string, prepared: PreparedLocal): Promise<void> {
+    await tx.query('SAVEPOINT accept_on_receipt');
+    try {
+      await this.accept(tx, SYSTEM_ACTOR, itemId, prepared);
+      await tx.query('RELEASE SAVEPOINT accept_on_receipt');
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT accept_on_receipt');
+      this.log.warn({ itemId, err: String(err) }, 'accept on receipt failed: the item waits for a seat');
+      await insertEvent(tx, {
+        itemId,
+        messageId: null,
+        direction: 'local',
+        type: 'accept.failed',
+        from: 'requested',
+        to: 'requested',
+        payload: {},
+        actorId: null,
+        note: '收到即自动签收未成功，请专席签收',
+      });
+    }
   }
 
   private async receiveOpening(tx: Queryable, env: Envelope): Promise<void> {
@@ -356,6 +619,7 @@ export class BridgeService {
         last_in_seq: env.seq,
       });
       await insertEvent(tx, { ...event, from: item.status, to: r.value.status, payload: env.payload, actorId: null });
+      await this.logOnRecord(tx, item, env.type, env.payload, null, 'received');
     } else {
       // Stored (the transport promise holds) but it does not move the item: recorded for the seats to resolve.
       await updateItem(tx, item.item_id, { last_in_seq: env.seq });

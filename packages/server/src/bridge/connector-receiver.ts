@@ -42,7 +42,7 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
   const received = new Map<string, Envelope>();
   const nonces = new Map<string, number>();
   const seqOut = new Map<string, number>();
-  const inbound = new Map([[o.deskKeyId, o.deskKey]]);
+  const inbound = new Map([[o.deskKeyId, { secret: o.deskKey, alg: o.alg }]]);
   const timers = new Set<NodeJS.Timeout>();
 
   const send = (itemId: string, type: MessageType, payload: Record<string, unknown>, attempt = 0): void => {

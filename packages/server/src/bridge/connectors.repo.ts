@@ -45,6 +45,64 @@ export async function upsertConnector(db: Queryable, c: ConnectorInput) {
   ).rows[0];
 }
 
+/** The settings an administrator edits in place (keys are rotated, never typed in here). */
+export interface ConnectorPatch {
+  name?: string;
+  kind?: string;
+  endpointUrl?: string;
+  keyId?: string;
+  inboundKeyId?: string;
+  alg?: 'hmac-sha256' | 'hmac-sm3';
+  active?: boolean;
+}
+
+const PATCH_COLUMNS: Record<keyof ConnectorPatch, string> = {
+  name: 'name',
+  kind: 'kind',
+  endpointUrl: 'endpoint_url',
+  keyId: 'key_id',
+  inboundKeyId: 'inbound_key_id',
+  alg: 'alg',
+  active: 'active',
+};
+
+/** One connector's settings (never its secrets), locked for the change that follows when `forUpdate`. */
+export async function getConnector(db: Queryable, id: string, forUpdate = false) {
+  return (
+    await db.query<Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM connectors WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    )
+  ).rows[0];
+}
+
+export async function patchConnector(db: Queryable, id: string, patch: ConnectorPatch) {
+  const keys = (Object.keys(patch) as (keyof ConnectorPatch)[]).filter((k) => patch[k] !== undefined);
+  const sets = keys.map((k, i) => `${PATCH_COLUMNS[k]} = $${i + 2}`);
+  return (
+    await db.query<Record<string, unknown>>(
+      `UPDATE connectors SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...keys.map((k) => patch[k])],
+    )
+  ).rows[0];
+}
+
+/** Replaces the secret of one direction: `inbound` (the connector signs to us) or `outbound` (we sign to it). */
+export async function replaceConnectorKey(
+  db: Queryable,
+  id: string,
+  direction: 'inbound' | 'outbound',
+  secret: string,
+) {
+  const column = direction === 'inbound' ? 'inbound_key_secret' : 'key_secret';
+  return (
+    await db.query<Record<string, unknown>>(
+      `UPDATE connectors SET ${column} = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, secret],
+    )
+  ).rows[0];
+}
+
 /** Ids of the active connectors of the given kinds (a diversion goes to the one of its kind). */
 export async function findActiveConnectorOfKinds(db: Queryable, kinds: string[]): Promise<string[]> {
   return (
@@ -59,4 +117,10 @@ export async function listActiveTargets(db: Queryable): Promise<{ id: string; na
       'SELECT id, name, kind FROM connectors WHERE active ORDER BY kind, id',
     )
   ).rows;
+}
+
+/** The kinds of the named connectors (active or not), by id. */
+export async function connectorKinds(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const r = await db.query<{ id: string; kind: string }>('SELECT id, kind FROM connectors WHERE id = ANY($1)', [ids]);
+  return new Map(r.rows.map((x) => [x.id, x.kind]));
 }

@@ -4,6 +4,8 @@ import { enumOf, errorResponses, strict } from '../http/schemas.ts';
 import type { ConnectorService } from './connectors.service.ts';
 
 const Secret = Type.String({ minLength: 16, maxLength: 200 });
+const ConnectorId = strict({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$' }) });
+const KeyId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' });
 
 /** Connectors are administered here; secrets are write-only (never returned). */
 export const connectorRoutes =
@@ -27,7 +29,7 @@ export const connectorRoutes =
         schema: {
           tags: ['bridge'],
           summary: '新增或修改联动单位接入',
-          params: strict({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$' }) }),
+          params: ConnectorId,
           body: strict({
             name: Type.String({ minLength: 1, maxLength: 100 }),
             kind: enumOf(CONNECTOR_KINDS),
@@ -43,5 +45,44 @@ export const connectorRoutes =
         },
       },
       async (req) => connectors.set(req.actor, { id: req.params.id, ...req.body }),
+    );
+
+    app.patch(
+      '/api/admin/connectors/:id',
+      {
+        schema: {
+          tags: ['bridge'],
+          summary: '修改联动单位接入的设置（含启用、停用；密钥须通过更换密钥）',
+          params: ConnectorId,
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })),
+              kind: Type.Optional(enumOf(CONNECTOR_KINDS)),
+              endpointUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+', maxLength: 500 })),
+              keyId: Type.Optional(KeyId),
+              inboundKeyId: Type.Optional(KeyId),
+              alg: Type.Optional(enumOf(['hmac-sha256', 'hmac-sm3'] as const)),
+              active: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          response: { 200: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req) => connectors.update(req.actor, req.params.id, req.body),
+    );
+
+    app.post(
+      '/api/admin/connectors/:id/rotate-key',
+      {
+        schema: {
+          tags: ['bridge'],
+          summary: '更换联动单位接入的密钥：新密钥只显示这一次，旧密钥立即失效',
+          params: ConnectorId,
+          body: strict({ direction: enumOf(['inbound', 'outbound'] as const) }),
+          response: { 200: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req) => connectors.rotateKey(req.actor, req.params.id, req.body.direction),
     );
   };

@@ -1,11 +1,23 @@
 /** Administering connectors (对接联动单位: 119, 120, the utilities, 综治中心, 挪车): data, audited, picked up at once. */
+import { randomBytes } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { audit } from '../admin/audit.repo.ts';
+import { AppError } from '../errors.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
-import { listConnectors, upsertConnector, type ConnectorInput } from './connectors.repo.ts';
+import {
+  getConnector,
+  listConnectors,
+  patchConnector,
+  replaceConnectorKey,
+  upsertConnector,
+  type ConnectorInput,
+  type ConnectorPatch,
+} from './connectors.repo.ts';
 import type { PeerDirectory } from './peers.ts';
+
+export type KeyDirection = 'inbound' | 'outbound';
 
 export class ConnectorService {
   constructor(
@@ -36,5 +48,53 @@ export class ConnectorService {
     });
     await this.peers.reload();
     return row;
+  }
+
+  /** Edits settings in place (enable/disable included); the audit keeps each changed field's before and after. */
+  async update(actor: Actor, id: string, patch: ConnectorPatch) {
+    requirePermission(actor, 'admin.connectors');
+    const row = await inTransaction(this.db, async (tx) => {
+      const before = await getConnector(tx, id, true);
+      if (!before) throw new AppError('CONNECTOR_NOT_FOUND');
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [k, v] of Object.entries(patch)) {
+        if (v !== undefined && before[k] !== v) changes[k] = { from: before[k], to: v };
+      }
+      const after = await patchConnector(tx, id, patch);
+      await audit(tx, actor.id, 'connector.update', id, { changes });
+      return after;
+    }).catch((e) => {
+      throw e instanceof AppError ? e : translatePgError(e);
+    });
+    await this.peers.reload();
+    return row;
+  }
+
+  /**
+   * A new secret for one direction, generated here and returned this once (it is never read back); the old
+   * one stops working as soon as the change commits. The audit names the direction and key id, not the secret.
+   */
+  async rotateKey(actor: Actor, id: string, direction: KeyDirection) {
+    requirePermission(actor, 'admin.connectors');
+    const secret = randomBytes(32).toString('base64url');
+    const row = await inTransaction(this.db, async (tx) => {
+      const before = await getConnector(tx, id, true);
+      if (!before) throw new AppError('CONNECTOR_NOT_FOUND');
+      const after = await replaceConnectorKey(tx, id, direction, secret);
+      await audit(tx, actor.id, 'connector.rotate_key', id, {
+        direction,
+        keyId: direction === 'inbound' ? before.inboundKeyId : before.keyId,
+      });
+      return after!;
+    }).catch((e) => {
+      throw e instanceof AppError ? e : translatePgError(e);
+    });
+    await this.peers.reload();
+    return {
+      connector: row,
+      direction,
+      keyId: (direction === 'inbound' ? row.inboundKeyId : row.keyId) as string,
+      key: secret,
+    };
   }
 }

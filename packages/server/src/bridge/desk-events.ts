@@ -5,15 +5,19 @@
  * - a 110 diversion (分流) opens an item to 12345 or to the partner line of its target.
  */
 import { dispositionForReply, type IncidentCommand, type WorkOrderCommand } from '@liandong/domain';
-import type { Actor } from '../auth/actor.ts';
-import type { Queryable } from '../db/pool.ts';
 import type { IncidentRow } from '../dispatch/incidents.repo.ts';
 import type { WorkOrderRow } from '../hotline/work-orders.repo.ts';
+import type { AfterTransition } from '../shared/after-transition.ts';
 import type { BridgeService } from './bridge.service.ts';
 
-export function bridgeDeskEvents(bridge: BridgeService) {
+export interface DeskEvents {
+  afterWorkOrderTransition: AfterTransition<WorkOrderRow, WorkOrderCommand>;
+  afterIncidentTransition: AfterTransition<IncidentRow, IncidentCommand>;
+}
+
+export function bridgeDeskEvents(bridge: BridgeService): DeskEvents {
   return {
-    async afterWorkOrderTransition(tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) {
+    async afterWorkOrderTransition(tx, actor, row, cmd) {
       if (cmd.action !== 'reply') return;
       await bridge.concludeLocal(tx, actor, row.id, {
         disposition: (kind) => dispositionForReply(cmd.result, kind),
@@ -21,7 +25,7 @@ export function bridgeDeskEvents(bridge: BridgeService) {
         handledBy: row.lead_unit_id ?? row.no,
       });
     },
-    async afterIncidentTransition(tx: Queryable, actor: Actor, row: IncidentRow, cmd: IncidentCommand) {
+    async afterIncidentTransition(tx, actor, row, cmd) {
       if (cmd.action === 'feedback')
         await bridge.concludeLocal(tx, actor, row.id, {
           disposition: () => cmd.disposition,

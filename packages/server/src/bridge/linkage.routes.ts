@@ -69,9 +69,12 @@ export const linkageRoutes =
       async (req, reply) => {
         requirePermission(req.actor, 'linkage.read');
         await serveEventStream(req, reply, stream, (itemId, send) => {
-          void linkage.find(itemId).then((item) => {
-            if (item) send('item', String(item.updated_at.getTime()), presentItem(item));
-          });
+          void linkage.find(itemId).then(
+            (item) => {
+              if (item) send('item', String(item.updated_at.getTime()), presentItem(item));
+            },
+            () => undefined, // the database is away: the console reloads when its stream reconnects
+          );
         });
       },
     );
@@ -102,6 +105,9 @@ export const linkageRoutes =
             districtCode: Type.Optional(DistrictCode),
             dueWithin: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 1440, description: '即将超时：待签收且签收时限在此分钟数内' }),
+            ),
+            sort: Type.Optional(
+              enumOf(['time', 'urgency'] as const, '排序：time 最新在前；urgency 紧急移交与紧急事项在前，再按时间'),
             ),
             page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
             pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),

@@ -8,16 +8,8 @@ import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
-import {
-  findItem,
-  findLatestItemForLocal,
-  listEvents,
-  listItems,
-  listOutbox,
-  retryDead,
-  updateItem,
-  type ItemRow,
-} from './bridge.repo.ts';
+import { findItem, findLatestItemForLocal, listEvents, listItems, listOutbox, type ItemRow } from './bridge.repo.ts';
+import { BridgeAdminService } from './bridge-admin.service.ts';
 import type { BridgeService, OpenInput } from './bridge.service.ts';
 import { listActiveTargets } from './connectors.repo.ts';
 import type { LocalRecords } from './local-records.ts';
@@ -77,26 +69,29 @@ export class LinkageService {
       : await this.local.findRequestFor('incident', incidentId!);
     if (!ref) throw new AppError(workOrderId ? 'WORK_ORDER_NOT_FOUND' : 'INCIDENT_NOT_FOUND');
     const localRef = (workOrderId ?? incidentId)!;
-    return inTransaction(this.db, (tx) =>
-      this.bridge.open(tx, actor, { ...rest, requestId: ref.requestId, localRef, localNo: ref.localNo }),
+    const opened = await inTransaction(this.db, (tx) =>
+      this.bridge.openWithLinked(tx, actor, { ...rest, requestId: ref.requestId, localRef, localNo: ref.localNo }),
     );
+    return opened.item;
   }
 
   /**
-   * A seat's answer or step on an item. Accepting a received item first makes the local record (a work
-   * order at 12345, an incident at 110), whose number goes back as the receiver's reference.
+   * A seat's answer or step on an item. Accepting a received item makes the local record (a work order at
+   * 12345, an incident at 110) in the same transaction, its number going back as the receiver's reference.
    */
   async act(actor: Actor, itemId: string, type: MessageType, payload: Record<string, unknown>): Promise<ItemRow> {
     requirePermission(actor, 'linkage.act');
-    let item = await findItem(this.db, itemId);
+    const item = await findItem(this.db, itemId);
     if (!item) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
-    let body = payload;
-    if (type === 'transfer.accept' && item.side === 'receiver' && !item.local_ref) {
-      const rec = await this.local.createFromLinkage(actor, item);
-      item = await updateItem(this.db, itemId, { local_ref: rec.id, local_no: rec.no });
-      body = { ...body, receiverRef: rec.no };
+    if (type === 'transfer.accept') {
+      // Checked and prepared (triage, deadline) before the transaction; written inside it.
+      const prepared =
+        item.side === 'receiver' && !item.local_ref && item.status === 'requested'
+          ? await this.local.prepareFromLinkage(actor, item)
+          : null;
+      return inTransaction(this.db, (tx) => this.bridge.accept(tx, actor, itemId, prepared, payload));
     }
-    const step = this.bridge.completeStep(actor, item, type, body);
+    const step = this.bridge.completeStep(actor, item, type, payload);
     return inTransaction(this.db, (tx) => this.bridge.send(tx, actor, itemId, type, step));
   }
 
@@ -105,9 +100,8 @@ export class LinkageService {
     return listOutbox(this.db, status);
   }
 
-  /** An operator sends a dead letter again (after fixing the peer's key or address). */
+  /** An operator sends a dead letter again (after fixing the peer's key or address): the same audited retry as 死信. */
   async retry(actor: Actor, id: string): Promise<void> {
-    requirePermission(actor, 'bridge.outbox');
-    if (!(await retryDead(this.db, id))) throw new AppError('OUTBOX_MESSAGE_NOT_FOUND');
+    await new BridgeAdminService(this.db).retry(actor, id);
   }
 }

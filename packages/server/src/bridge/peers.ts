@@ -4,6 +4,7 @@
  */
 import type { BridgeConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
+import type { InboundKey } from './signing.ts';
 
 export interface Peer {
   id: string;
@@ -18,7 +19,7 @@ const RELOAD_MS = 30_000;
 
 export class PeerDirectory {
   private peers = new Map<string, Peer>();
-  private inbound = new Map<string, string>();
+  private inbound = new Map<string, InboundKey>();
   /** inbound key id → the peer it identifies, so a connector can only speak for itself */
   private keyOwner = new Map<string, string>();
   private loadedAt = 0;
@@ -30,7 +31,7 @@ export class PeerDirectory {
 
   async reload(): Promise<void> {
     const peers = new Map<string, Peer>();
-    const inbound = new Map<string, string>();
+    const inbound = new Map<string, InboundKey>();
     const owner = new Map<string, string>();
     if (this.desk) {
       peers.set(this.desk.peerId, {
@@ -42,7 +43,7 @@ export class PeerDirectory {
         connector: false,
       });
       for (const [k, v] of this.desk.inboundKeys) {
-        inbound.set(k, v);
+        inbound.set(k, { secret: v, alg: this.desk.alg });
         owner.set(k, this.desk.peerId);
       }
     }
@@ -66,7 +67,7 @@ export class PeerDirectory {
         alg: c.alg,
         connector: true,
       });
-      inbound.set(c.inbound_key_id, c.inbound_key_secret);
+      inbound.set(c.inbound_key_id, { secret: c.inbound_key_secret, alg: c.alg });
       owner.set(c.inbound_key_id, c.id);
     }
     this.peers = peers;
@@ -83,7 +84,7 @@ export class PeerDirectory {
   peer(id: string): Peer | undefined {
     return this.peers.get(id);
   }
-  inboundKeys(): Map<string, string> {
+  inboundKeys(): Map<string, InboundKey> {
     return this.inbound;
   }
   ownerOf(keyId: string): string | undefined {

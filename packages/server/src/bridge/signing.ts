@@ -33,11 +33,27 @@ export function signedHeaders(
 
 export type VerifyFailure = 'unknown_key' | 'stale_timestamp' | 'signature_invalid';
 
-/** Checks key, clock and signature; the nonce is checked against storage by the caller. */
+/** An inbound key: its secret and the one algorithm configured for it (bridge-protocol.md, Trust rules). */
+export interface InboundKey {
+  secret: string;
+  alg: SignatureAlg;
+}
+
+/**
+ * A nonce as the protocol asks: base64url of 16 or more bytes, and not obviously non-random (a random
+ * 16-byte string has, all but surely, at least 8 distinct byte values; `aaaaaaaaaaaaaaaa` has one).
+ */
+export function nonceAcceptable(nonce: string): boolean {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(nonce) || nonce.length > 200) return false;
+  const bytes = Buffer.from(nonce, 'base64url');
+  return bytes.length >= 16 && new Set(bytes).size >= 8;
+}
+
+/** Checks key, clock, nonce form, algorithm and signature; the nonce is checked against storage by the caller. */
 export function verify(
   headers: Record<string, string | string[] | undefined>,
   body: string,
-  keys: Map<string, string>,
+  keys: Map<string, InboundKey>,
   now = Date.now(),
 ): { ok: true; keyId: string; nonce: string } | { ok: false; reason: VerifyFailure } {
   const h = (n: string) => {
@@ -53,10 +69,10 @@ export function verify(
   if (!key) return { ok: false, reason: 'unknown_key' };
   const t = Number(ts);
   if (!Number.isFinite(t) || Math.abs(now - t) > MAX_SKEW_MS) return { ok: false, reason: 'stale_timestamp' };
-  if (nonce.length < 16) return { ok: false, reason: 'signature_invalid' };
-  const alg = sig.split('=')[0] as SignatureAlg;
-  if (!(alg in DIGEST)) return { ok: false, reason: 'signature_invalid' };
-  const expected = Buffer.from(signature(alg, key, ts, nonce, body));
+  if (!nonceAcceptable(nonce)) return { ok: false, reason: 'signature_invalid' };
+  // The algorithm configured for the key is the only one accepted (no downgrade to the other).
+  if (sig.split('=')[0] !== key.alg) return { ok: false, reason: 'signature_invalid' };
+  const expected = Buffer.from(signature(key.alg, key.secret, ts, nonce, body));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     return { ok: false, reason: 'signature_invalid' };

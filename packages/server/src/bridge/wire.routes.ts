@@ -11,18 +11,30 @@ export const WIRE_BODY_LIMIT_BYTES = 256 * 1024;
 export const bridgeWireRoutes =
   (wire: WireService): FastifyPluginAsyncTypebox =>
   async (app) => {
-    // The signature covers the exact bytes, so this plugin keeps the body as a string.
-    app.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: WIRE_BODY_LIMIT_BYTES },
-      (_req, body, done) => done(null, body),
+    // The signature covers the exact bytes, so this plugin keeps the body as bytes (UTF-8 is checked by
+    // the intake, and reported as schema_invalid); any content type is read the same way.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WIRE_BODY_LIMIT_BYTES }, (_req, body, done) =>
+      done(null, body),
     );
+    // The wire answers in the protocol's shape only, whatever fails: an oversized body is 413
+    // payload_too_large (never retried); a framework refusal of the request is schema_invalid.
+    app.setErrorHandler(async (err: { statusCode?: number; code?: string }, req, reply) => {
+      if (err.statusCode === 413) {
+        const out = await wire.tooLarge(req.headers);
+        return reply.code(413).send({ error: out.kind === 'refused' ? out.error : 'payload_too_large' });
+      }
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+        return reply.code(400).send({ error: 'schema_invalid' });
+      req.log.error({ err }, 'bridge wire request failed');
+      return reply.code(503).send({ error: 'unavailable' });
+    });
 
     app.post(
       '/bridge/v1/messages',
       { config: { public: true }, schema: { tags: ['bridge'], summary: '对接消息（签名）', hide: true } },
       async (req, reply) => {
-        const out = await wire.intake(req.headers, typeof req.body === 'string' ? req.body : '');
+        const out = await wire.intake(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
         if (out.kind === 'refused') return reply.code(out.status).send({ error: out.error });
         if (out.kind === 'gap') return reply.code(409).send({ error: 'sequence_gap', expected: out.expected });
         return reply.code(200).send({ ack: out.ack, status: out.status });

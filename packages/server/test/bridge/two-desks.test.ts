@@ -237,18 +237,31 @@ describe('12345 ⇄ 110 over real HTTP between two processes', () => {
     expect(seen).toMatchObject({ kind: 'assist', opening: { need: '请派出所民警到场协助城管执法' } });
   });
 
-  it('emergency escalation: straight to 110, cannot be rejected', async () => {
+  it('emergency escalation: straight to 110, accepted on receipt by the system (an incident made, 一级), cannot be rejected', async () => {
     const open = await hotline.api('seat', 'POST', '/api/linkage/items', {
       kind: 'emergency',
       workOrderId: await workOrder('有人在楼顶要跳楼'),
       danger: '人员可能坠楼',
+      callbackConsent: true,
     });
     const id = open.json.itemId;
-    await statusOn(dispatch, id, 'requested');
+    // Issue 11: no seat's acknowledgement is waited for; the item is never seen 待签收 at 110.
+    const seen = await statusOn(dispatch, id, 'accepted');
+    expect(seen.localNo).toMatch(/^JQ/);
+    expect(seen.timeline.map((e: { direction: string; type: string }) => `${e.direction}:${e.type}`)).toEqual([
+      'received:emergency.escalate',
+      'sent:transfer.accept',
+    ]);
+    expect(seen.timeline[1].payload).toMatchObject({ acceptedBy: 'system', receiverRef: seen.localNo });
+    const incident = await dispatch.api('dispatcher', 'GET', `/api/incidents/${seen.localRef}`);
+    expect(incident.json).toMatchObject({ priority: 1, category: 'emergency_help', status: 'received' });
+    expect(incident.json.request.caller.phone).toBe('13812345678');
+    expect(incident.json.actions.map((a: { actionLabel: string }) => a.actionLabel)).toEqual(['接警', '对接：签收']);
+    const atHotline = await statusOn(hotline, id, 'accepted');
+    expect(atHotline.peerRef).toBe(seen.localNo);
     expect((await step(dispatch, 'dispatcher', id, 'reject', { reasonCode: 'not_our_jurisdiction' })).json.code).toBe(
       'LINKAGE_EMERGENCY_NOT_REJECTABLE',
     );
-    expect((await step(dispatch, 'dispatcher', id, 'accept')).json.status).toBe('accepted');
   });
 
   it('deadlines: an unanswered item is flagged for supervision; an undecided negotiation leaves it with the first receiver', async () => {

@@ -77,7 +77,9 @@ describe('the receiver refuses what it must, and logs why', () => {
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ error });
     expect(await stored(env.id)).toBe(false);
-    const logged = await dispatch.db.db.query('SELECT reason FROM bridge_refusals ORDER BY id DESC LIMIT 1');
+    const logged = await dispatch.db.db.query(
+      'SELECT reason FROM bridge_refusals ORDER BY last_at DESC, id DESC LIMIT 1',
+    );
     expect(logged.rows[0].reason).toBe(error);
   });
 

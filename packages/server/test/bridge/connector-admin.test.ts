@@ -1,0 +1,164 @@
+/** Administering a connector: edit its settings, rotate a key (the old one stops working), enable/disable; each audited. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedHeaders } from '../../src/bridge/signing.ts';
+import { uuidv7 } from '../../src/bridge/message-id.ts';
+import { createTestApp, rowCounts, type TestApp } from '../helpers.ts';
+
+let t: TestApp;
+const OLD_INBOUND = 'water-to-desk-secret-0000001';
+beforeAll(async () => {
+  t = await createTestApp();
+  const put = await t.app.inject({
+    method: 'PUT',
+    url: '/api/admin/connectors/water-96069',
+    headers: t.as('admin'),
+    payload: {
+      name: '自来水抢修热线',
+      kind: 'water',
+      endpointUrl: 'http://127.0.0.1:9/',
+      keyId: 'desk-to-water',
+      key: 'desk-to-water-secret-000001',
+      inboundKeyId: 'water-to-desk',
+      inboundKey: OLD_INBOUND,
+    },
+  });
+  expect(put.statusCode, put.body).toBe(200);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const patch = (id: string, payload: unknown, who: 'admin' | 'dispatcher' = 'admin') =>
+  t.app.inject({ method: 'PATCH', url: `/api/admin/connectors/${id}`, headers: t.as(who), payload: payload as object });
+const listed = async () =>
+  (await t.app.inject({ url: '/api/admin/connectors', headers: t.as('admin') })).json<Record<string, unknown>[]>();
+const auditOf = async (action: string) =>
+  (
+    await t.db.query<{ target: string; details: Record<string, unknown> }>(
+      'SELECT target, details FROM admin_audit WHERE action = $1 ORDER BY id',
+      [action],
+    )
+  ).rows;
+
+/** A message the connector signs with `secret` under `keyId`, sent to this desk. */
+const sendSigned = (keyId: string, secret: string) => {
+  const body = JSON.stringify({
+    v: 1,
+    id: uuidv7(),
+    type: 'feedback',
+    itemId: 'cq-12345:LK-2026-000001',
+    seq: 2,
+    from: 'water-96069',
+    to: 'cq-12345',
+    sentAt: new Date().toISOString(),
+    payload: { disposition: 'resolved_on_scene', summary: '已抢修', handledBy: 'water', at: new Date().toISOString() },
+  });
+  return t.app.inject({
+    method: 'POST',
+    url: '/bridge/v1/messages',
+    headers: { 'content-type': 'application/json', ...signedHeaders('hmac-sha256', keyId, secret, body) },
+    payload: body,
+  });
+};
+
+describe('an administrator edits a connector', () => {
+  it('renames it and moves its endpoint; the list shows the change, the audit keeps before and after', async () => {
+    const r = await patch('water-96069', { name: '市自来水公司抢修热线', endpointUrl: 'http://127.0.0.1:10' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({
+      id: 'water-96069',
+      name: '市自来水公司抢修热线',
+      endpointUrl: 'http://127.0.0.1:10',
+    });
+    expect(r.json()).not.toHaveProperty('key');
+    expect((await listed()).find((c) => c.id === 'water-96069')).toMatchObject({ name: '市自来水公司抢修热线' });
+    expect((await auditOf('connector.update')).at(-1)).toEqual({
+      target: 'water-96069',
+      details: {
+        changes: {
+          name: { from: '自来水抢修热线', to: '市自来水公司抢修热线' },
+          endpointUrl: { from: 'http://127.0.0.1:9/', to: 'http://127.0.0.1:10' },
+        },
+      },
+    });
+  });
+
+  it('refuses bad input with a code and changes nothing', async () => {
+    const before = { list: await listed(), counts: await rowCounts(t.db) };
+    for (const body of [
+      {},
+      { name: '' },
+      { name: '   ' },
+      { kind: 'police' },
+      { endpointUrl: 'ftp://x' },
+      { active: 'yes' },
+      { key: 'a-secret-typed-in-000000' },
+      { inboundKeyId: 'has space' },
+      { name: '甲', extra: 1 },
+    ]) {
+      const r = await patch('water-96069', body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.json().code).toBe('VALIDATION_FAILED');
+    }
+    const unknown = await patch('no-such-line', { active: false });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('CONNECTOR_NOT_FOUND');
+    const rotUnknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/connectors/no-such-line/rotate-key',
+      headers: t.as('admin'),
+      payload: { direction: 'inbound' },
+    });
+    expect(rotUnknown.statusCode).toBe(404);
+    expect(rotUnknown.json().code).toBe('CONNECTOR_NOT_FOUND');
+    const badDirection = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/connectors/water-96069/rotate-key',
+      headers: t.as('admin'),
+      payload: { direction: 'both' },
+    });
+    expect(badDirection.json().code).toBe('VALIDATION_FAILED');
+    const forbidden = await patch('water-96069', { active: false }, 'dispatcher');
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().code).toBe('FORBIDDEN');
+    expect({ list: await listed(), counts: await rowCounts(t.db) }).toEqual(before);
+  });
+
+  it('rotates the inbound key: the new key is shown once, a message signed with the old key is refused', async () => {
+    expect((await sendSigned('water-to-desk', OLD_INBOUND)).json()).not.toEqual({ error: 'bad_signature' });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/connectors/water-96069/rotate-key',
+      headers: t.as('admin'),
+      payload: { direction: 'inbound' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const { key, keyId, direction } = r.json();
+    expect({ keyId, direction }).toEqual({ keyId: 'water-to-desk', direction: 'inbound' });
+    expect(key).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(JSON.stringify(await listed())).not.toContain(key);
+    const old = await sendSigned('water-to-desk', OLD_INBOUND);
+    expect(old.statusCode).toBe(401);
+    const fresh = await sendSigned('water-to-desk', key);
+    expect(fresh.statusCode).not.toBe(401);
+    const a = (await auditOf('connector.rotate_key')).at(-1)!;
+    expect(a).toEqual({ target: 'water-96069', details: { direction: 'inbound', keyId: 'water-to-desk' } });
+    expect(JSON.stringify(a)).not.toContain(key);
+  });
+
+  it('disables it: its key is refused and it is no transfer target; enabling brings it back', async () => {
+    const rot = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/connectors/water-96069/rotate-key',
+      headers: t.as('admin'),
+      payload: { direction: 'inbound' },
+    });
+    const key = rot.json().key as string;
+    expect((await patch('water-96069', { active: false })).json().active).toBe(false);
+    expect((await sendSigned('water-to-desk', key)).statusCode).toBe(401);
+    expect((await patch('water-96069', { active: true })).json().active).toBe(true);
+    expect((await sendSigned('water-to-desk', key)).statusCode).not.toBe(401);
+    const changes = (await auditOf('connector.update')).slice(-2).map((a) => a.details.changes);
+    expect(changes).toEqual([{ active: { from: true, to: false } }, { active: { from: false, to: true } }]);
+  });
+});
