@@ -8,6 +8,7 @@ import {
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import type { Db } from '../db/pool.ts';
+import { accuracyByFirstUnit } from '../reports/dispatch-accuracy.ts';
 import {
   byDistrict,
   linkageTimes,
@@ -92,7 +93,7 @@ export class AnalyticsService {
     q: { from: Date; to: Date; districtCode?: string; sort: keyof UnitFigures; limit: number },
   ) {
     requirePermission(actor, 'analytics.read');
-    const rows = await unitFigures(this.db, q);
+    const [rows, accuracy] = await Promise.all([unitFigures(this.db, q), accuracyByFirstUnit(this.db, q)]);
     return rows.map((r) => ({
       unitId: r.unit_id,
       unitName: r.unit_name,
@@ -107,6 +108,9 @@ export class AnalyticsService {
       repliedLate: r.replied_late,
       lateRate: r.judged > 0 ? Math.round((r.late / r.judged) * 1000) / 1000 : 0,
       avgReplyHours: r.avg_reply_hours,
+      // 派单准确率 of the orders first dispatched to this unit and concluded in the period (reports/dispatch-accuracy.ts)
+      firstDispatched: accuracy.get(r.unit_id)?.orders ?? 0,
+      dispatchAccuracy: accuracy.get(r.unit_id)?.rate ?? null,
     }));
   }
 }

@@ -53,6 +53,23 @@ describe('analyst reads the overview', () => {
     });
   });
 
+  it('the supervisor’s overdue list holds every overdue order the overview counts, 已退单 ones too', async () => {
+    await t.db.query(`UPDATE work_orders SET overdue = true`);
+    const o = (await t.app.inject({ url: '/api/analytics/overview', headers: t.as('supervisor') })).json();
+    const list = await t.app.inject({
+      url: '/api/work-orders?overdue=true&open=true&pageSize=100',
+      headers: t.as('supervisor'),
+    });
+    expect(list.statusCode, list.body).toBe(200);
+    const { items, total } = list.json() as { items: { status: string }[]; total: number };
+    expect(o.volumes.overdueOpen).toBe(4);
+    expect(total).toBe(o.volumes.overdueOpen);
+    expect(items.map((i) => i.status).sort()).toEqual(['assigned', 'assigned', 'received', 'returned']);
+    const closed = await t.app.inject({ url: '/api/work-orders?open=false', headers: t.as('supervisor') });
+    expect(closed.json().total).toBe(0);
+    await t.db.query(`UPDATE work_orders SET overdue = false`);
+  });
+
   it('is for supervisors, analysts and administrators, and checks its query', async () => {
     expect((await t.app.inject({ url: '/api/analytics/overview', headers: t.as('chengguan') })).json().code).toBe(
       'FORBIDDEN',

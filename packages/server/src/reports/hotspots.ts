@@ -1,0 +1,485 @@
+/**
+ * 热点、风险隐患、矛盾问题 (plan 任务4、12): both desks' records of the period together —
+ * - clusters by place (street, or district without one) and topic (the 12345 catalogue category, the
+ *   110 incident category), with each desk's share;
+ * - spikes: a place's or a topic's count against its own baseline, the 8 windows of the same length just
+ *   before (domain `spikeOf`), each with the sentence that says why it is one;
+ * - repeat-dispute risk: the same address (`placeKey`), caller (`callerKey`) or street in 12345 complaints
+ *   and 110 dispute calls within the period, as a list a district can act on. The desk's own records are
+ *   keyed with the same HMAC-SM3 and sharing key as its feed, so they match the peer's records.
+ */
+import {
+  INCIDENT_CATEGORY_LABELS,
+  WORK_ORDER_TYPE_LABELS,
+  maskPhone,
+  maskShareText,
+  normaliseAddress,
+  normalisePhone,
+  spikeOf,
+  type Period,
+} from '@liandong/domain';
+import { pseudonym } from '../analytics/share.service.ts';
+import type { Db } from '../db/pool.ts';
+import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
+import type { ReportDocument } from './document.ts';
+import { ownKinds, type ReportDesk } from './monthly.service.ts';
+
+/** Baseline windows before the period, each as long as the period. */
+export const BASELINE_WINDOWS = 8;
+/** 110 categories counted as dispute calls (纠纷 are recorded under 治安 and 社会联动), besides any call mediated. */
+export const DISPUTE_CATEGORIES = ['public_order', 'social_linkage'];
+const TOP = 20;
+
+/** Both desks' records in [$1, $2) without drills, in one shape; $3 the desk's own kinds. */
+const RECORDS = `
+  SELECT 'work_order'::text AS kind, r.received_at, w.district_code, r.street_code,
+    w.category_code AS topic, w.order_type AS type, NULL::text AS outcome, true AS own
+  FROM work_orders w JOIN requests r ON r.id = w.request_id
+  WHERE 'work_order' = ANY($3::text[]) AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
+  UNION ALL
+  SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, i.category,
+    CASE WHEN i.close_kind IS NOT NULL AND i.disposition IS NOT NULL THEN i.close_kind || ':' || i.disposition
+         ELSE COALESCE(i.close_kind, i.disposition) END, true
+  FROM incidents i JOIN requests r ON r.id = i.request_id
+  WHERE 'incident' = ANY($3::text[]) AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
+  UNION ALL
+  SELECT kind, received_at, district_code, street_code, CASE WHEN kind = 'work_order' THEN COALESCE(category, type) ELSE type END,
+    type, outcome, false FROM shared_records
+  WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2`;
+
+interface CountRow {
+  place: string | null;
+  district: string | null;
+  topic: string | null;
+  bucket: number;
+  n: number;
+  orders: number;
+  incidents: number;
+}
+
+async function counts(db: Db, own: string[], from: Date, to: Date, windowMs: number): Promise<CountRow[]> {
+  return (
+    await db.query<CountRow>(
+      `WITH recs AS (${RECORDS})
+       SELECT place, district, topic, bucket, count(*)::int AS n,
+         count(*) FILTER (WHERE kind = 'work_order')::int AS orders, count(*) FILTER (WHERE kind = 'incident')::int AS incidents
+       FROM (SELECT COALESCE(street_code, district_code, '') AS place, district_code AS district, topic, kind,
+               floor(extract(epoch FROM received_at - $1::timestamptz) * 1000 / $4)::int AS bucket FROM recs) x
+       GROUP BY GROUPING SETS ((place, district, bucket), (topic, bucket), (place, district, topic, bucket))`,
+      [from, to, own, windowMs],
+    )
+  ).rows;
+}
+
+interface RiskRow {
+  kind: 'work_order' | 'incident';
+  received_at: Date;
+  district_code: string | null;
+  street_code: string | null;
+  topic: string | null;
+  own: boolean;
+  text: string;
+  address: string | null;
+  phone: string | null;
+  caller_key: string | null;
+  place_key: string | null;
+}
+
+/** 12345 complaints and 110 dispute calls of the period, with what keys them. */
+async function riskRows(db: Db, own: string[], p: { from: Date; to: Date }): Promise<RiskRow[]> {
+  return (
+    await db.query<RiskRow>(
+      `SELECT 'work_order' AS kind, r.received_at, w.district_code, r.street_code, w.category_code AS topic, true AS own,
+         r.content AS text, r.address, c.phone, NULL::text AS caller_key, NULL::text AS place_key
+       FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
+       WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'complaint' AND NOT r.exercise
+         AND r.received_at >= $1 AND r.received_at < $2
+       UNION ALL
+       SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, true, r.content, r.address, c.phone, NULL, NULL
+       FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
+       WHERE 'incident' = ANY($3::text[]) AND (i.category = ANY($4::text[]) OR i.disposition = 'mediated') AND NOT r.exercise
+         AND r.received_at >= $1 AND r.received_at < $2
+       UNION ALL
+       SELECT kind, received_at, district_code, street_code, COALESCE(category, type), false, text, NULL, NULL, caller_key, place_key
+       FROM shared_records
+       WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2
+         AND ((kind = 'work_order' AND type = 'complaint')
+           OR (kind = 'incident' AND (type = ANY($4::text[]) OR outcome LIKE '%mediated%')))
+       ORDER BY 2`,
+      [p.from, p.to, own, DISPUTE_CATEGORIES],
+    )
+  ).rows;
+}
+
+export async function hotspotsReport(db: Db, desk: ReportDesk, period: Period) {
+  const own = ownKinds(desk.desk);
+  const len = period.to.getTime() - period.from.getTime();
+  const base = new Date(period.from.getTime() - BASELINE_WINDOWS * len);
+  const [rows, risks, exercise, streets, districts, cats] = await Promise.all([
+    counts(db, own, base, period.to, len),
+    riskRows(db, own, period),
+    exerciseNote(db, desk, period),
+    db.query<{ code: string; name: string }>('SELECT code, name FROM streets'),
+    db.query<{ code: string; name: string }>('SELECT code, name FROM districts'),
+    db.query<{ code: string; name: string }>('SELECT code, name FROM catalogue_categories'),
+  ]);
+  const streetName = new Map(streets.rows.map((s) => [s.code, s.name]));
+  const districtName = new Map(districts.rows.map((d) => [d.code, d.name]));
+  const catName = new Map(cats.rows.map((c) => [c.code, c.name]));
+  const placeLabel = (place: string, district: string | null) => {
+    const d = district ? (districtName.get(district) ?? district) : '未注明区县';
+    if (!place || place === district) return d;
+    return `${d}${streetName.get(place) ?? place}`;
+  };
+  const topicLabel = (t: string | null) =>
+    t === null
+      ? '未分类'
+      : (catName.get(t) ??
+        (INCIDENT_CATEGORY_LABELS[t as keyof typeof INCIDENT_CATEGORY_LABELS]
+          ? `${INCIDENT_CATEGORY_LABELS[t as keyof typeof INCIDENT_CATEGORY_LABELS]}类警情`
+          : (WORK_ORDER_TYPE_LABELS[t as keyof typeof WORK_ORDER_TYPE_LABELS] ?? t)));
+
+  // the three groupings; GROUPING SETS leaves the columns of the others null
+  const placeRows = rows.filter((r) => r.place !== null && r.topic === null);
+  const topicRows = rows.filter((r) => r.place === null && r.topic !== null);
+  const pairRows = rows.filter((r) => r.place !== null && r.topic !== null && r.bucket === BASELINE_WINDOWS);
+
+  const series = (list: CountRow[], keyOf: (r: CountRow) => string) => {
+    const m = new Map<string, { row: CountRow; buckets: number[]; current: CountRow | null }>();
+    for (const r of list) {
+      const k = keyOf(r);
+      let e = m.get(k);
+      if (!e) m.set(k, (e = { row: r, buckets: new Array<number>(BASELINE_WINDOWS).fill(0), current: null }));
+      if (r.bucket === BASELINE_WINDOWS) e.current = r;
+      else if (r.bucket >= 0 && r.bucket < BASELINE_WINDOWS) e.buckets[r.bucket] = r.n;
+    }
+    return m;
+  };
+  const why = (s: NonNullable<ReturnType<typeof spikeOf>>) =>
+    `本期${s.count}件，前${BASELINE_WINDOWS}个等长周期平均${s.mean}件、标准差${s.sd}，高出平均${s.z}个标准差` +
+    (s.ratio === null ? '（此前无记录）' : `，为平均的${s.ratio}倍`);
+
+  const spikes: {
+    dimension: 'place' | 'topic';
+    key: string;
+    label: string;
+    districtCode: string | null;
+    count: number;
+    baselineMean: number;
+    baselineSd: number;
+    z: number;
+    ratio: number | null;
+    baseline: number[];
+    why: string;
+  }[] = [];
+  for (const [key, e] of series(placeRows, (r) => r.place!)) {
+    const s = e.current ? spikeOf(e.current.n, e.buckets) : null;
+    if (s)
+      spikes.push({
+        dimension: 'place',
+        key,
+        label: placeLabel(key, e.row.district),
+        districtCode: e.row.district,
+        count: s.count,
+        baselineMean: s.mean,
+        baselineSd: s.sd,
+        z: s.z,
+        ratio: s.ratio,
+        baseline: e.buckets,
+        why: why(s),
+      });
+  }
+  for (const [key, e] of series(topicRows, (r) => r.topic!)) {
+    const s = e.current ? spikeOf(e.current.n, e.buckets) : null;
+    if (s)
+      spikes.push({
+        dimension: 'topic',
+        key,
+        label: topicLabel(key),
+        districtCode: null,
+        count: s.count,
+        baselineMean: s.mean,
+        baselineSd: s.sd,
+        z: s.z,
+        ratio: s.ratio,
+        baseline: e.buckets,
+        why: why(s),
+      });
+  }
+  spikes.sort((a, b) => b.z - a.z || b.count - a.count || a.key.localeCompare(b.key));
+
+  const current = (list: CountRow[]) => list.filter((r) => r.bucket === BASELINE_WINDOWS);
+  const places = current(placeRows)
+    .sort((a, b) => b.n - a.n || a.place!.localeCompare(b.place!))
+    .slice(0, TOP)
+    .map((r) => ({
+      key: r.place!,
+      label: placeLabel(r.place!, r.district),
+      districtCode: r.district,
+      count: r.n,
+      workOrders: r.orders,
+      incidents: r.incidents,
+      topTopics: pairRows
+        .filter((p) => p.place === r.place)
+        .sort((a, b) => b.n - a.n || a.topic!.localeCompare(b.topic!))
+        .slice(0, 3)
+        .map((p) => ({ topic: p.topic!, label: topicLabel(p.topic), count: p.n })),
+    }));
+  const topics = current(topicRows)
+    .sort((a, b) => b.n - a.n || a.topic!.localeCompare(b.topic!))
+    .slice(0, TOP)
+    .map((r) => ({
+      key: r.topic!,
+      label: topicLabel(r.topic),
+      count: r.n,
+      workOrders: r.orders,
+      incidents: r.incidents,
+    }));
+  const clusters = pairRows
+    .filter((r) => r.n >= 2)
+    .sort((a, b) => b.n - a.n || a.place!.localeCompare(b.place!) || a.topic!.localeCompare(b.topic!))
+    .slice(0, TOP)
+    .map((r) => ({
+      place: r.place!,
+      placeLabel: placeLabel(r.place!, r.district),
+      districtCode: r.district,
+      topic: r.topic!,
+      topicLabel: topicLabel(r.topic),
+      count: r.n,
+      workOrders: r.orders,
+      incidents: r.incidents,
+    }));
+
+  // repeat-dispute risk: the desk's own rows keyed as its feed keys them
+  const key = desk.shareKey ?? null;
+  interface Risk {
+    dimension: 'place' | 'caller' | 'street';
+    key: string;
+    label: string;
+    districtCode: string | null;
+    streetCode: string | null;
+    complaints: number;
+    disputes: number;
+    first: Date;
+    last: Date;
+    examples: string[];
+  }
+  const groups = new Map<string, Risk>();
+  const add = (dimension: Risk['dimension'], k: string | null, label: string, r: RiskRow) => {
+    if (!k) return;
+    const id = `${dimension}:${k}`;
+    let g = groups.get(id);
+    if (!g)
+      groups.set(
+        id,
+        (g = {
+          dimension,
+          key: k,
+          label,
+          districtCode: r.district_code,
+          streetCode: r.street_code,
+          complaints: 0,
+          disputes: 0,
+          first: r.received_at,
+          last: r.received_at,
+          examples: [],
+        }),
+      );
+    if (r.kind === 'work_order') g.complaints++;
+    else g.disputes++;
+    if (r.received_at < g.first) g.first = r.received_at;
+    if (r.received_at > g.last) g.last = r.received_at;
+    // a label from the desk's own record (it knows its own address or number) wins over the peer's
+    if (r.own && g.label.startsWith('（')) g.label = label;
+    if (g.examples.length < 2) {
+      // masking is the costly part of a row: only for the two examples a group shows
+      const text = r.own ? maskShareText(r.text) : r.text;
+      if (!g.examples.includes(text)) g.examples.push(text);
+    }
+  };
+  for (const r of risks) {
+    const placeKey = r.own ? (key ? pseudonym(key, normaliseAddress(r.address)) : null) : r.place_key;
+    const callerKey = r.own ? (key ? pseudonym(key, normalisePhone(r.phone)) : null) : r.caller_key;
+    add('place', placeKey, r.own && r.address ? r.address : '（对方平台记录的地址，已去标识）', r);
+    add(
+      'caller',
+      callerKey,
+      r.own && r.phone ? `来电人 ${maskPhone(r.phone)}` : '（对方平台记录的来电人，已去标识）',
+      r,
+    );
+    if (r.street_code) add('street', r.street_code, placeLabel(r.street_code, r.district_code), r);
+  }
+  const repeatRisks = [...groups.values()]
+    .filter((g) => (g.complaints > 0 && g.disputes > 0) || (g.dimension !== 'street' && g.complaints + g.disputes >= 3))
+    .map((g) => ({
+      dimension: g.dimension,
+      key: g.key,
+      label: g.label,
+      districtCode: g.districtCode,
+      districtName: g.districtCode ? (districtName.get(g.districtCode) ?? g.districtCode) : null,
+      streetName: g.streetCode ? (streetName.get(g.streetCode) ?? g.streetCode) : null,
+      complaints: g.complaints,
+      disputes: g.disputes,
+      bothDesks: g.complaints > 0 && g.disputes > 0,
+      first: g.first.toISOString(),
+      last: g.last.toISOString(),
+      examples: g.examples,
+      why:
+        `${g.complaints}件12345投诉、${g.disputes}起110纠纷类警情` +
+        (g.dimension === 'place' ? '来自同一地址' : g.dimension === 'caller' ? '来自同一来电人' : '发生在同一街道'),
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.bothDesks) - Number(a.bothDesks) ||
+        b.complaints + b.disputes - (a.complaints + a.disputes) ||
+        a.dimension.localeCompare(b.dimension) ||
+        a.key.localeCompare(b.key),
+    )
+    .slice(0, TOP * 3);
+
+  return {
+    name: 'hotspots' as const,
+    title: '12345热线与110报警服务台热点及风险隐患研判',
+    desk: desk.deskId,
+    period: periodJson(period),
+    generatedAt: new Date().toISOString(),
+    exercise,
+    method: {
+      baseline: `各地点、各主题以本期之前${BASELINE_WINDOWS}个等长周期为基线；本期不少于3件、不低于基线平均的2倍且高出平均3个标准差（标准差不足1按1计）的列为突增`,
+      repeat: `同一地址（placeKey）、同一来电人（callerKey）或同一街道在本期内既有12345投诉又有110纠纷类警情（治安、社会联动类及经调解的警情），或同一地址、来电人累计3次以上`,
+      pseudonyms: key
+        ? '地址与来电人以双方共享密钥的 HMAC-SM3 匹配，不交换原始地址与号码'
+        : '未配置共享密钥（BRIDGE_SHARE_KEY）：地址与来电人无法跨平台匹配，仅按街道研判',
+    },
+    places,
+    topics,
+    clusters,
+    spikes,
+    repeatRisks,
+  };
+}
+
+export type HotspotsData = Awaited<ReturnType<typeof hotspotsReport>>;
+
+const DIM_LABELS = { place: '同一地址', caller: '同一来电人', street: '同一街道' } as const;
+
+export function hotspotsDocument(r: HotspotsData): ReportDocument {
+  return {
+    title: r.title,
+    docNo: docNumber('联动研', r.period),
+    subtitle: r.period.label,
+    issuer: ISSUER,
+    issuedOn: chineseDate(r.generatedAt),
+    sections: [
+      {
+        heading: '一、热点地区与主题',
+        paragraphs: [
+          r.places[0]
+            ? `${r.period.label}，诉求与警情最集中的地点为${r.places
+                .slice(0, 3)
+                .map((p) => `${p.label}（${p.count}件）`)
+                .join('、')}；最集中的主题为${r.topics
+                .slice(0, 3)
+                .map((t) => `${t.label}（${t.count}件）`)
+                .join('、')}。`
+            : `${r.period.label}无诉求与警情记录。`,
+          r.exercise.note,
+        ],
+        tables: [
+          {
+            sheet: '热点地点',
+            caption: '表1 热点地点',
+            columns: [
+              { header: '地点', format: 'text' },
+              { header: '合计', format: 'count' },
+              { header: '12345工单', format: 'count' },
+              { header: '110警情', format: 'count' },
+              { header: '主要主题', format: 'text' },
+            ],
+            rows: r.places.map((p) => [
+              p.label,
+              p.count,
+              p.workOrders,
+              p.incidents,
+              p.topTopics.map((t) => `${t.label}${t.count}`).join('、'),
+            ]),
+          },
+          {
+            sheet: '地点主题聚集',
+            caption: '表2 地点与主题聚集',
+            columns: [
+              { header: '地点', format: 'text' },
+              { header: '主题', format: 'text' },
+              { header: '合计', format: 'count' },
+              { header: '12345工单', format: 'count' },
+              { header: '110警情', format: 'count' },
+            ],
+            rows: r.clusters.map((c) => [c.placeLabel, c.topicLabel, c.count, c.workOrders, c.incidents]),
+          },
+        ],
+      },
+      {
+        heading: '二、突增预警',
+        paragraphs: [
+          r.method.baseline + '。',
+          ...(r.spikes.length
+            ? r.spikes.map((s, i) => `${i + 1}. ${s.label}：${s.why}。`)
+            : ['本期无相对自身基线的突增。']),
+        ],
+        tables: [
+          {
+            sheet: '突增',
+            caption: '表3 突增预警',
+            columns: [
+              { header: '维度', format: 'text' },
+              { header: '地点或主题', format: 'text' },
+              { header: '本期', format: 'count' },
+              { header: '基线平均', format: 'text' },
+              { header: '原因', format: 'text' },
+            ],
+            rows: r.spikes.map((s) => [
+              s.dimension === 'place' ? '地点' : '主题',
+              s.label,
+              s.count,
+              String(s.baselineMean),
+              s.why,
+            ]),
+          },
+        ],
+      },
+      {
+        heading: '三、重复矛盾风险',
+        paragraphs: [
+          r.method.repeat + '。' + r.method.pseudonyms + '。',
+          ...(r.repeatRisks.length ? [] : ['本期无重复矛盾风险。']),
+        ],
+        tables: [
+          {
+            sheet: '重复矛盾风险',
+            caption: '表4 重复矛盾风险清单',
+            columns: [
+              { header: '类型', format: 'text' },
+              { header: '对象', format: 'text' },
+              { header: '区县', format: 'text' },
+              { header: '街道', format: 'text' },
+              { header: '12345投诉', format: 'count' },
+              { header: '110纠纷警情', format: 'count' },
+              { header: '最近一次', format: 'text' },
+              { header: '示例', format: 'text' },
+            ],
+            rows: r.repeatRisks.map((x) => [
+              DIM_LABELS[x.dimension],
+              x.label,
+              x.districtName ?? '',
+              x.streetName ?? '',
+              x.complaints,
+              x.disputes,
+              chineseDate(x.last),
+              x.examples[0] ?? '',
+            ]),
+          },
+        ],
+      },
+    ],
+  };
+}
