@@ -1,5 +1,6 @@
 /** The JSON shape of work orders in the API: camelCase, with Chinese labels for the console. */
 import {
+  linkageLogLabel,
   WORK_ORDER_ACTION_LABELS,
   WORK_ORDER_STATUS_LABELS,
   WORK_ORDER_TYPE_LABELS,
@@ -58,6 +59,6 @@ export function presentWorkOrderDetail(d: Awaited<ReturnType<WorkOrderService['g
       kind: u.kind,
       role: u.id === d.row.lead_unit_id ? 'lead' : 'assist',
     })),
-    ...presentRecordContext(d, (a) => WORK_ORDER_ACTION_LABELS[a as WorkOrderAction], '受理'),
+    ...presentRecordContext(d, (a) => WORK_ORDER_ACTION_LABELS[a as WorkOrderAction] ?? linkageLogLabel(a), '受理'),
   };
 }

@@ -63,6 +63,12 @@ export async function findWorkOrder(db: Queryable, id: string, forUpdate = false
   return r.rows[0] ?? null;
 }
 
+/** An order by its number (GD + date + sequence). */
+export async function findWorkOrderByNo(db: Queryable, no: string): Promise<WorkOrderRow | null> {
+  const r = await db.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE no = $1`, [no]);
+  return r.rows[0] ?? null;
+}
+
 /** The state a transition writes, in the order of the UPDATE's parameters ($2–$11; objects go as JSON). */
 const SAVED_STATE = [
   'status',
@@ -113,8 +119,17 @@ export interface ListFilter {
   leadUnitId?: string;
   urgent?: boolean;
   overdue?: boolean;
+  /** in a status whose deadline runs (OPEN_WORK_ORDER_STATUSES), or not */
+  open?: boolean;
   supervised?: boolean;
+  satisfaction?: string;
   q?: string;
+  /** the caller's number, exactly; `phoneSkipsConfidential` for readers who may not link a 保密 caller to it */
+  phone?: string;
+  phoneSkipsConfidential?: boolean;
+  /** part of the address, of the request's content or the reply */
+  address?: string;
+  text?: string;
   /** ISO 8601 date-times, checked by the route's schema */
   createdFrom?: string;
   createdTo?: string;
@@ -144,8 +159,20 @@ export async function listWorkOrders(
   if (f.leadUnitId) w.where(`w.lead_unit_id = ${w.p(f.leadUnitId)}`);
   if (f.urgent !== undefined) w.where(`w.urgent = ${w.p(f.urgent)}`);
   if (f.overdue !== undefined) w.where(`w.overdue = ${w.p(f.overdue)}`);
+  if (f.open !== undefined) w.where(`${f.open ? '' : 'NOT '}(w.status = ANY(${w.p([...OPEN_WORK_ORDER_STATUSES])}))`);
   if (f.supervised !== undefined) w.where(`w.supervised = ${w.p(f.supervised)}`);
+  if (f.satisfaction) w.where(`w.satisfaction = ${w.p(f.satisfaction)}`);
   if (f.q) w.where(`(w.no = ${w.p(f.q)} OR w.title ILIKE ${w.p(likeTerm(f.q))})`);
+  if (f.phone)
+    w.where(
+      `w.request_id IN (SELECT r.id FROM requests r JOIN callers c ON c.id = r.caller_id WHERE c.phone = ${w.p(f.phone.trim())}${f.phoneSkipsConfidential ? ' AND NOT r.confidential' : ''})`,
+    );
+  if (f.address)
+    w.where(`w.request_id IN (SELECT r.id FROM requests r WHERE r.address ILIKE ${w.p(likeTerm(f.address))})`);
+  if (f.text)
+    w.where(
+      `(w.reply ILIKE ${w.p(likeTerm(f.text))} OR w.request_id IN (SELECT r.id FROM requests r WHERE r.content ILIKE ${w.again}))`,
+    );
   if (f.createdFrom) w.where(`w.created_at >= ${w.p(f.createdFrom)}::timestamptz`);
   if (f.createdTo) w.where(`w.created_at < ${w.p(f.createdTo)}::timestamptz`);
   if (f.dueBefore) w.where(`w.due_at < ${w.p(f.dueBefore)}::timestamptz`);

@@ -60,10 +60,20 @@ const ACTION_BODIES = {
   request_extension: strict({ requestedDueAt: DateTime, reason: Note }),
   approve_extension: strict({ note: Type.Optional(Note) }),
   refuse_extension: strict({ note: Note }),
-  follow_up: strict({ satisfaction: enumOf(SATISFACTION), note: Type.Optional(Note) }),
+  follow_up: strict({
+    satisfaction: enumOf(SATISFACTION),
+    note: Type.Optional(Note),
+    contacted: Type.Optional(Type.Boolean({ description: '承办单位是否联系了来电人' })),
+    resolved: Type.Optional(Type.Boolean({ description: '诉求是否已解决' })),
+  }),
   reopen: strict({ note: Note }),
   archive: strict({ note: Type.Optional(Note) }),
-  merge: strict({ intoWorkOrderId: Uuid, note: Type.Optional(Note) }),
+  // 并单 names the order merged into by its number (what the console shows); the internal id is still accepted.
+  merge: strict({
+    intoWorkOrderNo: Type.Optional(Type.String({ pattern: '^GD[0-9]{14}$', description: '并入的工单编号' })),
+    intoWorkOrderId: Type.Optional(Uuid),
+    note: Type.Optional(Note),
+  }),
   supervise: strict({ note: Note }),
 } as const satisfies Partial<Record<WorkOrderAction, unknown>>;
 
@@ -99,8 +109,17 @@ const ListQuery = strict({
   leadUnitId: Type.Optional(UnitId),
   urgent: Type.Optional(Type.Boolean()),
   overdue: Type.Optional(Type.Boolean()),
+  open: Type.Optional(
+    Type.Boolean({
+      description: 'true：只看办理时限在走的工单（已受理、已派单、已退单、已签收、办理中）；false：其余',
+    }),
+  ),
   supervised: Type.Optional(Type.Boolean()),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  satisfaction: Type.Optional(enumOf(SATISFACTION, '回访满意度')),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '工单号或标题' })),
+  phone: Type.Optional(Type.String({ pattern: '^[0-9+\\-() ]{3,20}$', description: '来电号码（完整号码）' })),
+  address: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '地址包含' })),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '诉求内容或答复包含' })),
   createdFrom: Type.Optional(DateTime),
   createdTo: Type.Optional(DateTime),
   dueBefore: Type.Optional(DateTime),

@@ -6,16 +6,20 @@ import {
   TERMINAL_WORK_ORDER_STATUSES,
   applyWorkOrderAction,
   allowedWorkOrderActions,
+  seesCallerUnmasked,
   type WorkOrderAction,
   type WorkOrderCommand,
   type WorkOrderState,
+  type TriageOutcome,
   type WorkOrderType,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import { UNIT_BOUND_ACTIONS, can, requirePermission } from '../auth/permissions.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { policy, type WorkOrderFacts } from '../auth/policy.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { withVisibleCaller } from '../shared/caller.ts';
+import type { AfterTransition } from '../shared/after-transition.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { withLockedRecord } from '../shared/locked-record.ts';
 import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
@@ -26,10 +30,12 @@ import { findTriage } from '../triage/catalogue.repo.ts';
 import {
   findSimilarRecent,
   findWorkOrder,
+  findWorkOrderByNo,
   insertWorkOrder,
   listWorkOrders,
   saveWorkOrderTransition,
   type ListFilter,
+  type NewWorkOrder,
   type WorkOrderRow,
 } from './work-orders.repo.ts';
 
@@ -43,7 +49,22 @@ export interface CreateWorkOrderInput extends RequestInput {
   assistUnitIds?: string[];
 }
 
+/** An intake checked and ready to write (WorkOrderService.prepare). */
+export interface PreparedWorkOrder {
+  values: NewWorkOrder;
+  /** 派单 in the same step: named by the call-taker, or the district's agency for an urgent order. */
+  assign: { leadUnitId: string; assistUnitIds: string[]; note?: string } | null;
+  /** The triage suggestion saved with the request (null when the text could not be triaged). */
+  triage: TriageOutcome | null;
+}
+
 const ASSIGNABLE_KINDS = new Set(['city_department', 'district_agency', 'district_department', 'street_office']);
+
+const facts = (row: WorkOrderRow): WorkOrderFacts => ({
+  leadUnitId: row.lead_unit_id,
+  assistUnitIds: row.assist_unit_ids,
+  districtCode: row.district_code,
+});
 
 function toState(row: WorkOrderRow): WorkOrderState {
   return {
@@ -62,27 +83,21 @@ function toState(row: WorkOrderRow): WorkOrderState {
 }
 
 export class WorkOrderService {
-  /** Called inside the transaction of every transition (the bridge closes the loop from here). */
-  onTransition: (tx: Queryable, actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) => Promise<void> = async () =>
-    undefined;
-
+  /** `afterTransition` runs inside the transaction of every transition (the bridge closes the loop from there). */
   constructor(
     private readonly db: Db,
     private readonly deadlines: DeadlinePolicy,
     private readonly triage: TriageService,
+    private readonly afterTransition: AfterTransition<WorkOrderRow, WorkOrderCommand>,
     private readonly onCreated: () => void = () => undefined,
   ) {}
 
-  /** Does the actor's scope cover this order? (a department its own orders; a district its district) */
-  private async inScope(db: Queryable, actor: Actor, row: WorkOrderRow): Promise<boolean> {
-    if (actor.role === 'department_handler')
-      return row.lead_unit_id === actor.unitId || (actor.unitId !== null && row.assist_unit_ids.includes(actor.unitId));
-    if (actor.role === 'district_agency') {
-      if (row.district_code === actor.districtCode) return true;
+  /** Does the actor's scope cover this order? (the policy's rule; a district agency's by the lead unit's district too) */
+  private inScope(db: Queryable, actor: Actor, row: WorkOrderRow): Promise<boolean> {
+    return policy.seesWorkOrder(actor, facts(row), async () => {
       const [lead] = await findUnits(db, row.lead_unit_id ? [row.lead_unit_id] : []);
-      return lead?.district_code === actor.districtCode;
-    }
-    return true;
+      return lead?.district_code;
+    });
   }
 
   private async validateUnits(db: Queryable, actor: Actor, leadUnitId: string, assistUnitIds: string[]): Promise<void> {
@@ -101,6 +116,22 @@ export class WorkOrderService {
   }
 
   async create(actor: Actor, input: CreateWorkOrderInput): Promise<{ record: WorkOrderRow; created: boolean }> {
+    const prepared = await this.prepare(actor, input);
+    const made = await createOnce(
+      input.clientRef,
+      () => inTransaction(this.db, (tx) => this.insertPrepared(tx, actor, prepared)),
+      (ref) => this.findByClientRef(ref),
+    );
+    if (made.created) this.onCreated();
+    return made;
+  }
+
+  /**
+   * An intake checked and made ready to write: permissions, the request's fields, its deadline and its
+   * triage suggestion (saved with it, design §5). Writes nothing, so a use case that does more than
+   * create (the call-taker's intake) can check everything before its transaction begins.
+   */
+  async prepare(actor: Actor, input: CreateWorkOrderInput): Promise<PreparedWorkOrder> {
     requirePermission(actor, 'work_order.create');
     if (input.leadUnitId) requirePermission(actor, 'work_order.assign');
     // Plan task 7: an urgent order (重症救治, 孕检生产, 应急救援) goes at once to the district's hotline
@@ -109,7 +140,6 @@ export class WorkOrderService {
     const leadUnitId = input.leadUnitId ?? (fastChannel ? `d${input.districtCode}.agency` : undefined);
     const checked = checkRequestInput(input, '诉求');
     const dueAt = await this.deadlines.dueAt(input.orderType, Boolean(input.urgentKind), checked.receivedAt);
-    // Every request carries its triage suggestion, saved with it (design §5).
     const triage = await this.triage.suggest(checked.content, triageChannel(input.channel)).catch(() => null);
     const values = {
       ...newRequest(input, checked, input.channel, triage),
@@ -119,26 +149,32 @@ export class WorkOrderService {
       urgentKind: input.urgentKind ?? null,
       dueAt,
     };
-    const made = await createOnce(
-      input.clientRef,
-      () =>
-        leadUnitId
-          ? // 受理 and 派单 in one step: both actions in one transaction.
-            inTransaction(this.db, async (tx) => {
-              await this.validateUnits(tx, actor, leadUnitId, input.assistUnitIds ?? []);
-              const order = await insertWorkOrder(tx, values, actor);
-              return this.transition(tx, actor, order, {
-                action: 'assign',
-                leadUnitId,
-                assistUnitIds: input.assistUnitIds ?? [],
-                ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
-              });
-            })
-          : insertWorkOrder(this.db, values, actor),
-      (ref) => findByClientRef<WorkOrderRow>(this.db, 'work_orders', ref),
-    );
-    if (made.created) this.onCreated();
-    return made;
+    const assign = leadUnitId
+      ? {
+          leadUnitId,
+          assistUnitIds: input.assistUnitIds ?? [],
+          ...(fastChannel ? { note: '紧急工单，直派区县热线机构' } : {}),
+        }
+      : null;
+    return { values, assign, triage };
+  }
+
+  /** Writes a prepared order in the caller's transaction: 受理, and 派单 in the same step when a lead unit is set. */
+  async insertPrepared(tx: Queryable, actor: Actor, prepared: PreparedWorkOrder): Promise<WorkOrderRow> {
+    const { assign } = prepared;
+    if (assign) await this.validateUnits(tx, actor, assign.leadUnitId, assign.assistUnitIds);
+    const order = await insertWorkOrder(tx, prepared.values, actor);
+    return assign ? this.transition(tx, actor, order, { action: 'assign', ...assign }) : order;
+  }
+
+  /** The order an intake with this client reference made (a retried intake finds it). */
+  findByClientRef(clientRef: string, db: Queryable = this.db): Promise<WorkOrderRow | null> {
+    return findByClientRef<WorkOrderRow>(db, 'work_orders', clientRef);
+  }
+
+  /** Counts an order made by another use case (the intake), as create() does. */
+  countCreated(): void {
+    this.onCreated();
   }
 
   /** The order if the actor may read it (permission and scope), for modules that hang data on orders. */
@@ -172,19 +208,9 @@ export class WorkOrderService {
     };
   }
 
-  /** The actions this actor may take now: the state machine's moves, filtered by role and scope. */
+  /** The actions this actor may take now: the state machine's moves, as the authorisation policy allows them. */
   allowedFor(actor: Actor, row: WorkOrderRow): WorkOrderAction[] {
-    return allowedWorkOrderActions(row.status).filter((a) => {
-      if (a === 'mark_overdue' || !can(actor, `work_order.${a}`)) return false;
-      // One extension request at a time; approving or refusing needs one pending.
-      if (a === 'request_extension' && row.pending_extension) return false;
-      if ((a === 'approve_extension' || a === 'refuse_extension') && !row.pending_extension) return false;
-      if (UNIT_BOUND_ACTIONS.has(a) && actor.role !== 'admin')
-        return actor.unitId !== null && row.lead_unit_id === actor.unitId;
-      if (actor.role === 'district_agency' && (a === 'approve_extension' || a === 'refuse_extension'))
-        return row.lead_unit_id !== actor.unitId;
-      return true;
-    });
+    return policy.workOrderActionsOffered(actor, facts(row), toState(row), allowedWorkOrderActions(row.status));
   }
 
   /** Possible duplicates of a request being taken: same place and topic in the last `days` days. */
@@ -206,13 +232,15 @@ export class WorkOrderService {
 
   async list(actor: Actor, filter: Omit<ListFilter, 'scope'>) {
     requirePermission(actor, 'work_order.read');
-    const scope: ListFilter['scope'] =
-      actor.role === 'department_handler'
-        ? { unitId: actor.unitId ?? '-' }
-        : actor.role === 'district_agency'
-          ? { districtCode: actor.districtCode ?? '-' }
-          : {};
-    return listWorkOrders(this.db, { ...filter, scope });
+    const scope = policy.workOrderListScope(actor);
+    // A number names a person: only roles that see callers may search by it, and a handler's search
+    // does not link a caller who asked for confidentiality (保密) to the number.
+    let phoneSkipsConfidential = false;
+    if (filter.phone && actor.role !== 'system') {
+      if (!seesCallerUnmasked(actor.role, false)) throw new AppError('FORBIDDEN', '该角色不能按来电号码查询工单');
+      phoneSkipsConfidential = !seesCallerUnmasked(actor.role, true);
+    }
+    return listWorkOrders(this.db, { ...filter, phoneSkipsConfidential, scope });
   }
 
   async act(actor: Actor, id: string, cmd: WorkOrderCommand): Promise<WorkOrderRow> {
@@ -220,31 +248,28 @@ export class WorkOrderService {
     const lock = (tx: Tx) => findWorkOrder(tx, id, true);
     return withLockedRecord(this.db, lock, 'WORK_ORDER_NOT_FOUND', async (tx, row) => {
       if (!(await this.inScope(tx, actor, row))) throw new AppError('OUT_OF_SCOPE');
-      if (
-        UNIT_BOUND_ACTIONS.has(cmd.action) &&
-        actor.role !== 'admin' &&
-        actor.role !== 'system' &&
-        row.lead_unit_id !== actor.unitId
-      ) {
-        throw new AppError('OUT_OF_SCOPE', '只有主办单位可以执行此操作');
-      }
-      if (
-        actor.role === 'district_agency' &&
-        (cmd.action === 'approve_extension' || cmd.action === 'refuse_extension') &&
-        row.lead_unit_id === actor.unitId
-      ) {
-        throw new AppError('FORBIDDEN', '不能审批本单位的延期申请');
-      }
+      const refusal = policy.workOrderActionRefusal(actor, facts(row), cmd.action);
+      if (refusal) throw refusal;
       if (cmd.action === 'assign' || cmd.action === 'reassign')
         await this.validateUnits(tx, actor, cmd.leadUnitId, cmd.assistUnitIds ?? []);
+      let resolved: WorkOrderCommand = cmd;
       if (cmd.action === 'merge') {
-        const target = await findWorkOrder(tx, cmd.intoWorkOrderId);
+        // By its number (what people see) or its id: exactly one of them.
+        const byNo = (cmd as { intoWorkOrderNo?: string }).intoWorkOrderNo;
+        if (!byNo === !cmd.intoWorkOrderId)
+          throw new AppError('VALIDATION_FAILED', '须给出并入的工单编号（intoWorkOrderNo）或工单 id 之一');
+        const target = byNo ? await findWorkOrderByNo(tx, byNo) : await findWorkOrder(tx, cmd.intoWorkOrderId);
         if (!target) throw new AppError('WORK_ORDER_NOT_FOUND', '并入的目标工单不存在');
         if (TERMINAL_WORK_ORDER_STATUSES.has(target.status))
           throw new AppError('WORK_ORDER_MERGE_INVALID', '目标工单已归档或已并单');
+        resolved = {
+          action: 'merge',
+          intoWorkOrderId: target.id,
+          ...(cmd.note !== undefined ? { note: cmd.note } : {}),
+        };
       }
       const command: WorkOrderCommand =
-        cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : cmd;
+        cmd.action === 'reopen' ? { ...cmd, dueAt: (await this.reopenDueAt(row)).toISOString() } : resolved;
       return this.transition(tx, actor, row, command);
     });
   }
@@ -262,7 +287,7 @@ export class WorkOrderService {
       repliedAt: cmd.action === 'reply' || cmd.action === 'answer_directly',
       closed: TERMINAL_WORK_ORDER_STATUSES.has(next.status),
     });
-    await this.onTransition(tx, actor, saved, cmd);
+    await this.afterTransition(tx, actor, saved, cmd);
     return saved;
   }
 

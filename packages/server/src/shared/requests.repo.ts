@@ -57,11 +57,14 @@ export function requestParams(r: NewRequest, actor: Actor): unknown[] {
 }
 
 /**
- * The first CTEs of a desk's intake statement: the caller (when named), the request and its triage
+ * The first CTEs of a desk's intake statement: the caller (when named; one record per number, which
+ * keeps the latest name given), the request and its triage
  * outcome. `r` also returns who received it and the channel, for the record's first action-log entry.
  */
 export const REQUEST_CTES = `c AS (
-      INSERT INTO callers (name, phone) SELECT $1, $2 WHERE $1::text IS NOT NULL OR $2::text IS NOT NULL RETURNING id
+      INSERT INTO callers (name, phone) SELECT $1, $2 WHERE $1::text IS NOT NULL OR $2::text IS NOT NULL
+      ON CONFLICT (phone) WHERE phone IS NOT NULL DO UPDATE SET name = coalesce(EXCLUDED.name, callers.name)
+      RETURNING id
     ), r AS (
       INSERT INTO requests (channel, caller_id, confidential, content, address, district_code, street_code, lat, lng, received_at, received_by, client_ref)
       VALUES ($3, (SELECT id FROM c), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)

@@ -1,0 +1,219 @@
+/**
+ * The 12345 call-taker's intake as one use case (issue 9 item 8): the work order is made and, in the same
+ * transaction, what the call-taker did with the call — filed it as an order, transferred it to 110 or a
+ * partner line, opened a three-way consultation, or answered it on the spot (直接答复) — together with
+ * the record of her decision on the triage suggestion (采纳 or 改判). Everything is checked before the
+ * transaction begins, and a failure inside it (the peer desk not configured, a transition refused) rolls
+ * the whole intake back: no order is left behind without what was meant to happen to it.
+ *
+ * A service, not route logic, so the other intake channels (the citizens' web channel, telephony's
+ * transfers with their callRef) can call the same use case.
+ */
+import {
+  CONNECTOR_KIND_ROUTES,
+  FALLBACK_HOTLINE_CATEGORY,
+  type ConnectorKind,
+  type LinkageKind,
+  type Route,
+  type TriageOutcome,
+} from '@liandong/domain';
+import type { Actor } from '../auth/actor.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
+import { AppError } from '../errors.ts';
+import { listItemsForLocal, type ItemRow } from '../bridge/bridge.repo.ts';
+import type { BridgeService, OpenedWithLinked } from '../bridge/bridge.service.ts';
+import { listActiveTargets } from '../bridge/connectors.repo.ts';
+import type { KnowledgeService } from '../knowledge/knowledge.service.ts';
+import type { CreateWorkOrderInput, WorkOrderService } from '../hotline/work-orders.service.ts';
+import type { WorkOrderRow } from '../hotline/work-orders.repo.ts';
+import { createOnce } from '../shared/create-once.ts';
+import type { TriageDecision, TriageService } from '../triage/triage.service.ts';
+
+/** What the call-taker does with the call. */
+export type IntakeHandling =
+  /** 生成工单. Against a suggestion that the matter is a danger now, only with a stated reason. */
+  | { kind: 'order'; reason?: string }
+  /** 一键转110, or to a partner line (`target`: a connector's id: 119, 120, a utility …). */
+  | { kind: 'transfer'; target?: string; callbackConsent?: boolean }
+  /** 三方会商: the 110 specialist seat is asked in when the duty boundary is unclear. */
+  | { kind: 'consultation'; callbackConsent?: boolean }
+  /**
+   * 直接答复: answered on the spot; the order is made and concluded at once. `knowledge`: the article
+   * (and version) the answer was taken from, named in the order's action log and in the article's uses.
+   */
+  | { kind: 'answer'; reply: string; knowledge?: { articleId: string; version: number } };
+
+export interface IntakeInput extends Omit<
+  CreateWorkOrderInput,
+  'channel' | 'categoryCode' | 'leadUnitId' | 'assistUnitIds'
+> {
+  channel?: string;
+  /** Needed for an order or an answer; a transfer without one is filed under 其他 on the 12345 side. */
+  categoryCode?: string;
+  handling: IntakeHandling;
+}
+
+export interface IntakeResult {
+  order: WorkOrderRow;
+  /** The linkage item a transfer or consultation opened. */
+  linkage: ItemRow | null;
+  /** The items to the partner lines the triage named, opened with a transfer to the peer desk (120 with a fight with injuries). */
+  linked: ItemRow[];
+  /** What was recorded of the call-taker's decision (null when the text could not be triaged). */
+  decision: TriageDecision | null;
+  /** false: a retry with the same clientRef, answered with what the first attempt made. */
+  created: boolean;
+}
+
+/** A transfer's destination, resolved before anything is written. */
+interface Destination {
+  target?: string;
+  name: string;
+  route: Route;
+}
+
+export class IntakeService {
+  constructor(
+    private readonly db: Db,
+    private readonly workOrders: WorkOrderService,
+    private readonly triage: TriageService,
+    private readonly bridge: BridgeService,
+    private readonly knowledge: KnowledgeService,
+  ) {}
+
+  async intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
+    const { handling, ...request } = input;
+    // Checks first: nothing is written for an intake that cannot be carried out.
+    if (handling.kind === 'transfer' || handling.kind === 'consultation') requirePermission(actor, 'linkage.act');
+    if (handling.kind === 'answer') requirePermission(actor, 'work_order.answer_directly');
+    // In the order the form shows them, worded as the schema's own refusals (http/validation-message.ts).
+    const transfers = handling.kind === 'transfer' || handling.kind === 'consultation';
+    if (!transfers && !request.categoryCode)
+      throw new AppError('VALIDATION_FAILED', '请求参数不合法：缺少必填项：派单目录分类', { field: 'categoryCode' });
+    if (!request.content.trim())
+      throw new AppError('VALIDATION_FAILED', '请求参数不合法：诉求内容不能为空', { field: 'content' });
+    const reply = handling.kind === 'answer' ? handling.reply.trim() : '';
+    if (handling.kind === 'answer' && !reply)
+      throw new AppError('VALIDATION_FAILED', '请求参数不合法：答复内容不能为空', { field: 'handling.reply' });
+    const cited =
+      handling.kind === 'answer' && handling.knowledge
+        ? await this.knowledge.citation(this.db, handling.knowledge.articleId, handling.knowledge.version)
+        : null;
+    const destination = handling.kind === 'transfer' ? await this.destination(handling.target) : null;
+    const prepared = await this.workOrders.prepare(actor, {
+      ...request,
+      channel: request.channel ?? 'phone_12345',
+      categoryCode: request.categoryCode ?? FALLBACK_HOTLINE_CATEGORY,
+    });
+    const triage = prepared.triage;
+    if (handling.kind === 'order' && triage?.emergency && !handling.reason?.trim())
+      throw new AppError('INTAKE_EMERGENCY_NEEDS_REASON', undefined, { route: triage.route });
+    const decision = triage && decisionOn(triage, handling, destination, Boolean(input.urgentKind));
+
+    const made = await createOnce(
+      input.clientRef,
+      () =>
+        inTransaction(this.db, async (tx) => {
+          let order = await this.workOrders.insertPrepared(tx, actor, prepared);
+          let linkage: ItemRow | null = null;
+          if (handling.kind === 'answer') {
+            order = await this.workOrders.transition(tx, actor, order, {
+              action: 'answer_directly',
+              reply,
+              ...(cited ? { knowledge: cited } : {}),
+            });
+            if (cited)
+              await this.knowledge.recordUse(tx, actor, {
+                articleId: cited.articleId,
+                version: cited.version,
+                channel: 'intake',
+                requestId: order.request_id,
+                workOrderId: order.id,
+              });
+          }
+          let linked: ItemRow[] = [];
+          if (handling.kind === 'transfer' || handling.kind === 'consultation')
+            ({ item: linkage, linked } = await this.transfer(tx, actor, order, triage, handling, destination));
+          if (decision) await this.triage.decide(actor, order.request_id, decision, tx);
+          return { order, linkage, linked, decision };
+        }),
+      async (ref) => {
+        const order = await this.workOrders.findByClientRef(ref);
+        if (!order) return null;
+        // The transfer to the desk or line is the oldest item of the order; the lines linked with it follow.
+        const items = (await listItemsForLocal(this.db, order.id))
+          .filter((i) => i.side === 'originator')
+          .sort((a, b) => (a.item_id < b.item_id ? -1 : 1));
+        return { order, linkage: items[0] ?? null, linked: items.slice(1), decision: null };
+      },
+    );
+    if (made.created) this.workOrders.countCreated();
+    return { ...made.record, created: made.created };
+  }
+
+  /** The peer desk (no target), or an active partner line by its connector id. */
+  private async destination(target: string | undefined): Promise<Destination> {
+    if (!target) return { name: '110', route: '110' };
+    const line = (await listActiveTargets(this.db)).find((t) => t.id === target);
+    if (!line) throw new AppError('REFERENCE_NOT_FOUND', `联动单位不存在或已停用：${target}`, { field: 'target' });
+    return { target, name: line.name, route: CONNECTOR_KIND_ROUTES[line.kind as ConnectorKind] ?? '12345' };
+  }
+
+  /** Opens the linkage item of a transfer or consultation from the new order, in the intake's transaction. */
+  private transfer(
+    tx: Queryable,
+    actor: Actor,
+    order: WorkOrderRow,
+    triage: TriageOutcome | null,
+    handling: Extract<IntakeHandling, { kind: 'transfer' | 'consultation' }>,
+    destination: Destination | null,
+  ): Promise<OpenedWithLinked> {
+    const reasons = triage?.reasons.join('；') ?? '';
+    const emergency = handling.kind === 'transfer' && Boolean(triage?.emergency);
+    const kind: LinkageKind = emergency ? 'emergency' : 'transfer';
+    const reason =
+      handling.kind === 'consultation'
+        ? `职责边界不清，请110专席参与三方会商：${reasons || '见诉求内容'}`
+        : destination?.target
+          ? `12345转${destination.name}：${reasons || '见诉求内容'}`
+          : `12345一键转接：${reasons || '属公安职责'}`;
+    return this.bridge.openWithLinked(tx, actor, {
+      kind,
+      requestId: order.request_id,
+      localRef: order.id,
+      localNo: order.no,
+      reason,
+      callbackConsent: Boolean(handling.callbackConsent),
+      ...(destination?.target ? { target: destination.target } : {}),
+      ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
+    });
+  }
+}
+
+/**
+ * The call-taker's decision on the suggestion: accepted when what she did follows it (same route, same
+ * emergency), overridden with what she chose and why otherwise. Overrides feed the next training.
+ */
+export function decisionOn(
+  triage: Pick<TriageOutcome, 'route' | 'emergency' | 'urgent'>,
+  handling: IntakeHandling,
+  destination: Destination | null,
+  urgent: boolean,
+): TriageDecision {
+  const chose: { route: Route; emergency: boolean; urgent: boolean; reason: string } =
+    handling.kind === 'order'
+      ? { route: '12345', emergency: false, urgent, reason: handling.reason?.trim() || '话务员按12345工单受理' }
+      : handling.kind === 'answer'
+        ? { route: 'guidance', emergency: false, urgent: false, reason: '话务员当场解答' }
+        : handling.kind === 'consultation'
+          ? { route: triage.route, emergency: triage.emergency, urgent: triage.urgent, reason: '话务员发起三方会商' }
+          : {
+              route: destination?.route ?? '110',
+              emergency: triage.emergency,
+              urgent: false,
+              reason: destination?.target ? `话务员转${destination.name}` : '话务员转110处置',
+            };
+  const followed = chose.route === triage.route && chose.emergency === triage.emergency;
+  return followed ? { decision: 'accepted' } : { decision: 'overridden', ...chose };
+}
