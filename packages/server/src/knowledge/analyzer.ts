@@ -57,6 +57,7 @@ export function getKnowledgeAnalyzer(): KnowledgeAnalyzer {
       lexicon,
       segment: (s) => j.cutForSearch(s, false),
       segmentPrecise: (s) => j.cut(s, false),
+      segmentTagged: (s) => j.tag(s, false),
       toSimplified: toSimplified(),
     });
   }
@@ -80,4 +81,12 @@ export function createCorrector(vocabulary: ReadonlyMap<string, number>): Spelli
     pinyin: soundOf,
     cut: (s) => j.cut(s, false),
   });
+}
+
+/**
+ * A text's words by the same jieba in search mode (a compound and its parts: 提取公积金, 提取, 公积金), the
+ * knowledge lexicon's words added: the reports' topics, where two ways of putting one question must meet.
+ */
+export function segmentWords(text: string): string[] {
+  return (jieba ?? getJieba(loadKnowledgeLexicon())).cutForSearch(text, false);
 }

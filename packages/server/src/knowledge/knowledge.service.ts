@@ -8,6 +8,7 @@ import {
   checkArticle,
   type ArticleContent,
   type KnowledgeAction,
+  type KnowledgeCitation,
   type KnowledgeStatus,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
@@ -35,6 +36,11 @@ import {
 } from './articles.repo.ts';
 import { deleteSearchRow } from './search.repo.ts';
 import { indexVersion, type KnowledgeSearch, type SearchOptions } from './search.service.ts';
+
+function requireFound<T>(v: T | null, code: 'KNOWLEDGE_ARTICLE_NOT_FOUND' | 'KNOWLEDGE_VERSION_NOT_FOUND'): T {
+  if (v === null) throw new AppError(code, undefined, { field: 'knowledge' });
+  return v;
+}
 
 const unitFunction = (unitId: string | null) => (unitId ? unitId.slice(unitId.indexOf('.') + 1) : null);
 
@@ -310,6 +316,34 @@ export class KnowledgeService {
     });
     if (action === 'publish' || action === 'withdraw') this.search.invalidate();
     return result;
+  }
+
+  /**
+   * The article version an answer cites, checked: it is the version in force, or one that was in force
+   * and has since been replaced (the call-taker read it while it was). Never a draft or a withdrawn one.
+   */
+  async citation(db: Queryable, articleId: string, version: number): Promise<KnowledgeCitation> {
+    requireFound(await findArticle(db, articleId), 'KNOWLEDGE_ARTICLE_NOT_FOUND');
+    const v = requireFound(await findVersion(db, articleId, version), 'KNOWLEDGE_VERSION_NOT_FOUND');
+    const wasPublished =
+      v.status === 'published' ||
+      (v.status === 'superseded' &&
+        Boolean(
+          (
+            await db.query(
+              `SELECT 1 FROM knowledge_version_actions WHERE article_id = $1 AND version = $2 AND action = 'publish'`,
+              [articleId, version],
+            )
+          ).rowCount,
+        ));
+    if (!wasPublished)
+      throw new AppError('KNOWLEDGE_NOT_CITABLE', undefined, {
+        field: 'knowledge',
+        articleId,
+        version,
+        status: v.status,
+      });
+    return { articleId, version, title: v.title };
   }
 
   /** Records which article (and version) an answer used, in the caller's transaction. */

@@ -17,6 +17,7 @@ import {
   setPublishedVersion,
 } from './articles.repo.ts';
 import { indexVersion } from './search.service.ts';
+import { seedDemoIvr } from './ivr.service.ts';
 
 export interface SeedArticle extends ArticleContent {
   id: string;
@@ -80,6 +81,13 @@ export async function seedDemoKnowledge(
 ): Promise<number> {
   const existing = await db.query('SELECT 1 FROM knowledge_articles LIMIT 1');
   if (existing.rowCount) return 0;
+  const loaded = await seedArticles(db, opts);
+  // The demonstration navigation tree reads some of these articles to callers.
+  if (!opts.articles) await seedDemoIvr(db);
+  return loaded;
+}
+
+async function seedArticles(db: Db, opts: { articles?: SeedArticle[]; sources?: SeedSource[] }): Promise<number> {
   const sources = opts.sources ?? loadSeedSources();
   const articles = opts.articles ?? loadSeedArticles();
   const units = new Set((await db.query<{ id: string }>('SELECT id FROM units')).rows.map((r) => r.id));
