@@ -12,22 +12,32 @@ import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminRoutes } from './admin/admin.routes.ts';
 import { AdminService } from './admin/admin.service.ts';
+import { ImportService } from './admin/import.service.ts';
+import { referenceAdminRoutes } from './admin/reference-admin.routes.ts';
+import { ReferenceAdminService } from './admin/reference-admin.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
-import { DEFAULT_DESK_IDS, type Config } from './config.ts';
+import { DEFAULT_DESK_IDS, EXPOSURE_DEFAULTS, type AuthConfig, type Config, type ExposureConfig } from './config.ts';
+import type { DatabaseState } from './db/database.ts';
 import type { Db } from './db/pool.ts';
 import { incidentRoutes } from './dispatch/incidents.routes.ts';
 import { IncidentService } from './dispatch/incidents.service.ts';
 import { DeadlinePolicy } from './hotline/deadline-policy.ts';
 import { workOrderRoutes } from './hotline/work-orders.routes.ts';
+import { followUpRoutes } from './hotline/follow-up.ts';
 import { WorkOrderService } from './hotline/work-orders.service.ts';
 import { authenticate } from './http/authenticate.ts';
 import { DEFAULT_CONSOLE_DIR, serveConsole } from './http/console.ts';
 import { mapErrors } from './http/error-handler.ts';
-import { observeRequests, opsRoutes } from './http/ops.routes.ts';
+import { strictFormats } from './http/formats.ts';
+import { partAwareValidators } from './http/validators.ts';
+import { guardInput } from './http/input-guard.ts';
+import { observeRequests, opsRoutes, refuseWhileDatabaseRestarts } from './http/ops.routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { ErrorResponse } from './http/schemas.ts';
 import { Metrics } from './observability/metrics.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
+import { callerRoutes } from './shared/callers.ts';
 import { triageRoutes } from './triage/triage.routes.ts';
 import { BridgeService } from './bridge/bridge.service.ts';
 import { bridgeDeskEvents } from './bridge/desk-events.ts';
@@ -37,6 +47,8 @@ import { localRecords } from './bridge/local-records.ts';
 import { PeerDirectory } from './bridge/peers.ts';
 import { WireService } from './bridge/wire.service.ts';
 import { bridgeWireRoutes } from './bridge/wire.routes.ts';
+import { BridgeAdminService } from './bridge/bridge-admin.service.ts';
+import { bridgeAdminRoutes } from './bridge/bridge-admin.routes.ts';
 import { ConnectorService } from './bridge/connectors.service.ts';
 import { connectorRoutes } from './bridge/connectors.routes.ts';
 import { NotifyStream } from './shared/notify-stream.ts';
@@ -48,6 +60,9 @@ import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { AnalyticsService } from './analytics/analytics.service.ts';
 import { TriageService } from './triage/triage.service.ts';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
+import { guideRoutes } from './knowledge/guide.routes.ts';
+import { ivrRoutes } from './knowledge/ivr.routes.ts';
+import { IvrService } from './knowledge/ivr.service.ts';
 import { KnowledgeService } from './knowledge/knowledge.service.ts';
 import { KnowledgeSearch } from './knowledge/search.service.ts';
 import { telephonyRoutes } from './telephony/telephony.routes.ts';
@@ -59,13 +74,28 @@ import { HttpGeocoder, ReferenceGeocoder, type Geocoder } from './citizen/geocod
 import { open311Routes } from './open311/open311.routes.ts';
 import { Open311Service } from './open311/open311.service.ts';
 import { eidoRoutes } from './dispatch/eido.routes.ts';
+import { shareRoutes } from './analytics/share.routes.ts';
+import { ShareService } from './analytics/share.service.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
+import { HarassmentWatchList } from './reports/harassment.ts';
+import { ReportService } from './reports/reports.service.ts';
+import { intakeRoutes } from './intake/intake.routes.ts';
+import { IntakeService } from './intake/intake.service.ts';
+import { dispatchModelRoutes } from './hotline/smart-dispatch/dispatch-models.routes.ts';
+import { DispatchModelService } from './hotline/smart-dispatch/dispatch-models.service.ts';
+import { mergeCandidateRoutes } from './hotline/merge-candidates.routes.ts';
 
 export interface AppOptions {
   db: Db;
   config: Pick<Config, 'sessionTtlHours' | 'bodyLimitBytes' | 'logLevel'> &
-    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge' | 'sip' | 'geocoderUrl'>>;
+    Partial<Pick<Config, 'desk' | 'deskId' | 'bridge' | 'sip' | 'geocoderUrl'>> & {
+      auth?: Partial<AuthConfig>;
+      exposure?: Partial<ExposureConfig>;
+    };
   logger?: boolean;
   consoleDir?: string;
+  /** Whether the database is being restarted (db/database.ts); requests then get 503 at once. */
+  databaseState?: () => DatabaseState;
 }
 
 export interface AppServices {
@@ -80,35 +110,46 @@ export interface AppServices {
   metrics: Metrics;
   telephony: TelephonyService;
   knowledge: KnowledgeService;
+  share: ShareService;
+  dispatchModels: DispatchModelService;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { services: AppServices }> {
+  const exposure: ExposureConfig = { ...EXPOSURE_DEFAULTS, ...opts.config.exposure };
   const app = Fastify({
+    trustProxy: exposure.trustProxy,
     logger: opts.logger === false ? false : { level: opts.config.logLevel },
     bodyLimit: opts.config.bodyLimitBytes,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: false },
+      onCreate: strictFormats,
+    },
+    // Bodies are validated with strict types, query strings and path parameters with coercion (validators.ts).
+    schemaController: { compilersFactory: { buildValidator: partAwareValidators() } },
     logController: new LogController({ disableRequestLogging: opts.config.logLevel !== 'debug' }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   const desk = opts.config.desk ?? 'both';
   const deskId = opts.config.deskId ?? DEFAULT_DESK_IDS.hotline;
 
-  // The services. The bridge is built first: the desks tell it about their transitions (desk-events.ts).
+  // The services. The bridge is built first: each desk is given, in its constructor, the bridge's
+  // after-transition port (desk-events.ts), which it calls inside every transition's transaction.
   const metrics = new Metrics();
   const deadlines = new DeadlinePolicy(opts.db);
-  const auth = new AuthService(opts.db, opts.config.sessionTtlHours);
+  const auth = new AuthService(opts.db, { ttlHours: opts.config.sessionTtlHours, desk, auth: opts.config.auth });
   const triage = new TriageService(opts.db, opts.config.desk ?? 'both');
   await triage.current(); // load segmenter, catalogue and model before the first request
   const peers = new PeerDirectory(opts.db, opts.config.bridge ?? null);
   await peers.reload();
   const bridge = new BridgeService(opts.db, { deskId, bridge: opts.config.bridge ?? null }, peers, app.log);
   const deskEvents = bridgeDeskEvents(bridge);
-  const workOrders = new WorkOrderService(opts.db, deadlines, triage, () =>
+  const workOrders = new WorkOrderService(opts.db, deadlines, triage, deskEvents.afterWorkOrderTransition, () =>
     metrics.counter('liandong_work_orders_created_total', 'Work orders created'),
   );
-  const incidents = new IncidentService(opts.db, triage);
-  workOrders.onTransition = deskEvents.afterWorkOrderTransition;
-  incidents.onTransition = deskEvents.afterIncidentTransition;
-  const linkage = new LinkageService(opts.db, bridge, localRecords(opts.db, desk, workOrders, incidents));
+  const dispatchModels = new DispatchModelService(opts.db);
+  const incidents = new IncidentService(opts.db, triage, deskEvents.afterIncidentTransition);
+  const local = localRecords(opts.db, desk, workOrders, incidents);
+  bridge.attachLocalRecords(local);
+  const linkage = new LinkageService(opts.db, bridge, local);
   metrics.gauge('liandong_db_pool_total', 'Database connections open', () => opts.db.totalCount);
   metrics.gauge('liandong_db_pool_waiting', 'Queries waiting for a connection', () => opts.db.waitingCount);
 
@@ -131,6 +172,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
         { name: 'auth' },
         { name: 'hotline', description: '12345工单' },
         { name: 'dispatch', description: '110警情' },
+        { name: 'callers', description: '来电人与历史诉求' },
         { name: 'reference' },
         { name: 'analytics', description: '统计分析' },
         { name: 'telephony', description: '话务：坐席、通话、话单、接话能力与培训' },
@@ -142,18 +184,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API's pages for developers: off in production unless DOCS_ACCESS=open (docs/security.md).
+  if (exposure.docs === 'open')
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  securityHeaders(app);
   observeRequests(app, metrics);
+  const databaseState = opts.databaseState ?? (() => 'up' as const);
+  refuseWhileDatabaseRestarts(app, databaseState);
+  guardInput(app);
   authenticate(app, auth);
   mapErrors(app);
 
   // The modules' routes. A desk serves its own business: 12345 work orders, or 110 incidents (`both` in
   // one app serves both, for tests and tools).
-  await app.register(opsRoutes(opts.db, metrics, { desk, deskId, peerId: opts.config.bridge?.peerId ?? null }));
+  await app.register(
+    opsRoutes(opts.db, metrics, { desk, deskId, peerId: opts.config.bridge?.peerId ?? null }, databaseState, {
+      metrics: exposure.metrics,
+      auth,
+    }),
+  );
   await app.register(authRoutes(auth));
   await app.register(referenceRoutes(opts.db));
-  const reminderStream = new NotifyStream(opts.db, 'reminder_sent');
-  const linkageStream = new NotifyStream(opts.db, 'linkage_changed');
+  await app.register(callerRoutes(opts.db));
+  const reminderStream = new NotifyStream(opts.db, 'reminder_sent', app.log);
+  const linkageStream = new NotifyStream(opts.db, 'linkage_changed', app.log);
   app.addHook('preClose', async () => {
     linkageStream.endAll();
     reminderStream.endAll();
@@ -162,9 +216,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await linkageStream.close();
     await reminderStream.close();
   });
+  const knowledge = new KnowledgeService(opts.db, new KnowledgeSearch(opts.db));
   if (desk !== 'dispatch') {
     const attachments = new AttachmentService(opts.db, workOrders);
+    await app.register(followUpRoutes(opts.db));
     await app.register(workOrderRoutes(workOrders));
+    await app.register(dispatchModelRoutes(dispatchModels, workOrders));
+    await app.register(mergeCandidateRoutes(opts.db, workOrders));
+    await app.register(intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge), dispatchModels));
     await app.register(attachmentRoutes(attachments));
     // The citizen side of the 12345 desk: the public web channel, status page, disclosure, Open311.
     const reference = new ReferenceGeocoder(opts.db);
@@ -184,10 +243,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     );
   }
   await app.register(adminRoutes(new AdminService(opts.db, deadlines, auth)));
+  await app.register(referenceAdminRoutes(new ReferenceAdminService(opts.db), new ImportService(opts.db, auth)));
   await app.register(triageRoutes(opts.db, triage));
   await app.register(linkageRoutes(linkage, linkageStream));
-  await app.register(bridgeWireRoutes(new WireService(opts.db, peers, bridge, app.log)));
+  const wire = new WireService(opts.db, peers, bridge, app.log, metrics);
+  await app.register(bridgeWireRoutes(wire));
+  const share = new ShareService(
+    opts.db,
+    wire,
+    peers,
+    { desk, peerId: opts.config.bridge?.peerId ?? null, shareKey: opts.config.bridge?.shareKey ?? null },
+    app.log,
+  );
+  await app.register(shareRoutes(share));
+  const watchList = new HarassmentWatchList(opts.db);
+  await app.register(
+    reportRoutes(
+      new ReportService(opts.db, { desk, deskId, shareKey: opts.config.bridge?.shareKey ?? null }),
+      opts.db,
+      watchList,
+    ),
+  );
   await app.register(connectorRoutes(new ConnectorService(opts.db, peers)));
+  await app.register(bridgeAdminRoutes(new BridgeAdminService(opts.db)));
   // Telephony (话务): the desk's switch runs in this process when SIP_PORT is set.
   let phone: Telephony | null = null;
   if (opts.config.sip) {
@@ -199,18 +277,38 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     });
     app.addHook('onClose', async () => phone?.close());
   }
-  const telephony = new TelephonyService(opts.db, phone, {
-    deskId,
-    realm: deskId,
-    sipPort: phone?.sip.port ?? null,
-    peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
-  });
+  const telephony = new TelephonyService(
+    opts.db,
+    phone,
+    {
+      deskId,
+      realm: deskId,
+      sipPort: phone?.sip.port ?? null,
+      peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
+    },
+    watchList,
+  );
   await app.register(telephonyRoutes(telephony));
-  const knowledge = new KnowledgeService(opts.db, new KnowledgeSearch(opts.db));
   if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge));
+  if (desk !== 'dispatch') await app.register(guideRoutes(opts.db));
+  if (desk !== 'dispatch') await app.register(ivrRoutes(new IvrService(opts.db)));
   await serveConsole(app, opts.consoleDir ?? DEFAULT_CONSOLE_DIR);
 
   return Object.assign(app, {
-    services: { workOrders, incidents, deadlines, auth, metrics, triage, bridge, linkage, peers, telephony, knowledge },
+    services: {
+      workOrders,
+      incidents,
+      deadlines,
+      auth,
+      metrics,
+      triage,
+      bridge,
+      linkage,
+      peers,
+      telephony,
+      knowledge,
+      share,
+      dispatchModels,
+    },
   }) as FastifyInstance & { services: AppServices };
 }

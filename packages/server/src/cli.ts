@@ -16,6 +16,13 @@ const HELP = `用法：npx liandong <命令> [选项]
                           --with-shipped 与随附语料合并；报告留出集准确率与校准误差（ECE）
   triage eval --data FILE [--model FILE] [--no-model] [--answers FILE] [--misses]
                           评估：去向准确率、紧急召回与误报、分组指标（数据含 group 时）、混淆矩阵
+  dispatch train --data FILE --out MODEL.json [--folds 5]
+                          智能派单：用本市历史工单（JSON Lines 或带表头 CSV，UTF-8/GB18030；text、title、label、district）
+                          训练承办单位模型，报告 k 折交叉验证的 top-1/top-3 准确率与 macro-F1，并列出基线（TF-IDF + 线性 SVM）
+  dispatch train --publish [--data FILE] [--url URL]
+                          训练并发布到数据库：留出五分之一比较，胜过当前模型才启用（不带 --data 则用已归档工单）
+  dispatch suggest [--model MODEL.json]
+                          派单建议：从标准输入逐行读取 {"id","text","title"?}，逐行输出前三个承办单位及分数
   knowledge search [--url URL]
                           知识库检索：从标准输入逐行读取 {"id","q","district"}，逐行输出最匹配的 5 篇知识
   knowledge seed-demo [--url URL]
@@ -23,6 +30,12 @@ const HELP = `用法：npx liandong <命令> [选项]
   connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N] [--parent-pid PID]
                           联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈；
                           --parent-pid 所指的父进程退出后随之退出
+  report <monthly> --period 2026-10 [--format json|xlsx|docx] [--out FILE] [--url URL]
+                          统计报表：月度通报；周期写作 2026-10、2026-Q4、2026、2026-W48 或 2026-10-01..2026-10-15（北京时间）
+  audit verify [--url URL]
+                          审计链校验：逐条核对审计记录与 SM3 链接，发现修改、删除或插入时列出位置并以非零状态退出
+  audit export [--from 时间] [--to 时间] --out FILE [--url URL]
+                          导出审计链（JSON Lines：链接哈希与所含记录），供审计方独立复核
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -96,6 +109,11 @@ async function main(argv: string[]): Promise<void> {
       await triageCommand(rest, { databaseUrl: loadConfig().databaseUrl });
       return;
     }
+    case 'dispatch': {
+      const { dispatchCommand } = await import('./hotline/smart-dispatch/dispatch.cli.ts');
+      await dispatchCommand(rest);
+      return;
+    }
     case 'knowledge': {
       const { knowledgeCommand } = await import('./knowledge/knowledge.cli.ts');
       await knowledgeCommand(rest);
@@ -166,6 +184,16 @@ async function main(argv: string[]): Promise<void> {
         check();
         setInterval(check, 1000).unref();
       }
+      return;
+    }
+    case 'report': {
+      const { reportCommand } = await import('./reports/report.cli.ts');
+      await reportCommand(rest, say);
+      return;
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./audit/audit.cli.ts');
+      await auditCommand(rest, say);
       return;
     }
     case 'help':

@@ -1,5 +1,6 @@
 /** Deployment settings: environment variables, parsed once at start (business knobs live in the database). */
 import path from 'node:path';
+import { ROLES, type Role } from '@liandong/domain';
 
 export interface Config {
   port: number;
@@ -9,6 +10,8 @@ export interface Config {
   embeddedPgPort: number | null;
   logLevel: string;
   deadlineSweepMs: number;
+  /** How often the audit chain is sealed (AUDIT_SEAL_SECONDS). */
+  auditSealMs: number;
   sessionTtlHours: number;
   bodyLimitBytes: number;
   poolSize: number;
@@ -21,7 +24,56 @@ export interface Config {
   sip: SipConfig | null;
   /** A city's own geocoding service for the public channel (the shipped reference data otherwise). */
   geocoderUrl: string | null;
+  /** Log-in hardening: lock-out, rate limit, idle timeout, second factor, password policy (docs/security.md). */
+  auth: AuthConfig;
+  /** Who may read /metrics and /docs, and which proxy's X-Forwarded-For to trust. */
+  exposure: ExposureConfig;
 }
+
+/**
+ * Authentication settings. The defaults suit a deployment and keep the demo and the tests working
+ * (a lock-out takes several wrong passwords of one account; TOTP is offered, not required).
+ */
+export interface AuthConfig {
+  /** Wrong passwords (or codes) of one account name within lockoutMinutes that lock it; 0: never. */
+  lockoutThreshold: number;
+  /** How long a lock-out lasts, and the window the failures are counted in. */
+  lockoutMinutes: number;
+  /** Failed log-ins from one client address within lockoutMinutes that lock the address; 0: never. */
+  addressLockoutThreshold: number;
+  /** Log-in attempts (right or wrong) from one address per minute; 0: no limit. */
+  loginRatePerMinute: number;
+  /** A session unused this long ends (besides SESSION_TTL_HOURS); 0: no idle timeout. */
+  idleMinutes: number;
+  /** `required`: the roles in totpRoles must enrol and give a code at log-in; `optional`: whoever enrolled gives one. */
+  totp: 'optional' | 'required';
+  totpRoles: Role[];
+  passwordMinLength: number;
+  /** Of lower-case letters, upper-case letters, digits and other characters, how many a password must mix. */
+  passwordMinClasses: number;
+}
+
+export const AUTH_DEFAULTS: AuthConfig = {
+  lockoutThreshold: 5,
+  lockoutMinutes: 15,
+  addressLockoutThreshold: 50,
+  loginRatePerMinute: 60,
+  idleMinutes: 30,
+  totp: 'optional',
+  totpRoles: ['supervisor', 'admin'],
+  passwordMinLength: 10,
+  passwordMinClasses: 3,
+};
+
+/** `open`: anyone; `login`: a session of an administrator or supervisor (Bearer); `off`: not served. */
+export type Access = 'open' | 'login' | 'off';
+export interface ExposureConfig {
+  metrics: Access;
+  docs: 'open' | 'off';
+  /** Fastify's trustProxy: the reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed. */
+  trustProxy: string | boolean;
+}
+export const EXPOSURE_DEFAULTS: ExposureConfig = { metrics: 'open', docs: 'open', trustProxy: false };
 
 /** SIP_PORT (UDP and TCP, on SIP_HOST or HOST); in `both` the 110 desk on SIP_PORT+1; SIP_PEER the peer desk's host:port. */
 export interface SipConfig {
@@ -41,6 +93,11 @@ export interface BridgeConfig {
   acceptMinutes: number;
   negotiationMinutes: number;
   timeoutMs: number;
+  /**
+   * The sharing key (BRIDGE_SHARE_KEY) both desks hold for the analysis feed's pseudonyms alone
+   * (`callerKey`, `placeKey`: HMAC-SM3, bridge-protocol.md, rotated yearly); absent: the feed carries none.
+   */
+  shareKey?: string | null;
 }
 
 /**
@@ -115,6 +172,7 @@ function loadBridge(env: NodeJS.ProcessEnv): BridgeConfig | null {
     acceptMinutes: int(env, 'BRIDGE_ACCEPT_MINUTES', BRIDGE_DEFAULTS.acceptMinutes, 1, 10080),
     negotiationMinutes: int(env, 'BRIDGE_NEGOTIATION_MINUTES', BRIDGE_DEFAULTS.negotiationMinutes, 1, 10080),
     timeoutMs: int(env, 'BRIDGE_TIMEOUT_MS', BRIDGE_DEFAULTS.timeoutMs, 100, 120_000),
+    shareKey: env.BRIDGE_SHARE_KEY?.trim() || null,
   };
 }
 
@@ -131,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: env.EMBEDDED_PG_PORT ? int(env, 'EMBEDDED_PG_PORT', 0, 1, 65535) : null,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     deadlineSweepMs: int(env, 'DEADLINE_SWEEP_SECONDS', 30, 1, 86400) * 1000,
+    auditSealMs: int(env, 'AUDIT_SEAL_SECONDS', 5, 1, 3600) * 1000,
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
@@ -139,7 +198,57 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bridge: loadBridge(env),
     dispatchPort: int(env, 'DISPATCH_PORT', env.PORT && env.PORT !== '0' ? Number(env.PORT) + 1 : 3001, 0, 65535),
     sip: loadSip(env),
+    auth: loadAuth(env),
+    exposure: loadExposure(env),
   };
+}
+
+function loadAuth(env: NodeJS.ProcessEnv): AuthConfig {
+  const totp = env.AUTH_TOTP?.trim() || AUTH_DEFAULTS.totp;
+  if (totp !== 'optional' && totp !== 'required') throw new ConfigError('配置项 AUTH_TOTP 须为 optional 或 required');
+  const rolesRaw = env.AUTH_TOTP_ROLES?.trim();
+  const totpRoles = rolesRaw
+    ? rolesRaw
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)
+    : AUTH_DEFAULTS.totpRoles;
+  for (const r of totpRoles)
+    if (!(ROLES as readonly string[]).includes(r))
+      throw new ConfigError(`配置项 AUTH_TOTP_ROLES 含未知角色 “${r}”（可用：${ROLES.join(', ')}）`);
+  return {
+    lockoutThreshold: int(env, 'AUTH_LOCKOUT_THRESHOLD', AUTH_DEFAULTS.lockoutThreshold, 0, 1000),
+    lockoutMinutes: int(env, 'AUTH_LOCKOUT_MINUTES', AUTH_DEFAULTS.lockoutMinutes, 1, 24 * 60),
+    addressLockoutThreshold: int(
+      env,
+      'AUTH_ADDRESS_LOCKOUT_THRESHOLD',
+      AUTH_DEFAULTS.addressLockoutThreshold,
+      0,
+      100_000,
+    ),
+    loginRatePerMinute: int(env, 'AUTH_LOGIN_RATE_PER_MINUTE', AUTH_DEFAULTS.loginRatePerMinute, 0, 100_000),
+    idleMinutes: int(env, 'SESSION_IDLE_MINUTES', AUTH_DEFAULTS.idleMinutes, 0, 24 * 60),
+    totp,
+    totpRoles: totpRoles as Role[],
+    passwordMinLength: int(env, 'PASSWORD_MIN_LENGTH', AUTH_DEFAULTS.passwordMinLength, 8, 128),
+    passwordMinClasses: int(env, 'PASSWORD_MIN_CLASSES', AUTH_DEFAULTS.passwordMinClasses, 1, 4),
+  };
+}
+
+/**
+ * /metrics and /docs: open by default (the demo, development); with NODE_ENV=production /metrics needs
+ * a log-in and /docs is off unless METRICS_ACCESS / DOCS_ACCESS say otherwise.
+ */
+function loadExposure(env: NodeJS.ProcessEnv): ExposureConfig {
+  const production = env.NODE_ENV?.trim() === 'production';
+  const metrics = env.METRICS_ACCESS?.trim() || (production ? 'login' : 'open');
+  if (metrics !== 'open' && metrics !== 'login' && metrics !== 'off')
+    throw new ConfigError('配置项 METRICS_ACCESS 须为 open、login 或 off');
+  const docs = env.DOCS_ACCESS?.trim() || (production ? 'off' : 'open');
+  if (docs !== 'open' && docs !== 'off') throw new ConfigError('配置项 DOCS_ACCESS 须为 open 或 off');
+  const tp = env.TRUST_PROXY?.trim();
+  const trustProxy = !tp || tp === 'false' ? false : tp === 'true' ? true : tp;
+  return { metrics, docs, trustProxy };
 }
 
 function loadSip(env: NodeJS.ProcessEnv): SipConfig | null {

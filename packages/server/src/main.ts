@@ -14,12 +14,16 @@ import { fileURLToPath } from 'node:url';
 import { BRIDGE_DEFAULTS, DEFAULT_DESK_IDS, loadConfig, type BridgeConfig, type Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase, siblingDatabase } from './db/database.ts';
+import { isConnectionError } from './db/pg-errors.ts';
 import type { Db } from './db/pool.ts';
+import { DESK_LABELS, defaultDesks } from '@liandong/domain';
 import { DEMO_PASSWORD, DEMO_USERS, ensureDemoUsers, seedDemo } from './demo/seed-demo.ts';
 import { seedDemoLinkage } from './demo/seed-linkage.ts';
 import { seedDemoKnowledge } from './knowledge/seed-knowledge.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
+import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
+import { startSharePull } from './analytics/share.service.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
 import { upsertConnector } from './bridge/connectors.repo.ts';
 
@@ -117,12 +121,26 @@ function inProcessBridge(peerId: string, outKey: [string, string], inKey: [strin
     inboundKeys: new Map([inKey]),
     alg: 'hmac-sha256',
     ...BRIDGE_DEFAULTS,
+    // the demo's two desks share one pseudonym key, so the joint analysis matches callers and places
+    shareKey: 'liandong-demo-share-pseudonyms',
   };
 }
 
 export async function serve(options: { demo: boolean; config?: Config }): Promise<void> {
   const config = options.config ?? loadConfig();
   const say = (m: string) => process.stdout.write(`[liandong] ${m}\n`);
+  // A lost database connection that some background task did not catch must not end the server
+  // (issue 17: the database can die and come back); anything else still does, as Node's default.
+  process.on('unhandledRejection', (err) => {
+    if (isConnectionError(err)) {
+      process.stderr.write(`[liandong] database connection lost in a background task: ${String(err)}\n`);
+      return;
+    }
+    process.stderr.write(
+      `[liandong] unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
   const database = await openDatabase(config, say);
   const desks: {
     name: 'hotline' | 'dispatch';
@@ -163,14 +181,14 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const db110 = await siblingDatabase(database.url, `${new URL(database.url).pathname.slice(1)}_110`, say);
       desks.push({
         name: 'hotline',
-        app: await buildApp({ db: database.db, config: hotlineCfg }),
+        app: await buildApp({ db: database.db, config: hotlineCfg, databaseState: database.state }),
         db: database.db,
         url: database.url,
         cfg: hotlineCfg,
       });
       desks.push({
         name: 'dispatch',
-        app: await buildApp({ db: db110.db, config: dispatchCfg }),
+        app: await buildApp({ db: db110.db, config: dispatchCfg, databaseState: database.state }),
         db: db110.db,
         url: db110.url,
         cfg: dispatchCfg,
@@ -181,7 +199,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     } else {
       desks.push({
         name: config.desk === 'dispatch' ? 'dispatch' : 'hotline',
-        app: await buildApp({ db: database.db, config }),
+        app: await buildApp({ db: database.db, config, databaseState: database.state }),
         db: database.db,
         url: database.url,
         cfg: config,
@@ -218,6 +236,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     }
     for (const d of desks) {
       const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
+      const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
       // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
       const sender = new OutboxSender(
         d.db,
@@ -229,9 +248,13 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         d.cfg.bridge?.timeoutMs ?? BRIDGE_DEFAULTS.timeoutMs,
       );
       await sender.start();
+      // The analysis share feed (docs/data-sharing.md): the peer desk's de-identified records, pulled every few minutes.
+      const stopShare = startSharePull(d.app.services.share, d.app.log);
       stops.push(async () => {
+        stopShare();
         await sender.stop();
         await stopDeadlines();
+        await stopAuditSeal();
         await d.app.close();
         await d.close?.();
       });
@@ -292,7 +315,13 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
   );
   if (options.demo) {
     say(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
-    for (const u of DEMO_USERS) say(`  ${u.username.padEnd(12)} ${u.note}`);
+    // each with the desks they may log in on (users.desks)
+    for (const u of DEMO_USERS)
+      say(
+        `  ${u.username.padEnd(12)} ${u.note}（${defaultDesks(u.role)
+          .map((d) => DESK_LABELS[d])
+          .join('、')}）`,
+      );
     for (const d of desks)
       if (d.cfg.sip)
         say(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Role } from '@liandong/domain';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppOptions } from '../src/app.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { createPool, type Db } from '../src/db/pool.ts';
 
@@ -75,13 +75,13 @@ export async function insertUsers(db: Db): Promise<void> {
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
-/** The real app on a fresh database, with one user per role and a token for each. */
-export async function createTestApp() {
+/** The real app on a fresh database, with one user per role and a token for each (`config`: e.g. a bridge). */
+export async function createTestApp(config: Partial<AppOptions['config']> = {}) {
   const database = await createTestDatabase();
   await insertUsers(database.db);
   const app = await buildApp({
     db: database.db,
-    config: { sessionTtlHours: 1, bodyLimitBytes: 1024 * 1024, logLevel: 'warn' },
+    config: { sessionTtlHours: 1, bodyLimitBytes: 1024 * 1024, logLevel: 'warn', ...config },
     logger: false,
   });
   const tokens = {} as Record<keyof typeof USERS, string>;

@@ -22,9 +22,12 @@ export interface UserView {
   districtCode: string | null;
   active: boolean;
   createdAt: Date;
+  /** the desks the user logs in on: 'hotline' (12345), 'dispatch' (110) */
+  desks: string[];
+  totpEnabled: boolean;
 }
 
-const USER_COLUMNS = `id, username, display_name AS "displayName", role, unit_id AS "unitId", district_code AS "districtCode", active, created_at AS "createdAt"`;
+const USER_COLUMNS = `id, username, display_name AS "displayName", role, unit_id AS "unitId", district_code AS "districtCode", active, created_at AS "createdAt", desks, totp_enabled_at IS NOT NULL AS "totpEnabled"`;
 
 export async function listCalendarYear(db: Queryable, year: number): Promise<CalendarDayRow[]> {
   return (
@@ -77,18 +80,35 @@ export async function upsertTimeLimit(db: Queryable, l: TimeLimitRow, by: string
   ).rows[0]!;
 }
 
-export async function listUsers(db: Queryable): Promise<UserView[]> {
-  return (await db.query<UserView>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at`)).rows;
+/** Every user, with the names of their unit and district (the console shows names, not ids). */
+export async function listUsers(
+  db: Queryable,
+): Promise<(UserView & { unitName: string | null; districtName: string | null; lockedUntil: Date | null })[]> {
+  return (
+    await db.query<UserView & { unitName: string | null; districtName: string | null; lockedUntil: Date | null }>(
+      `SELECT u.id, u.username, u.display_name AS "displayName", u.role, u.unit_id AS "unitId", u.district_code AS "districtCode",
+      u.active, u.created_at AS "createdAt", u.desks, u.totp_enabled_at IS NOT NULL AS "totpEnabled",
+      un.name AS "unitName", d.name AS "districtName",
+      (SELECT t.locked_until FROM auth_throttle t WHERE t.key = 'account:' || u.username AND t.locked_until > now()) AS "lockedUntil"
+    FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN districts d ON d.code = u.district_code ORDER BY u.created_at`,
+    )
+  ).rows;
 }
 
-export async function findUserScope(
-  db: Queryable,
-  id: string,
-): Promise<{ role: string; unit_id: string | null; district_code: string | null } | null> {
+export interface UserScopeRow {
+  username: string;
+  role: string;
+  unit_id: string | null;
+  district_code: string | null;
+  active: boolean;
+  desks: string[];
+}
+
+export async function findUserScope(db: Queryable, id: string): Promise<UserScopeRow | null> {
   return (
     (
-      await db.query<{ role: string; unit_id: string | null; district_code: string | null }>(
-        'SELECT role, unit_id, district_code FROM users WHERE id = $1',
+      await db.query<UserScopeRow>(
+        'SELECT username, role, unit_id, district_code, active, desks FROM users WHERE id = $1',
         [id],
       )
     ).rows[0] ?? null
@@ -104,12 +124,13 @@ export async function insertUser(
     role: string;
     unitId: string | null;
     districtCode: string | null;
+    desks: string[];
   },
 ): Promise<UserView> {
   return (
     await db.query<UserView>(
-      `INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-      [u.username, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode],
+      `INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code, desks) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${USER_COLUMNS}`,
+      [u.username, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode, u.desks],
     )
   ).rows[0]!;
 }
@@ -124,17 +145,35 @@ export async function updateUser(
     unitId: string | null;
     districtCode: string | null;
     active: boolean | null;
+    desks: string[];
   },
 ): Promise<UserView> {
   return (
     await db.query<UserView>(
       `UPDATE users SET display_name = COALESCE($2, display_name), password_hash = COALESCE($3, password_hash), role = $4,
-    unit_id = $5, district_code = $6, active = COALESCE($7, active) WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-      [id, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode, u.active],
+    unit_id = $5, district_code = $6, active = COALESCE($7, active), desks = $8 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      [id, u.displayName, u.passwordHash, u.role, u.unitId, u.districtCode, u.active, u.desks],
     )
   ).rows[0]!;
 }
 
 export async function revokeUserSessions(db: Queryable, userId: string): Promise<void> {
   await db.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+}
+
+/**
+ * Refuses a change that leaves this desk without an active administrator who can log in on it
+ * (`desk` 'both': on any desk). Run inside the change's transaction, after it: an advisory lock makes
+ * two administrators demoting each other at once take turns.
+ */
+export async function ensureAnAdministratorRemains(
+  db: Queryable,
+  desk: 'hotline' | 'dispatch' | 'both',
+): Promise<boolean> {
+  await db.query('SELECT pg_advisory_xact_lock(4212345111)');
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND ($1 = 'both' OR $1 = ANY (desks))`,
+    [desk],
+  );
+  return r.rows[0]!.n > 0;
 }

@@ -1,11 +1,13 @@
 /** Administration: working calendar, time limits, users. Business knobs are data, edited here. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES, WORK_ORDER_TYPES } from '@liandong/domain';
+import { DESKS, ROLES, WORK_ORDER_TYPES } from '@liandong/domain';
 import { requirePermission } from '../auth/permissions.ts';
 import { DistrictCode, UnitId, Uuid, enumOf, errorResponses } from '../http/schemas.ts';
 import type { AdminService } from './admin.service.ts';
 
 const Any = Type.Unknown();
+/** The desks a user logs in on (at least one; none given: the role's, see defaultDesks). */
+const Desks = Type.Array(enumOf(DESKS), { minItems: 1, maxItems: 2, uniqueItems: true });
 const DateOnly = Type.String({ format: 'date' });
 const strict = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
   Type.Object(props, { additionalProperties: false });
@@ -102,13 +104,17 @@ export const adminRoutes =
         schema: {
           tags: ['admin'],
           summary: '管理操作审计记录',
-          querystring: strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+          querystring: strict({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            // admin: changes to the administration; auth: log-ins, failures, lock-outs (none: both)
+            kind: Type.Optional(enumOf(['admin', 'auth'] as const)),
+          }),
           response: { 200: Any, ...errorResponses },
         },
       },
       async (req) => {
         requirePermission(req.actor, 'admin.users');
-        return admin.auditLog(req.query.limit ?? 100);
+        return admin.auditLog(req.query.limit ?? 100, req.query.kind);
       },
     );
 
@@ -130,10 +136,12 @@ export const adminRoutes =
           body: strict({
             username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{2,31}$' }),
             displayName: Type.String({ minLength: 1, maxLength: 50 }),
-            password: Type.String({ minLength: 8, maxLength: 200 }),
+            // the password policy (PASSWORD_*) answers with its own codes
+            password: Type.String({ minLength: 1, maxLength: 200 }),
             role: enumOf(ROLES),
             unitId: Type.Optional(UnitId),
             districtCode: Type.Optional(DistrictCode),
+            desks: Type.Optional(Desks),
           }),
           response: { 201: Any, ...errorResponses },
         },
@@ -153,11 +161,12 @@ export const adminRoutes =
           params: strict({ id: Uuid }),
           body: strict({
             displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+            password: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             role: Type.Optional(enumOf(ROLES)),
             unitId: Type.Optional(Type.Union([UnitId, Type.Null()])),
             districtCode: Type.Optional(Type.Union([DistrictCode, Type.Null()])),
             active: Type.Optional(Type.Boolean()),
+            desks: Type.Optional(Desks),
           }),
           response: { 200: Any, ...errorResponses },
         },
@@ -165,6 +174,39 @@ export const adminRoutes =
       async (req) => {
         requirePermission(req.actor, 'admin.users');
         return admin.updateUser(req.actor, req.params.id, req.body);
+      },
+    );
+
+    app.post(
+      '/api/admin/users/:id/unlock',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: '解除用户因多次登录失败而被锁定的状态',
+          params: strict({ id: Uuid }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'admin.users');
+        return admin.unlockUser(req.actor, req.params.id);
+      },
+    );
+
+    app.post(
+      '/api/admin/users/:id/totp/reset',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: '重置用户的动态验证码（如手机丢失）；其会话随之结束',
+          params: strict({ id: Uuid }),
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        requirePermission(req.actor, 'admin.users');
+        await admin.resetTotp(req.actor, req.params.id);
+        return reply.code(204).send(null);
       },
     );
   };

@@ -4,13 +4,17 @@
  */
 import type { Actor } from '../auth/actor.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import { defaultDesks, type Desk, type Role } from '@liandong/domain';
 import { hashPassword } from '../auth/passwords.ts';
+import { checkPassword } from '../auth/password-policy.ts';
+import { accountKey, clearKey } from '../auth/throttle.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError } from '../errors.ts';
 import type { DeadlinePolicy } from '../hotline/deadline-policy.ts';
 import { findUnits } from '../shared/requests.repo.ts';
 import {
+  ensureAnAdministratorRemains,
   deleteCalendarDay,
   findUserScope,
   insertUser,
@@ -23,7 +27,7 @@ import {
   upsertTimeLimit,
   type TimeLimitRow,
 } from './admin.repo.ts';
-import { audit, listAudit } from './audit.repo.ts';
+import { audit, listAudit, type AuditKind } from './audit.repo.ts';
 
 const fail = (err: unknown): never => {
   throw translatePgError(err);
@@ -95,8 +99,8 @@ export class AdminService {
     return row;
   }
 
-  auditLog(limit: number) {
-    return listAudit(this.db, limit);
+  auditLog(limit: number, kind?: AuditKind) {
+    return listAudit(this.db, limit, kind);
   }
   users() {
     return listUsers(this.db);
@@ -111,9 +115,12 @@ export class AdminService {
       role: string;
       unitId?: string;
       districtCode?: string;
+      desks?: Desk[];
     },
   ) {
     await this.checkScope(u.role, u.unitId, u.districtCode);
+    checkPassword(u.password, u.username, this.auth.settings);
+    const desks = u.desks?.length ? [...new Set(u.desks)] : defaultDesks(u.role as Role);
     const passwordHash = await hashPassword(u.password);
     return inTransaction(this.db, async (tx) => {
       const row = await insertUser(tx, {
@@ -123,11 +130,13 @@ export class AdminService {
         role: u.role,
         unitId: u.unitId ?? null,
         districtCode: u.districtCode ?? null,
+        desks,
       });
       await audit(tx, actor.id, 'user.create', u.username, {
         role: u.role,
         unitId: u.unitId ?? null,
         districtCode: u.districtCode ?? null,
+        desks,
       });
       return row;
     }).catch((err) => {
@@ -136,7 +145,10 @@ export class AdminService {
     });
   }
 
-  /** Changing the password or disabling the user ends their sessions. */
+  /**
+   * Changing the password or disabling the user ends their sessions. The last active administrator of
+   * this desk cannot be disabled, demoted or moved off it (LAST_ADMIN_PROTECTED).
+   */
   async updateUser(
     actor: Actor,
     id: string,
@@ -147,6 +159,7 @@ export class AdminService {
       unitId?: string | null;
       districtCode?: string | null;
       active?: boolean;
+      desks?: Desk[];
     },
   ) {
     const cur = await findUserScope(this.db, id);
@@ -154,7 +167,10 @@ export class AdminService {
     const role = b.role ?? cur.role;
     const unitId = b.unitId !== undefined ? b.unitId : cur.unit_id;
     const districtCode = b.districtCode !== undefined ? b.districtCode : cur.district_code;
+    const desks = b.desks?.length ? [...new Set(b.desks)] : cur.desks;
     await this.checkScope(role, unitId, districtCode);
+    if (b.password) checkPassword(b.password, cur.username, this.auth.settings);
+    const touchesAdmin = cur.role === 'admin' && cur.active;
     const passwordHash = b.password ? await hashPassword(b.password) : null;
     const row = await inTransaction(this.db, async (tx) => {
       const r = await updateUser(tx, id, {
@@ -164,13 +180,45 @@ export class AdminService {
         unitId,
         districtCode,
         active: b.active ?? null,
+        desks,
       });
+      if (touchesAdmin && !(await ensureAnAdministratorRemains(tx, this.auth.desk)))
+        throw new AppError('LAST_ADMIN_PROTECTED');
       if (b.password || b.active === false) await revokeUserSessions(tx, id);
+      // an administrator's new password also lifts a lock-out
+      if (b.password) await clearKey(tx, accountKey(cur.username));
       const { password: _pw, ...changes } = b;
       await audit(tx, actor.id, 'user.update', id, { ...changes, passwordReset: Boolean(b.password) });
       return r;
     }).catch(fail);
     this.auth.forgetUser(id);
     return row;
+  }
+
+  /** Lifts the lock-out of a user's account name (after repeated wrong passwords). */
+  async unlockUser(actor: Actor, id: string): Promise<{ wasLocked: boolean }> {
+    const cur = await findUserScope(this.db, id);
+    if (!cur) throw new AppError('USER_NOT_FOUND');
+    return inTransaction(this.db, async (tx) => {
+      const wasLocked = await clearKey(tx, accountKey(cur.username));
+      await audit(tx, actor.id, 'user.unlock', id, { wasLocked });
+      return { wasLocked };
+    });
+  }
+
+  /** Removes a user's TOTP (a lost phone): they enrol again, at their next log-in if their role must use it. */
+  async resetTotp(actor: Actor, id: string): Promise<void> {
+    const cur = await findUserScope(this.db, id);
+    if (!cur) throw new AppError('USER_NOT_FOUND');
+    await inTransaction(this.db, async (tx) => {
+      await tx.query(
+        'UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1',
+        [id],
+      );
+      await tx.query('DELETE FROM totp_enrolments WHERE user_id = $1', [id]);
+      await revokeUserSessions(tx, id);
+      await audit(tx, actor.id, 'user.totp_reset', id);
+    });
+    this.auth.forgetUser(id);
   }
 }

@@ -16,11 +16,20 @@ export async function audit(
   ]);
 }
 
-export async function listAudit(db: Queryable, limit: number) {
+/** `admin`: the administration's changes; `auth`: log-ins, failures, lock-outs and the users' own security changes. */
+export type AuditKind = 'admin' | 'auth';
+
+export async function listAudit(db: Queryable, limit: number, kind?: AuditKind) {
+  const where =
+    kind === 'auth' ? "WHERE a.action LIKE 'auth.%'" : kind === 'admin' ? "WHERE a.action NOT LIKE 'auth.%'" : '';
   return (
     await db.query(
-      `SELECT a.id, a.action, a.target, a.details, a.at, u.display_name AS "actorName", a.actor_id AS "actorId"
-    FROM admin_audit a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1`,
+      `SELECT a.id, a.action, a.target, a.details, a.at, u.display_name AS "actorName", a.actor_id AS "actorId",
+      CASE WHEN a.action LIKE 'user.%' OR a.action LIKE 'auth.%' THEN (SELECT t.display_name FROM users t WHERE t.id::text = a.target OR t.username = a.target LIMIT 1)
+           WHEN a.action LIKE 'unit.%' THEN (SELECT t.name FROM units t WHERE t.id = a.target)
+           WHEN a.action LIKE 'category.%' THEN (SELECT t.name FROM catalogue_categories t WHERE t.code = a.target)
+      END AS "targetName"
+    FROM admin_audit a LEFT JOIN users u ON u.id = a.actor_id ${where} ORDER BY a.id DESC LIMIT $1`,
       [limit],
     )
   ).rows;

@@ -223,8 +223,9 @@ export class CitizenService {
     if (created && emergency && triage) {
       // 110接处警工作规则: for danger the police act first (先期处置) and the other lines are told at once.
       try {
-        const item = await inTransaction(this.db, (tx) =>
-          this.bridge.open(tx, SYSTEM_ACTOR, {
+        // The lines the triage links (120 for someone hurt …) are opened with it, as a call-taker's Alt+2 does.
+        const { item } = await inTransaction(this.db, (tx) =>
+          this.bridge.openWithLinked(tx, SYSTEM_ACTOR, {
             kind: 'emergency',
             requestId: order.request_id,
             localRef: order.id,

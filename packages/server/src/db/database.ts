@@ -5,10 +5,15 @@ import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
 import { createPool, type Db } from './pool.ts';
 
+/** `up`: the server should answer (a failing query then means it is unreachable); `restarting`: the
+ * supervisor is starting the dead embedded server again (embedded.ts). */
+export type DatabaseState = 'up' | 'restarting';
+
 export interface Database {
   db: Db;
   url: string;
   embedded: EmbeddedServer | null;
+  state(): DatabaseState;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function openDatabase(
     db,
     url,
     embedded,
+    state: () => (embedded?.state === 'restarting' ? 'restarting' : 'up'),
     async close() {
       await db.end().catch(() => undefined);
       await embedded?.stop();

@@ -8,7 +8,11 @@
  * - two Liandong processes on one data folder: the second gets DATA_DIR_IN_USE (a lock file with the
  *   owner's pid, created with O_EXCL; a lock whose owner is dead is taken over);
  * - running as root: PostgreSQL refuses root, so the cluster runs as the unprivileged `postgres`
- *   system user (created when missing), which must be able to traverse to its folder and binaries.
+ *   system user (created when missing), which must be able to traverse to its folder and binaries;
+ * - the postmaster dies under Liandong (the OOM killer, a SIGKILL): the supervisor starts it again on
+ *   the same port, with back-off (0.5 s doubling to 10 s) while it cannot (e.g. its old backends still
+ *   hold the shared memory), and says `restarting` meanwhile; crash recovery replays the WAL, so every
+ *   committed write is there again. The pools reconnect by themselves (pool.ts).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,11 +37,18 @@ export interface EmbeddedOptions {
   log?: (msg: string) => void;
 }
 
+/** `running`: accepting connections; `restarting`: its postmaster died and the supervisor is starting it again. */
+export type EmbeddedState = 'running' | 'restarting' | 'stopped';
+
 export interface EmbeddedServer {
   url: string;
   adminUrl: string;
   port: number;
-  pid: number;
+  /** The current postmaster's pid (a new one after each restart). */
+  readonly pid: number;
+  readonly state: EmbeddedState;
+  /** How many times the supervisor has restarted a dead postmaster. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -252,10 +263,15 @@ async function initCluster(
   fs.writeFileSync(secretPath, password, { mode: 0o600 });
 }
 
-async function waitReady(adminUrl: string, child: ReturnType<typeof spawn>, logPath: string): Promise<void> {
-  let exited = false;
+async function waitReady(
+  adminUrl: string,
+  child: ReturnType<typeof spawn>,
+  logPath: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  let exited = child.exitCode !== null || child.signalCode !== null;
   child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) break;
     const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
@@ -296,52 +312,112 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     const password = fs.readFileSync(secretPath, 'utf8').trim();
     const port = opts.port ?? (await freePort());
     const logPath = path.join(dataDir, 'postgres.log');
-    const logFd = fs.openSync(logPath, 'a', 0o600);
-    if (runAs) fs.fchownSync(logFd, runAs.uid, runAs.gid);
-    // Log to a file, not a pipe: the server must not die of SIGPIPE if Liandong is killed.
-    child = spawn(
-      bins.postgres,
-      [
-        '-D',
-        pgdata,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'max_connections=200',
-        '-c',
-        'shared_buffers=128MB',
-        '-c',
-        'fsync=on',
-        '-c',
-        'synchronous_commit=on',
-      ],
-      { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', logFd, logFd] },
-    );
-    fs.closeSync(logFd);
     const enc = encodeURIComponent(password);
     const adminUrl = `postgres://${DB_USER}:${enc}@127.0.0.1:${port}/postgres`;
+    const spawnPostmaster = () => {
+      const logFd = fs.openSync(logPath, 'a', 0o600);
+      if (runAs) fs.fchownSync(logFd, runAs.uid, runAs.gid);
+      // Log to a file, not a pipe: the server must not die of SIGPIPE if Liandong is killed.
+      const c = spawn(
+        bins.postgres,
+        [
+          '-D',
+          pgdata,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'max_connections=200',
+          '-c',
+          'shared_buffers=128MB',
+          '-c',
+          'fsync=on',
+          '-c',
+          'synchronous_commit=on',
+        ],
+        { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', logFd, logFd] },
+      );
+      fs.closeSync(logFd);
+      return c;
+    };
+    child = spawnPostmaster();
     await waitReady(adminUrl, child, logPath);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DB_NAME}`);
     await admin.end();
-    const started = child;
-    const pid = started.pid ?? 0;
-    log(`embedded PostgreSQL (pid ${pid}) listening on 127.0.0.1:${port}`);
-    let stopped = false;
+    log(`embedded PostgreSQL (pid ${child.pid ?? 0}) listening on 127.0.0.1:${port}`);
+
+    let current = child;
+    let state: EmbeddedState = 'running';
+    let restarts = 0;
+    let restarting: Promise<void> | null = null;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** Starts the postmaster again until it answers (or Liandong stops). */
+    const restart = async () => {
+      for (let attempt = 0; state === 'restarting'; attempt++) {
+        await sleep(Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+        if (state !== 'restarting') return;
+        const pidFile = path.join(pgdata, 'postmaster.pid');
+        const old = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+        if (old && isAlive(old) && /postgres/.test(cmdline(old))) {
+          log(`a postmaster (pid ${old}) already runs on the data folder; waiting for it`);
+          continue;
+        }
+        const next = spawnPostmaster();
+        try {
+          await waitReady(adminUrl, next, logPath, 30_000);
+        } catch (err) {
+          if (next.exitCode === null && next.signalCode === null) next.kill('SIGQUIT');
+          log(`embedded PostgreSQL restart ${attempt + 1} failed, trying again: ${(err as Error).message.slice(-300)}`);
+          continue;
+        }
+        if (state !== 'restarting') {
+          const exited = new Promise((r) => next.once('exit', r));
+          next.kill('SIGINT');
+          await exited;
+          return;
+        }
+        current = next;
+        supervise(next);
+        restarts++;
+        state = 'running';
+        log(`embedded PostgreSQL restarted (pid ${next.pid ?? 0}, restart ${restarts})`);
+      }
+    };
+    const supervise = (c: ReturnType<typeof spawn>) => {
+      c.once('exit', (code, signal) => {
+        if (state !== 'running' || c !== current) return;
+        state = 'restarting';
+        log(`embedded PostgreSQL (pid ${c.pid ?? 0}) exited (${signal ?? `code ${code}`}); restarting it`);
+        restarting = restart().finally(() => {
+          restarting = null;
+        });
+      });
+    };
+    supervise(current);
     return {
       url: `postgres://${DB_USER}:${enc}@127.0.0.1:${port}/${DB_NAME}`,
       adminUrl,
       port,
-      pid,
+      get pid() {
+        return current.pid ?? 0;
+      },
+      get state() {
+        return state;
+      },
+      get restarts() {
+        return restarts;
+      },
       async stop() {
-        if (stopped) return;
-        stopped = true;
+        if (state === 'stopped') return;
+        state = 'stopped';
+        await restarting;
+        const started = current;
         if (started.exitCode === null && started.signalCode === null) {
           const exited = new Promise<void>((r) => started.once('exit', () => r()));
           started.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits cleanly

@@ -9,9 +9,26 @@ export type Db = pg.Pool;
 export type Tx = pg.PoolClient;
 export type Queryable = pg.Pool | pg.PoolClient;
 
-export function createPool(url: string, max = 20): Db {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
-  pool.on('error', () => undefined); // an idle client's error is reported on its next use
+/**
+ * A pool that survives its server dying: a lost connection is never an unhandled `error` event (which
+ * would end the process), whether the client is idle in the pool (the pool drops it) or checked out for
+ * a transaction (its query fails with the connection error, and the pool drops it when it is released).
+ * New connections are made on demand, so the pool reconnects by itself once the server is back; a
+ * connection attempt gives up after `connectTimeoutMs`, so a request waits a bounded time (and answers
+ * 503) rather than for ever.
+ */
+export function createPool(url: string, max = 20, connectTimeoutMs = 10_000): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
+  pool.on('error', () => undefined); // an idle client's error: the pool has already dropped it
+  pool.on('connect', (client) => {
+    // A checked-out client has no pool listener: its error also fails its query, which reports it.
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   OPEN_WORK_ORDER_STATUSES,
+  defaultDesks,
   applyIncidentAction,
   applyWorkOrderAction,
   type DispatchTier,
@@ -99,9 +100,11 @@ export async function ensureDemoUsers(db: Db): Promise<number> {
   let created = 0;
   for (const u of DEMO_USERS) {
     const r = await db.query(
-      `INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO users (username, display_name, password_hash, role, unit_id, district_code, desks) VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (username) DO NOTHING`,
-      [u.username, u.displayName, hash, u.role, u.unitId ?? null, u.districtCode ?? null],
+      // each on the desks of their role: the 110 dispatcher on 110, the call-taker and the handlers on 12345,
+      // the specialist seat (110专席 in the 12345 centre), the supervisor, analyst and administrator on both
+      [u.username, u.displayName, hash, u.role, u.unitId ?? null, u.districtCode ?? null, defaultDesks(u.role)],
     );
     created += r.rowCount ?? 0;
   }
@@ -255,6 +258,7 @@ export async function seedDemo(
     orders: (Record<string, unknown> & { created_at: string })[] = [],
     actions: ActionOut[] = [];
   const byKey = new Map<string, { id: string; t0: number }>(); // district+category → an earlier order, for 并单
+  const hotlineCallers: string[] = [];
 
   for (let i = 0; i < opts.orders; i++) {
     const district = r.weighted(ref.districts.map((d) => [d, d.weight] as const));
@@ -291,16 +295,27 @@ export async function seedDemo(
       requestId = randomUUID(),
       callerId = randomUUID();
     const anonymous = channel !== 'phone_12345' && r.chance(0.3);
-    if (!anonymous)
-      callers.push({
+    // Some callers ring again (one caller record per number): every 25th order's caller is an earlier one.
+    const again =
+      !anonymous && i % 25 === 24 && hotlineCallers.length > 0
+        ? hotlineCallers[(i * 7) % hotlineCallers.length]!
+        : null;
+    if (!anonymous) {
+      // drawn even for a caller ringing again, so the rest of the demo stays as it was
+      const caller = {
         id: callerId,
         name: r.pick(T.SURNAMES) + r.pick(T.GIVEN),
         phone: `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(0, 999999999)).padStart(9, '0')}`,
-      });
+      };
+      if (!again) {
+        callers.push(caller);
+        hotlineCallers.push(callerId);
+      }
+    }
     requests.push({
       id: requestId,
       channel,
-      caller_id: anonymous ? null : callerId,
+      caller_id: anonymous ? null : (again ?? callerId),
       confidential: r.chance(0.05),
       content,
       address: content.match(/[^\s，。：]*?(号|小区|花园|家园|新城|佳苑|雅居|名都|丽景)/)?.[0] ?? '',
@@ -496,7 +511,11 @@ export async function seedDemo(
           ['basically_satisfied', 18],
           ['unsatisfied', 10],
         ] as const);
-        if (!step({ action: 'follow_up', satisfaction: sat }, r.int(4, 72) * HOUR, centre)) return;
+        const survey =
+          sat === 'unsatisfied'
+            ? { contacted: true, resolved: false, note: '来电人表示问题仍未解决' }
+            : { contacted: true, resolved: true };
+        if (!step({ action: 'follow_up', satisfaction: sat, ...survey }, r.int(4, 72) * HOUR, centre)) return;
         if (sat === 'unsatisfied' && state.leadUnitId && r.chance(0.6)) {
           const due = new Date(t + 5 * DAY + HOUR).toISOString();
           if (!step({ action: 'reopen', note: '回访不满意，退回重办', dueAt: due }, r.int(1, 24) * HOUR, centre))
@@ -511,7 +530,13 @@ export async function seedDemo(
             )
           )
             return;
-          if (!step({ action: 'follow_up', satisfaction: 'basically_satisfied' }, r.int(4, 48) * HOUR, centre)) return;
+          const again = {
+            action: 'follow_up',
+            satisfaction: 'basically_satisfied',
+            contacted: true,
+            resolved: true,
+          } as const;
+          if (!step(again, r.int(4, 48) * HOUR, centre)) return;
         }
         step(
           {

@@ -41,6 +41,23 @@ export async function insertIncident(db: Queryable, i: NewIncident, actor: Actor
   return r.rows[0]!;
 }
 
+/** The linkage item an incident was accepted from (the other desk's transfer or escalation), if any. */
+export interface IncidentLinkageRow {
+  item_id: string;
+  kind: string;
+  peer: string;
+  status: string;
+  linked: unknown;
+}
+export async function findIncidentLinkage(db: Queryable, incidentId: string): Promise<IncidentLinkageRow | null> {
+  const r = await db.query<IncidentLinkageRow>(
+    `SELECT item_id, kind, peer, status, opening -> 'linked' AS linked FROM linkage_items
+    WHERE local_ref = $1 AND side = 'receiver' ORDER BY created_at LIMIT 1`,
+    [incidentId],
+  );
+  return r.rows[0] ?? null;
+}
+
 export async function findIncident(db: Queryable, id: string, forUpdate = false): Promise<IncidentRow | null> {
   const r = await db.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return r.rows[0] ?? null;
@@ -91,8 +108,29 @@ export interface IncidentFilter {
   createdFrom?: string;
   createdTo?: string;
   order: 'asc' | 'desc';
+  /**
+   * `urgency`: the 待派警 order (issue 11): emergencies first (the triage found a danger now, or the 12345
+   * desk escalated it), then by level (一级 first), then the longest waiting first. Otherwise by time.
+   */
+  sort?: 'time' | 'urgency';
   limit: number;
   offset: number;
+}
+
+/** An incident in a queue: with its unit, district, text, place, and the linkage item it was accepted from. */
+export interface ListedIncident extends IncidentRow {
+  unit_name: string | null;
+  district_name: string | null;
+  content: string;
+  address: string;
+  emergency: boolean;
+  linkage_item_id: string | null;
+  linkage_kind: string | null;
+  linkage_peer: string | null;
+  /** The lines the sending desk notified together with the item (its opening's `linked`). */
+  linkage_linked: unknown;
+  /** The caller's name and number as the sending desk gave them, with the caller's consent. */
+  linkage_callback: unknown;
 }
 
 export async function listIncidents(db: Queryable, f: IncidentFilter) {
@@ -107,13 +145,20 @@ export async function listIncidents(db: Queryable, f: IncidentFilter) {
   if (f.q) w.where(`(i.no = ${w.p(f.q)} OR r.content ILIKE ${w.p(likeTerm(f.q))})`);
   if (f.createdFrom) w.where(`i.created_at >= ${w.p(f.createdFrom)}::timestamptz`);
   if (f.createdTo) w.where(`i.created_at < ${w.p(f.createdTo)}::timestamptz`);
-  return pageOf<
-    IncidentRow & { unit_name: string | null; district_name: string | null; content: string; address: string }
-  >(db, {
-    select: 'i.*, u.name AS unit_name, d.name AS district_name, r.content, r.address',
-    from: 'FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN units u ON u.id = i.unit_id LEFT JOIN districts d ON d.code = i.district_code',
+  return pageOf<ListedIncident>(db, {
+    select: `i.*, u.name AS unit_name, d.name AS district_name, r.content, r.address,
+      (COALESCE(t.emergency, false) OR COALESCE(li.kind = 'emergency', false)) AS emergency,
+      li.item_id AS linkage_item_id, li.kind AS linkage_kind, li.peer AS linkage_peer,
+      li.opening -> 'linked' AS linkage_linked, li.opening -> 'callback' AS linkage_callback`,
+    from: `FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN units u ON u.id = i.unit_id
+      LEFT JOIN districts d ON d.code = i.district_code LEFT JOIN triage_outcomes t ON t.request_id = i.request_id
+      LEFT JOIN LATERAL (SELECT item_id, kind, peer, opening FROM linkage_items
+        WHERE local_ref = i.id::text AND side = 'receiver' ORDER BY created_at LIMIT 1) li ON true`,
     filter: w,
-    orderBy: `i.created_at ${f.order}, i.id ${f.order}`,
+    orderBy:
+      f.sort === 'urgency'
+        ? 'emergency DESC, i.priority ASC, i.created_at ASC, i.id'
+        : `i.created_at ${f.order}, i.id ${f.order}`,
     limit: f.limit,
     offset: f.offset,
   });

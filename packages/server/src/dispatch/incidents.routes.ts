@@ -12,7 +12,7 @@ import {
 } from '@liandong/domain';
 import { recordRoutes } from '../http/record-routes.ts';
 import { DateTime, DistrictCode, Note, PageQuery, RequestFields, UnitId, enumOf, strict } from '../http/schemas.ts';
-import { presentIncident, presentIncidentDetail } from './incidents.present.ts';
+import { presentIncident, presentIncidentDetail, presentListedIncident } from './incidents.present.ts';
 import type { IncidentService } from './incidents.service.ts';
 
 const IncidentJson = Type.Object({}, { additionalProperties: true, description: '警情' });
@@ -67,6 +67,9 @@ const ListQuery = strict({
   createdFrom: Type.Optional(DateTime),
   createdTo: Type.Optional(DateTime),
   order: Type.Optional(enumOf(['asc', 'desc'] as const)),
+  sort: Type.Optional(
+    enumOf(['time', 'urgency'] as const, '排序：time 按时间；urgency 按紧急程度（危险在前，再按等级，再按等待时长）'),
+  ),
 });
 
 export const incidentRoutes =
@@ -83,13 +86,7 @@ export const incidentRoutes =
       service,
       present: {
         record: presentIncident,
-        listed: (r) => ({
-          ...presentIncident(r),
-          unitName: r.unit_name,
-          districtName: r.district_name,
-          content: r.content,
-          address: r.address,
-        }),
+        listed: presentListedIncident,
         detail: presentIncidentDetail,
       },
       filter: (q) => ({ ...q, order: q.order ?? 'desc' }),

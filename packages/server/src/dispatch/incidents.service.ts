@@ -1,13 +1,18 @@
 import {
   applyIncidentAction,
   allowedIncidentActions,
+  maskName,
+  maskPhone,
+  seesCallerUnmasked,
   type DispatchTier,
   type IncidentCommand,
   type IncidentState,
 } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
-import { can, requirePermission } from '../auth/permissions.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { policy } from '../auth/policy.ts';
 import type { Db, Queryable, Tx } from '../db/pool.ts';
+import type { AfterTransition } from '../shared/after-transition.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { withVisibleCaller } from '../shared/caller.ts';
 import { createOnce } from '../shared/create-once.ts';
@@ -18,11 +23,13 @@ import { findTriage } from '../triage/catalogue.repo.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import {
   findIncident,
+  findIncidentLinkage,
   insertIncident,
   listIncidents,
   saveIncidentTransition,
   type IncidentFilter,
   type IncidentRow,
+  type NewIncident,
 } from './incidents.repo.ts';
 
 /** Which units each dispatch tier may send (plan task 9: 指挥中心 / 业务警种 / 派出所). */
@@ -48,25 +55,15 @@ const toState = (r: IncidentRow): IncidentState => ({
 });
 
 export class IncidentService {
-  /** Called inside the transaction of every transition (the bridge closes the loop from here). */
-  onTransition: (tx: Queryable, actor: Actor, row: IncidentRow, cmd: IncidentCommand) => Promise<void> = async () =>
-    undefined;
-
+  /** `afterTransition` runs inside the transaction of every transition (the bridge closes the loop from there). */
   constructor(
     private readonly db: Db,
     private readonly triage: TriageService,
+    private readonly afterTransition: AfterTransition<IncidentRow, IncidentCommand>,
   ) {}
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ record: IncidentRow; created: boolean }> {
-    requirePermission(actor, 'incident.create');
-    const checked = checkRequestInput(input, '报警');
-    const channel = input.channel ?? 'phone_110';
-    const triage = await this.triage.suggest(checked.content, triageChannel(channel)).catch(() => null);
-    const values = {
-      ...newRequest(input, checked, channel, triage),
-      category: input.category,
-      priority: input.priority ?? 2,
-    };
+    const values = await this.prepare(actor, input);
     return createOnce(
       input.clientRef,
       () => insertIncident(this.db, values, actor),
@@ -74,29 +71,66 @@ export class IncidentService {
     );
   }
 
+  /**
+   * An alarm checked and ready to write (permission, fields, triage suggestion), writing nothing, so a
+   * use case that does more (accepting a linkage item) writes it in its own transaction. Unless the
+   * call-taker set the level, a matter the triage finds a danger now is 一级 (issue 11), otherwise 二级.
+   */
+  async prepare(actor: Actor, input: CreateIncidentInput): Promise<NewIncident> {
+    requirePermission(actor, 'incident.create');
+    const checked = checkRequestInput(input, '报警');
+    const channel = input.channel ?? 'phone_110';
+    const triage = await this.triage.suggest(checked.content, triageChannel(channel)).catch(() => null);
+    return {
+      ...newRequest(input, checked, channel, triage),
+      category: input.category,
+      priority: input.priority ?? (triage?.emergency ? 1 : 2),
+    };
+  }
+
+  /** Writes a prepared alarm in the caller's transaction: caller, request, triage, incident, first log entry. */
+  insertPrepared(tx: Queryable, actor: Actor, values: NewIncident): Promise<IncidentRow> {
+    return insertIncident(tx, values, actor);
+  }
+
+  /** The incident an intake with this client reference made, within the caller's transaction. */
+  findByClientRef(db: Queryable, clientRef: string): Promise<IncidentRow | null> {
+    return findByClientRef<IncidentRow>(db, 'incidents', clientRef);
+  }
+
   async get(actor: Actor, id: string) {
     requirePermission(actor, 'incident.read');
     const row = await findIncident(this.db, id);
     if (!row) throw new AppError('INCIDENT_NOT_FOUND');
-    const [request, actions, units, triage] = await Promise.all([
+    const [request, actions, units, triage, linkage] = await Promise.all([
       findRequestDetail(this.db, row.request_id),
       listActions(this.db, 'incident', id),
       findUnits(this.db, row.unit_id ? [row.unit_id] : []),
       findTriage(this.db, row.request_id),
+      findIncidentLinkage(this.db, id),
     ]);
     return {
       row,
       actions,
       triage,
+      linkage,
       unit: units[0] ?? null,
       request: withVisibleCaller(actor, request),
-      allowedActions: allowedIncidentActions(row.status).filter((a) => can(actor, `incident.${a}`)),
+      allowedActions: policy.incidentActionsOffered(actor, allowedIncidentActions(row.status)),
     };
   }
 
   async list(actor: Actor, filter: IncidentFilter) {
     requirePermission(actor, 'incident.read');
-    return listIncidents(this.db, filter);
+    const page = await listIncidents(this.db, filter);
+    // The callback the 12345 caller agreed to, as this role may see a caller (an analyst's is masked).
+    const unmasked = actor.role === 'system' || seesCallerUnmasked(actor.role, false);
+    if (unmasked) return page;
+    const mask = (c: unknown) => {
+      const x = (c ?? null) as { name?: string; phone?: string } | null;
+      return x && { name: x.name && maskName(x.name), phone: x.phone && maskPhone(x.phone) };
+    };
+    return { ...page, rows: page.rows.map((r) => ({ ...r, linkage_callback: mask(r.linkage_callback) })) };
   }
 
   async act(actor: Actor, id: string, cmd: IncidentCommand): Promise<IncidentRow> {
@@ -121,7 +155,7 @@ export class IncidentService {
         actor,
         divertedTo: cmd.action === 'divert' ? cmd.target : null,
       });
-      await this.onTransition(tx, actor, saved, cmd);
+      await this.afterTransition(tx, actor, saved, cmd);
       return saved;
     });
   }

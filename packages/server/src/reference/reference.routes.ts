@@ -11,6 +11,7 @@ const Any = Type.Unknown();
 const ENUMS = {
   requestChannels: domain.REQUEST_CHANNEL_LABELS,
   roles: domain.ROLE_LABELS,
+  unitKinds: domain.UNIT_KIND_LABELS,
   workOrderTypes: domain.WORK_ORDER_TYPE_LABELS,
   workOrderStatuses: domain.WORK_ORDER_STATUS_LABELS,
   workOrderActions: domain.WORK_ORDER_ACTION_LABELS,
@@ -32,6 +33,7 @@ const ENUMS = {
   bridgeStatusValues: domain.STATUS_VALUE_LABELS,
   bridgeDispositions: domain.BRIDGE_DISPOSITION_LABELS,
   triageRoutes: domain.ROUTE_LABELS,
+  catalogueEntryKinds: domain.ENTRY_KIND_LABELS,
   /** Not labels: each connector kind → the triage route it answers (the call-taker's partner buttons). */
   connectorKindRoutes: domain.CONNECTOR_KIND_ROUTES,
 };

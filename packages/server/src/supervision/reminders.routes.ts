@@ -143,9 +143,12 @@ export const reminderRoutes =
       async (req, reply) => {
         const actor = req.actor;
         await serveEventStream(req, reply, stream, (id, send) => {
-          void findReminder(db, id).then((r) => {
-            if (r && service.isFor(actor, r)) send('reminder', r.id, presentReminder(r));
-          });
+          void findReminder(db, id).then(
+            (r) => {
+              if (r && service.isFor(actor, r)) send('reminder', r.id, presentReminder(r));
+            },
+            () => undefined, // the database is away: the console reloads when its stream reconnects
+          );
         });
       },
     );

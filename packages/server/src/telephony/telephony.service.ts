@@ -168,7 +168,11 @@ export class TelephonyService {
     const call = centre.calls.get(callId);
     if (!call || call.agentId !== actor.id) throw new AppError('CALL_NOT_FOUND');
     if (!this.opts.peerSip) throw new AppError('TELEPHONY_NO_PEER');
-    if (linkageItemId) await repo.updateCall(this.db, callId, { linkage_item_id: linkageItemId });
+    if (linkageItemId) {
+      // The call's own record may still be on its way to the database (writes are queued per call).
+      await centre.settled();
+      await repo.updateCall(this.db, callId, { linkage_item_id: linkageItemId });
+    }
     const outcome = await centre.cti.transfer(callId, 'specialist', 'console');
     if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
     return { transferred: true, callRef: call.info.callRef };
