@@ -10,38 +10,51 @@ import { IntakePage } from './features/hotline/IntakePage.tsx';
 import { WorkOrdersPage } from './features/hotline/WorkOrdersPage.tsx';
 import { IncidentDesk } from './features/dispatch/IncidentDesk.tsx';
 import { LinkageQueue } from './features/bridge/LinkageQueue.tsx';
+import { DeadLettersPage } from './features/bridge/DeadLettersPage.tsx';
 import { SupervisionPage } from './features/supervision/SupervisionPage.tsx';
 import { WallboardPage } from './features/telephony/WallboardPage.tsx';
 import { CallBacksPage } from './features/telephony/CallBacksPage.tsx';
 import { AssessmentPage } from './features/telephony/AssessmentPage.tsx';
 import { CapacityPage } from './features/telephony/CapacityPage.tsx';
 import { TrainingPage } from './features/telephony/TrainingPage.tsx';
+import { AdminPage } from './features/admin/AdminPage.tsx';
+import { FollowUpPage } from './features/follow-up/FollowUpPage.tsx';
+import { OrderSheet } from './features/hotline/OrderSheet.tsx';
 import './app.css';
 
 // ECharts and the district map load only when the dashboard is opened.
 const Dashboard = lazy(() => import('./features/analytics/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
+const ReportsPage = lazy(() => import('./features/reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 
 const PAGES: Record<string, () => React.ReactNode> = {
   '/intake': () => <IntakePage />,
   '/incidents': () => <IncidentDesk />,
   '/linkage': () => <LinkageQueue />,
+  '/bridge-problems': () => <DeadLettersPage />,
   '/my-orders': () => <WorkOrdersPage mine />,
   '/work-orders': () => <WorkOrdersPage />,
+  '/follow-up': () => <FollowUpPage />,
   '/supervision': () => <SupervisionPage />,
   '/call-backs': () => <CallBacksPage />,
   '/wallboard': () => <WallboardPage />,
   '/hotline-assessment': () => <AssessmentPage />,
   '/capacity': () => <CapacityPage />,
   '/training': () => <TrainingPage />,
+  '/admin': () => <AdminPage />,
   '/dashboard': () => (
     <Suspense fallback={<Spin />}>
       <Dashboard />
     </Suspense>
   ),
+  '/reports': () => (
+    <Suspense fallback={<Spin />}>
+      <ReportsPage />
+    </Suspense>
+  ),
 };
 
 function Routed() {
-  const { me, desk, loading } = useAuth();
+  const { me, desk, loading, can } = useAuth();
   if (loading)
     return (
       <div className="center">
@@ -49,10 +62,11 @@ function Routed() {
       </div>
     );
   if (!me || !desk) return <LoginPage />;
-  const allowed: MenuEntry[] = menuFor(me.role, desk.desk);
+  const allowed: MenuEntry[] = menuFor(can, desk.desk);
   return (
     <ReferenceProvider>
       <Routes>
+        <Route path="/print/work-orders/:id" element={<OrderSheet />} />
         <Route element={<AppLayout />}>
           {allowed.map((m) => (
             <Route key={m.path} path={m.path} element={PAGES[m.path]!()} />

@@ -47,15 +47,26 @@ export interface Person {
   shot(name: string): Promise<void>;
 }
 
+/** What a person's browser allows (e.g. desktop notifications) and a script run before the console's own. */
+export interface ConsoleOptions {
+  permissions?: string[];
+  initScript?: string;
+}
+
 /** Opens the console of a desk in a fresh browser context at 1366×768 (the log-in page). */
-export async function openConsole(desk: 'hotline' | 'dispatch' = 'hotline'): Promise<Person> {
+export async function openConsole(
+  desk: 'hotline' | 'dispatch' = 'hotline',
+  options: ConsoleOptions = {},
+): Promise<Person> {
   if (!browser) throw new Error('useBrowser() first');
   const ctx = await browser.newContext({
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...(options.permissions ? { permissions: options.permissions } : {}),
   });
   contexts.push(ctx);
+  if (options.initScript) await ctx.addInitScript(options.initScript);
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -108,8 +119,9 @@ export async function logIn(
   username: string,
   desk: 'hotline' | 'dispatch' = 'hotline',
   password = PASSWORD,
+  options: ConsoleOptions = {},
 ): Promise<Person> {
-  const p = await openConsole(desk);
+  const p = await openConsole(desk, options);
   await p.page.getByLabel('用户名').fill(username);
   await p.page.getByLabel('密码').fill(password);
   await p.page.getByRole('button', { name: /登\s*录/ }).click();

@@ -40,7 +40,9 @@ describe('a call-taker answers a call with the caller popped up, and the supervi
     expect(await popup.innerText()).toContain('周先生');
     await expect.poll(() => ct.page.getByTestId('agent-state').innerText()).toBe('分机 8001 · 通话中');
     await ct.shot('call-taker-answers-a-call-with-the-caller-popped-up');
-    expect(await popup.innerText()).toContain('骚扰号码名单尚未接入');
+    // The harassment watch list is connected and checked: this caller is not on it, so no mark shows.
+    expect(await popup.getByTestId('watch-list-off').count()).toBe(0);
+    expect(await popup.getByTestId('caller-mark').count()).toBe(0);
 
     // The wallboard shows her on the call.
     await expect.poll(() => sv.page.getByTestId('wallboard').innerText()).toMatch(/通话中\s*1/);

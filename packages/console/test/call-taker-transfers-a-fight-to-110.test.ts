@@ -18,6 +18,8 @@ describe('call-taker transfers a fight to 110', () => {
     const seat = await logIn('seat01', 'dispatch');
     await seat.page.getByTestId('main-menu').getByText('联动事项').click();
     await seat.page.getByTestId('linkage-table').waitFor();
+    // An emergency escalation is accepted by the 110 desk on receipt (issue 11): it arrives 处置中, never 待签收.
+    await seat.page.getByTestId('linkage-tabs').getByText('处置中').click();
 
     const ct = await logIn('hotline01');
     const { page } = ct;
@@ -43,7 +45,7 @@ describe('call-taker transfers a fight to 110', () => {
 
     const row = seat.page.getByTestId('linkage-table').locator('tr', { hasText: m });
     await row.waitFor({ timeout: 20_000 });
-    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*12345热线 → 本方[\s\S]*待签收[\s\S]*剩余/);
+    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*12345热线 → 本方[\s\S]*已签收/);
     await seat.shot('call-taker-transfers-a-fight-to-110-3-seat-queue');
     expectNoConsoleErrors(ct);
     expectNoConsoleErrors(seat);
@@ -56,13 +58,13 @@ describe('call-taker transfers a fight to 110', () => {
     await page.getByTestId('action-create').click();
     const err = page.getByTestId('intake-error');
     await err.waitFor();
-    expect(await err.innerText()).toBe('请求参数不合法：缺少必填项：派单目录分类（VALIDATION_FAILED）');
+    expect(await err.innerText()).toBe('请求参数不合法：缺少必填项：派单目录分类');
     // She picks a category; the server now says what else is missing.
     await page.getByTestId('intake-category').click();
     await page.keyboard.type('占道经营');
     await page.keyboard.press('Enter');
     await page.getByTestId('action-create').click();
-    await expect.poll(() => err.innerText()).toBe('请求参数不合法：诉求内容不能为空（VALIDATION_FAILED）');
+    await expect.poll(() => err.innerText()).toBe('请求参数不合法：诉求内容不能为空');
     await ct.shot('call-taker-sees-why-an-order-cannot-be-made');
     expect(await page.getByTestId('intake-result').count()).toBe(0);
     expectNoConsoleErrors(ct, [400]);

@@ -156,10 +156,15 @@ describe('citizen files a request on the phone', () => {
     expect(await page.getByRole('alert').first().innerText()).toContain('110');
     await citizen.shot('citizen-types-a-danger-2-receipt');
 
-    // The 110 desk's specialist seat sees it arrive as an emergency escalation, without a reload.
+    // The 110 desk's specialist seat is told at once, without a reload: an emergency escalation is accepted on
+    // receipt (it waits for no seat), so it stands among the items being handled, not in 待签收.
+    await expect
+      .poll(() => seat.page.locator('.ant-notification').innerText(), { timeout: 20_000 })
+      .toContain('紧急移交已自动签收');
+    await seat.page.getByTestId('linkage-tabs').getByText('处置中').click();
     const row = seat.page.getByTestId('linkage-table').locator('tr', { hasText: m });
     await row.waitFor({ timeout: 20_000 });
-    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*待签收/);
+    expect(await row.innerText()).toMatch(/紧急移交[\s\S]*已签收/);
     await seat.shot('citizen-types-a-danger-3-110-seat');
     expectNoConsoleErrors(citizen);
     expectNoConsoleErrors(seat);

@@ -44,9 +44,7 @@ describe('department returns an order', () => {
     await row.click();
     await page.getByTestId('work-order-drawer').getByTestId('do-return').click();
     await page.getByTestId('action-submit').click();
-    await expect
-      .poll(() => page.getByTestId('action-error').innerText())
-      .toBe('请求参数不合法：缺少必填项：原因（VALIDATION_FAILED）');
+    await expect.poll(() => page.getByTestId('action-error').innerText()).toBe('请求参数不合法：缺少必填项：原因');
     await page.getByTestId('field-reasonCode').click();
     await page.getByTitle('非本单位职责').click();
     await page.getByTestId('field-note').fill('共享单车停放由交通部门监管，请改派');

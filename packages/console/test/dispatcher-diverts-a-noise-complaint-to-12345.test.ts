@@ -18,7 +18,7 @@ describe('dispatcher diverts a noise complaint to 12345', () => {
           .innerText()
           .catch(() => ''),
       )
-      .toBe('请求参数不合法：缺少必填项：警情类别（VALIDATION_FAILED）');
+      .toBe('请求参数不合法：缺少必填项：警情类别');
     await page
       .getByTestId('incident-content')
       .fill(`${m} 报警人称楼上邻居每天晚上十点后装修电钻声音很大，没有发生冲突`);

@@ -27,9 +27,7 @@ describe('specialist seat rejects with reason', () => {
 
     // Without a reason the server refuses, and the form says why.
     await page.getByTestId('step-submit').click();
-    await expect
-      .poll(() => page.getByTestId('step-error').innerText())
-      .toBe('请求参数不合法：缺少必填项：原因（VALIDATION_FAILED）');
+    await expect.poll(() => page.getByTestId('step-error').innerText()).toBe('请求参数不合法：缺少必填项：原因');
     await page.getByTestId('step-reasonCode').click();
     await page.getByTitle('不属于本平台职责').click();
     await page.getByTestId('step-note').fill('属物业服务纠纷，请12345派单至住房城乡建委处理');

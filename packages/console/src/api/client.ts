@@ -78,9 +78,24 @@ export async function api<T = unknown>(
   return json as T;
 }
 
+const SESSION_OVER = new Set([
+  'AUTH_REQUIRED',
+  'AUTH_SESSION_EXPIRED',
+  'AUTH_SESSION_IDLE',
+  'AUTH_WRONG_DESK',
+  'AUTH_USER_DISABLED',
+]);
+
 function refusal(res: Response, path: string, json: unknown): ApiError {
   const err = json as { code?: string; message?: string; details?: unknown } | null;
-  if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
+  // The session is over (expired, idle, revoked, the user disabled or moved off this desk): back to the
+  // log-in page. A 401 of the log-in's own steps or of a code check (a wrong password or code) is an answer.
+  const code = err?.code ?? '';
+  if (
+    !path.startsWith('/api/auth/login') &&
+    (SESSION_OVER.has(code) || (res.status === 401 && !path.startsWith('/api/auth/')))
+  )
+    onUnauthorized();
   return new ApiError(
     res.status,
     err?.code ?? `HTTP_${res.status}`,
@@ -107,7 +122,10 @@ export interface Page<T> {
   pageSize: number;
 }
 
-/** What the user reads when an action fails: the server's message and its code. */
+/**
+ * What the user reads when an action fails: the server's message, in Chinese. The code stays in
+ * ApiError.code for the program (and in the server's log), not on the screen.
+ */
 export function errorText(e: unknown): string {
-  return e instanceof ApiError ? `${e.message}（${e.code}）` : (e as Error).message;
+  return e instanceof ApiError ? e.message : (e as Error).message;
 }

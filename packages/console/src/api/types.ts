@@ -44,6 +44,8 @@ export interface TriageOutcome {
   reasons: string[];
   orderType?: string | null;
   incidentCategory?: string | null;
+  /** The jurisdiction catalogue version (职责清单第N版) the suggestion was made with. */
+  catalogueVersion: number;
 }
 
 export interface WorkOrder {
@@ -119,6 +121,17 @@ export interface Incident {
   divertedTo: string | null;
   createdAt: string;
   allowedActions?: string[];
+  /** In a queue: a danger now (triage, or an emergency handed over), and how long it has waited (s). */
+  emergency?: boolean;
+  waitingSeconds?: number;
+  /** In a queue: the linkage item it was accepted from, with the lines notified with it and the callback. */
+  linkage?: {
+    itemId: string;
+    kind: string;
+    peer: string;
+    linked: { to: string; itemId: string }[];
+    callback?: { name?: string; phone?: string } | null;
+  } | null;
 }
 
 export interface LinkageItem {
@@ -133,7 +146,7 @@ export interface LinkageItem {
   opening: Record<string, unknown> & {
     type: string;
     reason?: string;
-    request?: { content?: string; location?: { address?: string } };
+    request?: { content?: string; location?: { address?: string }; triage?: { urgent?: boolean; emergency?: boolean } };
     danger?: string;
     need?: string;
     summary?: string;

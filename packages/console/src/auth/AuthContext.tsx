@@ -2,11 +2,19 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { get, post, session, setUnauthorizedHandler } from '../api/client.ts';
 import type { DeskInfo, Me } from '../api/types.ts';
 
+/** The password was right; the server asks for the authenticator's code (and, with enrol, sets it up first). */
+export interface SecondFactor {
+  challenge: string;
+  enrol?: { secret: string; otpauthUrl: string };
+}
+
 interface Auth {
   me: Me | null;
   desk: DeskInfo | null;
   loading: boolean;
-  login(username: string, password: string): Promise<void>;
+  /** null: logged in; otherwise the second step the log-in waits for. */
+  login(username: string, password: string): Promise<SecondFactor | null>;
+  verifyCode(challenge: string, code: string): Promise<void>;
   logout(): Promise<void>;
   can(permission: string): boolean;
 }
@@ -35,7 +43,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const r = await post<{ token: string; user: Me }>('/api/auth/login', { username, password });
+    const r = await post<{ token: string; user: Me } | ({ secondFactor: 'totp' } & SecondFactor)>('/api/auth/login', {
+      username,
+      password,
+    });
+    if ('secondFactor' in r) return { challenge: r.challenge, ...(r.enrol ? { enrol: r.enrol } : {}) };
+    session.set(r.token);
+    setMe(r.user);
+    return null;
+  }, []);
+
+  const verifyCode = useCallback(async (challenge: string, code: string) => {
+    const r = await post<{ token: string; user: Me }>('/api/auth/login/totp', { challenge, code });
     session.set(r.token);
     setMe(r.user);
   }, []);
@@ -56,10 +75,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       desk,
       loading,
       login,
+      verifyCode,
       logout,
       can: (p) => Boolean(me?.permissions.includes(p)),
     }),
-    [me, desk, loading, login, logout],
+    [me, desk, loading, login, verifyCode, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -2,19 +2,18 @@ import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext.tsx';
+import { AccountSecurityButton } from '../auth/AccountSecurity.tsx';
 import { menuFor } from './menus.tsx';
 import { ReminderBell } from './ReminderBell.tsx';
 import { AgentBar } from '../features/telephony/AgentBar.tsx';
 import { LiveCallProvider } from '../features/telephony/LiveCallContext.tsx';
 
-const RECEIVES_REMINDERS = new Set(['district_agency', 'department_handler', 'specialist_seat']);
-
 export function AppLayout() {
-  const { me, desk, logout } = useAuth();
+  const { me, desk, logout, can } = useAuth();
   const nav = useNavigate();
   const loc = useLocation();
   if (!me || !desk) return null;
-  const items = menuFor(me.role, desk.desk);
+  const items = menuFor(can, desk.desk);
   const selected = items.find((m) => loc.pathname.startsWith(m.path))?.path;
   return (
     <LiveCallProvider>
@@ -37,11 +36,12 @@ export function AppLayout() {
             </Typography.Text>
             <Space size="middle">
               {me.permissions.includes('telephony.agent') && <AgentBar />}
-              {RECEIVES_REMINDERS.has(me.role) && <ReminderBell />}
+              {can('reminder.receive') && <ReminderBell />}
               <span data-testid="current-user">
                 {me.displayName}
                 <Tag style={{ marginLeft: 8 }}>{me.roleLabel}</Tag>
               </span>
+              <AccountSecurityButton />
               <Button icon={<LogoutOutlined />} onClick={() => void logout().then(() => nav('/'))}>
                 退出
               </Button>

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import {
   AlertOutlined,
+  AuditOutlined,
+  BarChartOutlined,
   BookOutlined,
   CalculatorOutlined,
   CustomerServiceOutlined,
@@ -10,106 +12,141 @@ import {
   FileTextOutlined,
   PhoneOutlined,
   ProfileOutlined,
+  SettingOutlined,
   SwapOutlined,
   ThunderboltOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
-import type { DeskInfo, Role } from '../api/types.ts';
+import type { DeskInfo } from '../api/types.ts';
 
 type Desk = DeskInfo['desk'];
 export interface MenuEntry {
   path: string;
   label: string;
   icon: ReactNode;
-  roles: Role[];
+  /** The permissions (from the server's /api/auth/me) a user needs, all of them, to see the page. */
+  needs: string[];
   desks: Desk[];
 }
 
-/** Who sees which page: a user sees only the menus of their role, on the desk this console serves. */
+/**
+ * Who sees which page: a user sees the pages whose permissions they hold (the server's one table of role
+ * permissions, returned by /api/auth/me), on the desk this console serves. No role is named here.
+ */
 export const MENU: MenuEntry[] = [
   {
     path: '/intake',
     label: '来电受理',
     icon: <PhoneOutlined />,
-    roles: ['call_taker', 'admin'],
+    needs: ['work_order.create', 'work_order.assign'],
     desks: ['hotline', 'both'],
   },
   {
     path: '/incidents',
     label: '接警调度',
     icon: <AlertOutlined />,
-    roles: ['dispatcher', 'admin'],
+    needs: ['incident.create', 'incident.dispatch'],
     desks: ['dispatch', 'both'],
   },
   {
     path: '/linkage',
     label: '联动事项',
     icon: <SwapOutlined />,
-    roles: ['specialist_seat', 'call_taker', 'dispatcher', 'supervisor', 'admin'],
+    needs: ['linkage.queue'],
+    desks: ['hotline', 'dispatch', 'both'],
+  },
+  {
+    path: '/bridge-problems',
+    label: '死信与拒收',
+    icon: <WarningOutlined />,
+    needs: ['bridge.outbox'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/my-orders',
     label: '我的工单',
     icon: <ProfileOutlined />,
-    roles: ['district_agency', 'department_handler'],
+    needs: ['work_order.unit_queue'],
     desks: ['hotline', 'both'],
   },
   {
     path: '/work-orders',
     label: '工单查询',
     icon: <FileTextOutlined />,
-    roles: ['call_taker', 'specialist_seat', 'supervisor', 'analyst', 'admin'],
+    needs: ['work_order.query'],
+    desks: ['hotline', 'both'],
+  },
+  {
+    path: '/follow-up',
+    label: '回访',
+    icon: <AuditOutlined />,
+    needs: ['work_order.follow_up_queue'],
     desks: ['hotline', 'both'],
   },
   {
     path: '/supervision',
     label: '督办',
     icon: <ThunderboltOutlined />,
-    roles: ['supervisor', 'admin'],
+    needs: ['reminder.send'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/dashboard',
     label: '数据总览',
     icon: <DashboardOutlined />,
-    roles: ['supervisor', 'analyst', 'admin'],
+    needs: ['analytics.read'],
+    desks: ['hotline', 'dispatch', 'both'],
+  },
+  {
+    path: '/reports',
+    label: '统计报表',
+    icon: <BarChartOutlined />,
+    needs: ['analytics.read'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/call-backs',
     label: '漏接回拨',
     icon: <PhoneFilled />,
-    roles: ['call_taker', 'dispatcher', 'specialist_seat'],
+    needs: ['telephony.agent'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/wallboard',
     label: '话务监控',
     icon: <CustomerServiceOutlined />,
-    roles: ['supervisor', 'admin'],
+    needs: ['telephony.supervise'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/hotline-assessment',
     label: '热线评估',
     icon: <FundOutlined />,
-    roles: ['supervisor', 'analyst', 'admin'],
+    needs: ['telephony.records'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/capacity',
     label: '接话能力',
     icon: <CalculatorOutlined />,
-    roles: ['supervisor', 'analyst', 'admin'],
+    needs: ['telephony.records'],
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
     path: '/training',
     label: '培训记录',
     icon: <BookOutlined />,
-    roles: ['supervisor', 'admin'],
+    needs: ['training.manage'],
+    desks: ['hotline', 'dispatch', 'both'],
+  },
+  {
+    path: '/admin',
+    label: '系统管理',
+    icon: <SettingOutlined />,
+    needs: ['admin.users'],
     desks: ['hotline', 'dispatch', 'both'],
   },
 ];
 
-export const menuFor = (role: Role, desk: Desk) => MENU.filter((m) => m.roles.includes(role) && m.desks.includes(desk));
+export const menuFor = (can: (permission: string) => boolean, desk: Desk) =>
+  MENU.filter((m) => m.needs.every(can) && m.desks.includes(desk));

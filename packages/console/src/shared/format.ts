@@ -19,3 +19,11 @@ export function fmtDuration(seconds: number): string {
 
 export const fmtSize = (n: number) =>
   n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;
+
+/**
+ * A triage reason as a person reads it: the rules cite each catalogue entry by name, code and version
+ * (无照经营〔H-GOVSERVICE·清单第3版〕：“…”); the code is for the audit trail, not for the screen, so it is dropped
+ * (无照经营〔清单第3版〕：“…”). A bracket holding only a code goes altogether.
+ */
+export const readableReason = (reason: string) =>
+  reason.replace(/〔[A-Z][A-Z0-9_-]*〕/g, '').replace(/〔[A-Z][A-Z0-9_-]*·/g, '〔');

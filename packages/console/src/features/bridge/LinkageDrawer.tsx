@@ -59,7 +59,15 @@ export function LinkageDrawer({
   return (
     <Drawer
       open
-      title={d ? `${d.kindLabel} · ${d.localNo ?? d.itemId}` : '对接事项'}
+      title={
+        d ? (
+          <>
+            {d.kindLabel} · <span translate="no">{d.localNo ?? d.itemId}</span>
+          </>
+        ) : (
+          '对接事项'
+        )
+      }
       onClose={onClose}
       size={680}
       destroyOnHidden
@@ -151,6 +159,24 @@ export function LinkageDrawer({
                 children: d.secondsToFeedback !== null ? fmtDuration(d.secondsToFeedback) : '—',
               },
               { key: 'no', label: '本方编号', children: d.localNo ?? '—' },
+              ...(linkedOf(d.opening).length
+                ? [
+                    {
+                      key: 'linked',
+                      label: '同时联动',
+                      span: 2,
+                      children: (
+                        <span data-testid="linkage-linked">
+                          {linkedOf(d.opening).map((l) => (
+                            <Tag key={l.itemId} color="volcano">
+                              {peerLabel(l.to)} · <span translate="no">{l.itemId}</span>
+                            </Tag>
+                          ))}
+                        </span>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -203,6 +229,15 @@ export function LinkageDrawer({
 }
 
 /** The gist of a message: coded values in their Chinese names, then the free text. */
+/** The other lines the opening desk notified with the item (its `linked`, protocol 1.1). */
+function linkedOf(opening: Record<string, unknown>): { to: string; itemId: string }[] {
+  return Array.isArray(opening.linked)
+    ? (opening.linked as { to?: unknown; itemId?: unknown }[]).flatMap((l) =>
+        typeof l?.to === 'string' && typeof l.itemId === 'string' ? [{ to: l.to, itemId: l.itemId }] : [],
+      )
+    : [];
+}
+
 function describe(e: LinkageEvent, enums: Record<string, Record<string, string>>): string {
   const p = e.payload ?? {};
   const coded: [unknown, string][] = [
@@ -223,5 +258,7 @@ function describe(e: LinkageEvent, enums: Record<string, Record<string, string>>
     e.direction === 'received'
       ? [p.acceptedBy, p.decidedBy].find((x): x is string => typeof x === 'string' && x.length > 0)
       : undefined;
-  return `${who ? `（对方 ${who}）` : ''}${parts.length ? `：${[...new Set(parts)].join('，')}` : ''}`;
+  // `system`: accepted on receipt, without a seat (an emergency at 110, an urgent item at 12345).
+  const by = who === 'system' ? '（对方系统收到即签收）' : who ? `（对方 ${who}）` : '';
+  return `${by}${parts.length ? `：${[...new Set(parts)].join('，')}` : ''}`;
 }

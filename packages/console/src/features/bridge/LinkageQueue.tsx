@@ -2,11 +2,12 @@
  * The specialist seat's linkage queue: transferred in and awaiting acceptance, in negotiation, being
  * handled, awaiting confirmation, overdue. New and changed items arrive by server-sent events.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App, Badge, Button, Card, Space, Table, Tabs, Tag } from 'antd';
 import { get, type Page } from '../../api/client.ts';
 import type { LinkageItem } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
+import { beep, notifyDesktop } from '../../shared/alerts.ts';
 import { Countdown } from '../../shared/Countdown.tsx';
 import { fmtShort } from '../../shared/format.ts';
 import { useEventStream } from '../../shared/useEventStream.ts';
@@ -45,6 +46,10 @@ const matches = (t: TabDef, i: LinkageItem) =>
       new Date(i.acceptDeadline).getTime() - Date.now() < t.query.dueWithin * 60_000 &&
       new Date(i.acceptDeadline).getTime() > Date.now()));
 
+/** An item that cannot wait (red, at the top): an emergency escalation, or a matter its opener found urgent or a danger. */
+const urgentItem = (i: LinkageItem) =>
+  i.kind === 'emergency' || i.opening.request?.triage?.urgent === true || i.opening.request?.triage?.emergency === true;
+
 export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
   const { me } = useAuth();
   const { notification } = App.useApp();
@@ -59,14 +64,52 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
   const [quick, setQuick] = useState<{ item: LinkageItem; step: string } | null>(null);
   const [incoming, setIncoming] = useState(0);
   const [tick, setTick] = useState(0);
+  const alerted = useRef(new Set<string>());
   const def = TABS.find((t) => t.key === tab)!;
+  // The newest state seen of each item (from a page, the stream or a step just taken): an event that
+  // arrives late with an older state must not put an item back into a queue it has left.
+  const seen = useRef(new Map<string, LinkageItem>());
+  const isStale = useCallback((item: LinkageItem) => {
+    const known = seen.current.get(item.itemId);
+    if (known && known.updatedAt > item.updatedAt) return true;
+    seen.current.set(item.itemId, item);
+    return false;
+  }, []);
+  /** A page's items with any item it holds in an older state replaced by the newest seen (or left out). */
+  const fresh = useCallback(
+    (items: LinkageItem[]) =>
+      items.flatMap((i) => {
+        if (!isStale(i)) return [i];
+        const known = seen.current.get(i.itemId)!;
+        return matches(def, known) ? [known] : [];
+      }),
+    [def, isStale],
+  );
+  const apply = (item: LinkageItem) =>
+    setData((d) => {
+      if (!d) return d;
+      const at = d.items.findIndex((x) => x.itemId === item.itemId);
+      if (at >= 0)
+        return {
+          ...d,
+          items: matches(def, item)
+            ? d.items.map((x) => (x.itemId === item.itemId ? item : x))
+            : d.items.filter((x) => x.itemId !== item.itemId),
+          total: matches(def, item) ? d.total : d.total - 1,
+        };
+      return matches(def, item) && page.page === 1
+        ? { ...d, items: [item, ...d.items].slice(0, page.pageSize), total: d.total + 1 }
+        : d;
+    });
 
   useEffect(() => {
     const ac = new AbortController();
     setLoading(true);
-    get<Page<LinkageItem>>('/api/linkage/items', { ...def.query, ...page }, ac.signal)
+    // Waiting for acceptance, what cannot wait comes first; elsewhere the newest (live arrivals go on top).
+    const sort = def.key === 'incoming' ? 'urgency' : 'time';
+    get<Page<LinkageItem>>('/api/linkage/items', { ...def.query, ...page, sort }, ac.signal)
       .then((d) => {
-        setData(d);
+        setData({ ...d, items: fresh(d.items) });
         setError(null);
       })
       .catch((e: Error) => {
@@ -76,7 +119,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
         if (!ac.signal.aborted) setLoading(false);
       });
     return () => ac.abort();
-  }, [def, page, tick]);
+  }, [def, page, tick, fresh]);
 
   const refreshIncoming = useCallback(
     () =>
@@ -93,25 +136,25 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
     '/api/linkage/stream',
     'item',
     (item) => {
-      setData((d) => {
-        if (!d) return d;
-        const at = d.items.findIndex((x) => x.itemId === item.itemId);
-        if (at >= 0)
-          return {
-            ...d,
-            items: matches(def, item)
-              ? d.items.map((x) => (x.itemId === item.itemId ? item : x))
-              : d.items.filter((x) => x.itemId !== item.itemId),
-          };
-        return matches(def, item) && page.page === 1
-          ? { ...d, items: [item, ...d.items].slice(0, page.pageSize), total: d.total + 1 }
-          : d;
-      });
+      if (isStale(item)) return;
+      apply(item);
+      const fresh = new Date(item.createdAt).getTime() > Date.now() - 60_000;
+      const urgent = urgentItem(item);
+      // Accepted on receipt (an emergency at 110, an urgent item at 12345): it cannot wait for anyone to look.
       if (
         item.side === 'receiver' &&
-        item.status === 'requested' &&
-        new Date(item.createdAt).getTime() > Date.now() - 60_000
+        fresh &&
+        urgent &&
+        item.status === 'accepted' &&
+        !alerted.current.has(item.itemId)
       ) {
+        alerted.current.add(item.itemId);
+        const title = `${item.kind === 'emergency' ? '紧急移交' : '紧急工单'}已自动签收：${item.localNo ?? item.itemId}`;
+        const text = item.opening.request?.content ?? item.opening.reason ?? item.itemId;
+        notification.error({ title, description: text, key: item.itemId, placement: 'bottomRight' });
+        beep();
+        notifyDesktop(title, text, item.itemId);
+      } else if (item.side === 'receiver' && item.status === 'requested' && fresh) {
         notification.info({
           title: `新转入：${item.kindLabel}`,
           description: item.opening.request?.content ?? item.opening.reason ?? item.itemId,
@@ -156,7 +199,11 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
         loading={loading}
         dataSource={data?.items ?? []}
         data-testid="linkage-table"
-        rowClassName={(r) => (r.acceptOverdue ? 'row-overdue' : '')}
+        rowClassName={(r) =>
+          [r.acceptOverdue ? 'row-overdue' : '', urgentItem(r) && r.status !== 'closed' ? 'incident-emergency' : '']
+            .filter(Boolean)
+            .join(' ')
+        }
         onRow={(r) => ({
           onClick: () => setOpen({ id: r.itemId, version: r.updatedAt }),
           style: { cursor: 'pointer' },
@@ -249,8 +296,9 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
           item={quick.item}
           step={quick.step}
           onClose={() => setQuick(null)}
-          onDone={() => {
+          onDone={(i) => {
             setQuick(null);
+            if (!isStale(i)) apply(i);
             setTick((t) => t + 1);
           }}
         />

@@ -20,6 +20,8 @@ export const MESSAGE_LABELS: Record<string, string> = {
   link: '关联',
   'accept.overdue': '超时未签收',
   'negotiation.expired': '协商超时',
+  linked: '同时联动',
+  'accept.failed': '自动签收未成功',
 };
 
 /** Which seat endpoint answers each message type. */

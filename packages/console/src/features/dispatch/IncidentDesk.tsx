@@ -23,15 +23,21 @@ import {
   Timeline,
 } from 'antd';
 import { api, errorText, get, post, type Page } from '../../api/client.ts';
-import type { Incident, TriageOutcome } from '../../api/types.ts';
-import { fmtShort, fmtTime } from '../../shared/format.ts';
+import type { Incident, LinkageItem, TriageOutcome } from '../../api/types.ts';
+import { beep, notifyDesktop, useDesktopNotifications } from '../../shared/alerts.ts';
+import { fmtDuration, fmtShort, fmtTime } from '../../shared/format.ts';
+import { useEventStream } from '../../shared/useEventStream.ts';
+import { useNow } from '../../shared/useNow.ts';
+import { usePeerLabel } from '../bridge/linkage-labels.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { useDebounced } from '../../shared/useDebounced.ts';
 import { TriagePanel } from '../hotline/TriagePanel.tsx';
 import { IncidentActionModal, INCIDENT_FORMS } from './IncidentActionModal.tsx';
+import { CallerPanel } from '../callers/CallerPanel.tsx';
 
 const QUEUES = [
-  { key: 'waiting', label: '待派警', query: { status: ['received'] } },
+  // Emergencies first, then by level, then the longest waiting (issue 11).
+  { key: 'waiting', label: '待派警', query: { status: ['received'], sort: 'urgency' } },
   {
     key: 'command_center',
     label: '指挥中心',
@@ -50,8 +56,10 @@ const QUEUES = [
   { key: 'closed', label: '已结警', query: { status: ['closed'] } },
 ];
 // Queue column widths (等级, 类别, 区县, 状态, 时间, 操作); the content column takes the rest, at least CONTENT_MIN,
-// so at 1366×768 the 待派警 queue fits without a horizontal scroll bar.
-const QUEUE_FIXED_WIDTH = 56 + 88 + 76 + 70 + 100 + 124;
+// so at 1366×768 the 待派警 queue fits without a horizontal scroll bar, and the other queues (处警单位 instead of
+// 操作 when nothing waits in them) too.
+const ACTION_WIDTH = 124;
+const QUEUE_FIXED_WIDTH = 56 + 88 + 76 + 70 + 100 + ACTION_WIDTH;
 const CONTENT_MIN = 226;
 const UNIT_WIDTH = 130;
 const PRIORITY = [
@@ -59,13 +67,23 @@ const PRIORITY = [
   { value: 2, label: '二级' },
   { value: 3, label: '三级' },
 ];
-type Divertable = Incident & { linkage?: { itemId: string; peer: string } | null };
+type Divertable = Omit<Incident, 'linkage'> & { linkage?: { itemId: string; peer: string } | null };
+/** An emergency just handed over by the other desk and accepted on receipt, as the alert shows it. */
+interface EmergencyAlert {
+  itemId: string;
+  no: string | null;
+  content: string;
+  address: string;
+}
+/** How recently an item must have been accepted for its arrival to ring (older ones change without alarm). */
+const ALERT_WINDOW_MS = 5 * 60_000;
 
 export function IncidentDesk() {
   const { message } = App.useApp();
   const ref = useReference();
   const [form] = Form.useForm();
   const content: string = Form.useWatch('content', form) ?? '';
+  const phone: string | undefined = Form.useWatch('phone', form);
   const [triage, setTriage] = useState<TriageOutcome | null>(null);
   const [triageBusy, setTriageBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -75,7 +93,36 @@ export function IncidentDesk() {
   const [tick, setTick] = useState(0);
   const [act, setAct] = useState<{ incident: Incident; action: string; preset?: Record<string, string> } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [alert, setAlert] = useState<EmergencyAlert | null>(null);
+  const alerted = useRef(new Set<string>());
   const clientRef = useRef(crypto.randomUUID());
+  const now = useNow(1000);
+  const peerLabel = usePeerLabel();
+  const notifications = useDesktopNotifications();
+
+  // Live: an item accepted onto an incident of this desk refreshes the queue; an emergency handed over
+  // (accepted on receipt by the system) rings, notifies the desktop and shows at the top of the page.
+  useEventStream<LinkageItem>(
+    '/api/linkage/stream',
+    'item',
+    (it) => {
+      if (it.side !== 'receiver' || !it.localRef) return;
+      setTick((t) => t + 1);
+      const fresh = it.acceptedAt && Date.now() - Date.parse(it.acceptedAt) < ALERT_WINDOW_MS;
+      if (it.kind !== 'emergency' || it.status !== 'accepted' || !fresh || alerted.current.has(it.itemId)) return;
+      alerted.current.add(it.itemId);
+      const content = it.opening.request?.content ?? '';
+      const address = it.opening.request?.location?.address ?? '';
+      setAlert({ itemId: it.itemId, no: it.localNo, content, address });
+      beep();
+      notifyDesktop(
+        `紧急警情 ${it.localNo ?? ''}（${peerLabel(it.peer)}移交）`,
+        [content, address].join('\n'),
+        it.itemId,
+      );
+    },
+    () => setTick((t) => t + 1),
+  );
 
   const text = useDebounced(content.trim(), 350);
   useEffect(() => {
@@ -95,6 +142,8 @@ export function IncidentDesk() {
           !form.isFieldTouched('category')
         )
           form.setFieldValue('category', o.category);
+        // A danger now is 一级 unless the call-taker chose the level herself (issue 11: not 二级 by default).
+        if (!form.isFieldTouched('priority')) form.setFieldValue('priority', o.emergency ? 1 : 2);
       })
       .catch(() => undefined)
       .finally(() => {
@@ -168,6 +217,8 @@ export function IncidentDesk() {
     onClick: ({ key }: { key: string }) => void divert(r, key),
   });
 
+  // 派警 and 分流 are for incidents still waiting; a queue without one has no 操作 column (and so fits at 1366).
+  const actionable = queue === 'waiting' || (data?.items ?? []).some((r) => r.status === 'received');
   return (
     <Row gutter={12}>
       <Col xs={24} xl={8}>
@@ -203,7 +254,7 @@ export function IncidentDesk() {
               </Col>
               <Col span={12}>
                 <Form.Item name="priority" label="等级">
-                  <Select options={PRIORITY} />
+                  <Select options={PRIORITY} data-testid="incident-priority" />
                 </Form.Item>
               </Col>
             </Row>
@@ -215,12 +266,48 @@ export function IncidentDesk() {
             接警登记
           </Button>
         </Card>
+        <CallerPanel phone={phone} shown={3} onOpen={(r) => r.kind === 'incident' && setOpen(r.id)} />
         <Card size="small" title="分流研判">
           <TriagePanel outcome={triage} loading={triageBusy} error={null} routeLabels={ref.enums.triageRoutes ?? {}} />
         </Card>
       </Col>
       <Col xs={24} xl={16}>
-        <Card size="small" title="警情队列">
+        {alert && (
+          <Alert
+            type="error"
+            showIcon
+            closable
+            onClose={() => setAlert(null)}
+            style={{ marginBottom: 12 }}
+            data-testid="emergency-alert"
+            title={`紧急警情 ${alert.no ?? ''}：已自动签收，请立即派警`}
+            description={[alert.content, alert.address].filter(Boolean).join(' · ')}
+            action={
+              <Button
+                size="small"
+                danger
+                onClick={() => {
+                  setQueue('waiting');
+                  setPage({ ...page, page: 1 });
+                  setAlert(null);
+                }}
+              >
+                查看
+              </Button>
+            }
+          />
+        )}
+        <Card
+          size="small"
+          title="警情队列"
+          extra={
+            notifications.permission === 'default' ? (
+              <Button size="small" onClick={notifications.request} data-testid="enable-notifications">
+                开启桌面提醒
+              </Button>
+            ) : null
+          }
+        >
           <Tabs
             activeKey={queue}
             onChange={(k) => {
@@ -235,7 +322,14 @@ export function IncidentDesk() {
             rowKey="id"
             dataSource={data?.items ?? []}
             data-testid="incident-table"
-            scroll={{ x: QUEUE_FIXED_WIDTH + CONTENT_MIN + (queue === 'waiting' ? 0 : UNIT_WIDTH) }}
+            rowClassName={(r) => (r.emergency && r.status === 'received' ? 'incident-emergency' : '')}
+            scroll={{
+              x:
+                QUEUE_FIXED_WIDTH +
+                CONTENT_MIN +
+                (queue === 'waiting' ? 0 : UNIT_WIDTH) -
+                (actionable ? 0 : ACTION_WIDTH),
+            }}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
             pagination={{
               current: page.page,
@@ -254,39 +348,63 @@ export function IncidentDesk() {
               },
               { title: '类别', dataIndex: 'categoryLabel', width: 88, ellipsis: true },
               // The content takes what is left; 派警 and 分流 stay in view (fixed right) on a 1366-wide screen.
-              { title: '内容', dataIndex: 'content', ellipsis: true },
+              {
+                title: '内容',
+                dataIndex: 'content',
+                ellipsis: true,
+                render: (v: string, r) => <QueueContent incident={r} content={v} peerLabel={peerLabel} />,
+              },
               { title: '区县', dataIndex: 'districtName', width: 76 },
               ...(queue === 'waiting'
                 ? []
                 : [{ title: '处警单位', dataIndex: 'unitName', width: UNIT_WIDTH, ellipsis: true }]),
               { title: '状态', dataIndex: 'statusLabel', width: 70 },
-              {
-                title: '时间',
-                dataIndex: 'createdAt',
-                width: 100,
-                render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
-              },
-              {
-                title: '操作',
-                width: 124,
-                fixed: 'right' as const,
-                render: (_, r) => (
-                  <Space size={4} onClick={(e) => e.stopPropagation()}>
-                    {r.status === 'received' && (
-                      <Button size="small" type="primary" onClick={() => setAct({ incident: r, action: 'dispatch' })}>
-                        派警
-                      </Button>
-                    )}
-                    {r.status === 'received' && (
-                      <Dropdown menu={divertMenu(r)} trigger={['click']}>
-                        <Button size="small" data-testid="divert-button">
-                          分流
-                        </Button>
-                      </Dropdown>
-                    )}
-                  </Space>
-                ),
-              },
+              queue === 'waiting'
+                ? {
+                    title: '已等待',
+                    dataIndex: 'createdAt',
+                    width: 100,
+                    render: (v: string, r) => (
+                      <Tag color={r.emergency ? 'red' : 'default'} data-testid="waiting-time">
+                        {fmtDuration(Math.max(0, (now - Date.parse(v)) / 1000))}
+                      </Tag>
+                    ),
+                  }
+                : {
+                    title: '时间',
+                    dataIndex: 'createdAt',
+                    width: 100,
+                    render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
+                  },
+              ...(actionable
+                ? [
+                    {
+                      title: '操作',
+                      width: ACTION_WIDTH,
+                      fixed: 'right' as const,
+                      render: (_: unknown, r: Incident) => (
+                        <Space size={4} onClick={(e) => e.stopPropagation()}>
+                          {r.status === 'received' && (
+                            <Button
+                              size="small"
+                              type="primary"
+                              onClick={() => setAct({ incident: r, action: 'dispatch' })}
+                            >
+                              派警
+                            </Button>
+                          )}
+                          {r.status === 'received' && (
+                            <Dropdown menu={divertMenu(r)} trigger={['click']}>
+                              <Button size="small" data-testid="divert-button">
+                                分流
+                              </Button>
+                            </Dropdown>
+                          )}
+                        </Space>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </Card>
@@ -316,7 +434,55 @@ export function IncidentDesk() {
   );
 }
 
-interface IncidentDetail extends Incident {
+/** A partner line as a tag says it: its number when its name ends with one (…120 → 120), else its name. */
+const shortLine = (name: string) => /(11[09]|12[02])$/.exec(name)?.[1] ?? name;
+
+/**
+ * A queue row's content: the alarm's words (紧急 first when it is a danger now), then where, the
+ * callback the caller agreed to, and the lines the sending desk notified with it (同时联动).
+ */
+function QueueContent({
+  incident: r,
+  content,
+  peerLabel,
+}: {
+  incident: Incident;
+  content: string;
+  peerLabel: (peer: string) => string;
+}) {
+  const cb = r.linkage?.callback;
+  const facts = [
+    cb && `回电 ${[cb.name, cb.phone].filter(Boolean).join(' ')}`,
+    r.address,
+    r.linkage && `${peerLabel(r.linkage.peer)}移交`,
+  ].filter(Boolean);
+  const linked = r.linkage?.linked ?? [];
+  return (
+    <div className="queue-content" title={[content, ...facts].join('\n')}>
+      <div className="queue-content-line">
+        {r.emergency && (
+          <Tag color="red" data-testid="emergency-tag">
+            紧急
+          </Tag>
+        )}
+        {content}
+      </div>
+      {(facts.length > 0 || linked.length > 0) && (
+        <div className="queue-content-facts">
+          {linked.map((l) => (
+            <Tag key={l.itemId} color="volcano" data-testid="linked-line" title={`${peerLabel(l.to)}：${l.itemId}`}>
+              已联动{shortLine(peerLabel(l.to))}
+            </Tag>
+          ))}
+          {facts.join(' · ')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface IncidentDetail extends Omit<Incident, 'linkage'> {
+  linkage: { itemId: string; kind: string; peer: string; linked: { to: string; itemId: string }[] } | null;
   request: {
     content: string;
     location: { address: string; districtName: string | null };
@@ -342,6 +508,7 @@ function IncidentDrawer({
   version: number;
 }) {
   const [d, setD] = useState<IncidentDetail | null>(null);
+  const peerLabel = usePeerLabel();
   useEffect(() => {
     get<IncidentDetail>(`/api/incidents/${id}`)
       .then(setD)
@@ -377,6 +544,38 @@ function IncidentDrawer({
               },
               { key: 't', label: '处警层级', children: d.tierLabel ?? '—' },
               { key: 'u', label: '报警电话', children: d.request?.caller.phone ?? '—' },
+              ...(d.linkage
+                ? [
+                    {
+                      key: 'lk',
+                      label: '对接事项',
+                      span: 2,
+                      children: (
+                        <>
+                          {peerLabel(d.linkage.peer)}移交 · <span translate="no">{d.linkage.itemId}</span>
+                        </>
+                      ),
+                    },
+                    ...(d.linkage.linked.length
+                      ? [
+                          {
+                            key: 'linked',
+                            label: '同时联动',
+                            span: 2,
+                            children: (
+                              <span data-testid="incident-linked">
+                                {d.linkage.linked.map((l) => (
+                                  <Tag key={l.itemId} color="volcano">
+                                    {peerLabel(l.to)} · <span translate="no">{l.itemId}</span>
+                                  </Tag>
+                                ))}
+                              </span>
+                            ),
+                          },
+                        ]
+                      : []),
+                  ]
+                : []),
             ]}
           />
           <Timeline

@@ -6,6 +6,8 @@ import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { UnitSelect } from '../../shared/UnitSelect.tsx';
+import { OrderDispatchSuggestions } from './DispatchSuggestions.tsx';
+import { MergeCandidates } from './MergeCandidates.tsx';
 
 type Field = {
   name: string;
@@ -64,7 +66,7 @@ export const ACTION_FORMS: Record<string, { title: string; fields: Field[]; dang
   archive: { title: '归档', fields: [note(false)] },
   merge: {
     title: '并单',
-    fields: [{ name: 'intoWorkOrderId', label: '并入工单（ID）', kind: 'input', required: true }, note(false)],
+    fields: [{ name: 'intoWorkOrderNo', label: '并入工单编号', kind: 'input', required: true }, note(false)],
   },
   supervise: { title: '督办（升级）', fields: [note(true, '督办意见')] },
 };
@@ -113,6 +115,19 @@ export function ActionModal({
       fields={fields}
       url={`/api/work-orders/${order.id}/${action.replace(/_/g, '-')}`}
       testIds={{ submit: 'action-submit', error: 'action-error' }}
+      intro={
+        // 派单: the model's three units, one click each; the form below for any other unit.
+        action === 'assign' ? (
+          <div style={{ marginBottom: 12 }}>
+            <OrderDispatchSuggestions orderId={order.id} onDone={(o) => onDone(o)} />
+          </div>
+        ) : action === 'merge' ? (
+          // 并单: the similar open orders, one click each; the number field below for any other.
+          <div style={{ marginBottom: 12 }}>
+            <MergeCandidates order={order} onDone={(o) => onDone(o)} />
+          </div>
+        ) : undefined
+      }
       onClose={onClose}
       onDone={onDone}
     />

@@ -1,9 +1,10 @@
 /**
  * 12345 call-taker's intake: the triage suggestion follows the text as it is typed; one click (or one
  * key) makes the work order, transfers to 110, opens a consultation, marks it urgent or answers it on
- * the spot. Possible duplicates are shown before a new order is made.
+ * the spot — each one call to POST /api/intake, which does it all in one transaction (intake-hooks.ts).
+ * Possible duplicates are shown before a new order is made.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import {
   Alert,
   App,
@@ -17,18 +18,30 @@ import {
   Radio,
   Result,
   Row,
-  Select,
   Space,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import { api, errorText, get, post } from '../../api/client.ts';
-import type { LinkageItem, TriageOutcome, WorkOrder } from '../../api/types.ts';
+import type { TriageOutcome, WorkOrder } from '../../api/types.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
-import { useDebounced } from '../../shared/useDebounced.ts';
 import { fmtShort } from '../../shared/format.ts';
+import { TabSelect } from '../../shared/TabSelect.tsx';
+import {
+  useIntakeSubmit,
+  usePartnerLines,
+  useShortcuts,
+  useSimilarOrders,
+  useStreets,
+  useTriage,
+  type IntakeAnswer,
+  type IntakeHandling,
+  type Target,
+} from './intake-hooks.ts';
+import { CallerPanel } from '../callers/CallerPanel.tsx';
 import { TriagePanel } from './TriagePanel.tsx';
+import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
+import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 
 interface IntakeValues {
@@ -44,19 +57,6 @@ interface IntakeValues {
   categoryCode?: string;
   urgentKind?: string;
 }
-interface Done {
-  order: WorkOrder;
-  linkage?: LinkageItem;
-  how: string;
-}
-interface Target {
-  id: string;
-  name: string;
-  kind: string;
-}
-
-const FALLBACK_CATEGORY = 'QTSX01';
-const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 export function IntakePage() {
   const { message } = App.useApp();
@@ -65,119 +65,69 @@ export function IntakePage() {
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
   const [form] = Form.useForm<IntakeValues>();
   const content = Form.useWatch('content', form) ?? '';
+  const phone = Form.useWatch('phone', form);
   const address = Form.useWatch('address', form) ?? '';
   const districtCode = Form.useWatch('districtCode', form);
   const streetCode = Form.useWatch('streetCode', form);
   const categoryCode = Form.useWatch('categoryCode', form);
   const [urgentMode, setUrgentMode] = useState(false);
-  const [streets, setStreets] = useState<{ code: string; name: string }[]>([]);
-  const [triage, setTriage] = useState<TriageOutcome | null>(null);
-  const [triageBusy, setTriageBusy] = useState(false);
-  const [triageError, setTriageError] = useState<string | null>(null);
-  const [similar, setSimilar] = useState<WorkOrder[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [done, setDone] = useState<Done | null>(null);
   const [answerOpen, setAnswerOpen] = useState(false);
-  const [guardOpen, setGuardOpen] = useState(false);
+  const [guard, setGuard] = useState<{ route: string | null } | null>(null);
   const [guardReason, setGuardReason] = useState('');
-  const [answer, setAnswer] = useState('');
+  const [answer, setAnswerState] = useState('');
+  // What the dialog holds at this moment: Ctrl+Enter pressed right after typing must not read an older render.
+  const answerNow = useRef('');
+  const setAnswer = (text: string) => {
+    answerNow.current = text;
+    setAnswerState(text);
+  };
+  const [answerError, setAnswerError] = useState<string | null>(null);
+  /** The knowledge article (and version) the answer was taken from, recorded with it. */
+  const [answerArticle, setAnswerArticle] = useState<KnowledgeSuggestion | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
-  const [targets, setTargets] = useState<Target[]>([]);
-  const clientRef = useRef(newRef());
-  const created = useRef<WorkOrder | null>(null);
+  /** The order as dispatched from the result's suggestions (智能派单), and to whom. */
+  const [dispatched, setDispatched] = useState<{ order: WorkOrder; unitName: string } | null>(null);
   const categoryTouched = useRef(false);
 
-  // Triage as the text is typed (debounced; a newer text cancels the older request).
-  const text = useDebounced(content.trim(), 350);
-  useEffect(() => {
-    if (!text) {
-      setTriage(null);
-      setTriageError(null);
-      return undefined;
-    }
-    const ac = new AbortController();
-    setTriageBusy(true);
-    api<TriageOutcome>('POST', '/api/triage', { text, channel: '12345' }, { signal: ac.signal })
-      .then((o) => {
-        setTriage(o);
-        setTriageError(null);
-        if (
-          !categoryTouched.current &&
-          o.category &&
-          /^[A-Z]/.test(o.category) &&
-          ref.categories.some((c) => c.code === o.category)
-        )
-          form.setFieldValue('categoryCode', o.category);
-        if (o.urgent && o.urgentKind) {
-          setUrgentMode(true);
-          form.setFieldValue('urgentKind', o.urgentKind);
-        }
-      })
-      .catch((e: Error) => {
-        if (e.name !== 'AbortError') setTriageError(e.message);
-      })
-      .finally(() => {
-        if (!ac.signal.aborted) setTriageBusy(false);
-      });
-    return () => ac.abort();
-  }, [text, form, ref.categories]);
-
-  useEffect(() => {
-    get<Target[]>('/api/linkage/targets')
-      .then(setTargets)
-      .catch(() => setTargets([]));
-  }, []);
-
-  useEffect(() => {
-    if (!districtCode) {
-      setStreets([]);
-      return;
-    }
-    get<{ code: string; name: string }[]>(`/api/reference/districts/${districtCode}/streets`)
-      .then(setStreets)
-      .catch(() => setStreets([]));
-  }, [districtCode]);
-
-  // Possible duplicates: same address, or same street and topic, recently.
-  const dupKey = useDebounced(JSON.stringify({ address: address.trim(), districtCode, streetCode, categoryCode }), 400);
-  useEffect(() => {
-    const q = JSON.parse(dupKey) as Record<string, string | undefined>;
-    if (!q.address && !q.streetCode) {
-      setSimilar([]);
-      return undefined;
-    }
-    const ac = new AbortController();
-    get<WorkOrder[]>('/api/work-orders/similar', { ...q, days: 30 }, ac.signal)
-      .then(setSimilar)
-      .catch(() => undefined);
-    return () => ac.abort();
-  }, [dupKey]);
+  // The suggestion fills in the category (unless she chose one) and turns urgent mode on.
+  const onOutcome = useCallback(
+    (o: TriageOutcome) => {
+      if (!categoryTouched.current && o.category && /^[A-Z]/.test(o.category))
+        if (ref.categories.some((c) => c.code === o.category)) form.setFieldValue('categoryCode', o.category);
+      if (o.urgent && o.urgentKind) {
+        setUrgentMode(true);
+        form.setFieldValue('urgentKind', o.urgentKind);
+      }
+    },
+    [form, ref.categories],
+  );
+  const { triage, busy: triageBusy, error: triageError, clear: clearTriage } = useTriage(content, onOutcome);
+  const streets = useStreets(districtCode);
+  const { similar, clear: clearSimilar } = useSimilarOrders({ address, districtCode, streetCode, categoryCode });
+  const targets = usePartnerLines();
+  const partnerName = (id: string) => targets.find((t) => t.id === id)?.name ?? id;
+  const intake = useIntakeSubmit((route) => setGuard({ route }));
+  const { done, reset: resetIntake } = intake;
 
   const reset = useCallback(() => {
     form.resetFields();
-    setTriage(null);
-    setSimilar([]);
-    setError(null);
-    setDone(null);
+    clearTriage();
+    clearSimilar();
+    resetIntake();
     setUrgentMode(false);
     setAnswer('');
-    setGuardOpen(false);
+    setAnswerArticle(null);
+    setGuard(null);
     setGuardReason('');
-    clientRef.current = newRef();
-    created.current = null;
+    setDispatched(null);
     categoryTouched.current = false;
-  }, [form]);
+  }, [form, clearTriage, clearSimilar, resetIntake]);
 
-  /** Makes the work order once per call (the client reference makes a retry return the same order). */
-  const ensureOrder = async (forTransfer = false): Promise<WorkOrder> => {
-    if (created.current) return created.current;
+  /** The form as the intake's request: who called, what about, where, and the order's type and category. */
+  const requestBody = () => {
     const v = form.getFieldsValue();
-    // A matter transferred to 110 is recorded on the 12345 side too; without a 12345 category it is filed under 其他.
-    if (forTransfer && !v.categoryCode) v.categoryCode = FALLBACK_CATEGORY;
-    const order = await post<WorkOrder>('/api/work-orders', {
+    return {
       channel: 'phone_12345',
-      clientRef: clientRef.current,
       ...(v.phone || v.name
         ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
         : {}),
@@ -189,160 +139,118 @@ export function IntakePage() {
       orderType: v.orderType,
       categoryCode: v.categoryCode,
       ...(urgentMode && v.urgentKind ? { urgentKind: v.urgentKind } : {}),
-    });
-    created.current = order;
-    return order;
+    };
+  };
+  const callbackConsent = () => Boolean(form.getFieldValue('callbackConsent'));
+
+  const run = async (what: string, handling: IntakeHandling, how: (a: IntakeAnswer) => string) => {
+    const text = await intake.submit(what, requestBody(), handling, how);
+    if (text) message.success(text);
+    return text;
   };
 
-  /**
-   * What the call-taker did with the suggestion goes on record with the request: accepted when she
-   * followed it, overridden (with why) when she did not. Overrides feed the next training of the model.
-   */
-  const recordDecision = async (
-    order: WorkOrder,
-    chose: { route: string; emergency: boolean; urgent: boolean },
-    reason: string,
-  ) => {
-    if (!triage) return;
-    const followed = chose.route === triage.route && chose.emergency === triage.emergency;
-    try {
-      await post(
-        `/api/requests/${order.requestId}/triage-decision`,
-        followed ? { decision: 'accepted' } : { decision: 'overridden', ...chose, reason },
-      );
-    } catch (e) {
-      message.warning(`研判采纳情况未能记录：${errorText(e)}`);
+  const createOrder = (reason?: string) => {
+    // A danger must not wait in the hotline's queue: the server refuses it as an ordinary order without a
+    // stated reason; the page asks for the reason first rather than be refused.
+    if (triage?.emergency && !reason) {
+      setGuard({ route: triage.route });
+      return Promise.resolve(null);
     }
-  };
-
-  const run = async (what: string, fn: () => Promise<Done>) => {
-    if (busy) return;
-    setBusy(what);
-    setError(null);
-    try {
-      const d = await fn();
-      setDone(d);
-      message.success(d.how);
-    } catch (e) {
-      const msg = errorText(e);
-      setError(created.current ? `工单 ${created.current.no} 已生成，但${what}未完成：${msg}` : msg);
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const createOrder = (overrideReason?: string) => {
-    // A danger must not wait in the hotline's queue: filing it as an ordinary order needs a stated reason.
-    if (triage?.emergency && !overrideReason && !created.current) {
-      setGuardOpen(true);
-      return Promise.resolve();
-    }
-    return run('生成工单', async () => {
-      const order = await ensureOrder();
-      await recordDecision(
-        order,
-        { route: '12345', emergency: false, urgent: urgentMode },
-        overrideReason ?? '话务员按12345工单受理',
-      );
-      return { order, how: `已生成工单 ${order.no}${order.status === 'assigned' ? '，已直派区县热线机构' : ''}` };
-    });
+    return run(
+      '生成工单',
+      { kind: 'order', ...(reason ? { reason } : {}) },
+      ({ workOrder: o }) => `已生成工单 ${o.no}${o.status === 'assigned' ? '，已直派区县热线机构' : ''}`,
+    );
   };
 
   const transfer = (consultation = false) =>
-    run(consultation ? '发起会商' : '转110', async () => {
-      const order = await ensureOrder(true);
-      const v = form.getFieldsValue();
-      const emergency = Boolean(triage?.emergency) && !consultation;
-      const reasons = triage?.reasons.join('；') ?? '';
-      const linkage = await post<LinkageItem>('/api/linkage/items', {
-        kind: emergency ? 'emergency' : 'transfer',
-        workOrderId: order.id,
-        callbackConsent: Boolean(v.callbackConsent),
-        reason: consultation
-          ? `职责边界不清，请110专席参与三方会商：${reasons || '见诉求内容'}`
-          : `12345一键转接：${reasons || '属公安职责'}`,
-        ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
-      });
-      await recordDecision(
-        order,
-        consultation && triage
-          ? { route: triage.route, emergency: triage.emergency, urgent: triage.urgent }
-          : { route: '110', emergency, urgent: false },
-        '话务员转110处置',
-      );
-      return {
-        order,
-        linkage,
-        how: consultation
-          ? `已发起三方会商，对接事项 ${linkage.itemId}`
-          : `已转110（${linkage.kindLabel}），对接事项 ${linkage.itemId}`,
-      };
-    });
+    consultation
+      ? run(
+          '发起会商',
+          { kind: 'consultation', callbackConsent: callbackConsent() },
+          (a) => `已发起三方会商，对接事项 ${a.linkage?.itemId ?? ''}`,
+        )
+      : run(
+          '转110',
+          { kind: 'transfer', callbackConsent: callbackConsent() },
+          (a) =>
+            `已转110（${a.linkage?.kindLabel ?? ''}），对接事项 ${a.linkage?.itemId ?? ''}` +
+            (a.linked.length
+              ? `；同时联动 ${a.linked.map((l) => `${partnerName(l.peer)}（${l.itemId}）`).join('、')}`
+              : ''),
+        );
 
   /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
   const transferTo = (t: Target) =>
-    run(`转${t.name}`, async () => {
-      const order = await ensureOrder(true);
-      const v = form.getFieldsValue();
-      const emergency = Boolean(triage?.emergency);
-      const reasons = triage?.reasons.join('；') ?? '';
-      const linkage = await post<LinkageItem>('/api/linkage/items', {
-        kind: emergency ? 'emergency' : 'transfer',
-        workOrderId: order.id,
-        target: t.id,
-        callbackConsent: Boolean(v.callbackConsent),
-        reason: `12345转${t.name}：${reasons || '见诉求内容'}`,
-        ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
-      });
-      await recordDecision(
-        order,
-        { route: kindRoute[t.kind] ?? triage?.route ?? '12345', emergency, urgent: false },
-        `话务员转${t.name}`,
-      );
-      return { order, linkage, how: `已转${t.name}，对接事项 ${linkage.itemId}` };
-    });
+    run(
+      `转${t.name}`,
+      { kind: 'transfer', target: t.id, callbackConsent: callbackConsent() },
+      (a) => `已转${t.name}，对接事项 ${a.linkage?.itemId ?? ''}`,
+    );
 
-  const answerDirectly = () =>
-    run('直接答复', async () => {
-      const order = await ensureOrder();
-      const replied = await post<WorkOrder>(`/api/work-orders/${order.id}/answer-directly`, { reply: answer.trim() });
-      setAnswerOpen(false);
-      await recordDecision(order, { route: 'guidance', emergency: false, urgent: false }, '话务员当场解答');
-      return { order: replied, how: `已直接答复并办结工单 ${order.no}` };
-    });
+  const answerDirectly = async () => {
+    // nothing is written for an empty answer
+    const reply = answerNow.current;
+    if (!reply.trim()) {
+      setAnswerError('请填写答复内容');
+      return;
+    }
+    setAnswerError(null);
+    const text = await run(
+      '直接答复',
+      {
+        kind: 'answer',
+        reply,
+        ...(answerArticle ? { knowledge: { articleId: answerArticle.articleId, version: answerArticle.version } } : {}),
+      },
+      (a) => `已直接答复并办结工单 ${a.workOrder.no}`,
+    );
+    if (text) setAnswerOpen(false);
+  };
 
   const openAnswer = () => {
     setAnswer(triage?.guidance ?? answer);
+    setAnswerError(null);
+    setAnswerArticle(null);
     setAnswerOpen(true);
   };
 
-  // Keyboard shortcuts for the frequent actions.
-  const keys = useRef<Record<string, () => void>>({});
-  // By physical key (e.code), so Alt+1 works whatever the keyboard layout or input method produces.
-  keys.current = {
-    Digit1: () => void createOrder(),
-    Digit2: () => void transfer(false),
-    Digit3: () => {
-      if (triage?.needsConsultation) void transfer(true);
-    },
-    Digit4: () => setUrgentMode((u) => !u),
-    Digit5: openAnswer,
-    KeyN: reset,
+  const confirmGuard = () => {
+    if (!guardReason.trim()) return;
+    setGuard(null);
+    void createOrder(guardReason.trim());
   };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const action = keys.current[e.code];
-      if (e.altKey && !e.ctrlKey && action) {
-        e.preventDefault();
-        action();
-      } else if (e.ctrlKey && e.key === 'Enter') {
-        e.preventDefault();
-        keys.current.Digit1!();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+
+  // Keyboard shortcuts for the frequent actions. While a dialog is open its own action is the only one:
+  // Ctrl+Enter answers in 直接答复 and confirms in the danger guard, and Alt+digits do nothing.
+  const dialogOpen = answerOpen || guard !== null;
+  const unlessDialog = (f: () => void) => () => {
+    if (!dialogOpen) f();
+  };
+
+  /** An article's suggested wording into 直接答复 (Alt+6 takes the top one; not while a dialog is open). */
+  const answerFromArticle = (a: KnowledgeSuggestion) => {
+    if (dialogOpen) return;
+    setAnswer(a.answer);
+    setAnswerArticle(a);
+    setAnswerError(null);
+    setAnswerOpen(true);
+  };
+  useShortcuts({
+    Digit1: unlessDialog(() => void createOrder()),
+    Digit2: unlessDialog(() => void transfer(false)),
+    Digit3: unlessDialog(() => {
+      if (triage?.needsConsultation) void transfer(true);
+    }),
+    Digit4: unlessDialog(() => setUrgentMode((u) => !u)),
+    Digit5: unlessDialog(openAnswer),
+    KeyN: unlessDialog(reset),
+    KeyEnter: () => {
+      if (answerOpen) void answerDirectly();
+      else if (guard !== null) confirmGuard();
+      else void createOrder();
+    },
+  });
 
   const categoryOptions = useMemo(() => {
     const parents = ref.categories.filter((c) => !c.parentCode);
@@ -368,17 +276,37 @@ export function IntakePage() {
           data-testid="intake-result"
           subTitle={
             <span>
-              工单 <Typography.Link onClick={() => setViewing(done.order.id)}>{done.order.no}</Typography.Link> ·{' '}
-              {done.order.statusLabel}
-              {done.linkage ? ` · 对接事项 ${done.linkage.statusLabel}` : ''}
+              工单{' '}
+              <Typography.Link onClick={() => setViewing(done.answer.workOrder.id)}>
+                {done.answer.workOrder.no}
+              </Typography.Link>{' '}
+              · {(dispatched?.order ?? done.answer.workOrder).statusLabel}
+              {dispatched ? ` · 已派 ${dispatched.unitName}` : ''}
+              {done.answer.linkage ? ` · 对接事项 ${done.answer.linkage.statusLabel}` : ''}
             </span>
           }
           extra={
-            <Button type="primary" onClick={reset} autoFocus>
+            <Button
+              type={done.answer.dispatchSuggestions && !dispatched ? 'default' : 'primary'}
+              onClick={reset}
+              autoFocus
+            >
               受理下一个来电{kbd('N')}
             </Button>
           }
         />
+        {done.answer.dispatchSuggestions && !dispatched && (
+          <div style={{ display: 'flex', justifyContent: 'center', marginBottom: 12 }}>
+            <DispatchSuggestionButtons
+              data={done.answer.dispatchSuggestions}
+              orderId={done.answer.workOrder.id}
+              onDone={(order, unitName) => {
+                setDispatched({ order, unitName });
+                message.success(`已派单至${unitName}`);
+              }}
+            />
+          </div>
+        )}
         {viewing && <WorkOrderDrawer id={viewing} onClose={() => setViewing(null)} />}
       </Card>
     );
@@ -434,7 +362,7 @@ export function IntakePage() {
             <Row gutter={8}>
               <Col span={8}>
                 <Form.Item name="districtCode" label="区县">
-                  <Select
+                  <TabSelect
                     allowClear
                     showSearch={{ optionFilterProp: 'label' }}
                     options={ref.districts.map((d) => ({ value: d.code, label: d.name }))}
@@ -445,11 +373,11 @@ export function IntakePage() {
               </Col>
               <Col span={8}>
                 <Form.Item name="streetCode" label="街道（镇）">
-                  <Select
+                  <TabSelect
                     allowClear
                     showSearch={{ optionFilterProp: 'label' }}
                     options={streets.map((s) => ({ value: s.code, label: s.name }))}
-                    disabled={!districtCode}
+                    disabled={!districtCode || streets.length === 0}
                   />
                 </Form.Item>
               </Col>
@@ -462,12 +390,12 @@ export function IntakePage() {
             <Row gutter={8}>
               <Col span={8}>
                 <Form.Item name="orderType" label="工单类型">
-                  <Select options={enumOptions(ref.enums.workOrderTypes)} />
+                  <TabSelect options={enumOptions(ref.enums.workOrderTypes)} />
                 </Form.Item>
               </Col>
               <Col span={16}>
                 <Form.Item name="categoryCode" label="派单目录分类">
-                  <Select
+                  <TabSelect
                     allowClear
                     showSearch={{ optionFilterProp: 'label' }}
                     options={categoryOptions}
@@ -483,13 +411,13 @@ export function IntakePage() {
               </Form.Item>
             )}
           </Form>
-          {error && (
-            <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="intake-error" />
+          {intake.error && (
+            <Alert type="error" showIcon title={intake.error} style={{ marginBottom: 8 }} data-testid="intake-error" />
           )}
           <Space wrap>
             <Button
               type={to110 ? 'default' : 'primary'}
-              loading={busy === '生成工单'}
+              loading={intake.busy === '生成工单'}
               onClick={() => void createOrder()}
               data-testid="action-create"
             >
@@ -498,7 +426,7 @@ export function IntakePage() {
             <Button
               type={to110 ? 'primary' : 'default'}
               danger={Boolean(triage?.emergency)}
-              loading={busy === '转110'}
+              loading={intake.busy === '转110'}
               onClick={() => void transfer(false)}
               data-testid="action-transfer"
             >
@@ -509,7 +437,7 @@ export function IntakePage() {
                 key={t.id}
                 type={triage?.route !== '110' && triage?.emergency ? 'primary' : 'default'}
                 danger={Boolean(triage?.emergency)}
-                loading={busy === `转${t.name}`}
+                loading={intake.busy === `转${t.name}`}
                 onClick={() => void transferTo(t)}
                 data-testid={`action-transfer-${t.id}`}
               >
@@ -517,7 +445,11 @@ export function IntakePage() {
               </Button>
             ))}
             {triage?.needsConsultation && (
-              <Button loading={busy === '发起会商'} onClick={() => void transfer(true)} data-testid="action-consult">
+              <Button
+                loading={intake.busy === '发起会商'}
+                onClick={() => void transfer(true)}
+                data-testid="action-consult"
+              >
                 发起三方会商{kbd('3')}
               </Button>
             )}
@@ -537,9 +469,11 @@ export function IntakePage() {
         </Card>
       </Col>
       <Col xs={24} lg={10}>
+        <CallerPanel phone={phone} onOpen={(r) => r.kind === 'work_order' && setViewing(r.id)} />
         <Card title="分流研判" size="small" style={{ marginBottom: 12 }}>
           <TriagePanel outcome={triage} loading={triageBusy} error={triageError} routeLabels={routeLabels} />
         </Card>
+        <KnowledgePanel content={content} districtCode={districtCode} onUse={answerFromArticle} />
         <Card
           title={<span>疑似重复诉求 {similar.length > 0 && <Tag color="orange">{similar.length}</Tag>}</span>}
           size="small"
@@ -571,14 +505,11 @@ export function IntakePage() {
       </Col>
       <Modal
         title="研判为紧急警情"
-        open={guardOpen}
-        onCancel={() => setGuardOpen(false)}
+        open={guard !== null}
+        onCancel={() => setGuard(null)}
         okText="仍按普通工单受理"
         okButtonProps={{ danger: true, disabled: !guardReason.trim(), 'data-testid': 'guard-confirm' } as never}
-        onOk={() => {
-          setGuardOpen(false);
-          void createOrder(guardReason.trim());
-        }}
+        onOk={confirmGuard}
         destroyOnHidden
       >
         <Alert
@@ -586,7 +517,7 @@ export function IntakePage() {
           showIcon
           style={{ marginBottom: 8 }}
           data-testid="guard-text"
-          title={`分流研判认为此诉求涉及正在发生的危险，应转${ref.enums.triageRoutes?.[triage?.route ?? ''] ?? triage?.route ?? '110'}。紧急事项不应进入普通工单队列。`}
+          title={`分流研判认为此诉求涉及正在发生的危险，应转${routeLabels[guard?.route ?? ''] ?? guard?.route ?? '110'}。紧急事项不应进入普通工单队列。`}
         />
         <Input.TextArea
           rows={3}
@@ -602,7 +533,7 @@ export function IntakePage() {
         onCancel={() => setAnswerOpen(false)}
         okText="答复并办结"
         onOk={() => void answerDirectly()}
-        confirmLoading={busy === '直接答复'}
+        confirmLoading={intake.busy === '直接答复'}
         destroyOnHidden
       >
         <Input.TextArea
@@ -612,7 +543,20 @@ export function IntakePage() {
           placeholder="答复内容（可引用政策知识库口径）"
           data-testid="answer-text"
         />
-        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 8 }} />}
+        {answerArticle && (
+          <Typography.Text type="secondary" data-testid="answer-article">
+            依据知识：{answerArticle.title}（第 {answerArticle.version} 版）
+          </Typography.Text>
+        )}
+        {(answerError ?? intake.error) && (
+          <Alert
+            type="error"
+            showIcon
+            title={answerError ?? intake.error}
+            style={{ marginTop: 8 }}
+            data-testid="answer-error"
+          />
+        )}
       </Modal>
       {viewing && <WorkOrderDrawer id={viewing} onClose={() => setViewing(null)} />}
     </Row>

@@ -1,5 +1,6 @@
 import { Alert, Descriptions, Spin, Tag, Typography } from 'antd';
 import type { TriageOutcome } from '../../api/types.ts';
+import { readableReason } from '../../shared/format.ts';
 
 const ROUTE_COLOR: Record<string, string> = {
   '110': 'red',
@@ -91,12 +92,17 @@ export function TriagePanel({
             children: (
               <ul className="triage-reasons" data-testid="triage-reasons">
                 {outcome.reasons.map((r, i) => (
-                  <li key={i}>{r}</li>
+                  <li key={i}>{readableReason(r)}</li>
                 ))}
               </ul>
             ),
           },
           ...(outcome.guidance ? [{ key: 'guidance', label: '答复口径', children: outcome.guidance }] : []),
+          {
+            key: 'catalogue',
+            label: '依据',
+            children: <span data-testid="triage-catalogue">职责清单第{outcome.catalogueVersion}版</span>,
+          },
         ]}
       />
     </div>

@@ -4,7 +4,7 @@ import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, errorText, get, getBlob, post } from '../../api/client.ts';
 import type { Attachment, LinkageItem, Reminder, WorkOrder, WorkOrderDetail } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
-import { fmtSize, fmtTime } from '../../shared/format.ts';
+import { fmtSize, fmtTime, readableReason } from '../../shared/format.ts';
 import { ActionModal, ACTION_FORMS } from './ActionModal.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
 import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
@@ -12,6 +12,13 @@ import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
 const ACCEPT = '.jpg,.jpeg,.png,.webp,.pdf,.doc,.docx,.xls,.xlsx';
 const SEATS = new Set(['call_taker', 'specialist_seat', 'admin']);
 const CONCLUDED = new Set(['replied', 'followed_up', 'archived', 'merged']);
+
+/** The knowledge article an answer was taken from (details.knowledge of 直接答复), named in the history. */
+function citation(k: unknown): string {
+  if (!k || typeof k !== 'object') return '';
+  const { title, version } = k as { title?: unknown; version?: unknown };
+  return typeof title === 'string' && typeof version === 'number' ? `（依据知识：${title}，第 ${version} 版）` : '';
+}
 
 /** A work order: request, units, allowed actions, history, attachments and reminders. */
 export function WorkOrderDrawer({
@@ -115,6 +122,9 @@ export function WorkOrderDrawer({
                 转110
               </Button>
             )}
+            <Button onClick={() => window.open(`/print/work-orders/${d.id}`, '_blank')} data-testid="do-print">
+              打印工单
+            </Button>
           </Space>
           <Descriptions
             size="small"
@@ -182,7 +192,7 @@ export function WorkOrderDrawer({
                       children: (
                         <span data-testid="order-triage">
                           <Tag color={d.triage.emergency ? 'red' : 'blue'}>{d.triage.routeLabel ?? d.triage.route}</Tag>
-                          {d.triage.reasons.join('；')}
+                          {d.triage.reasons.map(readableReason).join('；')}
                         </span>
                       ),
                     },
@@ -209,6 +219,7 @@ export function WorkOrderDrawer({
                           {typeof a.details.note === 'string' && a.details.note ? `：${a.details.note}` : ''}
                           {typeof a.details.reply === 'string' ? `：${a.details.reply}` : ''}
                           {typeof a.details.reason === 'string' ? `：${a.details.reason}` : ''}
+                          {citation(a.details.knowledge)}
                         </span>
                       ),
                     }))}

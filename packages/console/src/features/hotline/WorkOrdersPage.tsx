@@ -3,7 +3,7 @@
  * `mine`: a handler's own orders by due time, open ones first.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, Card, Checkbox, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Card, Checkbox, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { get, type Page } from '../../api/client.ts';
 import type { WorkOrder } from '../../api/types.ts';
@@ -12,12 +12,13 @@ import { fmtShort } from '../../shared/format.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { useNow } from '../../shared/useNow.ts';
 import { Countdown } from '../../shared/Countdown.tsx';
+import { UnitSelect } from '../../shared/UnitSelect.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 
 const OPEN = ['received', 'assigned', 'returned', 'signed', 'in_progress'];
 // Column widths: every column but the title has a width; at 1366×768 (≈1,150 px of table) all of them,
 // a 催办 column included, fit without a horizontal scroll bar.
-const FIXED_WIDTH = 160 + 72 + 80 + 160 + 100 + 230;
+const FIXED_WIDTH = 176 + 72 + 80 + 160 + 100 + 230;
 const TITLE_MIN = 240;
 const EXTRA_WIDTH = 80;
 
@@ -26,10 +27,19 @@ export interface OrderQuery {
   pageSize: number;
   status?: string[];
   q?: string;
+  phone?: string;
+  address?: string;
+  text?: string;
+  leadUnitId?: string;
+  createdFrom?: string;
+  createdTo?: string;
   districtCode?: string;
   urgent?: boolean;
   overdue?: boolean;
+  /** only orders whose deadline runs (the server's one list of open statuses) */
+  open?: boolean;
   supervised?: boolean;
+  satisfaction?: string;
   dueBefore?: string;
   sort: 'createdAt' | 'dueAt' | 'updatedAt';
   order: 'asc' | 'desc';
@@ -85,7 +95,17 @@ export function WorkOrderTable({
   const columns = useMemo<ColumnsType<WorkOrder>>(() => {
     const sortOrder = (f: string) => (query.sort === f ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
     return [
-      { title: '工单号', dataIndex: 'no', width: 160 },
+      // An order number on one line: GD + 14 digits at the table's font, with the cell's padding.
+      {
+        title: '工单号',
+        dataIndex: 'no',
+        width: 176,
+        render: (no: string) => (
+          <span className="nowrap" translate="no">
+            {no}
+          </span>
+        ),
+      },
       // The title takes what the fixed columns leave (at least TITLE_MIN through the table's scroll width).
       {
         title: '标题',
@@ -185,6 +205,51 @@ export function WorkOrdersPage({ mine = false }: { mine?: boolean }) {
           onSearch={(v) => set({ q: v.trim() || undefined })}
           style={{ width: 220 }}
           data-testid="order-search"
+        />
+        {!mine && me?.role !== 'analyst' && (
+          <Input.Search
+            placeholder="来电号码"
+            allowClear
+            onSearch={(v) => set({ phone: v.trim() || undefined })}
+            style={{ width: 150 }}
+            data-testid="order-search-phone"
+          />
+        )}
+        <Input.Search
+          placeholder="地址"
+          allowClear
+          onSearch={(v) => set({ address: v.trim() || undefined })}
+          style={{ width: 150 }}
+          data-testid="order-search-address"
+        />
+        <Input.Search
+          placeholder="诉求或答复内容"
+          allowClear
+          onSearch={(v) => set({ text: v.trim() || undefined })}
+          style={{ width: 170 }}
+          data-testid="order-search-text"
+        />
+        {!mine && (
+          <div style={{ width: 200 }}>
+            <UnitSelect
+              value={query.leadUnitId}
+              onChange={(v) => set({ leadUnitId: v || undefined })}
+              desk="hotline"
+              placeholder="主办单位"
+              testId="order-search-unit"
+            />
+          </div>
+        )}
+        <DatePicker.RangePicker
+          placeholder={['受理起', '受理止']}
+          style={{ width: 230 }}
+          data-testid="order-search-period"
+          onChange={(r) =>
+            set({
+              createdFrom: r?.[0]?.startOf('day').toDate().toISOString(),
+              createdTo: r?.[1]?.add(1, 'day').startOf('day').toDate().toISOString(),
+            })
+          }
         />
         <Select
           mode="multiple"

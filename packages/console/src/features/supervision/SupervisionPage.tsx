@@ -13,8 +13,6 @@ import { LinkageQueue } from '../bridge/LinkageQueue.tsx';
 import { WorkOrderTable, type OrderQuery } from '../hotline/WorkOrdersPage.tsx';
 import { RemindModal } from './RemindModal.tsx';
 
-const OPEN = ['assigned', 'signed', 'in_progress'];
-
 function OrdersTab({ initial }: { initial: OrderQuery }) {
   const [query, setQuery] = useState(initial);
   const [remind, setRemind] = useState<WorkOrder | null>(null);
@@ -74,6 +72,9 @@ interface UnitRow {
   repliedLate: number;
   lateRate: number;
   avgReplyHours: number | null;
+  /** Orders first dispatched to the unit and concluded in the period, and the share it handled itself (派单准确率). */
+  firstDispatched: number;
+  dispatchAccuracy: number | null;
 }
 
 function UnitFigures() {
@@ -145,6 +146,12 @@ function UnitFigures() {
           { title: '逾期办结', dataIndex: 'repliedLate', width: 80 },
           { title: '逾期率', dataIndex: 'lateRate', width: 72, render: (v: number) => `${Math.round(v * 100)}%` },
           { title: '平均办结(小时)', dataIndex: 'avgReplyHours', width: 110, render: (v: number | null) => v ?? '—' },
+          {
+            title: '派单准确率',
+            dataIndex: 'dispatchAccuracy',
+            width: 96,
+            render: (v: number | null, r) => (v === null ? '—' : `${Math.round(v * 100)}%（${r.firstDispatched}件）`),
+          },
         ]}
       />
     </>
@@ -200,9 +207,7 @@ export function SupervisionPage() {
             key: 'overdue',
             label: '超期工单',
             children: (
-              <OrdersTab
-                initial={{ page: 1, pageSize: 20, overdue: true, status: OPEN, sort: 'dueAt', order: 'asc' }}
-              />
+              <OrdersTab initial={{ page: 1, pageSize: 20, overdue: true, open: true, sort: 'dueAt', order: 'asc' }} />
             ),
           },
           {
@@ -214,7 +219,7 @@ export function SupervisionPage() {
                   page: 1,
                   pageSize: 20,
                   overdue: false,
-                  status: OPEN,
+                  open: true,
                   dueBefore: soon,
                   sort: 'dueAt',
                   order: 'asc',

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { signedHeaders } from '../../server/src/bridge/signing.ts';
+import { uuidv7 } from '../../server/src/bridge/message-id.ts';
+import { apiAs, desks, expectNoConsoleErrors, logIn, useBrowser } from './browser.ts';
+import { expectPageClean } from './page-checks.ts';
+
+useBrowser();
+
+const OLD_KEY = 'gas-to-desk-secret-browser-01';
+
+/** A message the gas line signs with `key`, sent to the 12345 desk: its HTTP status. */
+async function sendAsGasLine(key: string): Promise<number> {
+  const body = JSON.stringify({
+    v: 1,
+    id: uuidv7(),
+    type: 'feedback',
+    itemId: 'cq-12345:LK-2026-999999',
+    seq: 2,
+    from: 'gas-96777',
+    to: 'cq-12345',
+    sentAt: new Date().toISOString(),
+    payload: { disposition: 'resolved_on_scene', summary: '已处置', handledBy: 'gas', at: new Date().toISOString() },
+  });
+  const res = await fetch(`${desks().hotline}/bridge/v1/messages`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...signedHeaders('hmac-sha256', 'gas-to-desk', key, body) },
+  });
+  return res.status;
+}
+
+describe('the administrator looks after the connectors (外部接口)', () => {
+  it('sees 119 and 120, renames the gas line, rotates its key (the old key is refused) and disables it', async () => {
+    const admin = await apiAs('admin');
+    await admin('PUT', '/api/admin/connectors/gas-96777', {
+      name: '燃气抢修热线',
+      kind: 'gas',
+      endpointUrl: 'http://127.0.0.1:9',
+      keyId: 'desk-to-gas',
+      key: 'desk-to-gas-secret-browser-01',
+      inboundKeyId: 'gas-to-desk',
+      inboundKey: OLD_KEY,
+    });
+    const person = await logIn('admin');
+    const { page } = person;
+    await page.goto(page.url().replace(/\/[^/]*$/, '/admin?tab=connectors'));
+    const table = page.getByTestId('connectors');
+    await expect.poll(() => table.innerText()).toContain('燃气抢修热线');
+    const text = await table.innerText();
+    expect(text).toContain('重庆市消防救援总队119指挥中心');
+    expect(text).toContain('119 消防救援');
+    expect(text).toContain('重庆市急救医疗中心120');
+    await expectPageClean(page, '外部接口', ['cq', 'desk', 'to', 'fire', 'medical', 'gas', 'http']);
+
+    const row = () => table.locator('tr', { hasText: 'gas-to-desk' });
+    await row().getByRole('button', { name: '编辑' }).click();
+    await page.getByLabel('名称').fill('市燃气集团抢修热线');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => row().innerText()).toContain('市燃气集团抢修热线');
+
+    expect(await sendAsGasLine(OLD_KEY)).not.toBe(401);
+    await row().getByRole('button', { name: '更换密钥' }).click();
+    await page.getByRole('button', { name: '生成新密钥' }).click();
+    const shown = page.getByTestId('new-key');
+    await shown.waitFor();
+    const newKey = (await shown.innerText()).trim();
+    expect(newKey).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    await person.shot('administrator-rotates-a-connector-key');
+    expect(await sendAsGasLine(OLD_KEY)).toBe(401);
+    expect(await sendAsGasLine(newKey)).not.toBe(401);
+    await page.getByRole('button', { name: '我已妥善保存' }).click();
+    await expect.poll(() => page.content()).not.toContain(newKey);
+
+    await row().getByRole('button', { name: '停用' }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await expect.poll(() => row().getByRole('button', { name: '启用' }).count()).toBe(1);
+    expect(await row().locator('.ant-tag').innerText()).toBe('停用');
+    expect(await sendAsGasLine(newKey)).toBe(401);
+
+    await page.getByRole('tab', { name: '审计日志' }).click();
+    await expect.poll(() => page.locator('body').innerText()).toContain('更换联动单位密钥');
+    expect(await page.locator('body').innerText()).toContain('修改联动单位接入');
+    expectNoConsoleErrors(person);
+  });
+});
