@@ -9,6 +9,7 @@ import { useNow } from '../../shared/useNow.ts';
 import { useReference } from '../../shared/reference.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
 import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel } from './linkage-labels.ts';
+import { PeerText } from './PeerText.tsx';
 import { StepModal } from './StepModal.tsx';
 import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
 
@@ -196,7 +197,7 @@ export function LinkageDrawer({
                   </Tag>
                   <b>{MESSAGE_LABELS[e.type] ?? e.type}</b>
                   {e.actor_name ? ` · ${e.actor_name}` : ''}
-                  {describe(e, enums)}
+                  <PeerText text={describe(e, enums)} />
                 </span>
               ),
             }))}

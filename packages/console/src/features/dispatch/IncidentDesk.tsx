@@ -29,6 +29,7 @@ import { fmtDuration, fmtShort, fmtTime } from '../../shared/format.ts';
 import { useEventStream } from '../../shared/useEventStream.ts';
 import { useNow } from '../../shared/useNow.ts';
 import { usePeerLabel } from '../bridge/linkage-labels.ts';
+import { PeerText } from '../bridge/PeerText.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { useDebounced } from '../../shared/useDebounced.ts';
 import { TriagePanel } from '../hotline/TriagePanel.tsx';
@@ -470,7 +471,7 @@ function QueueContent({
       {(facts.length > 0 || linked.length > 0) && (
         <div className="queue-content-facts">
           {linked.map((l) => (
-            <Tag key={l.itemId} color="volcano" data-testid="linked-line" title={`${peerLabel(l.to)}：${l.itemId}`}>
+            <Tag key={l.itemId} color="volcano" data-testid="linked-line" title={`已同时联动${peerLabel(l.to)}`}>
               已联动{shortLine(peerLabel(l.to))}
             </Tag>
           ))}
@@ -583,7 +584,18 @@ function IncidentDrawer({
             items={d.actions.map((a) => ({
               key: a.id,
               title: fmtTime(a.at),
-              content: `${a.actionLabel} · ${a.actor.name}${actionText(a.details) ? `：${actionText(a.details)}` : ''}`,
+              content: (
+                <>
+                  {a.actionLabel} · {a.actor.name}
+                  {actionText(a.details) ? (
+                    <>
+                      ：<PeerText text={actionText(a.details)} />
+                    </>
+                  ) : (
+                    ''
+                  )}
+                </>
+              ),
             }))}
           />
         </>

@@ -5,6 +5,7 @@ import { api, errorText, get, getBlob, post } from '../../api/client.ts';
 import type { Attachment, LinkageItem, Reminder, WorkOrder, WorkOrderDetail } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtSize, fmtTime, readableReason } from '../../shared/format.ts';
+import { PeerText } from '../bridge/PeerText.tsx';
 import { ActionModal, ACTION_FORMS } from './ActionModal.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
 import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
@@ -216,7 +217,13 @@ export function WorkOrderDrawer({
                       content: (
                         <span>
                           <b>{a.actionLabel}</b> · {a.actor.name ?? '系统'}
-                          {typeof a.details.note === 'string' && a.details.note ? `：${a.details.note}` : ''}
+                          {typeof a.details.note === 'string' && a.details.note ? (
+                            <>
+                              ：<PeerText text={a.details.note} />
+                            </>
+                          ) : (
+                            ''
+                          )}
                           {typeof a.details.reply === 'string' ? `：${a.details.reply}` : ''}
                           {typeof a.details.reason === 'string' ? `：${a.details.reason}` : ''}
                           {citation(a.details.knowledge)}
