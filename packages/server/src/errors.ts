@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   LAST_ADMIN_PROTECTED: { status: 409, message: '不能停用、降级或移出本平台的最后一名系统管理员' },
   FORBIDDEN: { status: 403, message: '无权执行此操作' },
   OUT_OF_SCOPE: { status: 403, message: '该记录不在您的管辖范围内' },
+  CALLER_CONFIDENTIAL: { status: 403, message: '来电人要求保密，不能查看其身份信息' },
   ROUTE_NOT_FOUND: { status: 404, message: '接口不存在' },
   WORK_ORDER_NOT_FOUND: { status: 404, message: '工单不存在' },
   INCIDENT_NOT_FOUND: { status: 404, message: '警情不存在' },

@@ -27,6 +27,7 @@ export type Permission =
   /** units and the dispatch catalogue (派单目录), by form or bulk import */
   | 'admin.reference'
   | 'linkage.read'
+  | 'caller.reveal'
   | 'linkage.act'
   | ConsolePagePermission
   | 'bridge.outbox'
@@ -179,6 +180,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...KNOWLEDGE_EDITOR,
   ]),
   analyst: new Set([
+    // Masked everywhere; one caller shown on a stated reason, audited (caller.reveal).
+    'caller.reveal',
     'work_order.query',
     'reference.read',
     'work_order.read',

@@ -1,4 +1,5 @@
 /** The seats' linkage API (对接事项) and the operator's outbox: thin over LinkageService. */
+import type { Actor } from '../auth/actor.ts';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   BRIDGE_DISPOSITIONS,
@@ -10,7 +11,7 @@ import {
   type MessageType,
 } from '@liandong/domain';
 import { requirePermission } from '../auth/permissions.ts';
-import { DistrictCode, Note, enumOf, errorResponses, pageWindow, strict } from '../http/schemas.ts';
+import { DistrictCode, Note, RevealBody, enumOf, errorResponses, pageWindow, strict } from '../http/schemas.ts';
 import { serveEventStream, type NotifyStream } from '../shared/notify-stream.ts';
 import type { LinkageService } from './linkage.service.ts';
 import { presentItem, presentItemDetail } from './linkage.present.ts';
@@ -46,9 +47,9 @@ const STEPS: [path: string, type: MessageType, summary: string, body: ReturnType
 ];
 
 /** The item a local record's diversion opened, as the incident's answer shows it (null: nothing was sent). */
-export const linkageSummaryFor = (linkage: LinkageService) => async (localRef: string) => {
+export const linkageSummaryFor = (linkage: LinkageService) => async (localRef: string, viewer: Actor) => {
   const item = await linkage.latestFor(localRef);
-  return item && presentItem(item);
+  return item && presentItem(item, viewer);
 };
 
 export const linkageRoutes =
@@ -71,7 +72,7 @@ export const linkageRoutes =
         await serveEventStream(req, reply, stream, (itemId, send) => {
           void linkage.find(itemId).then(
             (item) => {
-              if (item) send('item', String(item.updated_at.getTime()), presentItem(item));
+              if (item) send('item', String(item.updated_at.getTime()), presentItem(item, req.actor));
             },
             () => undefined, // the database is away: the console reloads when its stream reconnects
           );
@@ -119,7 +120,7 @@ export const linkageRoutes =
         const { dueWithin, page: _p, pageSize: _s, ...q } = req.query;
         const { page, pageSize, limit, offset } = pageWindow(req.query);
         const { rows, total } = await linkage.list(req.actor, { ...q, dueWithinMinutes: dueWithin, limit, offset });
-        return { items: rows.map(presentItem), total, page, pageSize };
+        return { items: rows.map((r) => presentItem(r, req.actor)), total, page, pageSize };
       },
     );
 
@@ -133,7 +134,7 @@ export const linkageRoutes =
           response: { 200: Any, ...errorResponses },
         },
       },
-      async (req) => presentItemDetail(await linkage.get(req.actor, req.params.itemId)),
+      async (req) => presentItemDetail(await linkage.get(req.actor, req.params.itemId), req.actor),
     );
 
     app.post(
@@ -161,7 +162,21 @@ export const linkageRoutes =
           response: { 201: Any, ...errorResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(presentItem(await linkage.open(req.actor, req.body))),
+      async (req, reply) => reply.code(201).send(presentItem(await linkage.open(req.actor, req.body), req.actor)),
+    );
+
+    app.post(
+      '/api/linkage/items/:itemId/reveal-caller',
+      {
+        schema: {
+          tags: ['bridge'],
+          summary: '查看对接事项的来电人回访信息（须说明理由，留痕审计）',
+          params: ItemParams,
+          body: RevealBody,
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => linkage.revealCaller(req.actor, req.params.itemId, req.body.reason),
     );
 
     for (const [path, type, summary, body] of STEPS) {
@@ -176,6 +191,7 @@ export const linkageRoutes =
               type,
               req.body as Record<string, unknown>,
             ),
+            req.actor,
           ),
       );
     }

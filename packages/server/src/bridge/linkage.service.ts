@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
+import { revealCaller } from '../shared/caller.ts';
 import { findItem, findLatestItemForLocal, listEvents, listItems, listOutbox, type ItemRow } from './bridge.repo.ts';
 import { BridgeAdminService } from './bridge-admin.service.ts';
 import type { BridgeService, OpenInput } from './bridge.service.ts';
@@ -40,6 +41,21 @@ export class LinkageService {
     const item = await findItem(this.db, itemId);
     if (!item) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
     return { item, events: await listEvents(this.db, item.item_id) };
+  }
+
+  /**
+   * The callback the caller agreed to share with the item, for a reader who sees it masked: on a stated
+   * reason, audited (the opening carries a callback only with the caller's consent).
+   */
+  async revealCaller(actor: Actor, itemId: string, reason: string) {
+    requirePermission(actor, 'linkage.read');
+    const item = await findItem(this.db, itemId);
+    if (!item) throw new AppError('LINKAGE_ITEM_NOT_FOUND');
+    const cb = (item.opening.callback ?? {}) as { name?: unknown; phone?: unknown };
+    return revealCaller(this.db, actor, { kind: 'linkage_item', id: itemId, confidential: false }, reason, {
+      name: typeof cb.name === 'string' ? cb.name : null,
+      phone: typeof cb.phone === 'string' ? cb.phone : null,
+    });
   }
 
   /** For the live stream: the item as it is now, for a reader already checked. */

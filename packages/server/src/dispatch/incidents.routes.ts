@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/actor.ts';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   DISPATCH_TIERS,
@@ -75,7 +76,7 @@ const ListQuery = strict({
 export const incidentRoutes =
   (
     service: IncidentService,
-    opts: { linkageFor?: (incidentId: string) => Promise<unknown> } = {},
+    opts: { linkageFor?: (incidentId: string, viewer: Actor) => Promise<unknown> } = {},
   ): FastifyPluginAsyncTypebox =>
   async (app) => {
     recordRoutes(app, {
@@ -91,9 +92,9 @@ export const incidentRoutes =
       },
       filter: (q) => ({ ...q, order: q.order ?? 'desc' }),
       // A diversion says where the matter went: the linkage item opened in the same transaction, if any.
-      afterAction: async (json, cmd) =>
+      afterAction: async (json, cmd, actor) =>
         cmd.action === 'divert' && opts.linkageFor
-          ? { ...(json as { id: string }), linkage: await opts.linkageFor((json as { id: string }).id) }
+          ? { ...(json as { id: string }), linkage: await opts.linkageFor((json as { id: string }).id, actor) }
           : json,
     });
   };

@@ -3,6 +3,7 @@ import {
   allowedIncidentActions,
   maskName,
   maskPhone,
+  redactText,
   seesCallerUnmasked,
   type DispatchTier,
   type IncidentCommand,
@@ -14,7 +15,7 @@ import { policy } from '../auth/policy.ts';
 import type { Db, Queryable, Tx } from '../db/pool.ts';
 import type { AfterTransition } from '../shared/after-transition.ts';
 import { AppError, fromDomain } from '../errors.ts';
-import { withVisibleCaller } from '../shared/caller.ts';
+import { revealRequestCaller, withVisibleCaller } from '../shared/caller.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { withLockedRecord } from '../shared/locked-record.ts';
 import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
@@ -98,6 +99,14 @@ export class IncidentService {
     return findByClientRef<IncidentRow>(db, 'incidents', clientRef);
   }
 
+  /** The caller of an incident, for a reader who sees callers masked: on a reason, audited. */
+  async revealCaller(actor: Actor, id: string, reason: string) {
+    requirePermission(actor, 'incident.read');
+    const row = await findIncident(this.db, id);
+    if (!row) throw new AppError('INCIDENT_NOT_FOUND');
+    return revealRequestCaller(this.db, actor, { kind: 'incident', id, requestId: row.request_id }, reason);
+  }
+
   async get(actor: Actor, id: string) {
     requirePermission(actor, 'incident.read');
     const row = await findIncident(this.db, id);
@@ -130,7 +139,15 @@ export class IncidentService {
       const x = (c ?? null) as { name?: string; phone?: string } | null;
       return x && { name: x.name && maskName(x.name), phone: x.phone && maskPhone(x.phone) };
     };
-    return { ...page, rows: page.rows.map((r) => ({ ...r, linkage_callback: mask(r.linkage_callback) })) };
+    const named = (c: unknown) => (c as { name?: string } | null)?.name;
+    return {
+      ...page,
+      rows: page.rows.map((r) => ({
+        ...r,
+        content: redactText(r.content, [named(r.linkage_callback)]),
+        linkage_callback: mask(r.linkage_callback),
+      })),
+    };
   }
 
   async act(actor: Actor, id: string, cmd: IncidentCommand): Promise<IncidentRow> {

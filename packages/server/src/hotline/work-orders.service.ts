@@ -18,7 +18,7 @@ import { requirePermission } from '../auth/permissions.ts';
 import { policy, type WorkOrderFacts } from '../auth/policy.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
-import { withVisibleCaller } from '../shared/caller.ts';
+import { revealRequestCaller, withVisibleCaller } from '../shared/caller.ts';
 import type { AfterTransition } from '../shared/after-transition.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { withLockedRecord } from '../shared/locked-record.ts';
@@ -175,6 +175,12 @@ export class WorkOrderService {
   /** Counts an order made by another use case (the intake), as create() does. */
   countCreated(): void {
     this.onCreated();
+  }
+
+  /** The caller of an order in the actor's scope, for a reader who sees callers masked: on a reason, audited. */
+  async revealCaller(actor: Actor, id: string, reason: string) {
+    const row = await this.getReadable(actor, id);
+    return revealRequestCaller(this.db, actor, { kind: 'work_order', id, requestId: row.request_id }, reason);
   }
 
   /** The order if the actor may read it (permission and scope), for modules that hang data on orders. */

@@ -3,12 +3,17 @@
  * the detail, and one POST per action of its state machine. A desk module gives its schemas, its
  * service (the same four use cases) and its presenters; the HTTP surface is written here once.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from 'typebox';
 import type { Actor } from '../auth/actor.ts';
-import { IdParams, errorResponses, paged, pageWindow } from './schemas.ts';
+import { IdParams, RevealBody, errorResponses, paged, pageWindow } from './schemas.ts';
 
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+const CallerRevealed = Type.Object({
+  name: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+});
 
 /** The use cases of a desk record's service, as the routes call them. */
 export interface RecordService<R, L, D, C, F> {
@@ -16,6 +21,8 @@ export interface RecordService<R, L, D, C, F> {
   list(actor: Actor, filter: F & { limit: number; offset: number }): Promise<{ rows: L[]; total: number }>;
   get(actor: Actor, id: string): Promise<D>;
   act(actor: Actor, id: string, command: never): Promise<R>;
+  /** The caller unmasked for a reader who sees them masked, on a stated reason (audited). */
+  revealCaller(actor: Actor, id: string, reason: string): Promise<{ name: string | null; phone: string | null }>;
 }
 
 export interface RecordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A extends string, F> {
@@ -29,7 +36,7 @@ export interface RecordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A e
   /** The list query as the service's filter (paging is added here). */
   filter(query: Static<Q>): F;
   /** What an action's answer adds to the record (a diversion names the linkage item it opened). */
-  afterAction?(json: unknown, command: { action: A }): Promise<unknown>;
+  afterAction?(json: unknown, command: { action: A }, actor: Actor): Promise<unknown>;
 }
 
 export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A extends string, F>(
@@ -76,6 +83,19 @@ export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A ex
     { schema: { tags, summary: o.summaries.detail, params: IdParams, response: { 200: record, ...errorResponses } } },
     async (req) => o.present.detail(await o.service.get(req.actor, req.params.id)),
   );
+  app.post(
+    `${o.base}/:id/reveal-caller`,
+    {
+      schema: {
+        tags,
+        summary: '查看来电人信息（须说明理由，留痕审计）',
+        params: IdParams,
+        body: RevealBody,
+        response: { 200: CallerRevealed, ...errorResponses },
+      },
+    },
+    async (req) => o.service.revealCaller(req.actor, req.params.id, (req.body as { reason: string }).reason),
+  );
   for (const action of Object.keys(o.schemas.actions) as A[]) {
     app.post(
       `${o.base}/:id/${action.replace(/_/g, '-')}`,
@@ -91,7 +111,7 @@ export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A ex
       async (req) => {
         const command = { ...(req.body as object), action };
         const json = o.present.record(await o.service.act(req.actor, req.params.id, command as never));
-        return o.afterAction ? o.afterAction(json, command) : json;
+        return o.afterAction ? o.afterAction(json, command, req.actor) : json;
       },
     );
   }

@@ -75,3 +75,6 @@ export function pageWindow(q: { page?: number; pageSize?: number }) {
   const pageSize = q.pageSize ?? 20;
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
+
+/** Why a reader who sees callers masked asks to see one (kept in the audit log). */
+export const RevealBody = strict({ reason: Type.String({ minLength: 4, maxLength: 200, pattern: '\\S' }) });

@@ -111,8 +111,8 @@ export const intakeRoutes =
             : null;
         return reply.code(r.created ? 201 : 200).send({
           workOrder: presentWorkOrder(r.order),
-          linkage: r.linkage && presentItem(r.linkage),
-          linked: r.linked.map(presentItem),
+          linkage: r.linkage && presentItem(r.linkage, req.actor),
+          linked: r.linked.map((l) => presentItem(l, req.actor)),
           triageDecision: r.decision?.decision ?? null,
           dispatchSuggestions,
         });

@@ -62,6 +62,8 @@ export function AuditPanel() {
         return `${LOGIN_FAILURE[String(d.reason)] ?? '登录失败'}，来自 ${String(d.address ?? '')}`;
       case 'auth.lockout':
         return `锁定至 ${fmtTime(String(d.until))}`;
+      case 'caller.reveal':
+        return `理由：${String(d.reason ?? '')}`;
       case 'calendar.set':
         return `${CALENDAR_KIND[String(d.kind)] ?? ''}：${String(d.name ?? '')}`;
       case 'time_limit.set':
