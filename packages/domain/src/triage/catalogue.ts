@@ -427,6 +427,12 @@ export interface ClauseState {
   /** An earlier clause of the sentence set a condition ("如果…，"). */
   conditionalBefore: boolean;
   consult: boolean;
+  /**
+   * The question is carried from an earlier clause ("请问…，"), and this clause opens with who it is
+   * about ("我…", "孩子…", "邻居…"): it tells of someone, not of the question. A danger told so is not
+   * discounted as a question ("请问安眠药吃多少会死，我已经不想活了").
+   */
+  ownVoice: boolean;
   /** A record's outcome, or a resolved record's clause not told as going on. */
   past: boolean;
   anchor: 'past' | 'habitual' | null;
@@ -438,6 +444,16 @@ export interface ClauseState {
   outcome: boolean;
   request: boolean;
 }
+
+/** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
+const TOPIC_SHIFT =
+  /^\s*(?:还有就是|还有一件事|还有个事|还有一个事|另外还有|另外|对了|顺便说一下|顺便说|顺便问|再就是|再有就是|除此之外|此外|另一件事)/;
+/**
+ * A clause that opens with whom it tells of: the caller ("我", "我们"), someone close or near ("孩子",
+ * "老公", "邻居"), a pronoun — after an optional connective or time word ("但是我…", "现在孩子…").
+ */
+const OWN_SUBJECT =
+  /^\s*(?:但是?|可是|而且|现在|今天|刚才|因为|所以|然后|结果|其实|反正)?(?:我|咱|俺|本人|孩子|小孩|娃|儿子|女儿|宝宝|婴儿|老人|老公|老婆|丈夫|妻子|爱人|老伴|爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|姥姥|姥爷|婆婆|公公|邻居|隔壁|对门|楼上|楼下|他|她|家人|家里人|家里|朋友|同事|同学|室友|有人|有个)/;
 
 /** The modality of the word at `at` (ending at `end`) in a clause. */
 export function modalityOf(st: ClauseState, text: string, at: number, end: number): Modality {
@@ -709,10 +725,19 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     }
     if (bits & BIT.outcome && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
     if (bits & BIT.request) requestInSentence = true;
+    const clauseText = text.slice(cl.start, cl.end);
+    // A new matter ("还有就是…", "另外…", "对了…") ends the time and the question told before it: what
+    // a complaint said of its own nuisance ("天天") does not carry to the next matter.
+    if (TOPIC_SHIFT.test(clauseText)) {
+      if (!now && !(bits & (BIT.past | BIT.habitual))) anchor = null;
+      consultLeft = 0;
+    }
+    const carried = consultLeft > 0 && !(bits & BIT.consult);
     if (bits & BIT.consult) consultLeft = 2;
     // An A-not-A question asks in its own clause only ("是不是漏气了"); "请问" asks of the next too.
     const consult = (consultLeft > 0 || m.asks) && !present;
     consultLeft = Math.max(0, consultLeft - 1);
+    const ownVoice = carried && !m.asks && OWN_SUBJECT.test(clauseText);
     const isOutcome = cl.start >= outcomeFrom;
     states.push({
       negatorEnds: m.negatorEnds,
@@ -720,6 +745,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       hypotheticalAfterStarts: m.hypotheticalAfterStarts,
       conditionalBefore: conditional,
       consult,
+      ownVoice,
       past: isOutcome || (resolved && !present),
       anchor: now ? null : anchor,
       goingOn: presentInSentence,
@@ -754,7 +780,11 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       for (const ref of f.refs) {
         if (ref.entry < 0) continue;
         const ce = cat.entries[ref.entry]!;
-        const modality = modalityOf(st, text, f.at, f.end);
+        let modality = modalityOf(st, text, f.at, f.end);
+        // Someone's intent or state told in their own clause after a question ("请问…，我不想活了",
+        // "想咨询一下，孩子现在嘴唇发紫") is what is happening, not the question: a danger keeps its time.
+        if (modality === 'consult' && st.ownVoice && ce.entry.kind === 'danger')
+          modality = st.past ? 'past' : (st.anchor ?? 'now');
         if (ref.role === 'linkedIf') {
           if (modality === 'now')
             linkedIf.push({

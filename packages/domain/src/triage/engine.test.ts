@@ -9,7 +9,7 @@ import { TriageEngine } from './engine.ts';
 import type { Catalogue, CatalogueEntryV1, CatalogueEntryV2, Lexicon, TriageOutcome } from './types.ts';
 
 const WORDS =
-  '杨先生 孩子 生孩子 生病 有人 打架 打人 打我 电话 他们 现在 正在 昨晚 每天 一旦 着火 没有 受伤 人员 流血 医院 门口 男子 抢走 手机 小偷 偷走 盗走 两名 香烟 店里 楼道 杂物 堆满 政策 互相 招生 邻居 纠纷 无 酒瓶 滋事 车位 几个月 挡住 车库 出口 请问 如何 报警 希望 领导 解决 小区 垃圾 清运 堆积 撬门 撬锁 民警 到场 带回 处理 秩序 恢复 天然气 漏气 管道 撞 刮蹭 逃逸 相撞 交通 事故 找谁 是不是 上周三 滋事 关于 求助 讨个说法 灶台 油烟 机上 饭馆 楼下 停在 等人 举报 前几天 放学 加强 管理 学校 社区 建议 防范 问题';
+  '杨先生 孩子 生孩子 生病 有人 打架 打人 打我 电话 他们 现在 正在 昨晚 每天 一旦 着火 没有 受伤 人员 流血 医院 门口 男子 抢走 手机 小偷 偷走 盗走 两名 香烟 店里 楼道 杂物 堆满 政策 互相 招生 邻居 纠纷 无 酒瓶 滋事 车位 几个月 挡住 车库 出口 请问 如何 报警 希望 领导 解决 小区 垃圾 清运 堆积 撬门 撬锁 民警 到场 带回 处理 秩序 恢复 天然气 漏气 管道 撞 刮蹭 逃逸 相撞 交通 事故 找谁 是不是 上周三 滋事 关于 求助 讨个说法 灶台 油烟 机上 饭馆 楼下 停在 等人 举报 前几天 放学 加强 管理 学校 社区 建议 防范 问题 不想活 想不开 药店 关门 真的 嘴唇 发紫 喘不上气 医保 报销 还有就是 另外 楼上 吵得 排解 心里 自己 女儿 路灯 坏了';
 const segmenter = new DictionarySegmenter(WORDS.split(' ').map((w) => [w, 1000] as [string, number]));
 const segment = (s: string) => segmenter.cut(s);
 
@@ -74,6 +74,8 @@ const catalogue: Catalogue = {
       exclude: ['油烟'],
     }),
     v2({ code: 'D-GAS', kind: 'danger', route: '119', terms: ['漏气'], harm: 'public', linked: ['utility'] }),
+    v2({ code: 'D-SELF', kind: 'danger', route: '110', terms: ['想不开', '不想活'], harm: 'person', linked: ['120'] }),
+    v2({ code: 'D-ILL', kind: 'danger', route: '120', terms: ['嘴唇发紫', '喘不上气'], harm: 'person' }),
     v2({ code: 'P-MINOR', kind: 'police', route: '110', terms: ['刮蹭'] }),
     v2({ code: 'U-BIRTH', kind: 'urgent', route: '12345', terms: ['生孩子'], urgentKind: 'pregnancy_childbirth' }),
     v2({
@@ -382,5 +384,25 @@ describe('a request addressed to another body', () => {
       route: '110',
       emergency: true,
     });
+  });
+});
+
+describe('who is now in danger is not the question or the complaint told before', () => {
+  it.each([
+    ["the caller's own intent after a question", '请问药店几点关门，我真的想不开了', '110'],
+    ["a child's state after a question about something else", '想问一下医保如何报销，女儿嘴唇发紫喘不上气', '120'],
+    ['a pronoun opens the clause', '请问，他说自己不想活了', '110'],
+  ] as const)('%s is a danger now', (_l, text, route) => {
+    expect(run(text, { channel: '12345' })).toMatchObject({ route, emergency: true });
+  });
+  it('the question itself, or a clause that names nobody, is still a question', () => {
+    expect(run('请问想不开如何排解', { channel: '12345' }).emergency).toBe(false);
+    expect(run('请问，想不开的人如何排解', { channel: '12345' }).emergency).toBe(false);
+  });
+  it("a new matter after a complaint does not take the complaint's habit", () => {
+    expect(run('楼上每天吵得很。还有就是邻居家着火了')).toMatchObject({ route: '119', emergency: true });
+    expect(run('楼上每天吵得很。另外路灯坏了，邻居家漏气')).toMatchObject({ route: '119', emergency: true });
+    // Without the turn to a new matter the habit still carries: a nuisance, not an emergency.
+    expect(run('楼上每天吵得很。邻居家着火').emergency).toBe(false);
   });
 });

@@ -26,7 +26,13 @@ export const TRIAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export const DEFAULT_MODEL_PATH = path.join(TRIAGE_DIR, 'model.json');
 export const CORPUS_DIR = path.join(TRIAGE_DIR, 'corpus');
 /** Seed catalogue versions shipped with the server, oldest first; the last is the default. */
-export const SEED_CATALOGUES = ['catalogue-v1.json', 'catalogue-v2.json', 'catalogue-v3.json', 'catalogue-v4.json'];
+export const SEED_CATALOGUES = [
+  'catalogue-v1.json',
+  'catalogue-v2.json',
+  'catalogue-v3.json',
+  'catalogue-v4.json',
+  'catalogue-v5.json',
+];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;
 

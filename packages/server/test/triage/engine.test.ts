@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(4);
-    expect(o.reasons.join('')).toContain('清单第4版');
+    expect(o.catalogueVersion).toBe(5);
+    expect(o.reasons.join('')).toContain('清单第5版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4]);
+    expect(versions).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -88,6 +88,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v2.json': 'd6dd8ada13c01218f5e7b338692d7a96344fe7e06b2c709640e803e110f8d7e1',
       'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
+      'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -265,7 +266,41 @@ describe('catalogue version 4: dangers told in plain words (rules alone)', () =>
   ] as const)('%s', (_l, text, route, emergency) => {
     const o = rules.triage({ id: 'v4', text, channel: '12345' });
     if (!o.ok) throw new Error(o.code);
-    expect(o.value).toMatchObject({ route, emergency, catalogueVersion: 4 });
+    expect(o.value).toMatchObject({ route, emergency });
+    expect(o.value.catalogueVersion).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('catalogue version 5: a danger told beside another matter, or without its usual word (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    ['gas told by its smell', '热水器那边一股臭鸡蛋的味道，我老婆说头晕', '119', true],
+    [
+      'a child on a balcony railing after a complaint',
+      '楼上装修天天吵。另外他家小孩爬到阳台栏杆上了，没有大人',
+      '110',
+      true,
+    ],
+    ['someone living alone not seen for days', '楼下独居的刘大爷一个星期没看到出门了，敲门也没人应', '110', true],
+    ['fumes that make people cough', '工业园那边飘过来刺鼻的气味，我们这栋楼好几个人都在咳嗽', '119', true],
+    ['stones falling now', '后山的护坡一直在往下掉石头，下面是上学的路', '119', true],
+    [
+      "one's own intent after a question about something else",
+      '想问一下社保卡怎么补办，我现在真的不想活了',
+      '110',
+      true,
+    ],
+    ["a cough from a neighbour's cooking fumes is a complaint", '楼下饭馆的油烟每天飘上来，呛得人咳嗽', '12345', false],
+    [
+      'knocking without an answer, with nobody living alone, is no danger',
+      '我敲门找物业没人应，想问一下物业电话',
+      '12345',
+      false,
+    ],
+  ] as const)('%s', (_l, text, route, emergency) => {
+    const o = rules.triage({ id: 'v5', text, channel: '12345' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value).toMatchObject({ route, emergency, catalogueVersion: 5 });
   });
 });
 
