@@ -70,7 +70,8 @@ export async function openConsole(
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    // with the address that failed, to read in a failure
+    if (m.type() === 'error') errors.push(m.location().url ? `${m.text()} <${m.location().url}>` : m.text());
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   await page.goto(desks()[desk]);
@@ -100,7 +101,8 @@ export async function openPhone(pathname: string, desk: 'hotline' | 'dispatch' =
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    // with the address that failed, to read in a failure
+    if (m.type() === 'error') errors.push(m.location().url ? `${m.text()} <${m.location().url}>` : m.text());
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   await page.goto(`${desks()[desk]}${pathname}`);

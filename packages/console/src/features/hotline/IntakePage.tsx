@@ -101,7 +101,7 @@ export function IntakePage() {
     },
     [form, ref.categories],
   );
-  const { triage, busy: triageBusy, error: triageError, clear: clearTriage } = useTriage(content, onOutcome);
+  const { triage, busy: triageBusy, error: triageError, clear: clearTriage, settle } = useTriage(content, onOutcome);
   const streets = useStreets(districtCode);
   const { similar, clear: clearSimilar } = useSimilarOrders({ address, districtCode, streetCode, categoryCode });
   const targets = usePartnerLines();
@@ -149,12 +149,14 @@ export function IntakePage() {
     return text;
   };
 
-  const createOrder = (reason?: string) => {
+  const createOrder = async (reason?: string) => {
+    // Filed a moment after typing: the suggestion for the text as it stands (its category, its danger) first.
+    const settled = await settle();
     // A danger must not wait in the hotline's queue: the server refuses it as an ordinary order without a
     // stated reason; the page asks for the reason first rather than be refused.
-    if (triage?.emergency && !reason) {
-      setGuard({ route: triage.route });
-      return Promise.resolve(null);
+    if (settled?.emergency && !reason) {
+      setGuard({ route: settled.route });
+      return null;
     }
     return run(
       '生成工单',
@@ -196,6 +198,8 @@ export function IntakePage() {
       return;
     }
     setAnswerError(null);
+    // the category the suggestion gives, when she answers before it came in
+    await settle();
     const text = await run(
       '直接答复',
       {

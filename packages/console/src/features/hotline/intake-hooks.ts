@@ -35,28 +35,44 @@ export interface Target {
 
 const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
-/** Triage as the text is typed (debounced; a newer text cancels the older request). */
+/**
+ * Triage as the text is typed (debounced; a newer text cancels the older request). `settle()` gives the
+ * suggestion for the text as it stands now, asking at once when the debounced one is not in yet, so a
+ * call-taker who answers or files a second after typing still gets the category the triage suggests.
+ */
 export function useTriage(content: string, onOutcome: (o: TriageOutcome) => void) {
   const [triage, setTriage] = useState<TriageOutcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(onOutcome);
   latest.current = onOutcome;
+  /** The text the outcome on the page was for. */
+  const outcomeFor = useRef<string | null>(null);
+  const current = useRef(content.trim());
+  current.current = content.trim();
   const text = useDebounced(content.trim(), 350);
+  const ask = useCallback(
+    (t: string, signal?: AbortSignal) =>
+      api<TriageOutcome>('POST', '/api/triage', { text: t, channel: '12345' }, signal ? { signal } : {}).then((o) => {
+        outcomeFor.current = t;
+        setTriage(o);
+        setError(null);
+        latest.current(o);
+        return o;
+      }),
+    [],
+  );
   useEffect(() => {
     if (!text) {
       setTriage(null);
       setError(null);
+      outcomeFor.current = null;
       return undefined;
     }
+    if (outcomeFor.current === text) return undefined;
     const ac = new AbortController();
     setBusy(true);
-    api<TriageOutcome>('POST', '/api/triage', { text, channel: '12345' }, { signal: ac.signal })
-      .then((o) => {
-        setTriage(o);
-        setError(null);
-        latest.current(o);
-      })
+    ask(text, ac.signal)
       .catch((e: Error) => {
         if (e.name !== 'AbortError') setError(e.message);
       })
@@ -64,9 +80,23 @@ export function useTriage(content: string, onOutcome: (o: TriageOutcome) => void
         if (!ac.signal.aborted) setBusy(false);
       });
     return () => ac.abort();
-  }, [text]);
-  const clear = useCallback(() => setTriage(null), []);
-  return { triage, busy, error, clear };
+  }, [text, ask]);
+  const settle = useCallback(async (): Promise<TriageOutcome | null> => {
+    const t = current.current;
+    if (!t) return null;
+    if (outcomeFor.current === t) return triage;
+    try {
+      return await ask(t);
+    } catch {
+      // the page goes on without it: the server triages the request again and names what is missing
+      return null;
+    }
+  }, [ask, triage]);
+  const clear = useCallback(() => {
+    outcomeFor.current = null;
+    setTriage(null);
+  }, []);
+  return { triage, busy, error, clear, settle };
 }
 
 /** The streets (towns) of the chosen district. */
