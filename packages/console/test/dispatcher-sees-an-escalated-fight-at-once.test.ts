@@ -136,7 +136,8 @@ describe('dispatcher sees an escalated fight at once', () => {
     await expect.poll(() => seat.page.getByTestId('linkage-timeline').innerText()).toContain('民警到场制止斗殴');
     // The 120 line notified with it is on the item and its timeline.
     expect(await seat.page.getByTestId('linkage-linked').innerText()).toContain('重庆市急救医疗中心120');
-    expect(await seat.page.getByTestId('linkage-timeline').innerText()).toMatch(/同时联动[\s\S]*medical-120/);
+    // named as the line is (its id, medical-120, is the wire's, not the seat's)
+    expect(await seat.page.getByTestId('linkage-timeline').innerText()).toMatch(/同时联动 重庆市急救医疗中心120/);
     await seat.page.getByTestId('step-confirm').click();
     await seat.page.getByTestId('step-submit').click();
     await expect.poll(() => seat.page.getByTestId('linkage-status').innerText(), { timeout: 10_000 }).toBe('已闭环');

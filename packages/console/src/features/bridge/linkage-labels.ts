@@ -50,9 +50,12 @@ function loadPartnerNames(): Promise<Record<string, string>> {
 
 /** The Chinese name of a peer: the other desk (as this desk names it), or a partner line; its id only if it has no name. */
 export function usePeerLabel(): (peer: string) => string {
-  const { desk } = useAuth();
+  const { desk, can } = useAuth();
   const [names, setNames] = useState<Record<string, string>>({});
+  // The lines are listed to those who read linkage items; to others a line stays its id (kept untranslated).
+  const readsLines = can('linkage.read');
   useEffect(() => {
+    if (!readsLines) return undefined;
     let live = true;
     void loadPartnerNames().then((n) => {
       if (live) setNames(n);
@@ -60,7 +63,7 @@ export function usePeerLabel(): (peer: string) => string {
     return () => {
       live = false;
     };
-  }, []);
+  }, [readsLines]);
   const deskPeer = desk?.peer;
   return useCallback(
     (peer: string) => (deskPeer && peer === deskPeer.id ? deskPeer.name : (names[peer] ?? peer)),
