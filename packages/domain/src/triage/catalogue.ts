@@ -41,6 +41,7 @@ const MARKERS = [
   'outcome',
   'resolved',
   'redress',
+  'nearMiss',
 ] as const;
 type Marker = (typeof MARKERS)[number];
 
@@ -231,6 +232,10 @@ const MAX_GAP = 14;
  * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹").
  */
 const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会']);
+/** Past words that order events rather than date them. */
+const SEQUENCE = new Set(['之后', '以后', '过后', '后来', '然后', '随后', '事后']);
+/** How far before a word a near-miss word still tells of it ("差点就被车撞了"). */
+const NEAR_MISS_REACH = 4;
 function negationReaches(text: string, from: number, to: number): boolean {
   if (to - from > 4) return false;
   for (let i = from; i < to; i++) if (!NEGATION_GAP.has(text[i]!)) return false;
@@ -298,6 +303,8 @@ export function compileCatalogue(c: Catalogue, lexicon: Lexicon): CompiledCatalo
     outcome: lexicon.outcome ?? [],
     resolved: lexicon.resolved ?? [],
     redress: lexicon.redress ?? [],
+    // "差点翻了", "差一点被骗", "险些摔下去": told as what almost happened, it did not.
+    nearMiss: ['差点', '差点儿', '差一点', '差一点点', '险些', '险些儿'],
   };
   for (const m of MARKERS)
     for (const w of markerWords[m]) if (w) add(checkTerm(w, 'LEXICON'), { role: m, entry: -1, index: 0 });
@@ -391,6 +398,8 @@ export interface Hit {
   request: boolean;
   /** The clause or an earlier one of its sentence says "now" or "today". */
   toldNow: boolean;
+  /** Told as what almost happened ("差点翻了", "险些相撞"): negated, though a hazard may remain. */
+  nearMiss: boolean;
 }
 
 interface Found {
@@ -422,6 +431,8 @@ function flagsOf(refs: Ref[]): number {
 /** How a clause tells what is in it (markers found, the time and mode carried from before). */
 export interface ClauseState {
   negatorEnds: number[];
+  /** Where each near-miss word ("差点", "险些") stands: what it tells of almost happened. */
+  nearMisses: { start: number; end: number }[];
   hypotheticalEnds: number[];
   hypotheticalAfterStarts: number[];
   /** An earlier clause of the sentence set a condition ("如果…，"). */
@@ -458,12 +469,19 @@ const OWN_SUBJECT =
 /** The modality of the word at `at` (ending at `end`) in a clause. */
 export function modalityOf(st: ClauseState, text: string, at: number, end: number): Modality {
   for (const e of st.negatorEnds) if (e <= at && negationReaches(text, e, at)) return 'negated';
+  // A near miss just before the word or inside it ("车差点翻了", "差点被车撞了") did not happen.
+  if (nearMissAt(st, at, end)) return 'negated';
   if (st.conditionalBefore) return 'hypothetical';
   for (const e of st.hypotheticalEnds) if (e <= at) return 'hypothetical';
   for (const b of st.hypotheticalAfterStarts) if (b >= end && b - end <= 2) return 'hypothetical';
   if (st.consult) return 'consult';
   if (st.past) return 'past';
   return st.anchor ?? 'now';
+}
+
+/** Is the word at `at` (ending at `end`) told as what almost happened? */
+export function nearMissAt(st: ClauseState, at: number, end: number): boolean {
+  return st.nearMisses.some((n) => n.end <= end && n.start >= at - NEAR_MISS_REACH);
 }
 
 /** Is the word at `at` going on: "now" in its clause or sentence, or a progressive "在" before the verb. */
@@ -487,6 +505,7 @@ const BIT = {
   outcome: 2048,
   resolved: 4096,
   redress: 8192,
+  nearMiss: 16384,
 } satisfies Record<Marker, number>;
 
 /**
@@ -499,9 +518,13 @@ const asksEitherWay = (text: string, f: Found) => f.start > 0 && text[f.start - 
 function markersOf(found: Found[], text: string) {
   let bits = 0;
   const negatorEnds: number[] = [];
+  const nearMisses: { start: number; end: number }[] = [];
   const hypotheticalEnds: number[] = [];
   const hypotheticalAfterStarts: number[] = [];
   let asks = false;
+  // Past words that only order what happened ("进去之后", "后来"), and the others.
+  let sequenceWords = 0;
+  let otherPastWords = 0;
   for (const f of found)
     for (const x of f.refs) {
       if (x.entry !== -1) continue;
@@ -511,12 +534,20 @@ function markersOf(found: Found[], text: string) {
         asks = true;
         continue;
       }
+      // A time compared with ("今天比昨天又宽了", "比以前更吵") is not the time of the event.
+      if ((x.role === 'past' || x.role === 'habitual') && text[f.start - 1] === '比') continue;
+      if (x.role === 'past') {
+        if (SEQUENCE.has(text.slice(f.start, f.end))) sequenceWords++;
+        else otherPastWords++;
+      }
       bits |= bit;
       if (x.role === 'negator') negatorEnds.push(f.end);
+      else if (x.role === 'nearMiss') nearMisses.push({ start: f.start, end: f.end });
       else if (x.role === 'hypothetical' || x.role === 'conditional') hypotheticalEnds.push(f.end);
       else if (x.role === 'hypotheticalAfter') hypotheticalAfterStarts.push(f.start);
     }
-  return { bits, negatorEnds, hypotheticalEnds, hypotheticalAfterStarts, asks };
+  const sequenceOnly = sequenceWords > 0 && otherPastWords === 0;
+  return { bits, negatorEnds, nearMisses, hypotheticalEnds, hypotheticalAfterStarts, asks, sequenceOnly };
 }
 
 export interface Scan {
@@ -721,7 +752,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     // An aside in brackets ("（患病三年）") tells of the person, not of when the event happened.
     if (!cl.aside) {
       if (bits & BIT.habitual) anchor = 'habitual';
-      else if (bits & BIT.past) anchor = 'past';
+      // "刚才进了婆婆家，进去之后门就关了": after "now", a word that orders the events keeps them now.
+      else if (bits & BIT.past && !(m.sequenceOnly && todayInSentence)) anchor = 'past';
     }
     if (bits & BIT.outcome && !cl.title) outcomeFrom = Math.min(outcomeFrom, cl.start);
     if (bits & BIT.request) requestInSentence = true;
@@ -741,6 +773,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     const isOutcome = cl.start >= outcomeFrom;
     states.push({
       negatorEnds: m.negatorEnds,
+      nearMisses: m.nearMisses,
       hypotheticalEnds: m.hypotheticalEnds,
       hypotheticalAfterStarts: m.hypotheticalAfterStarts,
       conditionalBefore: conditional,
@@ -831,6 +864,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           completed: st.completed,
           outcome: st.outcome,
           request: st.request,
+          nearMiss: modality === 'negated' && nearMissAt(st, f.at, f.end),
         });
       }
     }

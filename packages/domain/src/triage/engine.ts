@@ -151,6 +151,8 @@ class Draft {
   guidance: string | null = null;
   review = false;
   dangers: Hit[] = [];
+  /** Cries for help in a written message that tells of no danger (step 3): figures of speech. */
+  figurativeCries: Hit[] = [];
   scores = new Map<CompiledEntry, { score: number; hits: Hit[] }>();
   constructor(
     readonly text: string,
@@ -238,9 +240,67 @@ const findEvents: Step = (d, e) => {
 };
 
 /** Step 3: a danger told as happening now or just now. */
+/**
+ * After an illness or an injury word, in its sentence, the caller says no one was hurt ("把老人甩倒了，
+ * 幸好没啥子大事，老人自己起来了"): what the word told did not come to harm. A question ("没事吧？") asks.
+ */
+const HARM_DENIED =
+  /(?:没有?|未|并无|无)(?:什么|啥)?(?:大事|大碍|受伤|伤到|伤着|伤人)(?![吧吗呢？?])|无大碍|并无大碍|人没事(?![吧吗呢？?])|自己(?:爬|站)?起来了/;
+/** Animals and people, as the one an illness or injury word is about (the last named before it). */
+const ANIMAL = /(?:狗|猫|鸟|宠物|犬|鸽子|鸡|鸭|鹅|牛|羊|猪|兔)/g;
+const PERSON =
+  /(?:人|我|你|他|她|孩子|小孩|娃|儿子|女儿|宝宝|婴儿|老人|大爷|大妈|阿姨|叔|爷|奶|妈|爸|老公|老婆|公公|婆婆|工人|司机|学生|孕妇|病人|患者|伤者|男的|女的|小伙|姑娘)/g;
+const lastIndex = (re: RegExp, s: string) => {
+  let at = -1;
+  for (const m of s.matchAll(re)) at = m.index;
+  return at;
+};
+
+/**
+ * An illness or injury word (a 120 danger) that harmed no one: the caller says no one was hurt after it,
+ * or it is about an animal ("流浪狗好像腿断了"), not a person (a bite is a person's injury).
+ */
+function harmlessToPeople(d: Draft, h: Hit): 'denied' | 'animal' | null {
+  if (h.entry.entry.route !== '120' || harmOf(h.entry) !== 'person') return null;
+  const text = d.reading.text;
+  const cl = d.reading.clauses[h.clause]!;
+  const sentenceEnd = d.reading.clauses.filter((c) => c.sentence === cl.sentence).at(-1)!.end;
+  if (HARM_DENIED.test(text.slice(h.end, sentenceEnd))) return 'denied';
+  if (/[咬叮蜇抓]/.test(h.text)) return null;
+  const before = text.slice(cl.start, h.start);
+  const animal = lastIndex(ANIMAL, before);
+  return animal >= 0 && animal > lastIndex(PERSON, before) ? 'animal' : null;
+}
+
+/** Things a vehicle may knock askew, as the one a collision word is about ("站牌被撞歪了"). */
+const FIXTURE =
+  /(?:站牌|护栏|栏杆|隔离栏|隔离带|路灯|灯杆|电线杆|电杆|路牌|指示牌|标志牌|广告牌|红绿灯|信号灯|树|墙|大门|卷帘门|垃圾桶|井盖|桥墩|石墩|花坛|柱子|消防栓|岗亭|报刊亭|围挡)/g;
+/**
+ * A fixture knocked askew ("站牌被撞歪了，好久了没人修"): a thing's damage, done, reported for repair;
+ * no one is in danger unless someone is hurt.
+ */
+function fixtureDamaged(d: Draft, h: Hit): boolean {
+  if (harmOf(h.entry) === 'person' || !h.text.includes('撞')) return false;
+  const text = d.reading.text;
+  const after = text.slice(h.end, h.end + 2);
+  if (!/[歪坏烂断倒凹弯裂塌掉翻]$/.test(h.text) && !/^[歪坏烂断倒凹弯裂塌掉翻]/.test(after)) return false;
+  const before = text.slice(d.reading.clauses[h.clause]!.start, h.start);
+  const thing = lastIndex(FIXTURE, before);
+  return thing >= 0 && thing > lastIndex(PERSON, before);
+}
+
+/** Written channels: a letter, a chat message, a text; no one shouts in them. */
+const WRITTEN = new Set(['web', 'wechat', 'app', 'sms', 'email']);
+/** A cry for help, and nothing else ("救命啊", "求救"). */
+const CRY = /^(?:大?喊)?(?:救命|求救|呼救)啊?$/;
+/** How long a written message must be for a lone cry in it to read as a figure of speech. */
+const FIGURATIVE_CRY_LENGTH = 40;
+
 /** Is this word a danger happening now or just now (step 3's test)? */
 function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
   if (h.role !== 'term' || kindOf(h.entry) !== 'danger' || h.modality !== 'now' || h.outcome) return false;
+  if (harmlessToPeople(d, h)) return false;
+  if (fixtureDamaged(d, h) && !hurtNow) return false;
   const harm = harmOf(h.entry);
   if (harm === 'property' && (!h.ongoing || h.completed) && !hurtNow) return false;
   if (harm === 'public' && h.completed && !h.ongoing && !hurtNow) return false;
@@ -270,11 +330,25 @@ const dangerNow: Step = (d, e) => {
       kindOf(h.entry) === 'danger' &&
       h.entry.entry.route === '120' &&
       h.modality === 'now' &&
-      !h.outcome
+      !h.outcome &&
+      !harmlessToPeople(d, h)
     )
       hurtNow = true;
   d.dangers = [];
   for (const h of d.scan.hits) if (isDangerNow(d, h, hurtNow)) d.dangers.push(h);
+  // A written message (a complaint, a letter) that cries for help and tells of no danger besides
+  // ("…到底要协调到哪年。救命啊") uses the cry as a figure of speech: it is read for what it asks.
+  if (
+    d.dangers.length &&
+    d.channel !== null &&
+    WRITTEN.has(d.channel) &&
+    d.reading.bodyLength >= FIGURATIVE_CRY_LENGTH &&
+    d.dangers.every((h) => CRY.test(h.text))
+  ) {
+    d.reasons.push(`${e.cite(d.dangers[0]!)}：书面留言中的感叹，未述及正在发生的危险，不按紧急情况处理`);
+    d.figurativeCries = d.dangers;
+    d.dangers = [];
+  }
   // A title (or a heading in the body) sums a letter up; it tells no time of its own. A danger in the
   // title is one now only when the title says it is going on, or the body tells a danger now or says
   // "now" or "today".
@@ -314,6 +388,7 @@ const dangerNow: Step = (d, e) => {
       h.role === 'term' &&
       kindOf(h.entry) === 'danger' &&
       !d.dangers.includes(h) &&
+      !d.figurativeCries.includes(h) &&
       !deferredHits.some((x) => x.entry === h.entry),
   );
   const toldOnce = [
@@ -333,15 +408,17 @@ const dangerNow: Step = (d, e) => {
                 ? '来电询问事后的责任或去向，事已过去'
                 : h.modality === 'consult'
                   ? '为咨询'
-                  : d.scan.calmed.has(h.entry)
-                    ? '无人受伤'
-                    : h.completed
-                      ? '事已结束（对方已离开或险情已消除）'
-                      : d.reading.clauses[h.clause]!.title
-                        ? '仅见于标题，标题和正文未表明正在发生'
-                        : d.long
-                          ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
-                          : '仅涉及财物，且未表明正在进行';
+                  : harmlessToPeople(d, h) === 'animal'
+                    ? '所述为动物，并非人员伤病'
+                    : d.scan.calmed.has(h.entry) || harmlessToPeople(d, h)
+                      ? '无人受伤'
+                      : h.completed
+                        ? '事已结束（对方已离开或险情已消除）'
+                        : d.reading.clauses[h.clause]!.title
+                          ? '仅见于标题，标题和正文未表明正在发生'
+                          : d.long
+                            ? '出现在长文的经过叙述中，诉求和标题未表明正在发生'
+                            : '仅涉及财物，且未表明正在进行';
     d.reasons.push(`${e.cite(h)}：${why}，不按紧急情况处理`);
   }
   if (!d.dangers.length) return;
@@ -371,6 +448,21 @@ const dangerNow: Step = (d, e) => {
     }
 };
 
+/** The matter was reported to the police before ("已经报案了", "当时已在派出所报案", "派出所处理过"). */
+const REPORTED =
+  /(?:已经?|早就?|当时(?:就|也)?|也)(?:在[^，。！？；\n]{0,8})?报(?:了|过)?(?:案|警)|报(?:了|过)(?:案|警)|(?:派出所|公安|民警|警察)(?:已经?|也)?(?:处理|调解|受理|立案)(?:了|过)|已经?立案|立了案|受案回执/;
+const ASKS = /询问|想问|问一下|问问|咨询|请问|能不能|可不可以|能否|如何|怎么|怎样/;
+/**
+ * Where a request that tells of a matter reported to the police before, and asks about it (its progress,
+ * relief, compensation), says so: police business told up to there is back-story. −1 when it does not.
+ */
+function reportedUpTo(d: Draft): number {
+  const text = d.reading.text;
+  const m = REPORTED.exec(text);
+  if (!m || !ASKS.test(text.slice(m.index))) return -1;
+  return m.index + m[0].length;
+}
+
 /** Scores of every entry by its evidence (per clause the best word, summed over clauses). */
 function entryScores(d: Draft): Draft['scores'] {
   const perClause = new Map<CompiledEntry, Map<number, { w: number; hit: Hit }>>();
@@ -384,6 +476,7 @@ function entryScores(d: Draft): Draft['scores'] {
   // On the 110 line a caller asking for another body still tells the police an event (a record, not a
   // letter). Read only when there is police business to weigh.
   let elsewhere: boolean | null = d.channel === '110' || d.channel === 'phone_110' ? false : null;
+  let reported: number | null = null;
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
     let f = MODALITY_FACTOR[kind][h.modality];
@@ -402,8 +495,17 @@ function entryScores(d: Draft): Draft['scores'] {
     // A fire or a burst pipe told later is not 119's or the utility's now (its aftermath is another
     // entry's); one that is over just now still is theirs to check.
     if (kind === 'danger' && e.route !== '110' && h.modality !== 'now') f = 0;
+    // A near miss of an accident or an assault ("已险些相撞两次") is no event, but the hazard behind it is
+    // the police's to look at, as a question is.
+    if (kind === 'danger' && e.route === '110' && h.nearMiss) f = MODALITY_FACTOR.danger.consult;
+    // An injury that harmed no one, or an animal's, is not 120's; a fixture knocked askew is a repair;
+    // a written cry for help that tells of no danger is a figure of speech.
+    if (kind === 'danger' && (harmlessToPeople(d, h) || fixtureDamaged(d, h) || d.figurativeCries.includes(h))) f = 0;
     // The caller asks another body to act: police business not told as going on is back-story.
     if (police && !h.ongoing && (elsewhere ??= asksAnotherBody(d.reading))) f *= ELSEWHERE;
+    // Reported to the police already, and now a question (its progress, relief, compensation): the
+    // police matter is back-story; what is asked is the request.
+    if (kind === 'police' && !h.ongoing && !h.toldNow && h.start < (reported ??= reportedUpTo(d))) f = 0;
     if (!f) continue;
     const cl = d.reading.clauses[h.clause]!;
     let w = f * (h.role === 'cue' ? CUE_WEIGHT : 1) * h.entry.weight;

@@ -32,6 +32,7 @@ export const SEED_CATALOGUES = [
   'catalogue-v3.json',
   'catalogue-v4.json',
   'catalogue-v5.json',
+  'catalogue-v6.json',
 ];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;

@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(5);
-    expect(o.reasons.join('')).toContain('清单第5版');
+    expect(o.catalogueVersion).toBe(6);
+    expect(o.reasons.join('')).toContain('清单第6版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -89,6 +89,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
+      'catalogue-v6.json': '55d15fe6e300a41a1330098c0e5ae4e50441302289e0717541033f28289794f5',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -300,7 +301,86 @@ describe('catalogue version 5: a danger told beside another matter, or without i
   ] as const)('%s', (_l, text, route, emergency) => {
     const o = rules.triage({ id: 'v5', text, channel: '12345' });
     if (!o.ok) throw new Error(o.code);
-    expect(o.value).toMatchObject({ route, emergency, catalogueVersion: 5 });
+    expect(o.value).toMatchObject({ route, emergency });
+    expect(o.value.catalogueVersion).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('round 6: what almost happened, harmed no one, or is a figure of speech (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  const LONG_COMPLAINT =
+    '楼上住户每天晚上十一点以后还在拖椅子、跳绳，跟物业反映了三次，物业只是上去敲门说一下，过两天又照旧。救命啊，真的要被逼疯了';
+  it.each([
+    ['a near miss is no accident', 'phone_12345', '井盖破了半边，晚上看不到，已有电瓶车差点翻了', false, null],
+    [
+      'a near miss beside a danger now keeps the danger',
+      'phone_110',
+      '娃儿爬到阳台栏杆上了，差点掉下去，现在还在上面',
+      true,
+      null,
+    ],
+    [
+      'no one hurt, told after the fall',
+      'wechat',
+      '公交车急刹车把一个老人甩倒了，幸好没啥子大事，老人自己起来了，希望公交公司管一下',
+      false,
+      null,
+    ],
+    ['"没事吧" asks, it does not say no one is hurt', 'phone_110', '老人摔倒了起不来，头在流血，没事吧', true, '120'],
+    ["an animal's injury is not 120's", 'app', '路边有只流浪狗好像腿断了 一直在叫', false, null],
+    ["a bite is a person's injury", 'phone_110', '孩子被狗咬了，流了很多血', true, '120'],
+    [
+      'a fixture knocked askew is a repair',
+      'phone_12345',
+      '小区门口那个公交站的站牌被撞歪了，麻烦扶正一下',
+      false,
+      null,
+    ],
+    [
+      'a fixture knocked down on someone is a danger',
+      'phone_110',
+      '一辆车把站牌撞倒了，下面有个人倒在地上流血',
+      true,
+      null,
+    ],
+    ['a lone cry in a long written complaint is a figure of speech', 'web', LONG_COMPLAINT, false, null],
+    ['a cry on the phone is a cry', 'phone_110', '救命啊，救命啊', true, '110'],
+    ['"抢钱啊" about a bill is no robbery', 'wechat', '煤气费太贵了吧！这个月一百八，抢钱啊', false, null],
+    [
+      'a fraud reported before, asked about now, is not a new police matter',
+      'wechat',
+      '我去年在网上被骗了两万，已经报案了，现在想问一下能不能申请什么救助',
+      false,
+      '12345',
+    ],
+    [
+      'a new threat after the report is',
+      'phone_110',
+      '我上周报了案，今天他又来威胁我了，说要弄死我，请问怎么办',
+      true,
+      '110',
+    ],
+    [
+      'a time compared with is not the time of the event',
+      'web',
+      '屋后堡坎今天早上比昨天又宽了两指，还有泥巴和石头往下掉',
+      true,
+      null,
+    ],
+    [
+      '"之后" after "刚才" orders the events, it does not date them',
+      'phone_110',
+      '刚才有个人进了隔壁婆婆家，进去之后门就关了，婆婆在喊你们出去',
+      true,
+      '110',
+    ],
+    ['someone sitting on a parapet', 'phone_12345', '楼顶有个年轻人坐在女儿墙上面，脚吊在外面，一直在哭', true, '110'],
+  ] as const)('%s', (_l, channel, text, emergency, route) => {
+    const o = rules.triage({ id: 'r6', text, channel });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(emergency);
+    if (route) expect(o.value.route, o.value.reasons.join(' / ')).toBe(route);
+    if (!emergency) expect(o.value.route).not.toBe('120');
   });
 });
 
