@@ -89,7 +89,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
-      'catalogue-v6.json': '55d15fe6e300a41a1330098c0e5ae4e50441302289e0717541033f28289794f5',
+      'catalogue-v6.json': '41b1fe5b0cbe3180ffd1558af5204c48af0cf7b0bd8ecf32b1456fb8d7a03ddc',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -381,6 +381,23 @@ describe('round 6: what almost happened, harmed no one, or is a figure of speech
     expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(emergency);
     if (route) expect(o.value.route, o.value.reasons.join(' / ')).toBe(route);
     if (!emergency) expect(o.value.route).not.toBe('120');
+  });
+});
+
+describe('catalogue version 6: police business told without police words (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    ['a phone gone from an opened bag', '下车发现包拉链开了，里头手机莫得了'],
+    ['an e-bike gone overnight, its cable cut', '我电瓶车昨天晚上停在楼下，今天早上起来就莫得了，充电线都遭剪断了'],
+    ['tin foil and straws on a roof', '楼顶有几个人在吸啥子东西，锡纸啊吸管啊丢一地'],
+    ['a task scam that asks for money first', '群里说做联单任务要先垫付才能拿高佣金，我垫了两千'],
+    ['a loan taken out in my name', '今天接到银行电话说有人以我的名义办了贷款'],
+    ['a hidden camera in a lift', '有人在小区电梯里偷偷装了个摄像头'],
+  ] as const)('%s', (_l, text) => {
+    const o = rules.triage({ id: 'v6', text, channel: 'phone_110' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.route, o.value.reasons.join(' / ')).toBe('110');
+    expect(o.value.emergency).toBe(false);
   });
 });
 
