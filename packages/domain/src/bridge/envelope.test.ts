@@ -52,6 +52,17 @@ describe('text and keys (bridge-protocol 1.1, Trust rules)', () => {
     expect(validateEnvelope(top)).toMatchObject({ ok: false, code: 'field_not_allowed' });
   });
 
+  it('carries a drill as `exercise` (revision 1.1): a boolean, nothing else', () => {
+    const e = envelope({ kind: 'transfer', request });
+    expect(validateEnvelope({ ...e, exercise: true })).toMatchObject({ ok: true, value: { exercise: true } });
+    expect(validateEnvelope({ ...e, exercise: false }).ok).toBe(true);
+    expect(validateEnvelope({ ...e, exercise: 'yes' })).toMatchObject({
+      ok: false,
+      code: 'schema_invalid',
+      details: { field: 'exercise' },
+    });
+  });
+
   it('accepts a well-formed surrogate pair (an emoji) and other Chinese text', () => {
     expect(validateEnvelope(envelope({ kind: 'transfer', reason: '求助😀', request })).ok).toBe(true);
   });

@@ -33,6 +33,8 @@ export interface Envelope {
   to: string;
   sentAt: string;
   payload: Record<string, unknown>;
+  /** A drill (应急演练, revision 1.1): handled end to end, kept out of every statistic. */
+  exercise?: boolean;
 }
 
 export const REJECT_REASONS = [
@@ -240,10 +242,12 @@ export function validateEnvelope(raw: unknown): Result<Envelope> {
   const text = checkWireText(raw);
   if (!text.ok) return text;
   const e = raw as Record<string, unknown>;
-  const allowedTop = new Set(['v', 'id', 'type', 'itemId', 'seq', 'from', 'to', 'sentAt', 'payload']);
+  const allowedTop = new Set(['v', 'id', 'type', 'itemId', 'seq', 'from', 'to', 'sentAt', 'payload', 'exercise']);
   for (const k of Object.keys(e))
     if (!allowedTop.has(k)) return fail('field_not_allowed', `field ${k} is not allowed`, { field: k });
   if (e.v !== 1) return fail('schema_invalid', 'v must be 1');
+  if (e.exercise !== undefined && typeof e.exercise !== 'boolean')
+    return fail('schema_invalid', 'exercise must be a boolean', { field: 'exercise' });
   if (typeof e.type !== 'string') return fail('schema_invalid', 'type missing');
   if (!(MESSAGE_TYPES as readonly string[]).includes(e.type)) return fail('unknown_type', `unknown type ${e.type}`);
   for (const k of ['id', 'itemId', 'from', 'to', 'sentAt'] as const) {

@@ -44,6 +44,8 @@ export type Permission =
   | 'telephony.import'
   | 'telephony.admin'
   | 'training.manage'
+  /** file a request as a drill (应急演练): handled end to end, counted in no report */
+  | 'exercise.run'
   | KnowledgePermission;
 
 /**
@@ -215,6 +217,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...LINKAGE_SEAT,
     ...TELEPHONY_SUPERVISOR,
     'telephony.admin',
+    'exercise.run',
     ...KNOWLEDGE_EDITOR,
   ]),
 };

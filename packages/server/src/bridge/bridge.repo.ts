@@ -12,6 +12,8 @@ export interface ItemRow {
   opening: Record<string, unknown>;
   local_ref: string | null;
   local_no: string | null;
+  /** A drill (应急演练): its messages carry `exercise`, no report counts it. */
+  exercise: boolean;
   peer_ref: string | null;
   district_code: string | null;
   accept_deadline: Date | null;
@@ -46,11 +48,11 @@ export async function insertItem(
     | 'local_no'
     | 'district_code'
     | 'accept_deadline'
-  > & { last_in_seq?: number },
+  > & { last_in_seq?: number; exercise?: boolean },
 ): Promise<ItemRow> {
   const q = await db.query<ItemRow>(
-    `INSERT INTO linkage_items (item_id, kind, side, peer, status, opening, local_ref, local_no, district_code, accept_deadline, last_in_seq)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+    `INSERT INTO linkage_items (item_id, kind, side, peer, status, opening, local_ref, local_no, district_code, accept_deadline, last_in_seq, exercise)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
     [
       r.item_id,
       r.kind,
@@ -63,6 +65,7 @@ export async function insertItem(
       r.district_code,
       r.accept_deadline,
       r.last_in_seq ?? 0,
+      r.exercise ?? false,
     ],
   );
   await db.query("SELECT pg_notify('linkage_changed', $1)", [r.item_id]);

@@ -33,7 +33,7 @@ import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
 import { BRIDGE_DEFAULTS, CONNECTOR_ACCEPT_MINUTES_MAX, type Config } from '../config.ts';
 import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { AppError, fromDomain } from '../errors.ts';
-import { findRequestDetail } from '../shared/requests.repo.ts';
+import { findRequestDetail, markExerciseOfRecord } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import type { PeerDirectory } from './peers.ts';
 import { connectorKinds, findActiveConnectorOfKinds } from './connectors.repo.ts';
@@ -140,7 +140,7 @@ export class BridgeService {
   }
 
   private envelope(
-    item: Pick<ItemRow, 'item_id' | 'peer'>,
+    item: Pick<ItemRow, 'item_id' | 'peer'> & { exercise?: boolean },
     seq: number,
     type: MessageType,
     payload: Record<string, unknown>,
@@ -155,6 +155,7 @@ export class BridgeService {
       to: item.peer,
       sentAt: beijingIso(new Date()),
       payload: minimise(type, payload),
+      ...(item.exercise ? { exercise: true } : {}),
     };
   }
 
@@ -210,6 +211,7 @@ export class BridgeService {
       local_no: input.localNo,
       district_code: req.district_code,
       accept_deadline: deadline,
+      exercise: req.exercise,
     });
     const env = this.envelope(item, 1, type, payload);
     await insertOutbox(tx, env);
@@ -358,6 +360,8 @@ export class BridgeService {
         prepared ?? (await this.local.prepareFromLinkage(actor, item)),
       );
       item = await updateItem(tx, itemId, { local_ref: rec.id, local_no: rec.no });
+      // A drill's record is a drill too: no report counts it.
+      if (item.exercise) await markExerciseOfRecord(tx, rec.id);
     }
     const step = this.completeStep(actor, item, 'transfer.accept', {
       ...payload,
@@ -589,6 +593,7 @@ export class BridgeService {
       district_code: openingLocation(p).districtCode ?? null,
       accept_deadline: openingDeadline(p) ?? minutesFromNow(this.acceptMinutes),
       last_in_seq: 1,
+      exercise: env.exercise === true,
     });
     await insertInbox(tx, env, 'opened');
     await insertEvent(tx, {

@@ -27,6 +27,9 @@ export const IntakeBody = strict({
   ),
   title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   urgentKind: Type.Optional(enumOf(URGENT_KINDS, '紧急工单类型：重症救治/孕检生产/应急救援（直派区县热线机构）')),
+  exercise: Type.Optional(
+    Type.Boolean({ description: '应急演练：全程照常办理，联动事项标明演练，不计入任何统计（需演练权限）' }),
+  ),
   handling: Type.Union(
     [
       strict({

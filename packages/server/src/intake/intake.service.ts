@@ -28,6 +28,7 @@ import type { KnowledgeService } from '../knowledge/knowledge.service.ts';
 import type { CreateWorkOrderInput, WorkOrderService } from '../hotline/work-orders.service.ts';
 import type { WorkOrderRow } from '../hotline/work-orders.repo.ts';
 import { createOnce } from '../shared/create-once.ts';
+import { markExercise } from '../shared/requests.repo.ts';
 import type { TriageDecision, TriageService } from '../triage/triage.service.ts';
 
 /** What the call-taker does with the call. */
@@ -52,6 +53,8 @@ export interface IntakeInput extends Omit<
   /** Needed for an order or an answer; a transfer without one is filed under 其他 on the 12345 side. */
   categoryCode?: string;
   handling: IntakeHandling;
+  /** A drill (应急演练): handled end to end, its items marked for the peer, counted in no report. */
+  exercise?: boolean;
 }
 
 export interface IntakeResult {
@@ -83,7 +86,8 @@ export class IntakeService {
   ) {}
 
   async intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
-    const { handling, ...request } = input;
+    const { handling, exercise, ...request } = input;
+    if (exercise) requirePermission(actor, 'exercise.run');
     // Checks first: nothing is written for an intake that cannot be carried out.
     if (handling.kind === 'transfer' || handling.kind === 'consultation') requirePermission(actor, 'linkage.act');
     if (handling.kind === 'answer') requirePermission(actor, 'work_order.answer_directly');
@@ -116,6 +120,8 @@ export class IntakeService {
       () =>
         inTransaction(this.db, async (tx) => {
           let order = await this.workOrders.insertPrepared(tx, actor, prepared);
+          // before any item is opened from it: the items carry the flag to the peer
+          if (exercise) await markExercise(tx, order.request_id);
           let linkage: ItemRow | null = null;
           if (handling.kind === 'answer') {
             order = await this.workOrders.transition(tx, actor, order, {

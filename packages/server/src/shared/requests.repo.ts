@@ -134,6 +134,8 @@ export async function listActions(db: Queryable, of: 'work_order' | 'incident', 
 export interface RequestDetailRow {
   channel: string;
   confidential: boolean;
+  /** A drill (应急演练). */
+  exercise: boolean;
   content: string;
   address: string;
   district_code: string | null;
@@ -147,10 +149,24 @@ export interface RequestDetailRow {
   street_name: string | null;
 }
 
+/** Marks a request a drill (应急演练): handled end to end, counted in no report. */
+export async function markExercise(db: Queryable, requestId: string): Promise<void> {
+  await db.query('UPDATE requests SET exercise = true WHERE id = $1', [requestId]);
+}
+
+/** Marks the request of a work order or an incident a drill. */
+export async function markExerciseOfRecord(db: Queryable, recordId: string): Promise<void> {
+  await db.query(
+    `UPDATE requests SET exercise = true WHERE id IN (
+       SELECT request_id FROM work_orders WHERE id = $1 UNION ALL SELECT request_id FROM incidents WHERE id = $1)`,
+    [recordId],
+  );
+}
+
 export async function findRequestDetail(db: Queryable, requestId: string): Promise<RequestDetailRow | null> {
   const r = await db.query<RequestDetailRow>(
     `
-    SELECT r.channel, r.confidential, r.content, r.address, r.district_code, r.street_code, r.lat, r.lng, r.received_at,
+    SELECT r.channel, r.confidential, r.exercise, r.content, r.address, r.district_code, r.street_code, r.lat, r.lng, r.received_at,
            c.name AS caller_name, c.phone AS caller_phone, d.name AS district_name, s.name AS street_name
     FROM requests r LEFT JOIN callers c ON c.id = r.caller_id LEFT JOIN districts d ON d.code = r.district_code
     LEFT JOIN streets s ON s.code = r.street_code WHERE r.id = $1`,

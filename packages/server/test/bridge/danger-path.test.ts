@@ -346,3 +346,61 @@ describe('the seats’ linkage queue', () => {
     expect((await dispatch.api('seat', 'GET', '/api/linkage/items?sort=loudest')).status).toBe(400);
   });
 });
+
+describe('a drill (应急演练) runs end to end between the desks, and no report counts it', () => {
+  const drills = async (d: Desk) => {
+    const r = await d.api('analyst', 'GET', `/api/reports/monthly?period=${beijingMonth()}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    return r.json.exercise.drills as { workOrders: number; incidents: number; linkageItems: number };
+  };
+  const beijingMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+  it('only those who run drills may file one; refused, nothing is written', async () => {
+    const count = async () => (await hotline.db.db.query('SELECT count(*)::int AS n FROM requests')).rows[0].n;
+    const before = await count();
+    const r = await hotline.api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder({ content: FIGHT, categoryCode: undefined }),
+      exercise: true,
+      handling: { kind: 'transfer' },
+    });
+    expect(r.status).toBe(403);
+    expect(r.json.code).toBe('FORBIDDEN');
+    expect(await count()).toBe(before);
+  });
+
+  it('the escalation carries `exercise`, 110 accepts it as a drill, and both desks’ reports leave it out', async () => {
+    const [h0, d0] = [await drills(hotline), await drills(dispatch)];
+    const r = await hotline.api('admin', 'POST', '/api/intake', {
+      ...sampleOrder({ content: `演练：${FIGHT}`, categoryCode: undefined }),
+      exercise: true,
+      handling: { kind: 'transfer' },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const itemId = r.json.linkage.itemId as string;
+    const sent = await hotline.db.db.query(
+      `SELECT o.envelope, i.exercise FROM bridge_outbox o JOIN linkage_items i USING (item_id) WHERE o.item_id = $1 AND o.seq = 1`,
+      [itemId],
+    );
+    const envelope = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x) as { exercise?: boolean };
+    expect(envelope(sent.rows[0].envelope).exercise).toBe(true);
+    expect(sent.rows[0].exercise).toBe(true);
+    const seen = await statusOn(dispatch, itemId, 'accepted');
+    const onDispatch = await dispatch.db.db.query(
+      `SELECT i.exercise AS item, r.exercise AS record FROM linkage_items i
+       JOIN incidents x ON x.id::text = i.local_ref JOIN requests r ON r.id = x.request_id WHERE i.item_id = $1`,
+      [itemId],
+    );
+    expect(onDispatch.rows[0]).toEqual({ item: true, record: true });
+    expect(seen.localRef).toBeTruthy();
+    // The 110 desk's answers carry the flag back.
+    const back = await dispatch.db.db.query(`SELECT envelope FROM bridge_outbox WHERE item_id = $1 ORDER BY seq`, [
+      itemId,
+    ]);
+    expect(back.rows.length).toBeGreaterThan(0);
+    for (const row of back.rows) expect(envelope(row.envelope).exercise).toBe(true);
+    const [h1, d1] = [await drills(hotline), await drills(dispatch)];
+    expect(h1.workOrders).toBe(h0.workOrders + 1);
+    expect(d1.incidents).toBe(d0.incidents + 1);
+    expect(d1.linkageItems).toBeGreaterThan(d0.linkageItems);
+  });
+});
