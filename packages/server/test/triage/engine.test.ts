@@ -89,7 +89,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
-      'catalogue-v6.json': '41b1fe5b0cbe3180ffd1558af5204c48af0cf7b0bd8ecf32b1456fb8d7a03ddc',
+      'catalogue-v6.json': '4ccc90309171c9298fa84bf34f5bbc6c667f59477b2914ce10352e1c92d74709',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -375,6 +375,21 @@ describe('round 6: what almost happened, harmed no one, or is a figure of speech
       '110',
     ],
     ['someone sitting on a parapet', 'phone_12345', '楼顶有个年轻人坐在女儿墙上面，脚吊在外面，一直在哭', true, '110'],
+    ['poison told with 把', 'phone_110', '我女儿把一瓶农药喝了，现在在地上吐', true, '120'],
+    [
+      'pills ready, inside a question about relief',
+      'phone_12345',
+      '我想咨询一下低保的事情。我已经把药准备好了，今天晚上就和他一起走',
+      true,
+      '110',
+    ],
+    [
+      'a driver who will not stop and has locked the doors',
+      'phone_110',
+      '我在出租车上，司机一直往郊区开，我让他停车他不停，还把门锁了',
+      true,
+      '110',
+    ],
   ] as const)('%s', (_l, channel, text, emergency, route) => {
     const o = rules.triage({ id: 'r6', text, channel });
     if (!o.ok) throw new Error(o.code);
@@ -393,6 +408,15 @@ describe('catalogue version 6: police business told without police words (rules 
     ['a task scam that asks for money first', '群里说做联单任务要先垫付才能拿高佣金，我垫了两千'],
     ['a loan taken out in my name', '今天接到银行电话说有人以我的名义办了贷款'],
     ['a hidden camera in a lift', '有人在小区电梯里偷偷装了个摄像头'],
+    [
+      'a threat that knows where the family lives',
+      '一直收到陌生号码的短信，说晓得我住哪里，晓得我娃儿在哪个学校，不然就让我好看',
+    ],
+    [
+      'a man watching girls at a school gate and filming them',
+      '有个男的天天站在校门口对面，盯到那些女娃儿看，还拿手机拍',
+    ],
+    ['a card swapped at a cash machine', '旁边一个男的说帮我弄卡，回去一看卡不是我的那张，我账户里头少了两万'],
   ] as const)('%s', (_l, text) => {
     const o = rules.triage({ id: 'v6', text, channel: 'phone_110' });
     if (!o.ok) throw new Error(o.code);
