@@ -76,6 +76,22 @@ export async function insertUsers(db: Db): Promise<void> {
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** The real app on a fresh database, with one user per role and a token for each (`config`: e.g. a bridge). */
+/**
+ * A hotline desk's bridge to a peer that is never reached (port 9, discard): what a transfer sends stays in
+ * the outbox, for tests of what the desk writes.
+ */
+export const UNREACHED_PEER_BRIDGE = {
+  peerUrl: 'http://127.0.0.1:9',
+  peerId: 'cq-110',
+  keyId: 'h2d-1',
+  key: 'hotline-to-dispatch-secret-0001',
+  inboundKeys: new Map([['d2h-1', 'dispatch-to-hotline-secret-0001']]),
+  alg: 'hmac-sha256' as const,
+  acceptMinutes: 30,
+  negotiationMinutes: 120,
+  timeoutMs: 1000,
+};
+
 export async function createTestApp(config: Partial<AppOptions['config']> = {}) {
   const database = await createTestDatabase();
   await insertUsers(database.db);

@@ -4,25 +4,12 @@
  * reason, written to the audit log; a caller who asked for confidentiality is never shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, sampleOrder, type TestApp } from '../helpers.ts';
+import { UNREACHED_PEER_BRIDGE, createTestApp, sampleOrder, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   // A peer desk that is never reached: what a transfer sends stays in the outbox.
-  t = await createTestApp({
-    desk: 'hotline',
-    bridge: {
-      peerUrl: 'http://127.0.0.1:9',
-      peerId: 'cq-110',
-      keyId: 'h2d-1',
-      key: 'hotline-to-dispatch-secret-0001',
-      inboundKeys: new Map([['d2h-1', 'dispatch-to-hotline-secret-0001']]),
-      alg: 'hmac-sha256',
-      acceptMinutes: 30,
-      negotiationMinutes: 120,
-      timeoutMs: 1000,
-    },
-  });
+  t = await createTestApp({ desk: 'hotline', bridge: UNREACHED_PEER_BRIDGE });
 });
 afterAll(async () => {
   await t?.close();

@@ -1,24 +1,11 @@
 /** POST /api/intake: the call-taker's whole intake in one transaction, checked before anything is written. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.ts';
+import { UNREACHED_PEER_BRIDGE, createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   // A peer desk that is never reached: what a transfer sends stays in the outbox.
-  t = await createTestApp({
-    desk: 'hotline',
-    bridge: {
-      peerUrl: 'http://127.0.0.1:9',
-      peerId: 'cq-110',
-      keyId: 'h2d-1',
-      key: 'hotline-to-dispatch-secret-0001',
-      inboundKeys: new Map([['d2h-1', 'dispatch-to-hotline-secret-0001']]),
-      alg: 'hmac-sha256',
-      acceptMinutes: 30,
-      negotiationMinutes: 120,
-      timeoutMs: 1000,
-    },
-  });
+  t = await createTestApp({ desk: 'hotline', bridge: UNREACHED_PEER_BRIDGE });
 });
 afterAll(async () => {
   await t?.close();
