@@ -120,4 +120,37 @@ describe('call-taker files a complete order with the keyboard alone', () => {
     expect(made.total).toBe(1);
     expectNoConsoleErrors(ct);
   });
+
+  it('a drill (应急演练) is filed by whoever runs drills, marked on the order and in the list; a call-taker has no such switch', async () => {
+    const ct = await logIn('hotline01');
+    await expect.poll(() => focused(ct.page)).toBe('诉求内容');
+    expect(await ct.page.getByTestId('intake-exercise').count()).toBe(0);
+    const admin = await logIn('admin');
+    const { page } = admin;
+    await page.getByTestId('main-menu').getByText('来电受理').click();
+    const m = mark();
+    await page.getByTestId('intake-content').fill(`${m} 演练：模拟市民反映解放碑步行街的路灯晚上不亮`);
+    await page.getByTestId('intake-exercise').check();
+    await page.getByTestId('intake-address').fill('渝中区解放碑步行街');
+    await page.getByTestId('intake-category').click();
+    await page.keyboard.type('其他');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('action-create').click();
+    const result = page.getByTestId('intake-result');
+    await result.waitFor({ timeout: 15_000 });
+    const no = /GD\d+/.exec(await result.innerText())![0];
+    const api = await apiAs('admin');
+    const found = (await api('GET', `/api/work-orders?q=${encodeURIComponent(no)}`)) as {
+      items: { id: string; exercise: boolean }[];
+    };
+    expect(found.items[0]!.exercise).toBe(true);
+    await page.getByTestId('main-menu').getByText('工单查询').click();
+    await page.getByTestId('order-search').locator('input').fill(no);
+    await page.keyboard.press('Enter');
+    const row = page.getByTestId('work-order-table').locator('tr', { hasText: no });
+    await row.waitFor();
+    expect(await row.getByTestId('exercise-tag').innerText()).toBe('演练');
+    expectNoConsoleErrors(admin);
+    expectNoConsoleErrors(ct);
+  });
 });

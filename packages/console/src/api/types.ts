@@ -57,6 +57,8 @@ export interface WorkOrder {
   categoryCode: string;
   title: string;
   urgent: boolean;
+  /** 应急演练: handled as any other, counted in no report. */
+  exercise: boolean;
   urgentKindLabel: string | null;
   status: string;
   statusLabel: string;
@@ -104,6 +106,8 @@ export interface WorkOrderDetail extends WorkOrder {
 export interface Incident {
   id: string;
   no: string;
+  /** 应急演练: handled as any other, counted in no report. */
+  exercise: boolean;
   category: string;
   categoryLabel: string;
   priority: number;

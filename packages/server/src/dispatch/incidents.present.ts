@@ -19,6 +19,8 @@ export function presentIncident(r: IncidentRow) {
     category: r.category,
     categoryLabel: INCIDENT_CATEGORY_LABELS[r.category],
     priority: r.priority,
+    /** 应急演练: handled as any incident, counted in no report. */
+    exercise: r.exercise,
     status: r.status,
     statusLabel: INCIDENT_STATUS_LABELS[r.status],
     districtCode: r.district_code,

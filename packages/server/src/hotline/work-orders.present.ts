@@ -27,6 +27,8 @@ export function presentWorkOrder(
     categoryCode: r.category_code,
     title: r.title,
     urgent: r.urgent,
+    /** 应急演练: handled as any order, counted in no report. */
+    exercise: r.exercise,
     urgentKind: r.urgent_kind,
     urgentKindLabel: r.urgent_kind ? URGENT_KIND_LABELS[r.urgent_kind as UrgentKind] : null,
     status: r.status,

@@ -15,6 +15,8 @@ export interface RecordRow {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  /** A drill (应急演练), copied from its request (migration 20261213020000). */
+  exercise: boolean;
 }
 
 /** A request as either desk takes it in. */

@@ -391,6 +391,13 @@ describe('a drill (应急演练) runs end to end between the desks, and no repor
       [itemId],
     );
     expect(onDispatch.rows[0]).toEqual({ item: true, record: true });
+    // Both records say so where people read them.
+    expect((await dispatch.api('dispatcher', 'GET', `/api/incidents/${seen.localRef}`)).json.exercise).toBe(true);
+    expect((await hotline.api('admin', 'GET', `/api/work-orders/${r.json.workOrder.id}`)).json.exercise).toBe(true);
+    const listed = await hotline.api('admin', 'GET', `/api/work-orders?text=${encodeURIComponent('演练：')}`);
+    expect(listed.json.items.map((o: { exercise: boolean }) => o.exercise)).toContain(true);
+    const all = await hotline.api('admin', 'GET', '/api/work-orders?pageSize=50');
+    expect(all.json.items.some((o: { exercise: boolean }) => !o.exercise)).toBe(true);
     expect(seen.localRef).toBeTruthy();
     // The 110 desk's answers carry the flag back.
     const back = await dispatch.db.db.query(`SELECT envelope FROM bridge_outbox WHERE item_id = $1 ORDER BY seq`, [

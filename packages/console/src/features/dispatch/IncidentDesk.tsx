@@ -461,6 +461,11 @@ function QueueContent({
   return (
     <div className="queue-content" title={[content, ...facts].join('\n')}>
       <div className="queue-content-line">
+        {r.exercise && (
+          <Tag color="cyan" data-testid="exercise-tag">
+            演练
+          </Tag>
+        )}
         {r.emergency && (
           <Tag color="red" data-testid="emergency-tag">
             紧急
@@ -516,7 +521,13 @@ function IncidentDrawer({
       .catch(() => undefined);
   }, [id, version]);
   return (
-    <Drawer open title={d ? `警情 ${d.no}` : '警情'} onClose={onClose} size={640} destroyOnHidden>
+    <Drawer
+      open
+      title={d ? `警情 ${d.no}${d.exercise ? '（应急演练，不计入统计）' : ''}` : '警情'}
+      onClose={onClose}
+      size={640}
+      destroyOnHidden
+    >
       {d && (
         <>
           <Space wrap style={{ marginBottom: 12 }}>

@@ -43,11 +43,14 @@ import { TriagePanel } from './TriagePanel.tsx';
 import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
+import { useAuth } from '../../auth/AuthContext.tsx';
 
 interface IntakeValues {
   phone?: string;
   name?: string;
   confidential?: boolean;
+  /** 应急演练 (for those who run drills): handled end to end, counted in no report. */
+  exercise?: boolean;
   callbackConsent?: boolean;
   content?: string;
   address?: string;
@@ -60,6 +63,7 @@ interface IntakeValues {
 
 export function IntakePage() {
   const { message } = App.useApp();
+  const { can } = useAuth();
   const ref = useReference();
   /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
@@ -132,6 +136,7 @@ export function IntakePage() {
         ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
         : {}),
       confidential: Boolean(v.confidential),
+      ...(v.exercise ? { exercise: true } : {}),
       content: v.content ?? '',
       address: v.address || undefined,
       districtCode: v.districtCode,
@@ -349,6 +354,11 @@ export function IntakePage() {
                     <Form.Item name="callbackConsent" valuePropName="checked" noStyle>
                       <Checkbox>同意转办单位回电</Checkbox>
                     </Form.Item>
+                    {can('exercise.run') && (
+                      <Form.Item name="exercise" valuePropName="checked" noStyle>
+                        <Checkbox data-testid="intake-exercise">应急演练</Checkbox>
+                      </Form.Item>
+                    )}
                   </Space>
                 </Form.Item>
               </Col>

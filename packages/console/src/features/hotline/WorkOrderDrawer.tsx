@@ -93,6 +93,11 @@ export function WorkOrderDrawer({
   const title = d ? (
     <span>
       {d.no} {d.urgent && <Tag color="red">紧急·{d.urgentKindLabel}</Tag>}
+      {d.exercise && (
+        <Tag color="cyan" data-testid="exercise-tag">
+          应急演练（不计入统计）
+        </Tag>
+      )}
       {d.overdue && <Tag color="red">超期</Tag>}
       {d.supervised && <Tag color="purple">督办</Tag>}
     </span>

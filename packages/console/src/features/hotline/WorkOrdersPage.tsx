@@ -113,6 +113,11 @@ export function WorkOrderTable({
         ellipsis: true,
         render: (t: string, r) => (
           <span>
+            {r.exercise && (
+              <Tag color="cyan" data-testid="exercise-tag">
+                演练
+              </Tag>
+            )}
             {r.urgent && <Tag color="red">急</Tag>}
             {r.supervised && <Tag color="purple">督</Tag>}
             {t}
