@@ -232,6 +232,12 @@ const MAX_GAP = 14;
  * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹").
  */
 const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会']);
+/** The experiential 过 right after a word ("摔倒过"), not 过 of motion ("过来", "过马路") or time ("过年"). */
+const experienced = (text: string, end: number) =>
+  text[end] === '过' && !'来去马河桥街路年节完后头了得'.includes(text[end + 1] ?? '');
+/** Redress words that only ask who handles a matter. */
+const WHO_HANDLES =
+  /^(?:找哪个|找谁|该找谁|该找哪个|找哪个部门|找哪个管|哪个管|谁管|归哪个管|归谁管|哪个部门管|找哪里|找什么部门|向哪个部门)$/;
 /** Past words that order events rather than date them. */
 const SEQUENCE = new Set(['之后', '以后', '过后', '后来', '然后', '随后', '事后']);
 /** How far before a word a near-miss word still tells of it ("差点就被车撞了"). */
@@ -522,6 +528,7 @@ function markersOf(found: Found[], text: string) {
   const hypotheticalEnds: number[] = [];
   const hypotheticalAfterStarts: number[] = [];
   let asks = false;
+  let redressOver = false;
   // Past words that only order what happened ("进去之后", "后来"), and the others.
   let sequenceWords = 0;
   let otherPastWords = 0;
@@ -536,6 +543,8 @@ function markersOf(found: Found[], text: string) {
       }
       // A time compared with ("今天比昨天又宽了", "比以前更吵") is not the time of the event.
       if ((x.role === 'past' || x.role === 'habitual') && text[f.start - 1] === '比') continue;
+      // "找哪个", "谁管" ask who handles it, which does not say it is over; "谁来赔" does.
+      if (x.role === 'redress' && !WHO_HANDLES.test(text.slice(f.start, f.end))) redressOver = true;
       if (x.role === 'past') {
         if (SEQUENCE.has(text.slice(f.start, f.end))) sequenceWords++;
         else otherPastWords++;
@@ -547,7 +556,7 @@ function markersOf(found: Found[], text: string) {
       else if (x.role === 'hypotheticalAfter') hypotheticalAfterStarts.push(f.start);
     }
   const sequenceOnly = sequenceWords > 0 && otherPastWords === 0;
-  return { bits, negatorEnds, nearMisses, hypotheticalEnds, hypotheticalAfterStarts, asks, sequenceOnly };
+  return { bits, negatorEnds, nearMisses, hypotheticalEnds, hypotheticalAfterStarts, asks, sequenceOnly, redressOver };
 }
 
 export interface Scan {
@@ -561,6 +570,11 @@ export interface Scan {
   clauses: ClauseState[];
   /** The last sentence (of the body) that asks about redress ("该找哪个", "谁来赔"); −1 when none. */
   redressSentence: number;
+  /**
+   * The last sentence with a question that tells the event as over (who pays, who answers for it, whether
+   * to call the police); not one that only asks who handles it ("找哪个"). −1 when none.
+   */
+  overSentence: number;
   /** A clause of the body says "now" or "today", not as a habit ("今天到现在还没回来"). */
   bodyToldNow: boolean;
 }
@@ -725,11 +739,13 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const resolved = r.clauses.some((cl, ci) => !cl.title && marks[ci]!.bits & BIT.resolved);
   const TIME = BIT.present | BIT.today | BIT.past | BIT.habitual;
   let redressSentence = -1;
+  let overSentence = -1;
   let bodyToldNow = false;
   r.clauses.forEach((cl, ci) => {
     const bits = marks[ci]!.bits;
     if (cl.title) return;
     if (bits & BIT.redress) redressSentence = cl.sentence;
+    if (marks[ci]!.redressOver) overSentence = cl.sentence;
     if (bits & (BIT.present | BIT.today) && !(bits & BIT.habitual)) bodyToldNow = true;
   });
   r.clauses.forEach((cl, ci) => {
@@ -814,6 +830,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         if (ref.entry < 0) continue;
         const ce = cat.entries[ref.entry]!;
         let modality = modalityOf(st, text, f.at, f.end);
+        // "摔倒过", "被打过": told as something that has happened before, not as what is happening.
+        if (modality === 'now' && experienced(text, f.end)) modality = 'past';
         // Someone's intent or state told in their own clause after a question ("请问…，我不想活了",
         // "想咨询一下，孩子现在嘴唇发紫") is what is happening, not the question: a danger keeps its time.
         if (modality === 'consult' && st.ownVoice && ce.entry.kind === 'danger')
@@ -882,7 +900,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       if (ce.v1.urgentIf.test(text)) urgentIf.add(ce);
     }
   }
-  return { hits, linkedIf, urgentIf, calmed, clauses: states, redressSentence, bodyToldNow };
+  return { hits, linkedIf, urgentIf, calmed, clauses: states, redressSentence, overSentence, bodyToldNow };
 }
 
 function anyMatch(list: RegExp[], text: string): boolean {

@@ -178,11 +178,14 @@ describe('step 3: a danger now, and only now', () => {
   });
 
   it('a question about redress afterwards tells the event as over, unless it is said to be going on', () => {
-    const after = run('有人在门口打人，这个该找谁');
+    const after = run('有人在门口打人，这个该谁来赔');
     expect(after).toMatchObject({ route: '110', emergency: false });
     expect(after.reasons.join('')).toContain('事后的责任或去向');
     expect(run('有人打我，鼻子流血了，谁来赔')).toMatchObject({ emergency: false });
     expect(run('有人正在打我，我要不要报警')).toMatchObject({ route: '110', emergency: true });
+    // Asking only who handles it does not say it is over (round 7): someone beating people at the door
+    // while the caller asks whom to call is a danger.
+    expect(run('有人在门口打人，这个该找谁')).toMatchObject({ route: '110', emergency: true });
   });
 
   it('a title sums a letter up: its danger is one now only when the title or the body says now', () => {

@@ -309,8 +309,8 @@ function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
   // says "now" must.
   const cl = d.reading.clauses[h.clause]!;
   if (d.long && !cl.title && !h.request && !h.ongoing && !h.toldNow) return false;
-  // A question about redress after it ("该找哪个", "谁来赔", "要不要报警") tells the event as over.
-  if (afterTheFact(d, h)) return false;
+  // A question after it that says the event is over ("谁来赔", "要不要报警") makes it back-story.
+  if (overBeforeQuestion(d, h)) return false;
   return true;
 }
 
@@ -318,6 +318,15 @@ function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
 function afterTheFact(d: Draft, h: Hit): boolean {
   const cl = d.reading.clauses[h.clause]!;
   return d.scan.redressSentence >= 0 && cl.sentence <= d.scan.redressSentence && !h.ongoing && !h.toldNow;
+}
+
+/**
+ * Is the danger word told before a question that says the event is over (who pays, "要不要报警"), and
+ * not as going on? Asking only who handles it ("这个婆婆的事要找哪个") leaves a danger a danger.
+ */
+function overBeforeQuestion(d: Draft, h: Hit): boolean {
+  const cl = d.reading.clauses[h.clause]!;
+  return d.scan.overSentence >= 0 && cl.sentence <= d.scan.overSentence && !h.ongoing && !h.toldNow;
 }
 
 const dangerNow: Step = (d, e) => {
@@ -404,7 +413,7 @@ const dangerNow: Step = (d, e) => {
             ? '为长期或反复情况，非正在发生的险情'
             : h.modality === 'past' || h.outcome
               ? '为已经发生或已处置的事，现已无正在发生的危险'
-              : afterTheFact(d, h)
+              : overBeforeQuestion(d, h)
                 ? '来电询问事后的责任或去向，事已过去'
                 : h.modality === 'consult'
                   ? '为咨询'

@@ -89,7 +89,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v3.json': 'c8ac2f4fd55c90119c372bb63ff91bc7b55bed8f8117d9408589ddf0aa76a34d',
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
-      'catalogue-v6.json': '4ccc90309171c9298fa84bf34f5bbc6c667f59477b2914ce10352e1c92d74709',
+      'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -422,6 +422,59 @@ describe('catalogue version 6: police business told without police words (rules 
     if (!o.ok) throw new Error(o.code);
     expect(o.value.route, o.value.reasons.join(' / ')).toBe('110');
     expect(o.value.emergency).toBe(false);
+  });
+});
+
+describe('round 7: who handles it, what happened before, what one would not do (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    [
+      'asking whom to tell does not make a gas smell behind an old neighbour’s door a thing of the past',
+      'phone_12345',
+      '我对门那个婆婆一个人住，这两天从她门缝里飘出来一股好大的燃气味，我敲了门没人应。帮我问一下这个婆婆的事要找哪个。',
+      true,
+    ],
+    [
+      '"摔倒过" has happened before',
+      'web',
+      '那段路坑坑洼洼的，下雨积满水看不到，骑电瓶车的好几个人摔倒过，希望尽快修补',
+      false,
+    ],
+    [
+      '"不想闹事" is not a disturbance',
+      'phone_110',
+      '有几个工友说要去堵老板的门，我劝住了，不想闹事，就想晓得正规是找哪个',
+      false,
+    ],
+    [
+      '"不让我们出去吃" is a canteen, not a confinement',
+      'app',
+      '学校食堂的饭菜又贵又难吃，不让我们出去吃，也不让带饭，能不能管一下',
+      false,
+    ],
+    ['workers locked in by a crowd are', 'phone_110', '一群人围到厂门口，说老板欠钱，把大门锁了不准工人出去', true],
+    [
+      'a transfer at the counter while the caller is still on the line',
+      'phone_110',
+      '有个老爷子在柜台要转二十万到安全账户，现在电话还通着，我们劝他他不听',
+      true,
+    ],
+    [
+      'bricks falling as the message is written',
+      'web',
+      '3栋和幼儿园之间那面墙上裂了一条好长的缝，我写这个留言的时候还在不停往下掉砖',
+      true,
+    ],
+    [
+      'someone in a flooded car',
+      'phone_12345',
+      '下穿隧道里有一辆车被淹在里面了，水都到车窗了，里面好像还有人在拍玻璃',
+      true,
+    ],
+  ] as const)('%s', (_l, channel, text, emergency) => {
+    const o = rules.triage({ id: 'r7', text, channel });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(emergency);
   });
 });
 
