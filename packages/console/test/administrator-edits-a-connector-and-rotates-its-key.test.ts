@@ -85,4 +85,36 @@ describe('the administrator looks after the connectors (外部接口)', () => {
     expect(await page.locator('body').innerText()).toContain('修改联动单位接入');
     expectNoConsoleErrors(person);
   });
+
+  it('retrains the dispatch model (派单模型) from the archived orders and reads how it scored against the one in use', async () => {
+    const person = await logIn('admin');
+    const { page } = person;
+    await page.goto(page.url().replace(/\/[^/]*$/, '/admin?tab=dispatch-models'));
+    const current = page.getByTestId('dispatch-model-current');
+    await expect.poll(() => current.innerText()).toMatch(/当前使用：\S+/);
+    const api = await apiAs('admin');
+    const n = ((await api('GET', '/api/admin/dispatch-models')) as { models: unknown[] }).models.length;
+    await page.getByTestId('dispatch-model-train').click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /重\s*训/ })
+      .click();
+    // The new version is listed with its scores and what became of it, or the server says why not.
+    const table = page.getByTestId('dispatch-model-table');
+    await expect
+      .poll(
+        async () =>
+          (await page.getByTestId('dispatch-model-error').count())
+            ? await page.getByTestId('dispatch-model-error').innerText()
+            : (await table.locator('tbody tr.ant-table-row').count()) > n
+              ? 'listed'
+              : '',
+        { timeout: 90_000 },
+      )
+      .toBe('listed');
+    const row = table.locator('tbody tr.ant-table-row', { hasText: 'archive-' }).first();
+    expect(await row.innerText()).toMatch(/archive-[\s\S]*\d+\.\d%[\s\S]*(已启用|保存未启用)/);
+    await expectPageClean(page, '派单模型');
+    expectNoConsoleErrors(person);
+  });
 });

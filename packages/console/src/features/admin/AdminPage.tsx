@@ -10,6 +10,7 @@ import { ImportPanel } from './ImportPanel.tsx';
 import { CataloguePanel } from './CataloguePanel.tsx';
 import { IvrPanel } from './IvrPanel.tsx';
 import { ConnectorsPanel } from './ConnectorsPanel.tsx';
+import { DispatchModelsPanel } from './DispatchModelsPanel.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 
 const TABS = [
@@ -21,6 +22,8 @@ const TABS = [
   { key: 'import', label: '批量导入', render: () => <ImportPanel /> },
   // The 12345 desk's voice navigation (the 110 desk has none here).
   { key: 'ivr', label: '导航流程', render: () => <IvrPanel />, hotlineOnly: true },
+  // 智能派单 dispatches 12345 orders: its model lives on the 12345 desk.
+  { key: 'dispatch-models', label: '派单模型', render: () => <DispatchModelsPanel />, hotlineOnly: true },
   { key: 'connectors', label: '外部接口', render: () => <ConnectorsPanel /> },
   { key: 'audit', label: '审计日志', render: () => <AuditPanel /> },
 ];
