@@ -28,6 +28,7 @@ export async function listAudit(db: Queryable, limit: number, kind?: AuditKind) 
       CASE WHEN a.action LIKE 'user.%' OR a.action LIKE 'auth.%' THEN (SELECT t.display_name FROM users t WHERE t.id::text = a.target OR t.username = a.target LIMIT 1)
            WHEN a.action LIKE 'unit.%' THEN (SELECT t.name FROM units t WHERE t.id = a.target)
            WHEN a.action LIKE 'category.%' THEN (SELECT t.name FROM catalogue_categories t WHERE t.code = a.target)
+           WHEN a.action LIKE 'connector.%' THEN (SELECT t.name FROM connectors t WHERE t.id = a.target)
       END AS "targetName"
     FROM admin_audit a LEFT JOIN users u ON u.id = a.actor_id ${where} ORDER BY a.id DESC LIMIT $1`,
       [limit],

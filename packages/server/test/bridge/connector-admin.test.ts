@@ -81,6 +81,12 @@ describe('an administrator edits a connector', () => {
         },
       },
     });
+    // The audit log names the line as people know it, not by its id.
+    const log = await t.app.inject({ url: '/api/admin/audit?kind=admin', headers: t.as('admin') });
+    expect(log.json().find((e: { action: string }) => e.action === 'connector.update')).toMatchObject({
+      target: 'water-96069',
+      targetName: '市自来水公司抢修热线',
+    });
   });
 
   it('refuses bad input with a code and changes nothing', async () => {
