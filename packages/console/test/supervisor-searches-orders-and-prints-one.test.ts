@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, inject, it } from 'vitest';
 import { expectNoConsoleErrors, fileOrder, logIn, mark, useBrowser } from './browser.ts';
 
@@ -41,6 +42,15 @@ describe('the supervisor finds orders by what the caller said and prints one', (
     await search(page, 'order-search-text', `${m}号楼下下水道`);
     await expect.poll(() => rows(page).count()).toBe(1);
     await sv.shot('supervisor-searches-orders-by-text');
+
+    // The list as it stands (this one order) goes out as a spreadsheet.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('order-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^工单查询-\d{8}\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await download.path())!);
+    const ws = wb.worksheets[0]!;
+    expect(String(ws.getRow(1).getCell(1).value)).toMatch(/^工单查询（导出于 .*，共 1 条）$/);
+    expect(ws.getRow(3).getCell(1).value).toBe(order.no);
 
     // The sheet opens in its own tab and asks the browser to print.
     await page.context().addInitScript('window.print = () => { window.__printed = (window.__printed || 0) + 1; };');

@@ -14,6 +14,7 @@ import {
 import { recordRoutes } from '../http/record-routes.ts';
 import { DateTime, DistrictCode, Note, PageQuery, RequestFields, UnitId, enumOf, strict } from '../http/schemas.ts';
 import { presentIncident, presentIncidentDetail, presentListedIncident } from './incidents.present.ts';
+import { beijingMinute, type ListExport } from '../http/list-export.ts';
 import type { IncidentService } from './incidents.service.ts';
 
 const IncidentJson = Type.Object({}, { additionalProperties: true, description: '警情' });
@@ -73,6 +74,25 @@ const ListQuery = strict({
   ),
 });
 
+/** 警情查询 as a spreadsheet: the columns of the queue, without the callback (it stays in the console). */
+const INCIDENT_EXPORT: ListExport<ReturnType<typeof presentListedIncident>> = {
+  title: '警情查询',
+  asciiName: 'incidents',
+  columns: [
+    { header: '警情号', value: (i) => i.no, width: 20 },
+    { header: '接警时间', value: (i) => beijingMinute(i.createdAt), width: 17 },
+    { header: '等级', value: (i) => `${i.priority}级`, width: 6 },
+    { header: '类别', value: (i) => i.categoryLabel, width: 12 },
+    { header: '内容', value: (i) => i.content, width: 48 },
+    { header: '地址', value: (i) => i.address, width: 24 },
+    { header: '区县', value: (i) => i.districtName, width: 10 },
+    { header: '状态', value: (i) => i.statusLabel, width: 10 },
+    { header: '处警单位', value: (i) => i.unitName, width: 20 },
+    { header: '紧急', value: (i) => (i.emergency ? '是' : ''), width: 6 },
+    { header: '应急演练', value: (i) => (i.exercise ? '是' : ''), width: 8 },
+  ],
+};
+
 export const incidentRoutes =
   (
     service: IncidentService,
@@ -90,6 +110,7 @@ export const incidentRoutes =
         listed: presentListedIncident,
         detail: presentIncidentDetail,
       },
+      export: INCIDENT_EXPORT,
       filter: (q) => ({ ...q, order: q.order ?? 'desc' }),
       // A diversion says where the matter went: the linkage item opened in the same transaction, if any.
       afterAction: async (json, cmd, actor) =>

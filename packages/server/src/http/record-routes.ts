@@ -7,6 +7,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Static, TSchema } from 'typebox';
 import type { Actor } from '../auth/actor.ts';
 import { IdParams, RevealBody, errorResponses, paged, pageWindow } from './schemas.ts';
+import { beijingDate } from '@liandong/domain';
+import { EXPORT_MAX_ROWS, XLSX_TYPE, attachment, listToXlsx, type ListExport } from './list-export.ts';
 
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
@@ -37,6 +39,8 @@ export interface RecordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A e
   filter(query: Static<Q>): F;
   /** What an action's answer adds to the record (a diversion names the linkage item it opened). */
   afterAction?(json: unknown, command: { action: A }, actor: Actor): Promise<unknown>;
+  /** The list as a spreadsheet (`GET <base>/export.xlsx`, the list's filters), from the listed rows as presented. */
+  export?: ListExport<never>;
 }
 
 export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A extends string, F>(
@@ -78,6 +82,34 @@ export function recordRoutes<R, L, D, B extends TSchema, Q extends TSchema, A ex
       return { items: rows.map((r) => o.present.listed(r)), total, page, pageSize };
     },
   );
+  const exp = o.export;
+  if (exp)
+    app.get(
+      `${o.base}/export.xlsx`,
+      {
+        schema: {
+          tags,
+          summary: `${o.summaries.list}，导出为 Excel（.xlsx，按所选条件，至多 ${EXPORT_MAX_ROWS} 条）`,
+          querystring: o.schemas.list,
+          response: { 200: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const query = req.query as Static<Q>;
+        const { rows, total } = await o.service.list(req.actor, {
+          ...o.filter(query),
+          limit: EXPORT_MAX_ROWS,
+          offset: 0,
+        });
+        const at = new Date();
+        const file = await listToXlsx(exp, rows.map((r) => o.present.listed(r)) as never[], total, at);
+        const day = beijingDate(at).replace(/-/g, '');
+        return reply
+          .header('content-type', XLSX_TYPE)
+          .header('content-disposition', attachment(`${exp.asciiName}-${day}.xlsx`, `${exp.title}-${day}.xlsx`))
+          .send(file);
+      },
+    );
   app.get(
     `${o.base}/:id`,
     { schema: { tags, summary: o.summaries.detail, params: IdParams, response: { 200: record, ...errorResponses } } },

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Radio, Space, Table, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { ApiError, api, getBlob } from '../../api/client.ts';
+import { saveBlob } from '../../shared/save-file.ts';
 import { messageOf } from './labels.ts';
 
 type Kind = 'units' | 'users' | 'categories';
@@ -39,12 +40,10 @@ export function ImportPanel() {
 
   const download = async (format: 'xlsx' | 'csv') => {
     try {
-      const blob = await getBlob(`/api/admin/import/${kind}/template?format=${format}`);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `${label.label}导入模板.${format}`;
-      a.click();
-      URL.revokeObjectURL(a.href);
+      saveBlob(
+        await getBlob(`/api/admin/import/${kind}/template?format=${format}`),
+        `${label.label}导入模板.${format}`,
+      );
     } catch (e) {
       message.error(messageOf(e));
     }

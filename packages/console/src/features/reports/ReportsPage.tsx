@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, DatePicker, Segmented, Space, Spin, Tabs, Typ
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { errorText, get, getBlob } from '../../api/client.ts';
+import { saveBlob } from '../../shared/save-file.ts';
 import { PERIOD_KIND_LABELS, PERIOD_KINDS, periodKey, periodLabel, type PeriodKind } from './period.ts';
 import { ReportView, type ReportName } from './views.tsx';
 
@@ -27,17 +28,6 @@ const PICKER: Record<Exclude<PeriodKind, 'range'>, 'week' | 'month' | 'quarter' 
   quarter: 'quarter',
   year: 'year',
 };
-
-function download(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function ReportsPage() {
   const { message } = App.useApp();
@@ -74,7 +64,7 @@ export function ReportsPage() {
     setBusy(format);
     try {
       const blob = await getBlob(`/api/reports/${name}?period=${encodeURIComponent(period)}&format=${format}`);
-      download(blob, `${report.label}-${period.replace('..', '_')}.${format}`);
+      saveBlob(blob, `${report.label}-${period.replace('..', '_')}.${format}`);
     } catch (e) {
       void message.error(errorText(e));
     } finally {
