@@ -73,3 +73,39 @@ describe('the order list as a spreadsheet', () => {
     expect(anon.statusCode).toBe(401);
   });
 });
+
+describe('the incident list as a spreadsheet (110 desk)', () => {
+  let d: TestApp;
+  beforeAll(async () => {
+    d = await createTestApp({ desk: 'dispatch' });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('exports the incidents the reader may see, without the callback', async () => {
+    const r = await d.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: d.as('dispatcher'),
+      payload: {
+        channel: 'phone_110',
+        caller: { name: '李四', phone: '13900001111' },
+        content: `${MARK} 报警人称解放碑一商场门口有人吵架`,
+        address: '渝中区解放碑',
+        districtCode: '500103',
+        category: 'public_order',
+        priority: 2,
+      },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const res = await d.app.inject({ url: '/api/incidents/export.xlsx', headers: d.as('dispatcher') });
+    expect(res.statusCode, res.body).toBe(200);
+    const { name, rows } = await sheet(res.rawPayload);
+    expect(name).toBe('警情查询');
+    expect(rows[1]!.slice(0, 5)).toEqual(['警情号', '接警时间', '等级', '类别', '内容']);
+    const mine = rows.find((x) => x[0] === r.json().no)!;
+    expect(mine[2]).toBe('2级');
+    expect(JSON.stringify(rows)).not.toContain('13900001111');
+  });
+});
