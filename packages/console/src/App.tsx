@@ -9,6 +9,7 @@ import { ReferenceProvider } from './shared/reference.tsx';
 import { IntakePage } from './features/hotline/IntakePage.tsx';
 import { WorkOrdersPage } from './features/hotline/WorkOrdersPage.tsx';
 import { IncidentDesk } from './features/dispatch/IncidentDesk.tsx';
+import { IncidentsQueryPage } from './features/dispatch/IncidentsQueryPage.tsx';
 import { LinkageQueue } from './features/bridge/LinkageQueue.tsx';
 import { DeadLettersPage } from './features/bridge/DeadLettersPage.tsx';
 import { SupervisionPage } from './features/supervision/SupervisionPage.tsx';
@@ -29,6 +30,7 @@ const ReportsPage = lazy(() => import('./features/reports/ReportsPage.tsx').then
 const PAGES: Record<string, () => React.ReactNode> = {
   '/intake': () => <IntakePage />,
   '/incidents': () => <IncidentDesk />,
+  '/incident-search': () => <IncidentsQueryPage />,
   '/linkage': () => <LinkageQueue />,
   '/bridge-problems': () => <DeadLettersPage />,
   '/my-orders': () => <WorkOrdersPage mine />,

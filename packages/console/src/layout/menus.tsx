@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import {
   AlertOutlined,
   AuditOutlined,
+  FileSearchOutlined,
   BarChartOutlined,
   BookOutlined,
   CalculatorOutlined,
@@ -46,6 +47,13 @@ export const MENU: MenuEntry[] = [
     label: '接警调度',
     icon: <AlertOutlined />,
     needs: ['incident.create', 'incident.dispatch'],
+    desks: ['dispatch', 'both'],
+  },
+  {
+    path: '/incident-search',
+    label: '警情查询',
+    icon: <FileSearchOutlined />,
+    needs: ['incident.query'],
     desks: ['dispatch', 'both'],
   },
   {

@@ -53,7 +53,12 @@ export type Permission =
  * 我的工单 (a unit's own orders), 回访 (the follow-up calls and their review), 联动事项 (the linkage queue, worked or watched), and the 催办 bell.
  */
 export type ConsolePagePermission =
-  'work_order.query' | 'work_order.unit_queue' | 'work_order.follow_up_queue' | 'linkage.queue' | 'reminder.receive';
+  | 'incident.query'
+  | 'work_order.query'
+  | 'work_order.unit_queue'
+  | 'work_order.follow_up_queue'
+  | 'linkage.queue'
+  | 'reminder.receive';
 
 /** The knowledge base (GB/T 44191-2024): read; propose changes (the owning department); edit, review, publish (the 12345 centre). */
 export type KnowledgePermission =
@@ -166,6 +171,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   supervisor: new Set([
     'work_order.query',
+    'incident.query',
     'work_order.follow_up_queue',
     'linkage.queue',
     'reference.read',
@@ -185,6 +191,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     // Masked everywhere; one caller shown on a stated reason, audited (caller.reveal).
     'caller.reveal',
     'work_order.query',
+    'incident.query',
     'reference.read',
     'work_order.read',
     'incident.read',
@@ -195,6 +202,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   admin: new Set([
     'work_order.query',
+    'incident.query',
     'work_order.follow_up_queue',
     'reference.read',
     'work_order.read',

@@ -502,7 +502,7 @@ interface IncidentDetail extends Omit<Incident, 'linkage'> {
 const actionText = (details: Record<string, unknown>) =>
   typeof details.summary === 'string' ? details.summary : typeof details.note === 'string' ? details.note : '';
 
-function IncidentDrawer({
+export function IncidentDrawer({
   id,
   onClose,
   onAct,
