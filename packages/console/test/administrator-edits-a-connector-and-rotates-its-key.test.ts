@@ -115,6 +115,16 @@ describe('the administrator looks after the connectors (外部接口)', () => {
     const row = table.locator('tbody tr.ant-table-row', { hasText: 'archive-' }).first();
     expect(await row.innerText()).toMatch(/archive-[\s\S]*\d+\.\d%[\s\S]*(已启用|保存未启用)/);
     await expectPageClean(page, '派单模型');
+    // And back to the shipped model (the other tests read its suggestions).
+    await page.getByTestId('dispatch-model-shipped').click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /改\s*用/ })
+      .click();
+    await expect.poll(() => current.innerText()).toContain('随系统发布的默认模型');
+    expect(((await api('GET', '/api/admin/dispatch-models')) as { current: { source: string } }).current.source).toBe(
+      'shipped',
+    );
     expectNoConsoleErrors(person);
   });
 });

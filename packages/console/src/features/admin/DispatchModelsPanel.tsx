@@ -36,6 +36,7 @@ interface DispatchModel {
 }
 interface Listing {
   current: { version: string; source: string };
+  shipped: { version: string };
   models: DispatchModel[];
 }
 
@@ -119,6 +120,16 @@ export function DispatchModelsPanel() {
             用已归档工单重训
           </Button>
         </Popconfirm>
+        {data && data.current.source !== 'shipped' && (
+          <Popconfirm
+            title="改用随系统发布的默认模型？"
+            okText="改用"
+            cancelText="取消"
+            onConfirm={() => void activate(data.shipped.version)}
+          >
+            <Button data-testid="dispatch-model-shipped">改用默认模型</Button>
+          </Popconfirm>
+        )}
       </Space>
       {error && <Alert type="error" showIcon title={error} data-testid="dispatch-model-error" />}
       <Table<DispatchModel>

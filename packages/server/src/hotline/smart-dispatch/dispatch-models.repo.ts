@@ -101,6 +101,11 @@ export async function activateDispatchModel(db: Queryable, version: string): Pro
   ]);
 }
 
+/** No stored version is active: the shipped default answers. */
+export async function deactivateDispatchModels(db: Queryable): Promise<void> {
+  await db.query('UPDATE dispatch_models SET active = false WHERE active');
+}
+
 export interface ArchivedRecord extends HistoryRecord {
   closedAt: Date;
 }

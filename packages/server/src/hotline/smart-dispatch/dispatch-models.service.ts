@@ -23,6 +23,7 @@ import { AppError } from '../../errors.ts';
 import { defaultDispatchModel, dispatchEnv } from './smart-dispatch.ts';
 import {
   activateDispatchModel,
+  deactivateDispatchModels,
   findActiveVersion,
   findDispatchModel,
   findOrderForDispatch,
@@ -135,7 +136,12 @@ export class DispatchModelService {
   async list(actor: Actor) {
     requirePermission(actor, 'admin.reference');
     const [rows, current] = await Promise.all([listDispatchModels(this.db), this.current()]);
-    return { current: { version: current.version, source: current.source }, models: rows.map(presentModel) };
+    return {
+      current: { version: current.version, source: current.source },
+      // the model shipped with the platform, which answers when no stored version is active
+      shipped: { version: defaultDispatchModel().version },
+      models: rows.map(presentModel),
+    };
   }
 
   /** A label matches a truth when both name the same unit (by code or name). */
@@ -201,9 +207,20 @@ export class DispatchModelService {
     };
   }
 
-  /** An administrator makes a stored model active by hand (a rollback, or a model with no held-out proof). */
-  async activate(actor: Actor, version: string): Promise<DispatchModelRow> {
+  /**
+   * An administrator makes a stored model active by hand (a rollback, or a model with no held-out proof),
+   * or goes back to the model shipped with the platform by its version.
+   */
+  async activate(actor: Actor, version: string): Promise<DispatchModelRow | { version: string; shipped: true }> {
     requirePermission(actor, 'admin.reference');
+    // Back to the shipped model: no stored version answers any more.
+    if (version === defaultDispatchModel().version && !(await findDispatchModel(this.db, version))) {
+      await inTransaction(this.db, async (tx) => {
+        await deactivateDispatchModels(tx);
+        await audit(tx, actor.id, 'dispatch_model.activate', version, { shipped: true });
+      });
+      return { version, shipped: true };
+    }
     await inTransaction(this.db, async (tx) => {
       const row = await findDispatchModel(tx, version);
       if (!row) throw new AppError('DISPATCH_MODEL_NOT_FOUND', undefined, { version });

@@ -211,6 +211,18 @@ describe('dispatch models as data', () => {
         })
       ).json().code,
     ).toBe('DISPATCH_MODEL_NOT_FOUND');
+    // Back to the model shipped with the platform, by the version the list names.
+    const shipped = (await t.app.inject({ url: '/api/admin/dispatch-models', headers: t.as('admin') })).json().shipped;
+    const back = await t.app.inject({
+      method: 'POST',
+      url: `/api/admin/dispatch-models/${shipped.version}/activate`,
+      headers: t.as('admin'),
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect((await suggestions(o.json().id)).json()).toMatchObject({
+      modelVersion: shipped.version,
+      modelSource: 'shipped',
+    });
     const audits = (await t.db.query(`SELECT action FROM admin_audit WHERE action LIKE 'dispatch_model.%'`)).rows.map(
       (r) => r.action,
     );
