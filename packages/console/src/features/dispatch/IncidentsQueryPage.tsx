@@ -4,12 +4,12 @@
  * supervisors and analysts who do not work the dispatch queues (the analyst reads callers masked).
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
-import { errorText, get, getBlob, toQuery, type Page } from '../../api/client.ts';
+import { Alert, App, Card, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
+import { errorText, get, type Page } from '../../api/client.ts';
 import type { Incident } from '../../api/types.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { fmtShort } from '../../shared/format.ts';
-import { saveBlob } from '../../shared/save-file.ts';
+import { ExportButton } from '../../shared/ExportButton.tsx';
 import { IncidentActionModal } from './IncidentActionModal.tsx';
 import { IncidentDrawer } from './IncidentDesk.tsx';
 
@@ -34,7 +34,6 @@ export function IncidentsQueryPage() {
   const [open, setOpen] = useState<string | null>(null);
   const [act, setAct] = useState<{ incident: Incident; action: string } | null>(null);
   const [tick, setTick] = useState(0);
-  const [exporting, setExporting] = useState(false);
   const set = (patch: Partial<Query>) => setQuery({ ...query, ...patch, page: 1 });
 
   useEffect(() => {
@@ -50,27 +49,17 @@ export function IncidentsQueryPage() {
     return () => ac.abort();
   }, [query, tick]);
 
-  const exportList = async () => {
-    const { page: _page, pageSize: _size, ...filters } = query;
-    setExporting(true);
-    try {
-      const blob = await getBlob(`/api/incidents/export.xlsx${toQuery({ ...filters, order: 'desc' })}`);
-      saveBlob(blob, `警情查询-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`);
-    } catch (e) {
-      void message.error(errorText(e));
-    } finally {
-      setExporting(false);
-    }
-  };
-
   return (
     <Card
       size="small"
       title="警情查询"
       extra={
-        <Button size="small" loading={exporting} onClick={() => void exportList()} data-testid="incident-export">
-          导出 Excel
-        </Button>
+        <ExportButton
+          path="/api/incidents/export.xlsx"
+          query={{ ...query, order: 'desc' }}
+          name="警情查询"
+          testId="incident-export"
+        />
       }
     >
       <Space wrap style={{ marginBottom: 8 }}>

@@ -3,10 +3,10 @@
  * `mine`: a handler's own orders by due time, open ones first.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Card, Checkbox, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
-import { errorText, get, getBlob, toQuery, type Page } from '../../api/client.ts';
-import { saveBlob } from '../../shared/save-file.ts';
+import { get, type Page } from '../../api/client.ts';
+import { ExportButton } from '../../shared/ExportButton.tsx';
 import type { WorkOrder } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtShort } from '../../shared/format.ts';
@@ -202,32 +202,17 @@ export function WorkOrdersPage({ mine = false }: { mine?: boolean }) {
       : { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' },
   );
   const set = (patch: Partial<OrderQuery>) => setQuery({ ...query, ...patch, page: 1 });
-  const { message } = App.useApp();
-  const [exporting, setExporting] = useState(false);
-  /** The list as chosen (every page, up to the server's limit) as an .xlsx. */
-  const exportList = async () => {
-    const { page: _page, pageSize: _size, ...filters } = query;
-    setExporting(true);
-    try {
-      const blob = await getBlob(`/api/work-orders/export.xlsx${toQuery(filters)}`);
-      saveBlob(
-        blob,
-        `${mine ? '我的工单' : '工单查询'}-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`,
-      );
-    } catch (e) {
-      void message.error(errorText(e));
-    } finally {
-      setExporting(false);
-    }
-  };
   return (
     <Card
       size="small"
       title={mine ? `我的工单 · ${me?.displayName ?? ''}` : '工单查询'}
       extra={
-        <Button size="small" loading={exporting} onClick={() => void exportList()} data-testid="order-export">
-          导出 Excel
-        </Button>
+        <ExportButton
+          path="/api/work-orders/export.xlsx"
+          query={query}
+          name={mine ? '我的工单' : '工单查询'}
+          testId="order-export"
+        />
       }
     >
       <Space wrap style={{ marginBottom: 8 }}>
