@@ -228,10 +228,10 @@ const TERM_SPLIT = '…';
 /** Most characters between the two parts of a composite term. */
 const MAX_GAP = 14;
 /**
- * What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤"), including
+ * What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤", "没得哪个动手", "不需要叫救护车"), including
  * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹").
  */
-const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会']);
+const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会哪个需用叫喊']);
 /** The experiential 过 right after a word ("摔倒过"), not 过 of motion ("过来", "过马路") or time ("过年"). */
 const experienced = (text: string, end: number) =>
   text[end] === '过' && !'来去马河桥街路年节完后头了得'.includes(text[end + 1] ?? '');
@@ -452,6 +452,11 @@ export interface ClauseState {
   ownVoice: boolean;
   /** A record's outcome, or a resolved record's clause not told as going on. */
   past: boolean;
+  /**
+   * Past only because the record says something was resolved elsewhere in it ("持刀学生已被控制"), with
+   * no time of its own and no outcome: an injury told in it may still be bleeding now.
+   */
+  pastByResolution: boolean;
   anchor: 'past' | 'habitual' | null;
   /** "Now" said in this clause or earlier in its sentence. */
   goingOn: boolean;
@@ -461,6 +466,10 @@ export interface ClauseState {
   outcome: boolean;
   request: boolean;
 }
+
+/** The injured person is in care, or out of danger: a record's resolution then covers the injury too. */
+const INJURED_IN_CARE =
+  /已送医|送往医院|送到医院|送医院|已就医|已包扎|包扎好|无生命危险|已脱险|脱离危险|现已安全|已无大碍|救护车已|120已|已被120|已由120|医护人员已|已死亡|已身亡|已经死亡/;
 
 /** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
 const TOPIC_SHIFT =
@@ -796,6 +805,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       consult,
       ownVoice,
       past: isOutcome || (resolved && !present),
+      pastByResolution: !isOutcome && resolved && !present && !anchor,
       anchor: now ? null : anchor,
       goingOn: presentInSentence,
       toldNow: todayInSentence,
@@ -836,6 +846,17 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         // "想咨询一下，孩子现在嘴唇发紫") is what is happening, not the question: a danger keeps its time.
         if (modality === 'consult' && st.ownVoice && ce.entry.kind === 'danger')
           modality = st.past ? 'past' : (st.anchor ?? 'now');
+        // A wound told in a record that is resolved only because the attacker is held ("被刺伤腹部，出血较
+        // 多，持刀学生已被控制") still bleeds: what was resolved is the threat, not the injury — unless the
+        // record says the injured person is in care.
+        if (
+          modality === 'past' &&
+          st.pastByResolution &&
+          ce.entry.kind === 'danger' &&
+          ce.entry.route === '120' &&
+          !INJURED_IN_CARE.test(text)
+        )
+          modality = 'now';
         if (ref.role === 'linkedIf') {
           if (modality === 'now')
             linkedIf.push({

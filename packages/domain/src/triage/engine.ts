@@ -79,7 +79,9 @@ const KIND_PRIORITY: Record<EntryKind, number> = {
   police: 1.3,
   boundary: 1.2,
   diversion: 1.1,
-  urgent: 1.05,
+  // An urgent entry weighed as whose matter it is (12345's urgent order): below any other entry told
+  // as strongly, which names the body better.
+  urgent: 0.95,
   guidance: 1,
   hotline: 1,
 };
@@ -242,10 +244,11 @@ const findEvents: Step = (d, e) => {
 /** Step 3: a danger told as happening now or just now. */
 /**
  * After an illness or an injury word, in its sentence, the caller says no one was hurt ("把老人甩倒了，
- * 幸好没啥子大事，老人自己起来了"): what the word told did not come to harm. A question ("没事吧？") asks.
+ * 幸好没啥子大事，老人自己起来了", "擦破点皮，自己说不需要救护车"): what the word told did not come to harm. A
+ * question ("没事吧？") asks.
  */
 const HARM_DENIED =
-  /(?:没有?|未|并无|无)(?:什么|啥)?(?:大事|大碍|受伤|伤到|伤着|伤人)(?![吧吗呢？?])|无大碍|并无大碍|人没事(?![吧吗呢？?])|自己(?:爬|站)?起来了/;
+  /(?:没有?|未|并无|无)(?:什么|啥)?(?:大事|大碍|受伤|伤到|伤着|伤人)(?![吧吗呢？?])|无大碍|并无大碍|人没事(?![吧吗呢？?])|自己(?:爬|站)?起来了|(?:不需要|不用|不要)(?:叫|喊)?救护车/;
 /** Animals and people, as the one an illness or injury word is about (the last named before it). */
 const ANIMAL = /(?:狗|猫|鸟|宠物|犬|鸽子|鸡|鸭|鹅|牛|羊|猪|兔)/g;
 const PERSON =
@@ -548,7 +551,8 @@ const weighJurisdiction: Step = (d, e) => {
   const cands: Candidate[] = [];
   for (const [ce, s] of d.scores) {
     const kind = kindOf(ce);
-    if (kind === 'urgent') continue; // a flag on the request (step 6), not a route of its own
+    // An urgent entry (step 6's flag) also tells whose matter it is: 12345's urgent order, weighed
+    // like the others (a manhole without its cover, a tree across the road, no one hurt).
     const route = routeOfEntry(ce.entry, d.channel, s.hits[0]!.modality);
     cands.push({
       route,

@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 6,
+      catalogueVersion: 7,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
