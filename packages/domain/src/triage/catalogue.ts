@@ -417,6 +417,8 @@ interface Found {
   /** F_* bits of its refs. */
   flags: number;
   composite?: boolean;
+  /** A composite's first part ends here. */
+  firstEnd?: number;
 }
 
 const F_MASK = 1,
@@ -677,15 +679,29 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           refs: cat.composites[comp]!.refs,
           flags: cat.composites[comp]!.flags,
           composite: true,
+          firstEnd: best.end,
         });
     }
   }
 
   // 2. Masks (figures of speech) hide what lies within them; a marker inside a longer word of the
   //    catalogue is part of that word ("一动不动" is not "动不动"), except a word for now ("正在偷").
+  // A composite whose first part lies in a figure, in its own clause or the one before, is hidden too:
+  // "说法互相打架，两头都办不了" tells of no blow to the head (打…头).
+  const maskSpans = perClause.flatMap((found) => found.filter((m) => m.flags & F_MASK));
+  const firstInFigure = (f: Found) =>
+    maskSpans.some((m) => m.start <= f.start && (f.firstEnd ?? f.at) <= m.end && m.end <= f.at);
   for (const found of perClause) {
     let all = 0;
     for (const f of found) all |= f.flags;
+    if (maskSpans.length)
+      for (let k = 0; k < found.length; k++) {
+        const f = found[k]!;
+        if (f.composite && !(f.flags & F_MASK) && firstInFigure(f)) {
+          const refs = f.refs.filter((x) => x.entry === -1 && x.role !== 'mask');
+          found[k] = { ...f, refs, flags: flagsOf(refs) };
+        }
+      }
     if (all & F_MASK)
       for (let k = 0; k < found.length; k++) {
         const f = found[k]!;
@@ -762,10 +778,13 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     const bits = m.bits;
     if (cl.sentence !== sentence) {
       sentence = cl.sentence;
-      if (sentenceMarks[sentence]! & TIME || cl.title) anchor = null;
+      // A sentence that says nothing of its time continues the one before, "today" too ("今天早上开始就
+      // 没有声音了。敲门没人应"); one that names a time, or a title, starts afresh.
+      const ownTime = (sentenceMarks[sentence]! & TIME) !== 0 || cl.title;
+      if (ownTime) anchor = null;
       conditional = false;
       presentInSentence = false;
-      todayInSentence = false;
+      todayInSentence = todayInSentence && !ownTime && anchor === null;
       consultLeft = 0;
       requestInSentence = false;
     }

@@ -155,6 +155,8 @@ class Draft {
   dangers: Hit[] = [];
   /** Cries for help in a written message that tells of no danger (step 3): figures of speech. */
   figurativeCries: Hit[] = [];
+  /** Cries for help beside the matter they cry about (step 3): that matter decides. */
+  explainedCries: Hit[] = [];
   scores = new Map<CompiledEntry, { score: number; hits: Hit[] }>();
   constructor(
     readonly text: string,
@@ -260,16 +262,21 @@ const lastIndex = (re: RegExp, s: string) => {
 };
 
 /**
- * An illness or injury word (a 120 danger) that harmed no one: the caller says no one was hurt after it,
- * or it is about an animal ("流浪狗好像腿断了"), not a person (a bite is a person's injury).
+ * A danger to a person that harmed no one: after an illness or injury word (a 120 danger) the caller says
+ * no one was hurt; or the word is about an animal ("流浪狗好像腿断了", "猫…下不来了"), not a person (a bite
+ * is a person's injury).
  */
 function harmlessToPeople(d: Draft, h: Hit): 'denied' | 'animal' | null {
-  if (h.entry.entry.route !== '120' || harmOf(h.entry) !== 'person') return null;
+  if (harmOf(h.entry) !== 'person') return null;
   const text = d.reading.text;
   const cl = d.reading.clauses[h.clause]!;
-  const sentenceEnd = d.reading.clauses.filter((c) => c.sentence === cl.sentence).at(-1)!.end;
-  if (HARM_DENIED.test(text.slice(h.end, sentenceEnd))) return 'denied';
-  if (/[咬叮蜇抓]/.test(h.text)) return null;
+  // "No one hurt" calms an illness or injury word only; a person trapped or lost is in danger unhurt.
+  // An animal stuck or hurt ("猫…下不来了") is no person's danger, whoever's line it is.
+  if (h.entry.entry.route === '120') {
+    const sentenceEnd = d.reading.clauses.filter((c) => c.sentence === cl.sentence).at(-1)!.end;
+    if (HARM_DENIED.test(text.slice(h.end, sentenceEnd))) return 'denied';
+    if (/[咬叮蜇抓]/.test(h.text)) return null;
+  }
   const before = text.slice(cl.start, h.start);
   const animal = lastIndex(ANIMAL, before);
   return animal >= 0 && animal > lastIndex(PERSON, before) ? 'animal' : null;
@@ -291,6 +298,10 @@ function fixtureDamaged(d: Draft, h: Hit): boolean {
   const thing = lastIndex(FIXTURE, before);
   return thing >= 0 && thing > lastIndex(PERSON, before);
 }
+
+/** Any 12345 channel: the hotline's phone line, the web, its chat, app and text messages. */
+const onHotlineLine = (channel: string | null) =>
+  channel === '12345' || channel === 'phone_12345' || (channel !== null && WRITTEN.has(channel));
 
 /** Written channels: a letter, a chat message, a text; no one shouts in them. */
 const WRITTEN = new Set(['web', 'wechat', 'app', 'sms', 'email']);
@@ -348,6 +359,23 @@ const dangerNow: Step = (d, e) => {
       hurtNow = true;
   d.dangers = [];
   for (const h of d.scan.hits) if (isDangerNow(d, h, hurtNow)) d.dangers.push(h);
+  // A cry for help beside what it cries about ("救命啊！卫生间的水管爆了") is that matter's: the other
+  // danger, or the urgent repair, decides the line, not the cry.
+  const cries = d.dangers.filter((h) => CRY.test(h.text));
+  if (
+    cries.length &&
+    d.scan.hits.some(
+      (h) =>
+        h.role === 'term' &&
+        !cries.includes(h) &&
+        !CRY.test(h.text) &&
+        (d.dangers.includes(h) || (kindOf(h.entry) === 'urgent' && h.modality === 'now')),
+    )
+  ) {
+    d.reasons.push(`${e.cite(cries[0]!)}：呼救所为之事另有所述，按所述事项处理`);
+    d.explainedCries = cries;
+    d.dangers = d.dangers.filter((h) => !cries.includes(h));
+  }
   // A written message (a complaint, a letter) that cries for help and tells of no danger besides
   // ("…到底要协调到哪年。救命啊") uses the cry as a figure of speech: it is read for what it asks.
   if (
@@ -401,6 +429,7 @@ const dangerNow: Step = (d, e) => {
       kindOf(h.entry) === 'danger' &&
       !d.dangers.includes(h) &&
       !d.figurativeCries.includes(h) &&
+      !d.explainedCries.includes(h) &&
       !deferredHits.some((x) => x.entry === h.entry),
   );
   const toldOnce = [
@@ -512,7 +541,11 @@ function entryScores(d: Draft): Draft['scores'] {
     if (kind === 'danger' && e.route === '110' && h.nearMiss) f = MODALITY_FACTOR.danger.consult;
     // An injury that harmed no one, or an animal's, is not 120's; a fixture knocked askew is a repair;
     // a written cry for help that tells of no danger is a figure of speech.
-    if (kind === 'danger' && (harmlessToPeople(d, h) || fixtureDamaged(d, h) || d.figurativeCries.includes(h))) f = 0;
+    if (
+      kind === 'danger' &&
+      (harmlessToPeople(d, h) || fixtureDamaged(d, h) || d.figurativeCries.includes(h) || d.explainedCries.includes(h))
+    )
+      f = 0;
     // The caller asks another body to act: police business not told as going on is back-story.
     if (police && !h.ongoing && (elsewhere ??= asksAnotherBody(d.reading))) f *= ELSEWHERE;
     // Reported to the police already, and now a question (its progress, relief, compensation): the
@@ -623,6 +656,8 @@ const weighJurisdiction: Step = (d, e) => {
     } else if (ruleWinner.kind === 'guidance') {
       d.guidance = en.guidance ?? null;
       d.reasons.push(`不属于12345和110受理范围，做好引导解释：${cites}${byModel}`);
+    } else if (ruleWinner.kind === 'urgent' && route !== '12345') {
+      d.reasons.push(`需在数小时内处置，由${ROUTE_NAMES[route]}处理：${cites}${byModel}`);
     } else {
       for (const r of en.linked ?? []) d.linked.add(r);
       d.reasons.push(`属于12345受理范围：${cites}${byModel}`);
@@ -635,7 +670,7 @@ const weighJurisdiction: Step = (d, e) => {
   // 骗了…这个我找哪个？") needs to be told to go to the police, not a police car: guidance.
   if (
     route === '110' &&
-    (d.channel === '12345' || d.channel === 'web') &&
+    onHotlineLine(d.channel) &&
     (ruleWinner?.kind === 'police' || ruleWinner?.kind === 'danger') &&
     ruleWinner.evidence.every((h) => afterTheFact(d, h)) &&
     // A tip-off ("举报…") asks the police to act, whoever the caller asks.

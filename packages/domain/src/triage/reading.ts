@@ -111,7 +111,12 @@ export class Reader {
     let start = 0;
     let depth = 0;
     for (let i = 0; i <= n; i++) {
-      const kind = i < n ? BREAK[full.charCodeAt(i)]! : 2;
+      // An ellipsis ("……", read as dots once normalised) ends a sentence: "都没批……算了，我不想活了".
+      const dots =
+        i < n &&
+        (full.charCodeAt(i) === 0x2026 ||
+          (full.charCodeAt(i) === 0x2e && (full.charCodeAt(i + 1) === 0x2e || full.charCodeAt(i - 1) === 0x2e)));
+      const kind = i < n ? (dots ? 2 : BREAK[full.charCodeAt(i)]!) : 2;
       if (!kind) continue;
       const c = full.charCodeAt(i);
       // A decimal point or a time ("3.5万", "8:30") does not break a clause.

@@ -90,7 +90,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
-      'catalogue-v7.json': 'abfdb098c19cc1a6b855ade7cd08e496abb6ff1c5ce3ee7e7a145866ee982213',
+      'catalogue-v7.json': 'd9dc9365b5160b15d574bc0d21edf016ee3ad2c415d9ab7b8dba179ce5856bd4',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -609,6 +609,102 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
     else expect(o.value.route, why).not.toBe('110');
     if (urgent !== null) expect(o.value.urgent, why).toBe(urgent);
     expect(o.value.catalogueVersion).toBe(7);
+  });
+});
+
+describe('round 9: a cry beside its matter, an animal stuck, what a figure starts, a burst pipe (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'a cry about a burst pipe is the pipe: the utility, urgent',
+      'phone_110',
+      '救命啊！厨房的水管爆了，水一直在喷，关不到总阀',
+      'utility',
+      false,
+    ],
+    [
+      'an animal that cannot get down is no person in danger',
+      'phone_110',
+      '邻居家的狗掉到楼下雨棚上了，下不来，叫了一早上',
+      null,
+      false,
+    ],
+    ['a child stuck is', 'phone_110', '孩子的头卡在阳台栏杆中间出不来了', '119', true],
+    [
+      'an ellipsis ends the question before a danger',
+      'phone_12345',
+      '我想问下补助的事，跑了好几次都没批……算了，我不想活了，我现在站在楼顶上',
+      '110',
+      true,
+    ],
+    [
+      'a blow told by a figure is none',
+      'wechat',
+      '办居住证和交社保两个部门说法互相打架，两头都办不了，到底先办哪个',
+      null,
+      false,
+    ],
+    [
+      'a breakdown on the hard shoulder, everyone behind the barrier',
+      'phone_110',
+      '我的车在高速上抛锚了，停在应急车道，人都站到护栏外面了，拖车电话是多少',
+      null,
+      false,
+    ],
+    [
+      'a breakdown in a live lane is a danger',
+      'phone_110',
+      '隧道里一辆货车抛锚停在行车道上，没放警示牌，后面的车差点撞上',
+      '110',
+      true,
+    ],
+    ['water reaching live electrics is', 'phone_110', '地下室水管爆了，水流进了配电房，里面有滋滋声', 'utility', true],
+    ['"我怕有人掉下去" is a fear', 'phone_12345', '人行道上井盖没了，我怕有人掉下去，拿了个箱子挡到', '12345', false],
+    [
+      'where to go about a fraud that is over, by chat: guidance',
+      'wechat',
+      '上周在商场被人骗买了假玉，人早就跑了，我也认了，以后遇到这种找哪个部门？',
+      'guidance',
+      false,
+    ],
+    [
+      "someone else's hotel records: guidance",
+      'phone_110',
+      '我想查一下我老公的开房记录，你们查得到不',
+      'guidance',
+      false,
+    ],
+    [
+      'chips changed for money',
+      'phone_12345',
+      '楼下出租屋每天晚上一桌桌的人，拿手机扫码换筹码，走的时候又拿筹码换钱',
+      '110',
+      false,
+    ],
+    ['a pistol dug up', 'phone_110', '工地上挖出一把生锈的手枪，现在停工了没人碰', '110', false],
+    ['traps and poisoned grain', 'phone_12345', '后山有人下铁夹子，还用拌了药的谷子毒斑鸠拿去卖', '110', false],
+    [
+      "a key copied, photos taken in one's sleep",
+      'phone_110',
+      '前男友配了我家的钥匙，还拍了我睡觉的时候的照片放在门口',
+      '110',
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    const o = rules.triage({ id: 'r9', text, channel });
+    if (!o.ok) throw new Error(o.code);
+    const why = o.value.reasons.join(' / ');
+    expect(o.value.emergency, why).toBe(emergency);
+    if (route) expect(o.value.route, why).toBe(route);
+    else expect(o.value.route, why).not.toBe('110');
+  });
+
+  it('a lock filled with glue and paint on the door is police business', () => {
+    const o = rules.triage({ text: '今天早上出门发现门锁眼被人灌了胶水，门上还用红油漆写了字', channel: 'phone_110' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.route).toBe('110');
+    expect(o.value.reasons.join('')).toContain('P-DAMAGE');
   });
 });
 
