@@ -33,6 +33,8 @@ export interface RouteRule {
   desks: readonly DeskName[];
   /** The scope within the allowed roles, in a few words. */
   scope: string;
+  /** The message of the 403 when the handler has said it more precisely than 无权执行此操作 (Chinese). */
+  refusal?: string;
 }
 
 declare module 'fastify' {
@@ -55,10 +57,11 @@ const setting = (name: string, scope: string, desks = BOTH): RouteRule => ({
   desks,
   scope,
 });
-const perm = (p: Permission | readonly Permission[], scope: string, desks = BOTH): RouteRule => ({
+const perm = (p: Permission | readonly Permission[], scope: string, desks = BOTH, refusal?: string): RouteRule => ({
   access: { kind: 'permission', anyOf: typeof p === 'string' ? [p] : p },
   desks,
   scope,
+  ...(refusal ? { refusal } : {}),
 });
 
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
@@ -149,7 +152,12 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/auth/totp/enrol': anyone('own session and account'),
   'GET /api/bridge/outbox': perm('bridge.outbox', 'this desk’s outgoing bridge messages'),
   'POST /api/bridge/outbox/:id/retry': perm('bridge.outbox', 'this desk’s outgoing bridge messages'),
-  'GET /api/callers': perm('caller.lookup', 'a caller’s history by number; roles that see callers'),
+  'GET /api/callers': perm(
+    'caller.lookup',
+    'a caller’s history by number; roles that see callers',
+    BOTH,
+    '该角色不能按来电号码查询来电人',
+  ),
   'GET /api/desk': pub('which desk this is, for the console’s header'),
   'POST /api/disclosure/:workOrderId': perm('disclosure.moderate', 'show or withhold a reply publicly', H),
   'GET /api/disclosure/pending': perm('disclosure.moderate', 'replies waiting to be shown publicly', H),
@@ -445,6 +453,6 @@ export function enforceRouteRules(app: FastifyInstance, desk: Config['desk']): v
   app.addHook('preValidation', async (req) => {
     const rule = req.routeOptions.config.authz;
     if (!rule) return;
-    if (!allows(rule.access, req.actor ?? null)) throw new AppError('FORBIDDEN');
+    if (!allows(rule.access, req.actor ?? null)) throw new AppError('FORBIDDEN', rule.refusal);
   });
 }

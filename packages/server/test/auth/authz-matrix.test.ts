@@ -6,10 +6,11 @@
  * and name, seeded on each desk, appear in no answer to the analyst and in some answer to a seat.
  */
 import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@liandong/domain';
-import { allows, registeredRoutes, type RegisteredRoute } from '../../src/auth/route-rules.ts';
-import { createTestApp, PASSWORD, sampleOrder, USERS, type TestApp } from '../helpers.ts';
+import { allows, enforceRouteRules, registeredRoutes, type RegisteredRoute } from '../../src/auth/route-rules.ts';
+import { createTestApp, PASSWORD, sampleOrder, UNREACHED_PEER_BRIDGE, USERS, type TestApp } from '../helpers.ts';
 
 type Who = keyof typeof USERS;
 /** One user per role. */
@@ -25,8 +26,11 @@ const ROLE_USERS: Record<Role, Who> = {
 };
 const ROLES = Object.keys(ROLE_USERS) as Role[];
 
-/** Answers that say a feature is not set up in the test app (no bridge peer, no switch), not a failure. */
-const NOT_CONFIGURED = new Set(['BRIDGE_NOT_CONFIGURED', 'TELEPHONY_OFF', 'TELEPHONY_NO_PEER']);
+/**
+ * Answers that say a feature is not set up in the test app (no switch, no bridge on 110) or that its peer
+ * is never reached (the 12345 desk's bridge points at a closed port): not failures of this desk.
+ */
+const NOT_HERE = new Set(['BRIDGE_NOT_CONFIGURED', 'TELEPHONY_OFF', 'TELEPHONY_NO_PEER', 'SHARE_PULL_FAILED']);
 const PHONE = '13912340987';
 const NAME = '欧阳测试';
 
@@ -84,6 +88,45 @@ async function callEveryCell(t: TestApp): Promise<Cell[]> {
   return cells;
 }
 
+/** A caller to look for in every answer: on 12345 an order transferred to 110 (a linkage item). */
+async function seedHotline(t: TestApp): Promise<Params> {
+  const { channel: _channel, ...request } = sampleOrder({
+    caller: { name: NAME, phone: PHONE },
+    categoryCode: undefined,
+    content: `${NAME}说隔壁男子拿着刀在楼道里砍门，已经有人受伤，他的电话${PHONE}`,
+  });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/intake',
+    headers: t.as('callTaker'),
+    payload: { ...request, handling: { kind: 'transfer', callbackConsent: true } },
+  });
+  if (res.statusCode !== 201) throw new Error(`seed: ${res.body}`);
+  const made = res.json<{ workOrder: { id: string }; linkage: { itemId: string } }>();
+  return { id: made.workOrder.id, itemId: made.linkage.itemId, number: PHONE };
+}
+
+/** …on 110 an incident. */
+async function seedDispatch(t: TestApp): Promise<Params> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: t.as('dispatcher'),
+    payload: {
+      channel: 'phone_110',
+      caller: { name: NAME, phone: PHONE },
+      content: '报警人称在解放碑步行街有人打架，有人受伤',
+      address: '渝中区解放碑步行街',
+      districtCode: '500103',
+      streetCode: '500103003',
+      category: 'public_order',
+      priority: 1,
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`seed: ${res.body}`);
+  return { id: res.json<{ id: string }>().id, number: PHONE };
+}
+
 /** Log every user in again (the matrix ends with log-outs). */
 async function logInAgain(t: TestApp): Promise<void> {
   for (const [key, u] of Object.entries(USERS)) {
@@ -120,10 +163,32 @@ function verdict(c: Cell): string | null {
     return c.status === 403 && c.code === 'FORBIDDEN' ? null : 'denied by the table: must get 403 FORBIDDEN';
   if (c.code === 'FORBIDDEN') return 'allowed by the table but the handler said FORBIDDEN';
   if (c.status === 401) return 'allowed by the table but 401';
-  if (c.status >= 500 && !(c.status === 503 && c.code && NOT_CONFIGURED.has(c.code)))
-    return 'allowed: must not fail (5xx)';
+  if (c.status >= 500 && !(c.code && NOT_HERE.has(c.code))) return 'allowed: must not fail (5xx)';
   return null;
 }
+
+describe('the table is the truth at start-up', () => {
+  const noop = async () => ({});
+  it('a route without a rule stops the app (so a new endpoint without one fails every test)', async () => {
+    const app = Fastify();
+    enforceRouteRules(app, 'hotline');
+    await expect(app.register(async (a) => void a.get('/api/not-in-the-table', noop))).rejects.toThrow(
+      'No authorisation rule for GET /api/not-in-the-table',
+    );
+  });
+  it('a route on a desk its rule does not name, or public against its rule, stops the app', async () => {
+    const dispatch = Fastify();
+    enforceRouteRules(dispatch, 'dispatch');
+    await expect(dispatch.register(async (a) => void a.get('/api/work-orders', noop))).rejects.toThrow(
+      'registered on the dispatch desk',
+    );
+    const hotline = Fastify();
+    enforceRouteRules(hotline, 'hotline');
+    await expect(
+      hotline.register(async (a) => void a.get('/api/work-orders', { config: { public: true } }, noop)),
+    ).rejects.toThrow('disagrees with its rule');
+  });
+});
 
 for (const desk of ['hotline', 'dispatch'] as const) {
   describe(`the authorisation matrix on the ${desk} desk`, () => {
@@ -131,33 +196,9 @@ for (const desk of ['hotline', 'dispatch'] as const) {
     let cells: Cell[] = [];
     let seededParams: Params = {};
     beforeAll(async () => {
-      t = await createTestApp({ desk });
-      // A caller to look for in every answer.
-      const seeded =
-        desk === 'hotline'
-          ? await t.app.inject({
-              method: 'POST',
-              url: '/api/work-orders',
-              headers: t.as('callTaker'),
-              payload: sampleOrder({ caller: { name: NAME, phone: PHONE } }),
-            })
-          : await t.app.inject({
-              method: 'POST',
-              url: '/api/incidents',
-              headers: t.as('dispatcher'),
-              payload: {
-                channel: 'phone_110',
-                caller: { name: NAME, phone: PHONE },
-                content: '报警人称在解放碑步行街有人打架，有人受伤',
-                address: '渝中区解放碑步行街',
-                districtCode: '500103',
-                streetCode: '500103003',
-                category: 'public_order',
-                priority: 1,
-              },
-            });
-      if (seeded.statusCode !== 201) throw new Error(`seed: ${seeded.body}`);
-      seededParams = { id: seeded.json<{ id: string }>().id, number: PHONE };
+      // The 12345 desk with a peer that is never reached: a transfer opens a linkage item and stays in the outbox.
+      t = await createTestApp(desk === 'hotline' ? { desk, bridge: UNREACHED_PEER_BRIDGE } : { desk });
+      seededParams = desk === 'hotline' ? await seedHotline(t) : await seedDispatch(t);
       const started = Date.now();
       cells = await callEveryCell(t);
       console.info(
@@ -201,7 +242,8 @@ for (const desk of ['hotline', 'dispatch'] as const) {
       expect(wrong).toEqual([]);
       const read = again.filter((c) => masked.includes(c.who as Role) && c.status === 200);
       expect(read.length).toBeGreaterThan(10);
-      const leaks = read.filter((c) => c.body.includes(PHONE) || c.body.includes(NAME)).map(describeCell);
+      // Not the number nor a cut-off piece of it (a 40-character title once ended in 10 of its digits), not the name.
+      const leaks = read.filter((c) => c.body.includes(PHONE.slice(0, 7)) || c.body.includes(NAME)).map(describeCell);
       expect(leaks).toEqual([]);
       // The seeded caller is there to be found: the seat reads them in the record's detail.
       const detail = desk === 'hotline' ? 'GET /api/work-orders/:id' : 'GET /api/incidents/:id';
