@@ -27,6 +27,7 @@ import { workOrderRoutes } from './hotline/work-orders.routes.ts';
 import { followUpRoutes } from './hotline/follow-up.ts';
 import { WorkOrderService } from './hotline/work-orders.service.ts';
 import { authenticate } from './http/authenticate.ts';
+import { enforceRouteRules } from './auth/route-rules.ts';
 import { DEFAULT_CONSOLE_DIR, serveConsole } from './http/console.ts';
 import { mapErrors } from './http/error-handler.ts';
 import { strictFormats } from './http/formats.ts';
@@ -130,6 +131,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   }).withTypeProvider<TypeBoxTypeProvider>();
   const desk = opts.config.desk ?? 'both';
   const deskId = opts.config.deskId ?? DEFAULT_DESK_IDS.hotline;
+  // Every route has a rule in the authorisation table (auth/route-rules.ts), or the app does not start.
+  enforceRouteRules(app, desk);
 
   // The services. The bridge is built first: each desk is given, in its constructor, the bridge's
   // after-transition port (desk-events.ts), which it calls inside every transition's transaction.

@@ -99,6 +99,7 @@ export const ERROR_CATALOGUE = {
   DISCLOSURE_NOT_PENDING: { status: 409, message: '该诉求未同意公开、尚未答复或已审核' },
   EIDO_INVALID: { status: 422, message: 'EIDO内容不符合规范' },
   BRIDGE_NOT_CONFIGURED: { status: 503, message: '未配置对接平台' },
+  SHARE_PULL_FAILED: { status: 502, message: '未能从对方平台拉取分析数据，请稍后再试' },
   TELEPHONY_OFF: { status: 503, message: '本平台未启用话务（未设置 SIP_PORT）' },
   TELEPHONY_NO_PEER: { status: 503, message: '未配置对方平台的话务线路，不能转接通话' },
   SEAT_NOT_FOUND: { status: 404, message: '坐席分机不存在' },

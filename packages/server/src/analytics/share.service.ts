@@ -151,16 +151,21 @@ export class ShareService {
       const after = await getShareCursor(this.db, peer.id);
       const url = `${peer.url}/bridge/v1/share?after=${encodeURIComponent(after)}&limit=${limit}`;
       const headers = signedHeaders(peer.alg, peer.keyId, peer.key, '');
-      const res = peer.url.startsWith('inproc://')
-        ? await inProcessFetch(url, { method: 'GET', headers })
-        : await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
-      if (!res.ok) throw new Error(`share feed answered ${res.status}`);
-      const page = (await res.json()) as { records: ShareRecord[]; next: string };
-      if (!Array.isArray(page.records) || typeof page.next !== 'string' || !parseCursor(page.next))
-        throw new Error('share feed answered out of shape');
+      // The peer away or answering wrongly is the peer's failure (502), not this desk's.
+      const res = await (
+        peer.url.startsWith('inproc://')
+          ? inProcessFetch(url, { method: 'GET', headers })
+          : fetch(url, { headers, signal: AbortSignal.timeout(15_000) })
+      ).catch((err: unknown) => {
+        throw peerFailed(`share feed unreachable: ${String(err)}`);
+      });
+      if (!res.ok) throw peerFailed(`share feed answered ${res.status}`);
+      const page = (await res.json().catch(() => null)) as { records: ShareRecord[]; next: string } | null;
+      if (!page || !Array.isArray(page.records) || typeof page.next !== 'string' || !parseCursor(page.next))
+        throw peerFailed('share feed answered out of shape');
       for (const r of page.records) {
         const bad = unexpectedShareFields(r);
-        if (bad.length) throw new Error(`share feed carried fields outside the table: ${bad.join(', ')}`);
+        if (bad.length) throw peerFailed(`share feed carried fields outside the table: ${bad.join(', ')}`);
       }
       await inTransaction(this.db, async (tx) => {
         await upsertSharedRecords(tx, peer.id, page.records);
@@ -183,6 +188,8 @@ export class ShareService {
   }
 }
 
+const peerFailed = (reason: string) => new AppError('SHARE_PULL_FAILED', undefined, { reason });
+
 /** How often a desk pulls the peer's feed (the joint analysis is monthly; a few minutes' lag is nothing). */
 export const SHARE_PULL_MS = 5 * 60_000;
 
@@ -195,7 +202,12 @@ export function startSharePull(share: ShareService, log: { warn(o: object, m: st
     running = true;
     share
       .pull()
-      .catch((err: unknown) => log.warn({ err: String(err) }, 'share feed pull failed; will retry'))
+      .catch((err: unknown) =>
+        log.warn(
+          { err: String(err), ...(err instanceof AppError ? err.details : {}) },
+          'share feed pull failed; will retry',
+        ),
+      )
       .finally(() => (running = false));
   };
   const first = setTimeout(run, 10_000);

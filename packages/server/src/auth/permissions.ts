@@ -46,6 +46,12 @@ export type Permission =
   | 'training.manage'
   /** file a request as a drill (应急演练): handled end to end, counted in no report */
   | 'exercise.run'
+  /** look a caller up by number across requests (来电人历史): the roles that see callers unmasked */
+  | 'caller.lookup'
+  /** run the triage (分流研判) on a text and record the seat's decision */
+  | 'triage.run'
+  /** moderate what the public disclosure page shows (办理情况公开) */
+  | 'disclosure.moderate'
   | KnowledgePermission;
 
 /**
@@ -122,6 +128,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
     'knowledge.read',
+    'caller.lookup',
+    'triage.run',
+    'disclosure.moderate',
   ]),
   dispatcher: new Set([
     'reference.read',
@@ -131,6 +140,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...LINKAGE_SEAT,
     ...TELEPHONY_SEAT,
     'knowledge.read',
+    'caller.lookup',
+    'triage.run',
   ]),
   specialist_seat: new Set([
     'work_order.query',
@@ -145,6 +156,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'knowledge.read',
     // Their desk's undelivered and refused bridge messages, with retry (issue 11: the seats see them too).
     'bridge.outbox',
+    'caller.lookup',
+    'triage.run',
   ]),
   district_agency: new Set([
     'work_order.unit_queue',
@@ -186,6 +199,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'linkage.read',
     ...TELEPHONY_SUPERVISOR,
     ...KNOWLEDGE_EDITOR,
+    'caller.lookup',
+    'disclosure.moderate',
   ]),
   analyst: new Set([
     // Masked everywhere; one caller shown on a stated reason, audited (caller.reveal).
@@ -227,6 +242,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'telephony.admin',
     'exercise.run',
     ...KNOWLEDGE_EDITOR,
+    'caller.lookup',
+    'triage.run',
+    'disclosure.moderate',
   ]),
 };
 

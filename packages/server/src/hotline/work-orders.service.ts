@@ -6,6 +6,7 @@ import {
   TERMINAL_WORK_ORDER_STATUSES,
   applyWorkOrderAction,
   allowedWorkOrderActions,
+  redactText,
   seesCallerUnmasked,
   type WorkOrderAction,
   type WorkOrderCommand,
@@ -145,7 +146,8 @@ export class WorkOrderService {
       ...newRequest(input, checked, input.channel, triage),
       orderType: input.orderType,
       categoryCode: input.categoryCode,
-      title: input.title?.trim() || checked.content.replace(/\s+/g, ' ').slice(0, 40),
+      // The title shows in every list: taken from the words without the caller's name and numbers.
+      title: input.title?.trim() || redactText(checked.content, [input.caller?.name]).replace(/\s+/g, ' ').slice(0, 40),
       urgentKind: input.urgentKind ?? null,
       dueAt,
     };
@@ -204,8 +206,9 @@ export class WorkOrderService {
     ]);
     const unitIds = [...new Set([row.lead_unit_id, ...row.assist_unit_ids].filter((x): x is string => Boolean(x)))];
     const units = await findUnits(this.db, unitIds);
+    const masked = actor.role !== 'system' && !seesCallerUnmasked(actor.role, request?.confidential ?? false);
     return {
-      row,
+      row: masked ? { ...row, title: redactText(row.title, [request?.caller_name]) } : row,
       actions,
       units,
       triage,
@@ -246,7 +249,10 @@ export class WorkOrderService {
       if (!seesCallerUnmasked(actor.role, false)) throw new AppError('FORBIDDEN', '该角色不能按来电号码查询工单');
       phoneSkipsConfidential = !seesCallerUnmasked(actor.role, true);
     }
-    return listWorkOrders(this.db, { ...filter, phoneSkipsConfidential, scope });
+    const listed = await listWorkOrders(this.db, { ...filter, phoneSkipsConfidential, scope });
+    // A title typed or taken from the words may carry a number: out of it for readers who see callers masked.
+    if (actor.role === 'system' || seesCallerUnmasked(actor.role, false)) return listed;
+    return { ...listed, rows: listed.rows.map((r) => ({ ...r, title: redactText(r.title) })) };
   }
 
   async act(actor: Actor, id: string, cmd: WorkOrderCommand): Promise<WorkOrderRow> {

@@ -53,6 +53,7 @@ async function requireRequestInScope(
     };
     if (!(await policy.seesWorkOrder(actor, facts, async () => row.lead_district))) throw new AppError('OUT_OF_SCOPE');
   } else if (row?.inc_id) requirePermission(actor, 'incident.read');
+  else if (!row) throw new AppError('TRIAGE_NOT_FOUND');
   else if (actor.role !== 'system' && !mayTriage(actor.role)) throw new AppError('FORBIDDEN');
 }
 
@@ -216,7 +217,7 @@ export const triageRoutes =
         },
       },
       async (req, reply) => {
-        requirePermission(req.actor, 'admin.calendar');
+        requirePermission(req.actor, 'admin.reference');
         const version = await triage.publish(req.actor, req.body);
         return reply.code(201).send({ version });
       },
