@@ -459,6 +459,8 @@ export interface ClauseState {
    * no time of its own and no outcome: an injury told in it may still be bleeding now.
    */
   pastByResolution: boolean;
+  /** The clause names its own past or habitual time (rather than carrying the one before). */
+  anchorOwn: boolean;
   anchor: 'past' | 'habitual' | null;
   /** "Now" said in this clause or earlier in its sentence. */
   goingOn: boolean;
@@ -825,6 +827,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       ownVoice,
       past: isOutcome || (resolved && !present),
       pastByResolution: !isOutcome && resolved && !present && !anchor,
+      anchorOwn: !cl.aside && (bits & (BIT.habitual | BIT.past)) !== 0,
       anchor: now ? null : anchor,
       goingOn: presentInSentence,
       toldNow: todayInSentence,
@@ -861,6 +864,10 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         let modality = modalityOf(st, text, f.at, f.end);
         // "摔倒过", "被打过": told as something that has happened before, not as what is happening.
         if (modality === 'now' && experienced(text, f.end)) modality = 'past';
+        // A habit named in an earlier clause does not reach a verb told in progress in its own ("连续下了三天
+        // 雨，我们屋后面的山坡在往下垮泥巴"): that is happening now.
+        if (modality === 'habitual' && !st.anchorOwn && (text[f.at - 1] === '在' || text[f.at - 1] === '正'))
+          modality = 'now';
         // Someone's intent or state told in their own clause after a question ("请问…，我不想活了",
         // "想咨询一下，孩子现在嘴唇发紫") is what is happening, not the question: a danger keeps its time.
         if (modality === 'consult' && st.ownVoice && ce.entry.kind === 'danger')

@@ -96,14 +96,18 @@ const LONG_TEXT = 200;
 const TOPIC_TITLE =
   /建议|倡议|呼吁|宣传|防范|提醒|关于|问题|咨询|请问|如何|怎么|怎样|求助|意见|投诉|反映|能否|可否|是否/;
 const TIP_OFF = /举报|检举|揭发/;
+/** A letter that asks someone to find out what is going on ("希望有关部门去看一下到底是在做啥子"): a tip-off. */
+const INVESTIGATE = /查一下|查查|去看一下|来看一下|调查|查处|核查|查清|彻查|到底在做|到底是在做|在干什么|在做什么/;
 /**
  * A request addressed to a non-police body ("要求市场监管部门处理", "请城管管一下", "请物业来修"): the
  * caller asks an agency to act on the matter, so police words in the story are its back-story (a
  * complaint about a taxi driver, a shop that "cheats", a landlord who is "a swindler"). A request to the
  * police in the same clause ("希望交巡警加强巡查") is not one.
  */
+// Not "有关部门", "相关部门", "职能部门": they include the police ("希望有关部门去看一下到底在做啥子" after signs of
+// drug use is a tip-off).
 const ASKS_AGENCY =
-  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(?:市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|有关部门|相关部门|职能部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
+  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(?:市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
 const POLICE_BODY = /警|派出所|公安|110/;
 /** Police business in a text whose request goes to another body counts this much. */
 const ELSEWHERE = 0.35;
@@ -277,7 +281,9 @@ function harmlessToPeople(d: Draft, h: Hit): 'denied' | 'animal' | null {
     if (HARM_DENIED.test(text.slice(h.end, sentenceEnd))) return 'denied';
     if (/[咬叮蜇抓]/.test(h.text)) return null;
   }
-  const before = text.slice(cl.start, h.start);
+  // The one it is about is the last named before it in its sentence ("小狗儿掉到下水道口子里头去了，卡在里面").
+  const sentenceStart = d.reading.clauses.find((c) => c.sentence === cl.sentence)!.start;
+  const before = text.slice(sentenceStart, h.start);
   const animal = lastIndex(ANIMAL, before);
   return animal >= 0 && animal > lastIndex(PERSON, before) ? 'animal' : null;
 }
@@ -518,6 +524,7 @@ function entryScores(d: Draft): Draft['scores'] {
   // letter). Read only when there is police business to weigh.
   let elsewhere: boolean | null = d.channel === '110' || d.channel === 'phone_110' ? false : null;
   let reported: number | null = null;
+  let investigates: boolean | null = null;
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
     let f = MODALITY_FACTOR[kind][h.modality];
@@ -525,9 +532,12 @@ function entryScores(d: Draft): Draft['scores'] {
     if (isV2Entry(e) && e.nowOnly && h.modality !== 'now') f = 0;
     if (isV2Entry(e) && e.channels && !(d.channel && e.channels.includes(d.channel))) f = 0;
     const police = kind === 'police' || kind === 'danger';
+    // Signs of a crime in a letter that asks for them to be looked into are the letter's matter.
+    const tipOff = kind === 'police' && e.category === 'tip_off' && (investigates ??= INVESTIGATE.test(d.reading.text));
     if (
       police &&
       letter &&
+      !tipOff &&
       (h.modality !== 'now' ||
         h.outcome ||
         !((d.reading.clauses[h.clause]!.title && !topicTitle) || h.request || h.ongoing))

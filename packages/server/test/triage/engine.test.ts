@@ -90,7 +90,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
-      'catalogue-v7.json': 'd9dc9365b5160b15d574bc0d21edf016ee3ad2c415d9ab7b8dba179ce5856bd4',
+      'catalogue-v7.json': 'e17bb4eef1a520dc31b7bdf4581b5fdbb4a528848ddb0cb2ecbcb49c53ef372a',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -705,6 +705,84 @@ describe('round 9: a cry beside its matter, an animal stuck, what a figure start
     if (!o.ok) throw new Error(o.code);
     expect(o.value.route).toBe('110');
     expect(o.value.reasons.join('')).toContain('P-DAMAGE');
+  });
+});
+
+describe('round 10: a building moving now, a habit that does not reach what is in progress, a tip-off letter (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    // [label, channel, title, text, route (null: not 110), emergency]
+    [
+      'a habit of rain does not reach a slope sliding now',
+      'phone_110',
+      '',
+      '下了好几天雨，屋后的坡坡在往下垮泥巴，墙上的缝一下午宽了好多，隔壁老人还在屋头',
+      '119',
+      true,
+    ],
+    [
+      'a building that creaks and moves',
+      'phone_12345',
+      '',
+      '我们这栋楼墙上的裂缝越来越大，刚才楼里咔咔地响，有人在喊楼在动',
+      '119',
+      true,
+    ],
+    [
+      'a ceiling soaked through is a repair',
+      'phone_12345',
+      '',
+      '楼上漏水把我家厨房的天花板泡垮了一块，楼上没人，物业找不到业主',
+      '12345',
+      false,
+    ],
+    [
+      'an animal named in the clause before',
+      'phone_110',
+      '',
+      '楼下有只小猫掉进下水道口子里了，卡在里面一直叫，我们弄不出来',
+      null,
+      false,
+    ],
+    [
+      'signs of drugs in a letter asking for a look',
+      'web',
+      '',
+      '我们对门那套出租屋每天半夜都有不同的人进出，楼道垃圾里经常有锡纸和剪断的吸管，希望有关部门来查一下到底在做什么',
+      '110',
+      false,
+    ],
+    [
+      'parcels taken, the same man on camera',
+      'phone_110',
+      '',
+      '放在门口的快递这个月少了好几回，监控里是同一个男的拿起就走了',
+      '110',
+      false,
+    ],
+    [
+      'drink-driving every Friday is police business, not an emergency',
+      'phone_12345',
+      '',
+      '我们小区有个人每个周五晚上都喝得醉醺醺的，喝完自己开车回去',
+      '110',
+      false,
+    ],
+    [
+      'a title that says 起冲突 over a parking quarrel asks for mediation',
+      'web',
+      '两个小区停车起冲突，请求调解',
+      '两个小区共用一条通道，业主为停车吵过一架，没有打起来。现在群里天天互相骂，请社区组织双方商量停车规矩。',
+      null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, title, text, route, emergency) => {
+    const o = rules.triage({ id: 'r10', text, title, channel });
+    if (!o.ok) throw new Error(o.code);
+    const why = o.value.reasons.join(' / ');
+    expect(o.value.emergency, why).toBe(emergency);
+    if (route) expect(o.value.route, why).toBe(route);
+    else expect(o.value.route, why).not.toBe('110');
   });
 });
 
