@@ -90,7 +90,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v4.json': '20a0e4205dd968b5235bdff4f5d960f9276e4debbc6de089ff286ecb9cb07266',
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
-      'catalogue-v7.json': 'e17bb4eef1a520dc31b7bdf4581b5fdbb4a528848ddb0cb2ecbcb49c53ef372a',
+      'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -778,6 +778,76 @@ describe('round 10: a building moving now, a habit that does not reach what is i
     ],
   ] as const)('%s', (_l, channel, title, text, route, emergency) => {
     const o = rules.triage({ id: 'r10', text, title, channel });
+    if (!o.ok) throw new Error(o.code);
+    const why = o.value.reasons.join(' / ');
+    expect(o.value.emergency, why).toBe(emergency);
+    if (route) expect(o.value.route, why).toBe(route);
+    else expect(o.value.route, why).not.toBe('110');
+  });
+});
+
+describe('round 11: dangers told by what is seen, heard and smelt (rules alone)', () => {
+  const rules = createTriageEngine({ model: null });
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'an old man on the floor beside a pool of blood',
+      'phone_110',
+      '我来送快递，这家门开着，里面有个老人躺在厨房地上，旁边一摊血',
+      '120',
+      true,
+    ],
+    [
+      'a farewell post located on a bridge',
+      'wechat',
+      '我弟弟刚发了一条朋友圈，写的谢谢大家这些年的照顾，以后不麻烦你们了，定位在长江大桥，电话打不通',
+      '110',
+      true,
+    ],
+    [
+      'people cut off by rising water',
+      'phone_110',
+      '我们几个在河中间的沙洲上，水涨得好快，被围起了，水已经淹到膝盖了',
+      '119',
+      true,
+    ],
+    [
+      'a slope sliding with houses below',
+      'phone_110',
+      '后面山上的泥巴在往下梭，石头一直在往下滚，下面还住得有几户人家',
+      '119',
+      true,
+    ],
+    [
+      'a truck leaking something that burns the eyes',
+      'phone_110',
+      '前面一辆货车在漏东西，味道刺鼻，我们眼睛都辣了，一直咳',
+      '119',
+      true,
+    ],
+    [
+      'a break-in at the door, the caller hiding (SMS, no punctuation)',
+      'sms',
+      '帮我报警 有人在门外撬门 我躲在厕所',
+      '110',
+      true,
+    ],
+    [
+      'gunfire and explosions in a film shoot are a permit question',
+      'phone_12345',
+      '楼下通知说周末要在小区拍电影，有打枪和爆炸的镜头，这个审批过没有，会不会很吵',
+      null,
+      false,
+    ],
+    [
+      'cracks widening, plaster falling, a door frame bent while a wall is knocked down',
+      'web',
+      '楼上在拆承重墙，我们家墙上的裂缝肉眼看到在变宽，一直在掉渣，门框都变形了，楼上还在敲',
+      '119',
+      true,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    const o = rules.triage({ id: 'r11', text, channel });
     if (!o.ok) throw new Error(o.code);
     const why = o.value.reasons.join(' / ');
     expect(o.value.emergency, why).toBe(emergency);
