@@ -24,7 +24,7 @@ import type { AfterTransition } from '../shared/after-transition.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { withLockedRecord } from '../shared/locked-record.ts';
 import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
-import { findByClientRef, findRequestDetail, findUnits, listActions } from '../shared/requests.repo.ts';
+import { callerNamesOf, findByClientRef, findRequestDetail, findUnits, listActions } from '../shared/requests.repo.ts';
 import type { DeadlinePolicy } from './deadline-policy.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
@@ -250,9 +250,17 @@ export class WorkOrderService {
       phoneSkipsConfidential = !seesCallerUnmasked(actor.role, true);
     }
     const listed = await listWorkOrders(this.db, { ...filter, phoneSkipsConfidential, scope });
-    // A title typed or taken from the words may carry a number: out of it for readers who see callers masked.
+    // A title typed, or taken from the words before titles left the caller out, may carry the caller's
+    // name or number: out of it for readers who see callers masked.
     if (actor.role === 'system' || seesCallerUnmasked(actor.role, false)) return listed;
-    return { ...listed, rows: listed.rows.map((r) => ({ ...r, title: redactText(r.title) })) };
+    const names = await callerNamesOf(
+      this.db,
+      listed.rows.map((r) => r.request_id),
+    );
+    return {
+      ...listed,
+      rows: listed.rows.map((r) => ({ ...r, title: redactText(r.title, [names.get(r.request_id)]) })),
+    };
   }
 
   async act(actor: Actor, id: string, cmd: WorkOrderCommand): Promise<WorkOrderRow> {

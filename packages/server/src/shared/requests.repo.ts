@@ -194,3 +194,13 @@ export async function findUnits(db: Queryable, ids: string[]): Promise<UnitRef[]
   );
   return r.rows;
 }
+
+/** The callers' names of these requests (to take them out of titles shown to readers who see callers masked). */
+export async function callerNamesOf(db: Queryable, requestIds: readonly string[]): Promise<Map<string, string>> {
+  if (!requestIds.length) return new Map();
+  const r = await db.query<{ id: string; name: string }>(
+    `SELECT r.id, c.name FROM requests r JOIN callers c ON c.id = r.caller_id WHERE r.id = ANY($1::uuid[]) AND c.name IS NOT NULL`,
+    [[...new Set(requestIds)]],
+  );
+  return new Map(r.rows.map((x) => [x.id, x.name]));
+}
