@@ -479,8 +479,23 @@ describe('round 7: who handles it, what happened before, what one would not do (
   });
 });
 
+/** Rules alone: the outcome's emergency, and its route (null: anything but 110), with the reasons on failure. */
+const rulesOnly = createTriageEngine({ model: null });
+function expectRead(
+  input: { text: string; channel: string; title?: string },
+  route: string | null,
+  emergency: boolean,
+): TriageOutcome {
+  const o = rulesOnly.triage({ id: 'round', ...input });
+  if (!o.ok) throw new Error(o.code);
+  const why = o.value.reasons.join(' / ');
+  expect(o.value.emergency, why).toBe(emergency);
+  if (route) expect(o.value.route, why).toBe(route);
+  else expect(o.value.route, why).not.toBe('110');
+  return o.value;
+}
+
 describe('round 8: a hazard to make safe, a wound still bleeding, police matters told by what was done (rules alone)', () => {
-  const rules = createTriageEngine({ model: null });
   it.each([
     // [label, channel, text, route, emergency, urgent]
     [
@@ -601,19 +616,13 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
       null,
     ],
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
-    const o = rules.triage({ id: 'r8', text, channel });
-    if (!o.ok) throw new Error(o.code);
-    const why = o.value.reasons.join(' / ');
-    expect(o.value.emergency, why).toBe(emergency);
-    if (route) expect(o.value.route, why).toBe(route);
-    else expect(o.value.route, why).not.toBe('110');
-    if (urgent !== null) expect(o.value.urgent, why).toBe(urgent);
-    expect(o.value.catalogueVersion).toBe(7);
+    const o = expectRead({ text, channel }, route, emergency);
+    if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
+    expect(o.catalogueVersion).toBe(7);
   });
 });
 
 describe('round 9: a cry beside its matter, an animal stuck, what a figure starts, a burst pipe (rules alone)', () => {
-  const rules = createTriageEngine({ model: null });
   it.each([
     // [label, channel, text, route (null: not 110), emergency]
     [
@@ -692,16 +701,14 @@ describe('round 9: a cry beside its matter, an animal stuck, what a figure start
       false,
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
-    const o = rules.triage({ id: 'r9', text, channel });
-    if (!o.ok) throw new Error(o.code);
-    const why = o.value.reasons.join(' / ');
-    expect(o.value.emergency, why).toBe(emergency);
-    if (route) expect(o.value.route, why).toBe(route);
-    else expect(o.value.route, why).not.toBe('110');
+    expectRead({ text, channel }, route, emergency);
   });
 
   it('a lock filled with glue and paint on the door is police business', () => {
-    const o = rules.triage({ text: '今天早上出门发现门锁眼被人灌了胶水，门上还用红油漆写了字', channel: 'phone_110' });
+    const o = rulesOnly.triage({
+      text: '今天早上出门发现门锁眼被人灌了胶水，门上还用红油漆写了字',
+      channel: 'phone_110',
+    });
     if (!o.ok) throw new Error(o.code);
     expect(o.value.route).toBe('110');
     expect(o.value.reasons.join('')).toContain('P-DAMAGE');
@@ -709,7 +716,6 @@ describe('round 9: a cry beside its matter, an animal stuck, what a figure start
 });
 
 describe('round 10: a building moving now, a habit that does not reach what is in progress, a tip-off letter (rules alone)', () => {
-  const rules = createTriageEngine({ model: null });
   it.each([
     // [label, channel, title, text, route (null: not 110), emergency]
     [
@@ -777,17 +783,11 @@ describe('round 10: a building moving now, a habit that does not reach what is i
       false,
     ],
   ] as const)('%s', (_l, channel, title, text, route, emergency) => {
-    const o = rules.triage({ id: 'r10', text, title, channel });
-    if (!o.ok) throw new Error(o.code);
-    const why = o.value.reasons.join(' / ');
-    expect(o.value.emergency, why).toBe(emergency);
-    if (route) expect(o.value.route, why).toBe(route);
-    else expect(o.value.route, why).not.toBe('110');
+    expectRead({ text, title, channel }, route, emergency);
   });
 });
 
 describe('round 11: dangers told by what is seen, heard and smelt (rules alone)', () => {
-  const rules = createTriageEngine({ model: null });
   it.each([
     // [label, channel, text, route (null: not 110), emergency]
     [
@@ -847,12 +847,7 @@ describe('round 11: dangers told by what is seen, heard and smelt (rules alone)'
       true,
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
-    const o = rules.triage({ id: 'r11', text, channel });
-    if (!o.ok) throw new Error(o.code);
-    const why = o.value.reasons.join(' / ');
-    expect(o.value.emergency, why).toBe(emergency);
-    if (route) expect(o.value.route, why).toBe(route);
-    else expect(o.value.route, why).not.toBe('110');
+    expectRead({ text, channel }, route, emergency);
   });
 });
 
