@@ -102,8 +102,25 @@ describe('dispatcher sees an escalated fight at once', () => {
 
     // She dispatches from the queue: the nearest police station.
     await first.getByRole('button', { name: /派\s*警/ }).click();
-    await dp.page.getByTestId('incident-tier').click();
-    await dp.page.getByTitle('派出所').click();
+    // On a loaded machine a click on an option while its list is still opening is lost and the list stays
+    // open over the next field: choose until the tier shows, then go on once the list has closed.
+    const tier = dp.page.getByTestId('incident-tier');
+    await expect
+      .poll(
+        async () => {
+          if (!(await tier.innerText()).includes('派出所')) {
+            await tier.click();
+            await dp.page
+              .getByTitle('派出所')
+              .click({ timeout: 2_000 })
+              .catch(() => undefined);
+          }
+          return tier.innerText();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toContain('派出所');
+    await dp.page.getByTitle('业务警种').waitFor({ state: 'hidden' });
     await dp.page.getByTestId('incident-unitId').click();
     await dp.page.keyboard.type('解放碑');
     await dp.page
