@@ -15,6 +15,7 @@ import { useNow } from '../../shared/useNow.ts';
 import { usePeerLabel } from './linkage-labels.ts';
 import { LinkageDrawer } from './LinkageDrawer.tsx';
 import { StepModal } from './StepModal.tsx';
+import { DENSE_TABLE } from '../../shared/dense-table.ts';
 
 interface TabDef {
   key: string;
@@ -173,6 +174,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
     <Card size="small" title="联动事项">
       {!fixedTab && (
         <Tabs
+          size="small"
           activeKey={tab}
           onChange={(k) => {
             setTab(k);
@@ -194,7 +196,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
       )}
       {error && <Alert type="error" showIcon title={error} />}
       <Table<LinkageItem>
-        size="small"
+        {...DENSE_TABLE}
         rowKey="itemId"
         loading={loading}
         dataSource={data?.items ?? []}
@@ -236,7 +238,7 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
               r.opening.request?.content ?? r.opening.summary ?? r.opening.need ?? r.opening.reason ?? '',
           },
           { title: '状态', dataIndex: 'statusLabel', width: 90 },
-          { title: '转入时间', dataIndex: 'createdAt', width: 100, render: fmtShort },
+          { title: '转入时间', dataIndex: 'createdAt', width: 108, render: fmtShort },
           {
             title: '时限',
             width: 170,

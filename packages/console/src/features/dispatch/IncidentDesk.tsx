@@ -35,6 +35,7 @@ import { useDebounced } from '../../shared/useDebounced.ts';
 import { TriagePanel } from '../hotline/TriagePanel.tsx';
 import { IncidentActionModal, INCIDENT_FORMS } from './IncidentActionModal.tsx';
 import { CallerPanel } from '../callers/CallerPanel.tsx';
+import { DENSE_TABLE } from '../../shared/dense-table.ts';
 
 const QUEUES = [
   // Emergencies first, then by level, then the longest waiting (issue 11).
@@ -60,7 +61,7 @@ const QUEUES = [
 // so at 1366×768 the 待派警 queue fits without a horizontal scroll bar, and the other queues (处警单位 instead of
 // 操作 when nothing waits in them) too.
 const ACTION_WIDTH = 124;
-const QUEUE_FIXED_WIDTH = 56 + 88 + 76 + 70 + 100 + ACTION_WIDTH;
+const QUEUE_FIXED_WIDTH = 56 + 80 + 76 + 70 + 108 + ACTION_WIDTH;
 const CONTENT_MIN = 226;
 const UNIT_WIDTH = 130;
 const PRIORITY = [
@@ -310,6 +311,7 @@ export function IncidentDesk() {
           }
         >
           <Tabs
+            size="small"
             activeKey={queue}
             onChange={(k) => {
               setQueue(k);
@@ -319,7 +321,7 @@ export function IncidentDesk() {
             data-testid="incident-queues"
           />
           <Table<Incident>
-            size="small"
+            {...DENSE_TABLE}
             rowKey="id"
             dataSource={data?.items ?? []}
             data-testid="incident-table"
@@ -347,7 +349,7 @@ export function IncidentDesk() {
                 width: 56,
                 render: (p: number) => <Tag color={p === 1 ? 'red' : p === 2 ? 'orange' : 'default'}>{p}级</Tag>,
               },
-              { title: '类别', dataIndex: 'categoryLabel', width: 88, ellipsis: true },
+              { title: '类别', dataIndex: 'categoryLabel', width: 80, ellipsis: true },
               // The content takes what is left; 派警 and 分流 stay in view (fixed right) on a 1366-wide screen.
               {
                 title: '内容',
@@ -355,7 +357,7 @@ export function IncidentDesk() {
                 ellipsis: true,
                 render: (v: string, r) => <QueueContent incident={r} content={v} peerLabel={peerLabel} />,
               },
-              { title: '区县', dataIndex: 'districtName', width: 76 },
+              { title: '区县', dataIndex: 'districtName', width: 76, ellipsis: true },
               ...(queue === 'waiting'
                 ? []
                 : [{ title: '处警单位', dataIndex: 'unitName', width: UNIT_WIDTH, ellipsis: true }]),
@@ -374,7 +376,7 @@ export function IncidentDesk() {
                 : {
                     title: '时间',
                     dataIndex: 'createdAt',
-                    width: 100,
+                    width: 108,
                     render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
                   },
               ...(actionable

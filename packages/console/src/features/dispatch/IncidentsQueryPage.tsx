@@ -12,6 +12,7 @@ import { fmtShort } from '../../shared/format.ts';
 import { ExportButton } from '../../shared/ExportButton.tsx';
 import { IncidentActionModal } from './IncidentActionModal.tsx';
 import { IncidentDrawer } from './IncidentDesk.tsx';
+import { DENSE_TABLE } from '../../shared/dense-table.ts';
 
 type Listed = Incident & { content: string; districtName: string | null; unitName: string | null; createdAt: string };
 interface Query {
@@ -107,7 +108,7 @@ export function IncidentsQueryPage() {
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
       <Table<Listed>
-        size="small"
+        {...DENSE_TABLE}
         rowKey="id"
         data-testid="incident-query-table"
         dataSource={data?.items ?? []}
@@ -150,7 +151,7 @@ export function IncidentsQueryPage() {
               </span>
             ),
           },
-          { title: '区县', dataIndex: 'districtName', width: 76 },
+          { title: '区县', dataIndex: 'districtName', width: 76, ellipsis: true },
           { title: '状态', dataIndex: 'statusLabel', width: 70 },
           { title: '处警单位', dataIndex: 'unitName', width: 120, ellipsis: true },
         ]}

@@ -12,6 +12,7 @@ import {
   Card,
   Checkbox,
   Col,
+  Dropdown,
   Form,
   Input,
   Modal,
@@ -23,6 +24,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import type { TextAreaRef } from 'antd/es/input/TextArea';
 import type { TriageOutcome, WorkOrder } from '../../api/types.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { fmtShort } from '../../shared/format.ts';
@@ -44,6 +46,7 @@ import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
+import { insertPhrase, PHRASES } from './phrases.ts';
 
 interface IntakeValues {
   phone?: string;
@@ -92,6 +95,8 @@ export function IntakePage() {
   /** The order as dispatched from the result's suggestions (智能派单), and to whom. */
   const [dispatched, setDispatched] = useState<{ order: WorkOrder; unitName: string } | null>(null);
   const categoryTouched = useRef(false);
+  const contentBox = useRef<TextAreaRef>(null);
+  const [phrasesOpen, setPhrasesOpen] = useState(false);
 
   // The suggestion fills in the category (unless she chose one) and turns urgent mode on.
   const onOutcome = useCallback(
@@ -254,6 +259,7 @@ export function IntakePage() {
     Digit4: unlessDialog(() => setUrgentMode((u) => !u)),
     Digit5: unlessDialog(openAnswer),
     KeyN: unlessDialog(reset),
+    KeyP: unlessDialog(() => setPhrasesOpen(true)),
     KeyEnter: () => {
       if (answerOpen) void answerDirectly();
       else if (guard !== null) confirmGuard();
@@ -275,6 +281,24 @@ export function IntakePage() {
   const suggestedRoutes = triage ? [triage.route, ...triage.linked] : [];
   const partners = targets.filter((t) => suggestedRoutes.includes(kindRoute[t.kind] ?? ''));
   const kbd = (k: string) => <span className="kbd">Alt+{k}</span>;
+
+  /** The 常用语 chosen goes where the caret stood in 诉求内容, and the caret after it. */
+  const insertChosen = (phrase: string) => {
+    setPhrasesOpen(false);
+    const box = contentBox.current?.resizableTextArea?.textArea;
+    const text: string = form.getFieldValue('content') ?? '';
+    const at = insertPhrase(text, phrase, box?.selectionStart ?? text.length, box?.selectionEnd ?? text.length, 5000);
+    if (!at) {
+      message.warning('诉求内容已达5000字上限，未插入常用语');
+      return;
+    }
+    form.setFieldValue('content', at.text);
+    // after the menu has handed the focus back to its button
+    setTimeout(() => {
+      box?.focus();
+      box?.setSelectionRange(at.caret, at.caret);
+    });
+  };
 
   if (done) {
     return (
@@ -363,16 +387,38 @@ export function IntakePage() {
                 </Form.Item>
               </Col>
             </Row>
-            <Form.Item name="content" label="诉求内容">
-              <Input.TextArea
-                rows={4}
-                maxLength={5000}
-                showCount
-                placeholder="边听边录，系统自动研判去向"
-                data-testid="intake-content"
+            {/* Off the Tab order (the form's fields follow each other): Alt+P opens it from anywhere. */}
+            <div className="content-field">
+              <Dropdown
+                open={phrasesOpen}
+                onOpenChange={(open, info) => {
+                  setPhrasesOpen(open);
+                  if (!open && info.source === 'trigger') setTimeout(() => contentBox.current?.focus());
+                }}
+                trigger={['click']}
                 autoFocus
-              />
-            </Form.Item>
+                menu={{
+                  items: PHRASES.map((p) => ({ key: p, label: p })),
+                  onClick: ({ key }) => insertChosen(key),
+                }}
+                data-testid="phrase-menu"
+              >
+                <Button size="small" type="link" tabIndex={-1} className="phrase-button" data-testid="phrase-button">
+                  常用语{kbd('P')}
+                </Button>
+              </Dropdown>
+              <Form.Item name="content" label="诉求内容">
+                <Input.TextArea
+                  ref={contentBox}
+                  rows={4}
+                  maxLength={5000}
+                  showCount
+                  placeholder="边听边录，系统自动研判去向"
+                  data-testid="intake-content"
+                  autoFocus
+                />
+              </Form.Item>
+            </div>
             <Row gutter={8}>
               <Col span={8}>
                 <Form.Item name="districtCode" label="区县">

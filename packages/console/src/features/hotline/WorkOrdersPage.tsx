@@ -15,11 +15,12 @@ import { useNow } from '../../shared/useNow.ts';
 import { Countdown } from '../../shared/Countdown.tsx';
 import { UnitSelect } from '../../shared/UnitSelect.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
+import { DENSE_TABLE } from '../../shared/dense-table.ts';
 
 const OPEN = ['received', 'assigned', 'returned', 'signed', 'in_progress'];
 // Column widths: every column but the title has a width; at 1366×768 (≈1,150 px of table) all of them,
 // a 催办 column included, fit without a horizontal scroll bar.
-const FIXED_WIDTH = 176 + 72 + 80 + 160 + 100 + 230;
+const FIXED_WIDTH = 176 + 72 + 88 + 144 + 108 + 230;
 const TITLE_MIN = 240;
 const EXTRA_WIDTH = 80;
 
@@ -126,13 +127,13 @@ export function WorkOrderTable({
         ),
       },
       { title: '状态', dataIndex: 'statusLabel', width: 72 },
-      { title: '区县', dataIndex: 'districtName', width: 80 },
-      { title: '主办单位', dataIndex: 'leadUnitName', width: 160, ellipsis: true },
+      { title: '区县', dataIndex: 'districtName', width: 88, ellipsis: true },
+      { title: '主办单位', dataIndex: 'leadUnitName', width: 144, ellipsis: true },
       {
         title: '受理时间',
         dataIndex: 'createdAt',
         key: 'createdAt',
-        width: 100,
+        width: 108,
         sorter: true,
         sortOrder: sortOrder('createdAt'),
         render: (v: string) => <span className="nowrap">{fmtShort(v)}</span>,
@@ -168,7 +169,7 @@ export function WorkOrderTable({
     <>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
       <Table<WorkOrder>
-        size="small"
+        {...DENSE_TABLE}
         rowKey="id"
         loading={loading}
         dataSource={data?.items ?? []}
@@ -186,7 +187,6 @@ export function WorkOrderTable({
         onChange={onChange as never}
         scroll={{ x: FIXED_WIDTH + TITLE_MIN + (extraColumns ?? []).reduce((w, c) => w + (c.width ?? EXTRA_WIDTH), 0) }}
         columns={columns}
-        tableLayout="fixed"
       />
       {open && <WorkOrderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => setTick((t) => t + 1)} />}
     </>
