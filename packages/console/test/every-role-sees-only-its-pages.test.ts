@@ -101,7 +101,12 @@ async function checkFirstDrawer(page: Page, where: string): Promise<string[]> {
   await row.locator('td').first().click();
   const drawer = page.locator('.ant-drawer-open');
   await drawer.waitFor();
-  await page.waitForTimeout(350);
+  // Measured once it has slid in: on a loaded machine the slide (its *-motion-* classes) outlasts a fixed pause.
+  await page
+    .locator('.ant-drawer-content-wrapper[class*="-motion-"]')
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(100);
   const out = await pageProblems(page, `${where}（详情）`);
   await drawer.locator('.ant-drawer-close').click();
   await drawer.waitFor({ state: 'detached' });
