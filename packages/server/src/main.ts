@@ -271,7 +271,13 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     closing = true;
     say(`${signal} received, shutting down`);
     for (const stop of stops) await stop().catch(() => undefined);
-    await database.close();
+    try {
+      await database.close();
+    } catch (err) {
+      // Say why, and exit non-zero: a shutdown that could not stop the database cleanly is not a clean stop.
+      process.stderr.write(`[liandong] stopping the database failed: ${String(err)}\n`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

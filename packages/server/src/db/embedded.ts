@@ -416,16 +416,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       async stop() {
         if (state === 'stopped') return;
         state = 'stopped';
-        await restarting;
-        const started = current;
-        if (started.exitCode === null && started.signalCode === null) {
-          const exited = new Promise<void>((r) => started.once('exit', () => r()));
-          started.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits cleanly
-          const timer = setTimeout(() => started.kill('SIGQUIT'), 30_000);
-          await exited;
-          clearTimeout(timer);
+        try {
+          // a restart in progress ends by itself once the state is 'stopped'; its failure must not keep the lock
+          await restarting?.catch(() => undefined);
+          const started = current;
+          if (started.exitCode === null && started.signalCode === null) {
+            const exited = new Promise<void>((r) => started.once('exit', () => r()));
+            started.kill('SIGINT'); // fast shutdown: aborts sessions, checkpoints, exits cleanly
+            const timer = setTimeout(() => started.kill('SIGQUIT'), 30_000);
+            await exited;
+            clearTimeout(timer);
+          }
+        } finally {
+          fs.rmSync(lockPath, { force: true });
         }
-        fs.rmSync(lockPath, { force: true });
       },
     };
   } catch (err) {
