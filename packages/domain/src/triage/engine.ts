@@ -254,7 +254,7 @@ const findEvents: Step = (d, e) => {
  * question ("没事吧？") asks.
  */
 const HARM_DENIED =
-  /(?:没有?|未|并无|无)(?:什么|啥)?(?:大事|大碍|受伤|伤到|伤着|伤人)(?![吧吗呢？?])|无大碍|并无大碍|人没事(?![吧吗呢？?])|自己(?:爬|站)?起来了|(?:不需要|不用|不要)(?:叫|喊)?救护车/;
+  /(?:没有?|未|并无|无)(?:什么|啥)?(?:大事|大碍|受伤|伤到|伤着|伤人)(?![吧吗呢？?])|无大碍|并无大碍|人(?:都|也|倒是)?没(?:有)?(?:什么|啥)?事(?![吧吗呢？?])|自己(?:爬|站)?起来了|(?:不需要|不用|不要)(?:叫|喊)?救护车/;
 /** Animals and people, as the one an illness or injury word is about (the last named before it). */
 const ANIMAL = /(?:狗|猫|鸟|宠物|犬|鸽子|鸡|鸭|鹅|牛|羊|猪|兔)/g;
 const PERSON =
@@ -302,7 +302,11 @@ function fixtureDamaged(d: Draft, h: Hit): boolean {
   if (!/[歪坏烂断倒凹弯裂塌掉翻]$/.test(h.text) && !/^[歪坏烂断倒凹弯裂塌掉翻]/.test(after)) return false;
   const before = text.slice(d.reading.clauses[h.clause]!.start, h.start);
   const thing = lastIndex(FIXTURE, before);
-  return thing >= 0 && thing > lastIndex(PERSON, before);
+  if (thing >= 0 && thing > lastIndex(PERSON, before)) return true;
+  // The fixture named after, as what the damage describes ("被撞坏的护栏到现在都没修").
+  const rest = text.slice(h.end, d.reading.clauses[h.clause]!.end);
+  const m = /^[歪坏烂断倒凹弯裂塌掉翻]{0,2}了?的/.exec(rest);
+  return m !== null && new RegExp(`^${FIXTURE.source}`).test(rest.slice(m[0].length));
 }
 
 /** Any 12345 channel: the hotline's phone line, the web, its chat, app and text messages. */
@@ -313,6 +317,8 @@ const onHotlineLine = (channel: string | null) =>
 const WRITTEN = new Set(['web', 'wechat', 'app', 'sms', 'email']);
 /** A cry for help, and nothing else ("救命啊", "求救"). */
 const CRY = /^(?:大?喊)?(?:救命|求救|呼救)啊?$/;
+/** After a cry, a demonstrative naming what it is about ("救命啊这个物业", "救命哦！这个破电梯"). */
+const CRY_ABOUT = /^[啊呀哦哟噢嘛啦了]*[，,！!。~～\s]*(?:这个|这些|这种|这家|这帮|这群|那个|这)/;
 /** How long a written message must be for a lone cry in it to read as a figure of speech. */
 const FIGURATIVE_CRY_LENGTH = 40;
 
@@ -381,6 +387,28 @@ const dangerNow: Step = (d, e) => {
     d.reasons.push(`${e.cite(cries[0]!)}：呼救所为之事另有所述，按所述事项处理`);
     d.explainedCries = cries;
     d.dangers = d.dangers.filter((h) => !cries.includes(h));
+  }
+  // A cry that names what it cries about ("救命啊这个物业！电梯坏了三个礼拜", "救命哦，这个政策…") is an
+  // exclamation about that thing: when what it names is a 12345 matter told in the same or the next
+  // sentence, and nothing else is a danger, it is read for that matter.
+  if (d.dangers.length && d.dangers.every((h) => CRY.test(h.text))) {
+    const text = d.reading.text;
+    const about = d.dangers.filter((h) => {
+      if (!CRY_ABOUT.test(text.slice(h.end, h.end + 12))) return false;
+      const s = d.reading.clauses[h.clause]!.sentence;
+      return d.scan.hits.some(
+        (x) =>
+          x.role === 'term' &&
+          kindOf(x.entry) === 'hotline' &&
+          x.start >= h.end &&
+          d.reading.clauses[x.clause]!.sentence - s <= 1,
+      );
+    });
+    if (about.length === d.dangers.length) {
+      d.reasons.push(`${e.cite(about[0]!)}：感叹所指为所述事项，未述及正在发生的危险，不按紧急情况处理`);
+      d.figurativeCries = about;
+      d.dangers = [];
+    }
   }
   // A written message (a complaint, a letter) that cries for help and tells of no danger besides
   // ("…到底要协调到哪年。救命啊") uses the cry as a figure of speech: it is read for what it asks.

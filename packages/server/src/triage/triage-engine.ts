@@ -34,6 +34,7 @@ export const SEED_CATALOGUES = [
   'catalogue-v5.json',
   'catalogue-v6.json',
   'catalogue-v7.json',
+  'catalogue-v8.json',
 ];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;

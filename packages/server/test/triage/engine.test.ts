@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(7);
-    expect(o.reasons.join('')).toContain('清单第7版');
+    expect(o.catalogueVersion).toBe(8);
+    expect(o.reasons.join('')).toContain('清单第8版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -91,6 +91,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
       'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
+      'catalogue-v8.json': 'd50fb3793ec4fc1ebcbc405dfad4d36ac9c0d5c77df03920e697c156fcc16083',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -618,7 +619,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(7);
+    expect(o.catalogueVersion).toBe(8);
   });
 });
 
@@ -848,6 +849,56 @@ describe('round 11: dangers told by what is seen, heard and smelt (rules alone)'
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
     expectRead({ text, channel }, route, emergency);
+  });
+});
+
+describe('round 12: the state a person is in, a plea, a cry about a thing (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'a child pulled out of water, not breathing',
+      'phone_110',
+      '孩子刚从河里拉起来，不出气了，嘴唇都是紫的',
+      '120',
+      true,
+    ],
+    ['a toddler who swallowed a magnet', 'phone_12345', '我孙子刚刚把两颗磁铁吞下去了，现在在哭，咋个办', '120', true],
+    ['someone struggling in the water', 'phone_110', '水库边上有个人在水里扑腾，喊都喊不出来', '119', true],
+    [
+      'a retaining wall cracking wider with people below',
+      'phone_12345',
+      '小区堡坎的裂缝越来越宽，下面是幼儿园',
+      '119',
+      true,
+    ],
+    [
+      'a man blocking a woman and telling her to go with him',
+      'sms',
+      '有个男的在地下通道把我堵住了，要我跟他走',
+      '110',
+      true,
+    ],
+    ['a plea heard through the wall', 'phone_110', '楼上女的一直在哭喊别打了，已经半个钟头了', '110', true],
+    [
+      'a car blocking my garage is no one blocking me',
+      'phone_110',
+      '有个车堵到我车库门口了，电话打不通',
+      'vehicle_moving',
+      false,
+    ],
+    ['a cry that names the thing it cries about', 'wechat', '救命啊这个物业，楼道的灯坏了两个月都不修', '12345', false],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
+  it('a guardrail knocked down in a past collision, unrepaired, is no emergency (the route stays with the accident: left)', () => {
+    const o = rulesOnly.triage({
+      id: 'r',
+      text: '上周两个车子撞了，人也没事，被撞坏的护栏到现在还没修',
+      channel: 'phone_12345',
+    });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(false);
+    expect(o.value.reasons.join('')).toContain('“撞坏”：仅涉及财物');
   });
 });
 
