@@ -91,7 +91,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
       'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
-      'catalogue-v8.json': 'd50fb3793ec4fc1ebcbc405dfad4d36ac9c0d5c77df03920e697c156fcc16083',
+      'catalogue-v8.json': '6f10e06f70f118f6f36e744da8d17da8d10cbda2c3d330335bac90dcd56fac51',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -887,6 +887,10 @@ describe('round 12: the state a person is in, a plea, a cry about a thing (rules
       false,
     ],
     ['a cry that names the thing it cries about', 'wechat', '救命啊这个物业，楼道的灯坏了两个月都不修', '12345', false],
+    // the taxonomy of a body in danger and a fire starting (not from any set)
+    ['a face gone to one side, speech slurred', 'phone_110', '我妈坐在沙发上突然嘴歪了，话都说不清了', '120', true],
+    ['a hand drawn into a machine', 'phone_12345', '车间里一个工人的手卷进机器里头了，拉不出来', '120', true],
+    ['a smoke alarm sounding, black smoke at the door', 'wechat', '对门烟感一直在响，门缝里黑烟在往外冒，敲门没人开', '119', true],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
     expectRead({ text, channel }, route, emergency);
   });
