@@ -890,7 +890,13 @@ describe('round 12: the state a person is in, a plea, a cry about a thing (rules
     // the taxonomy of a body in danger and a fire starting (not from any set)
     ['a face gone to one side, speech slurred', 'phone_110', '我妈坐在沙发上突然嘴歪了，话都说不清了', '120', true],
     ['a hand drawn into a machine', 'phone_12345', '车间里一个工人的手卷进机器里头了，拉不出来', '120', true],
-    ['a smoke alarm sounding, black smoke at the door', 'wechat', '对门烟感一直在响，门缝里黑烟在往外冒，敲门没人开', '119', true],
+    [
+      'a smoke alarm sounding, black smoke at the door',
+      'wechat',
+      '对门烟感一直在响，门缝里黑烟在往外冒，敲门没人开',
+      '119',
+      true,
+    ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
     expectRead({ text, channel }, route, emergency);
   });
