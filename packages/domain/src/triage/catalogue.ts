@@ -846,12 +846,15 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   // Context and exclusion words present, by sentence: entry × 2 (+1 for exclusion).
   const sentenceWords: Set<number>[] = [];
   for (let k = 0; k < r.sentences; k++) sentenceWords.push(new Set());
+  // A word inside an address names a place ("天生街道", "某某社区"): no topic, no person, no exclusion.
+  const inPlace = (f: Found) => r.places.some(([a, b]) => a <= f.start && f.end <= b);
   for (let ci = 0; ci < perClause.length; ci++) {
     const set = sentenceWords[r.clauses[ci]!.sentence]!;
     for (const f of perClause[ci]!)
-      for (const x of f.refs)
-        if (x.role === 'context') set.add(x.entry * 2);
-        else if (x.role === 'exclude') set.add(x.entry * 2 + 1);
+      if (!inPlace(f))
+        for (const x of f.refs)
+          if (x.role === 'context') set.add(x.entry * 2);
+          else if (x.role === 'exclude') set.add(x.entry * 2 + 1);
   }
   perClause.forEach((found, ci) => {
     const cl = r.clauses[ci]!;
@@ -901,6 +904,7 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           continue;
         }
         if (ref.role !== 'term' && ref.role !== 'cue') continue;
+        if (inPlace(f)) continue;
         if (ce.v1) {
           if (ce.v1.context.length && !anyMatch(ce.v1.context, text)) continue;
           if (ce.v1.exclude.length && anyMatch(ce.v1.exclude, text)) continue;

@@ -32,6 +32,21 @@ export interface Reading {
   wordEnd: Int32Array;
   clauses: Clause[];
   sentences: number;
+  /**
+   * Addresses ("北碚区天生街道", "渝北区回兴街道某社区"): [start, end) pairs. A word inside one names where,
+   * not who or what ("街道" there is no street office, "社区" no community worker).
+   */
+  places: [number, number][];
+}
+
+/** A named street, town or community after its district or county. */
+const PLACE =
+  /[区县](?:[\u4e00-\u9fa5]{2,4}?(?:街道|镇|乡))(?:[\u4e00-\u9fa5]{2,5}?(?:社区|村))?|[区县][\u4e00-\u9fa5]{2,4}?(?:社区|村)/g;
+
+function placesOf(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(PLACE)) out.push([m.index + 1, m.index + m[0].length]);
+  return out;
 }
 
 const BREAK = new Uint8Array(65536);
@@ -149,6 +164,7 @@ export class Reader {
       wordEnd,
       clauses,
       sentences: sentence + 1,
+      places: placesOf(full),
     };
   }
 }

@@ -91,7 +91,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v5.json': '3aed695c4a160771a032aa2ceb936a95a2541101529d06e5f5f3ba39c1b0cc3c',
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
       'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
-      'catalogue-v8.json': '6f10e06f70f118f6f36e744da8d17da8d10cbda2c3d330335bac90dcd56fac51',
+      'catalogue-v8.json': '0ecd7dcf6a3b477ae4a5342eca92fb2d2f825167eff852626c97028d00b372e9',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -887,6 +887,21 @@ describe('round 12: the state a person is in, a plea, a cry about a thing (rules
       false,
     ],
     ['a cry that names the thing it cries about', 'wechat', '救命啊这个物业，楼道的灯坏了两个月都不修', '12345', false],
+    // round 13: an address names where, not who ("天生街道" is no street office)
+    [
+      'a grandfather with dementia gone since the morning, told with his street',
+      'phone_110',
+      '我外公有老年痴呆，早上从江北区石马河街道的家里出去，到现在都没回来',
+      '110',
+      true,
+    ],
+    [
+      'swindlers gone with the money are no missing person',
+      'phone_110',
+      '我妈在沙坪坝区井口镇遇到两个人推销保健品，交了钱，现在人找不到了',
+      '110',
+      false,
+    ],
     // the taxonomy of a body in danger and a fire starting (not from any set)
     ['a face gone to one side, speech slurred', 'phone_110', '我妈坐在沙发上突然嘴歪了，话都说不清了', '120', true],
     ['a hand drawn into a machine', 'phone_12345', '车间里一个工人的手卷进机器里头了，拉不出来', '120', true],
