@@ -434,7 +434,12 @@ export function enforceRouteRules(app: FastifyInstance, desk: Config['desk']): v
     for (const method of methodsOf(route)) {
       const key = `${method} ${route.url}`;
       const rule = ruleFor(method, route.url);
-      if (!rule) throw new Error(`No authorisation rule for ${key}: add one to ROUTE_RULES (src/auth/route-rules.ts)`);
+      if (!rule)
+        // A plugin's routes need rules too: say which plugin prefix the route came in under, since its
+        // author may not know the table exists.
+        throw new Error(
+          `No authorisation rule for ${key}${route.prefix ? ` (registered by a plugin under the prefix ${route.prefix})` : ''}: add one to ROUTE_RULES (src/auth/route-rules.ts), with its desks and who may call it, and run npm run docs:authz`,
+        );
       if (desk !== 'both' && !rule.desks.includes(desk))
         throw new Error(`${key} is registered on the ${desk} desk, but its rule names ${rule.desks.join(', ')}`);
       const isPublic = route.config?.public === true;

@@ -175,6 +175,14 @@ describe('the table is the truth at start-up', () => {
     await expect(app.register(async (a) => void a.get('/api/not-in-the-table', noop))).rejects.toThrow(
       'No authorisation rule for GET /api/not-in-the-table',
     );
+    // a plugin's route says where it came from
+    const plugged = Fastify();
+    enforceRouteRules(plugged, 'hotline');
+    await expect(
+      plugged.register(async (a) => void a.get('/status', noop), { prefix: '/api/city-plugin' }),
+    ).rejects.toThrow(
+      'No authorisation rule for GET /api/city-plugin/status (registered by a plugin under the prefix /api/city-plugin)',
+    );
   });
   it('a route on a desk its rule does not name, or public against its rule, stops the app', async () => {
     const dispatch = Fastify();
