@@ -157,3 +157,15 @@ export const sampleOrder = (over: Record<string, unknown> = {}) => ({
   categoryCode: 'CSGL01',
   ...over,
 });
+
+/** A 110 incident as a dispatcher registers it: a fight with someone hurt. */
+export const sampleIncident = (over: Record<string, unknown> = {}) => ({
+  caller: { name: '李四', phone: '13900001111' },
+  content: '报警人称在解放碑步行街有人打架，有人受伤',
+  address: '渝中区解放碑步行街',
+  districtCode: '500103',
+  streetCode: '500103003',
+  category: 'public_order',
+  priority: 1,
+  ...over,
+});

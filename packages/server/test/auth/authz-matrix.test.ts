@@ -10,7 +10,15 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@liandong/domain';
 import { allows, enforceRouteRules, registeredRoutes, type RegisteredRoute } from '../../src/auth/route-rules.ts';
-import { createTestApp, PASSWORD, sampleOrder, UNREACHED_PEER_BRIDGE, USERS, type TestApp } from '../helpers.ts';
+import {
+  createTestApp,
+  PASSWORD,
+  sampleIncident,
+  sampleOrder,
+  UNREACHED_PEER_BRIDGE,
+  USERS,
+  type TestApp,
+} from '../helpers.ts';
 
 type Who = keyof typeof USERS;
 /** One user per role. */
@@ -112,16 +120,7 @@ async function seedDispatch(t: TestApp): Promise<Params> {
     method: 'POST',
     url: '/api/incidents',
     headers: t.as('dispatcher'),
-    payload: {
-      channel: 'phone_110',
-      caller: { name: NAME, phone: PHONE },
-      content: '报警人称在解放碑步行街有人打架，有人受伤',
-      address: '渝中区解放碑步行街',
-      districtCode: '500103',
-      streetCode: '500103003',
-      category: 'public_order',
-      priority: 1,
-    },
+    payload: sampleIncident({ channel: 'phone_110', caller: { name: NAME, phone: PHONE } }),
   });
   if (res.statusCode !== 201) throw new Error(`seed: ${res.body}`);
   return { id: res.json<{ id: string }>().id, number: PHONE };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, rowCounts, type TestApp, type USERS } from '../helpers.ts';
+import { createTestApp, rowCounts, sampleIncident, type TestApp, type USERS } from '../helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,16 +10,7 @@ afterAll(async () => {
 });
 
 type Who = keyof typeof USERS;
-const alarm = (over: Record<string, unknown> = {}) => ({
-  caller: { name: '李四', phone: '13900001111' },
-  content: '报警人称在解放碑步行街有人打架，有人受伤',
-  address: '渝中区解放碑步行街',
-  districtCode: '500103',
-  streetCode: '500103003',
-  category: 'public_order',
-  priority: 1,
-  ...over,
-});
+const alarm = sampleIncident;
 const create = async (over: Record<string, unknown> = {}) => {
   const res = await t.app.inject({
     method: 'POST',
