@@ -12,11 +12,8 @@ export interface ArticleRow {
   created_at: Date;
 }
 
-export interface VersionRow {
-  article_id: string;
-  version: number;
-  status: KnowledgeStatus;
-  based_on: number | null;
+/** What a version says, as its columns (knowledge_versions; knowledge_search holds the same, bar the body). */
+export interface ContentColumns {
   title: string;
   topic: string;
   department: string;
@@ -26,6 +23,13 @@ export interface VersionRow {
   source_ref: string | null;
   questions: string[];
   answer: string;
+}
+
+export interface VersionRow extends ContentColumns {
+  article_id: string;
+  version: number;
+  status: KnowledgeStatus;
+  based_on: number | null;
   body: string;
   change_note: string;
   created_by: string | null;
@@ -207,6 +211,38 @@ export interface ArticleListFilter {
 }
 
 /** Articles with their newest version, filtered and paged on the server. */
+/** A row of the article list: the article and its newest version's summary. */
+export interface ArticleListRow {
+  id: string;
+  demo: boolean;
+  owner_unit_id: string | null;
+  owner_unit_name: string | null;
+  published_version: number | null;
+  version: number;
+  status: KnowledgeStatus;
+  title: string;
+  topic: string;
+  department: string;
+  districts: string[];
+  effective_from: string;
+  expires_at: string | null;
+  status_changed_at: Date;
+}
+
+/** A version's content as the domain and the search index take it. */
+export const contentOf = (v: VersionRow): ArticleContent => ({
+  title: v.title,
+  topic: v.topic,
+  department: v.department,
+  districts: v.districts,
+  effectiveFrom: v.effective_from,
+  expiresAt: v.expires_at,
+  sourceRef: v.source_ref,
+  questions: v.questions,
+  answer: v.answer,
+  body: v.body,
+});
+
 export async function listArticles(db: Queryable, f: ArticleListFilter) {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -221,22 +257,7 @@ export async function listArticles(db: Queryable, f: ArticleListFilter) {
   const sql = `FROM knowledge_articles a JOIN knowledge_versions v ON v.article_id = a.id AND v.version = a.latest_version
     LEFT JOIN units un ON un.id = a.owner_unit_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n ${sql}`, args)).rows[0]!.n;
-  const rows = await db.query<{
-    id: string;
-    demo: boolean;
-    owner_unit_id: string | null;
-    owner_unit_name: string | null;
-    published_version: number | null;
-    version: number;
-    status: KnowledgeStatus;
-    title: string;
-    topic: string;
-    department: string;
-    districts: string[];
-    effective_from: string;
-    expires_at: string | null;
-    status_changed_at: Date;
-  }>(
+  const rows = await db.query<ArticleListRow>(
     `SELECT a.id, a.demo, a.owner_unit_id, un.name AS owner_unit_name, a.published_version, v.version, v.status, v.title,
        v.topic, v.department, v.districts, v.effective_from, v.expires_at, v.status_changed_at
      ${sql} ORDER BY v.status_changed_at DESC, a.id LIMIT ${arg(f.pageSize)} OFFSET ${arg((f.page - 1) * f.pageSize)}`,

@@ -5,7 +5,7 @@ import {
   type KnowledgeAction,
   type KnowledgeStatus,
 } from '@liandong/domain';
-import type { ArticleRow, SourceRow, VersionRow } from './articles.repo.ts';
+import { contentOf, type ArticleListRow, type ArticleRow, type SourceRow, type VersionRow } from './articles.repo.ts';
 
 export const presentSource = (s: SourceRow) => ({
   ref: s.ref,
@@ -22,16 +22,7 @@ export const presentVersion = (v: VersionRow) => ({
   status: v.status,
   statusLabel: KNOWLEDGE_STATUS_LABELS[v.status],
   basedOn: v.based_on,
-  title: v.title,
-  topic: v.topic,
-  department: v.department,
-  districts: v.districts,
-  effectiveFrom: v.effective_from,
-  expiresAt: v.expires_at,
-  sourceRef: v.source_ref,
-  questions: v.questions,
-  answer: v.answer,
-  body: v.body,
+  ...contentOf(v),
   changeNote: v.change_note,
   createdBy: v.created_by_name ?? '系统',
   createdAt: v.created_at.toISOString(),
@@ -75,21 +66,7 @@ export function presentArticle(a: {
   };
 }
 
-export const presentListItem = (r: {
-  id: string;
-  demo: boolean;
-  owner_unit_name: string | null;
-  published_version: number | null;
-  version: number;
-  status: KnowledgeStatus;
-  title: string;
-  topic: string;
-  department: string;
-  districts: string[];
-  effective_from: string;
-  expires_at: string | null;
-  status_changed_at: Date;
-}) => ({
+export const presentListItem = (r: ArticleListRow) => ({
   id: r.id,
   demo: r.demo,
   title: r.title,

@@ -17,6 +17,7 @@ import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import {
+  contentOf,
   findArticle,
   findOpenVersion,
   findSources,
@@ -295,18 +296,7 @@ export class KnowledgeService {
       });
       if (action === 'publish') {
         await setPublishedVersion(tx, id, version);
-        await indexVersion(tx, id, version, {
-          title: v.title,
-          topic: v.topic,
-          department: v.department,
-          districts: v.districts,
-          effectiveFrom: v.effective_from,
-          expiresAt: v.expires_at,
-          sourceRef: v.source_ref,
-          questions: v.questions,
-          answer: v.answer,
-          body: v.body,
-        });
+        await indexVersion(tx, id, version, contentOf(v));
       }
       if (action === 'withdraw' && v.status === 'published') {
         await setPublishedVersion(tx, id, null);

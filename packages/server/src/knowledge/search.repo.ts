@@ -5,6 +5,7 @@
  */
 import type { QueryTerm } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import type { ContentColumns } from './articles.repo.ts';
 
 export interface IndexedFields {
   /** Tokens of the title and the callers' phrasings (weight A). */
@@ -96,18 +97,9 @@ export async function loadVocabulary(
   };
 }
 
-export interface SearchHit {
+export interface SearchHit extends ContentColumns {
   article_id: string;
   version: number;
-  title: string;
-  topic: string;
-  department: string;
-  districts: string[];
-  effective_from: string;
-  expires_at: string | null;
-  source_ref: string | null;
-  questions: string[];
-  answer: string;
   body_text: string;
   rank: number;
   matched: boolean[];
