@@ -147,6 +147,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/auth/logout': anyone('own session and account'),
   'GET /api/auth/me': anyone('own session and account'),
   'POST /api/auth/password': anyone('own session and account'),
+  'POST /api/auth/renew': anyone('own session and account'),
   'POST /api/auth/totp/confirm': anyone('own session and account'),
   'POST /api/auth/totp/disable': anyone('own session and account'),
   'POST /api/auth/totp/enrol': anyone('own session and account'),
