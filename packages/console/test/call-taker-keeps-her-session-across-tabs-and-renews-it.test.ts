@@ -8,12 +8,18 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { desks, expectNoConsoleErrors, logIn, mark, PASSWORD, useBrowser } from './browser.ts';
+import { expectPageClean, overflowProblems } from './page-checks.ts';
 
 useBrowser();
 
 const warning = (page: Page) => page.getByRole('dialog', { name: '登录即将过期' });
 const loggedIn = (page: Page) => page.getByTestId('current-user');
 const loginForm = (page: Page) => page.getByLabel('用户名');
+/** The intake draft kept in this browser (shared/drafts.ts), as stored. */
+const draftText = (page: Page) =>
+  page.evaluate<string>(
+    `Object.keys(localStorage).filter((k) => k.startsWith('liandong.draft.')).map((k) => localStorage.getItem(k)).join('|')`,
+  );
 /** The session token this desk's tabs share. */
 const tokenOf = (page: Page) => page.evaluate<string>(`localStorage.getItem('liandong.session.token') ?? ''`);
 
@@ -46,6 +52,7 @@ describe('call-taker keeps her session through the day', () => {
     await warning(page).waitFor();
     expect(await warning(page).innerText()).toMatch(/您已较长时间未操作，2 分 \d\d 秒 后将自动退出登录/);
     await ct.shot('call-taker-keeps-her-session-1-expiry-warning');
+    expect(await overflowProblems(page)).toEqual([]);
     await page.getByRole('button', { name: '继续工作' }).click();
     await warning(page).waitFor({ state: 'hidden' });
     // the server renewed it: another 27 minutes later the warning is not there yet
@@ -80,6 +87,7 @@ describe('call-taker keeps her session through the day', () => {
     await page.getByTestId('session-ended').waitFor();
     expect(await page.getByTestId('session-ended').innerText()).toContain('因长时间未操作，已自动退出登录');
     await ct.shot('call-taker-keeps-her-session-2-idled-out');
+    await expectPageClean(page, '登录页（已自动退出）');
     await logInAgain(page, 'hotline01');
     await expect.poll(() => page.getByTestId('intake-content').inputValue()).toBe(`${m} 小区门口夜间施工噪音扰民`);
     expect(await page.getByTestId('caller-phone').inputValue()).toBe('13983000114');
@@ -92,6 +100,8 @@ describe('call-taker keeps her session through the day', () => {
     });
     expect(out.status).toBe(204);
     await page.getByTestId('intake-content').fill(`${m} 小区门口夜间施工噪音扰民，每晚十一点后`);
+    // kept in this browser as typed
+    await expect.poll(() => draftText(page)).toContain('每晚十一点后');
     // the next request (the triage of the text) is refused: back to the log-in page, the text kept
     await page.getByTestId('session-ended').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('session-ended').innerText()).toContain('登录已失效');
