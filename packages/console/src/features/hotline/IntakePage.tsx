@@ -46,7 +46,7 @@ import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
-import { insertPhrase, PHRASES } from './phrases.ts';
+import { insertPhrase, usePhrases } from './phrases.ts';
 import { clearDraft, loadDraft, saveDraft } from '../../shared/drafts.ts';
 
 interface IntakeValues {
@@ -63,6 +63,12 @@ interface IntakeValues {
   orderType?: string;
   categoryCode?: string;
   urgentKind?: string;
+}
+
+/** The intake as typed so far, kept until filed (shared/drafts.ts); an empty form keeps nothing. */
+function keepDraft(userId: string, v: IntakeValues): void {
+  if (v.phone || v.name || v.content || v.address) saveDraft(userId, 'intake', { ...v });
+  else clearDraft(userId, 'intake');
 }
 
 export function IntakePage() {
@@ -99,6 +105,7 @@ export function IntakePage() {
   const categoryTouched = useRef(false);
   const contentBox = useRef<TextAreaRef>(null);
   const [phrasesOpen, setPhrasesOpen] = useState(false);
+  const phrases = usePhrases();
 
   // The suggestion fills in the category (unless she chose one) and turns urgent mode on.
   const onOutcome = useCallback(
@@ -132,11 +139,12 @@ export function IntakePage() {
     form.setFieldsValue(draft);
     message.info('已恢复上次未提交的受理内容');
   }, [userId, form, message]);
+  const saveIntakeDraft = (v: IntakeValues) => {
+    if (draftRestored.current && userId && !done) keepDraft(userId, v);
+  };
+  // what the page itself puts in (a phrase, the suggested category) is kept too
   useEffect(() => {
-    if (!draftRestored.current || !userId || done) return;
-    const v = form.getFieldsValue();
-    if (v.phone || v.name || v.content || v.address) saveDraft(userId, 'intake', { ...v });
-    else clearDraft(userId, 'intake');
+    if (draftRestored.current && userId && !done) keepDraft(userId, form.getFieldsValue());
   }, [allValues, userId, form, done]);
 
   const reset = useCallback(() => {
@@ -378,8 +386,10 @@ export function IntakePage() {
             layout="vertical"
             size="small"
             initialValues={{ orderType: 'help', urgentKind: 'emergency_rescue' }}
-            onValuesChange={(c) => {
+            onValuesChange={(c, all) => {
               if ('categoryCode' in c) categoryTouched.current = true;
+              // at once, not after the next render: a session ending right now must not lose this keystroke
+              saveIntakeDraft(all);
             }}
           >
             <Row gutter={8}>
@@ -422,8 +432,10 @@ export function IntakePage() {
                 trigger={['click']}
                 autoFocus
                 menu={{
-                  items: PHRASES.map((p) => ({ key: p, label: p })),
-                  onClick: ({ key }) => insertChosen(key),
+                  items: phrases
+                    ? phrases.map((p) => ({ key: p, label: p }))
+                    : [{ key: '', label: '正在加载常用语…', disabled: true }],
+                  onClick: ({ key }) => key && insertChosen(key),
                 }}
                 data-testid="phrase-menu"
               >
