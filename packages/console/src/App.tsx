@@ -3,6 +3,7 @@ import { Spin } from 'antd';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuthProvider, useAuth } from './auth/AuthContext.tsx';
 import { LoginPage } from './auth/LoginPage.tsx';
+import { SessionGuard } from './auth/SessionGuard.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { menuFor, type MenuEntry } from './layout/menus.tsx';
 import { ReferenceProvider } from './shared/reference.tsx';
@@ -67,6 +68,7 @@ function Routed() {
   const allowed: MenuEntry[] = menuFor(can, desk.desk);
   return (
     <ReferenceProvider>
+      <SessionGuard />
       <Routes>
         <Route path="/print/work-orders/:id" element={<OrderSheet />} />
         <Route element={<AppLayout />}>

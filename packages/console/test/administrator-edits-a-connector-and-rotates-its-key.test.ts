@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../server/src/bridge/signing.ts';
 import { uuidv7 } from '../../server/src/bridge/message-id.ts';
-import { apiAs, desks, expectNoConsoleErrors, logIn, useBrowser } from './browser.ts';
+import { apiAs, desks, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
 import { expectPageClean } from './page-checks.ts';
 
 useBrowser();
@@ -126,5 +126,79 @@ describe('the administrator looks after the connectors (外部接口)', () => {
       'shipped',
     );
     expectNoConsoleErrors(person);
+  });
+});
+
+describe('the administrator adds a connector', () => {
+  const id = `power-${mark().toLowerCase()}`;
+  // Connectors cannot be deleted: the one added is disabled afterwards, so no other test transfers to it.
+  afterAll(async () => {
+    const admin = await apiAs('admin');
+    const list = await admin<{ id: string; active: boolean }[]>('GET', '/api/admin/connectors');
+    if (list.some((c) => c.id === id && c.active))
+      await admin('PATCH', `/api/admin/connectors/${id}`, { active: false });
+  });
+
+  it('fills in the form, is shown both keys once and sees it listed; a key id already in use is refused in Chinese', async () => {
+    const person = await logIn('admin');
+    const { page } = person;
+    await page.goto(page.url().replace(/\/[^/]*$/, '/admin?tab=connectors'));
+    const table = page.getByTestId('connectors');
+    await expect.poll(() => table.innerText()).toContain('重庆市急救医疗中心120');
+
+    const dialog = page.getByRole('dialog', { name: '新增联动单位接入' });
+    const fill = async (inboundKeyId: string) => {
+      await dialog.getByLabel('接入编号').fill(id);
+      await dialog.getByLabel('名称').fill('国网重庆供电抢修');
+      await dialog.getByLabel('类型').click();
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+        .getByText('供电抢修', { exact: true })
+        .click();
+      await dialog.getByLabel('接收地址').fill('http://127.0.0.1:9/power');
+      await dialog.getByLabel('本方发出消息的密钥编号').fill(`desk-to-${id}`);
+      await dialog.getByLabel('对方发来消息的密钥编号').fill(inboundKeyId);
+    };
+    await page.getByTestId('new-connector').click();
+    // the inbound key id of the gas line (the test above): the server refuses it, the dialog says why
+    await fill('gas-to-desk');
+    await dialog.getByRole('button', { name: /新\s*增/ }).click();
+    await expect
+      .poll(() =>
+        dialog
+          .getByTestId('connector-error')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('该密钥编号已被其他联动单位使用');
+    await person.shot('administrator-adds-a-connector-1-key-id-taken');
+
+    await dialog.getByLabel('对方发来消息的密钥编号').fill(`${id}-to-desk`);
+    await dialog.getByRole('button', { name: /新\s*增/ }).click();
+    const keys = page.getByRole('dialog', { name: '新接入的密钥（只显示这一次）' });
+    await keys.waitFor();
+    expect((await keys.getByTestId('created-inbound-key').innerText()).trim().length).toBeGreaterThanOrEqual(40);
+    expect(await keys.innerText()).toContain(`${id}-to-desk`);
+    await person.shot('administrator-adds-a-connector-2-keys-once');
+    await keys.getByRole('button', { name: '我已妥善保存' }).click();
+    const row = table.locator('tr', { hasText: `${id}-to-desk` });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/国网重庆供电抢修[\s\S]*供电抢修[\s\S]*启用/);
+    await expectPageClean(page, '外部接口', ['cq', 'desk', 'to', 'fire', 'medical', 'gas', 'power', 'http', id]);
+
+    // the same 接入编号 again: refused, in Chinese
+    await page.getByTestId('new-connector').click();
+    await fill(`${id}-again`);
+    await dialog.getByRole('button', { name: /新\s*增/ }).click();
+    await expect
+      .poll(() =>
+        dialog
+          .getByTestId('connector-error')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('该接入编号已被使用');
+    await dialog.getByRole('button', { name: /取\s*消/ }).click();
+    expectNoConsoleErrors(person, [409]);
   });
 });

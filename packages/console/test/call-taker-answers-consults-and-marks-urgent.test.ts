@@ -42,7 +42,8 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     await page.keyboard.press('Alt+3');
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 15_000 });
-    expect(await result.innerText()).toMatch(/已发起三方会商，对接事项 cq-12345:LK-/);
+    expect(await result.innerText()).toMatch(/已发起三方会商，工单 GD\d+/);
+    expect(await result.innerText()).not.toMatch(/LK-|cq-12345:/);
     await ct.shot('call-taker-opens-a-consultation');
     expectNoConsoleErrors(ct);
   });
@@ -93,7 +94,8 @@ describe('call-taker answers, consults and marks urgent, from the keyboard', () 
     await to120.click();
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 15_000 });
-    expect(await result.innerText()).toMatch(/已转重庆市急救医疗中心120，对接事项 cq-12345:LK-/);
+    expect(await result.innerText()).toMatch(/已转重庆市急救医疗中心120，工单 GD\d+/);
+    expect(await result.innerText()).not.toMatch(/LK-|cq-12345:/);
     await ct.shot('call-taker-sends-a-collapse-to-120');
     // In the linkage list the partner line is named, not shown by its connector id.
     await page.getByTestId('main-menu').getByText('联动事项').click();

@@ -38,7 +38,8 @@ describe('call-taker transfers a fight to 110', () => {
     await page.keyboard.press('Alt+2'); // 一键转110
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 20_000 });
-    expect(await result.innerText()).toMatch(/已转110（紧急移交），对接事项 cq-12345:LK-/);
+    expect(await result.innerText()).toMatch(/已转110（紧急移交），工单 GD\d+/);
+    expect(await result.innerText()).not.toMatch(/LK-|cq-12345:/);
     await ct.shot('call-taker-transfers-a-fight-to-110-2-transferred');
     // She followed the suggestion: that is on record with the request.
     expect(await decisionFor(/GD\d+/.exec(await result.innerText())![0])).toMatchObject({ decision: 'accepted' });

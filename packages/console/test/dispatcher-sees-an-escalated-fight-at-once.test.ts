@@ -57,7 +57,8 @@ describe('dispatcher sees an escalated fight at once', () => {
     await page.keyboard.press('Alt+2'); // 一键转110: and, as the triage says, 120 at the same time
     const result = page.getByTestId('intake-result');
     await result.waitFor({ timeout: 20_000 });
-    expect(await result.innerText()).toMatch(/已转110（紧急移交），对接事项 cq-12345:LK-[\s\S]*同时联动/);
+    expect(await result.innerText()).toMatch(/已转110（紧急移交），工单 GD\d+[\s\S]*同时联动/);
+    expect(await result.innerText()).not.toMatch(/LK-|cq-12345:/);
     await ct.shot('dispatcher-sees-an-escalated-fight-1-transferred');
 
     // Within 2 s of the transfer, at the top of 待派警, in red, with the alert, the sound and the notification.

@@ -81,6 +81,8 @@ import { reportRoutes } from './reports/reports.routes.ts';
 import { HarassmentWatchList } from './reports/harassment.ts';
 import { ReportService } from './reports/reports.service.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
+import { phraseRoutes } from './intake/phrases.routes.ts';
+import { PhraseService } from './intake/phrases.service.ts';
 import { IntakeService } from './intake/intake.service.ts';
 import { dispatchModelRoutes } from './hotline/smart-dispatch/dispatch-models.routes.ts';
 import { DispatchModelService } from './hotline/smart-dispatch/dispatch-models.service.ts';
@@ -293,6 +295,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   );
   await app.register(telephonyRoutes(telephony));
   if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge));
+  if (desk !== 'dispatch') await app.register(phraseRoutes(new PhraseService(opts.db)));
   if (desk !== 'dispatch') await app.register(guideRoutes(opts.db));
   if (desk !== 'dispatch') await app.register(ivrRoutes(new IvrService(opts.db)));
   await serveConsole(app, opts.consoleDir ?? DEFAULT_CONSOLE_DIR);

@@ -13,15 +13,38 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'liandong.token';
+/*
+ * The session lives in localStorage, which every tab of the same desk shares (a desk is its own origin:
+ * the 12345 desk and the 110 desk never see each other's): a reload or a new tab finds it, and a log-out
+ * in one tab ends it in all (the `storage` event, AuthContext). Beside the token: when the session was
+ * last used by any tab, which is what the server's idle timeout counts from (SessionGuard).
+ */
+const TOKEN_KEY = 'liandong.session.token';
+const USED_KEY = 'liandong.session.used';
 
 export const session = {
+  TOKEN_KEY,
+  USED_KEY,
   get token(): string | null {
-    return sessionStorage.getItem(TOKEN_KEY);
+    return localStorage.getItem(TOKEN_KEY);
   },
   set(token: string | null) {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
+    if (token) {
+      localStorage.setItem(TOKEN_KEY, token);
+      session.used();
+    } else {
+      localStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(USED_KEY);
+    }
+  },
+  /** The session's last use by any tab of this desk (ms since the epoch), or null. */
+  get lastUsed(): number | null {
+    const v = Number(localStorage.getItem(USED_KEY));
+    return Number.isFinite(v) && v > 0 ? v : null;
+  },
+  /** The server counted a request as use: so does every tab. */
+  used() {
+    localStorage.setItem(USED_KEY, String(Date.now()));
   },
 };
 
@@ -66,6 +89,7 @@ export async function api<T = unknown>(
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
   }
+  if (headers.authorization && res.status !== 401) session.used();
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown = null;

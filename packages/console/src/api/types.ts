@@ -18,6 +18,8 @@ export interface Me {
   unitId: string | null;
   districtCode: string | null;
   permissions: string[];
+  /** From GET /api/auth/me: minutes unused after which the server ends the session (0: never). */
+  idleMinutes?: number;
 }
 export interface DeskInfo {
   desk: 'hotline' | 'dispatch' | 'both';

@@ -7,7 +7,7 @@ import { useAuth, type SecondFactor } from './AuthContext.tsx';
 const grouped = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
 
 export function LoginPage() {
-  const { login, verifyCode, desk } = useAuth();
+  const { login, verifyCode, desk, ended } = useAuth();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [step, setStep] = useState<SecondFactor | null>(null);
@@ -34,6 +34,16 @@ export function LoginPage() {
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }} data-testid="desk-name">
           {desk?.name ?? ''}
         </Typography.Paragraph>
+        {ended && !error && (
+          <Alert
+            type="warning"
+            showIcon
+            title={ended === 'idle' ? '因长时间未操作，已自动退出登录' : '登录已失效'}
+            description="请重新登录；未提交的受理内容已保留，登录后自动恢复。"
+            style={{ marginBottom: 16 }}
+            data-testid="session-ended"
+          />
+        )}
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {!step ? (
           <Form layout="vertical" onFinish={submit} requiredMark={false}>

@@ -26,6 +26,17 @@ export const CONNECTOR_KINDS = [
 ] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
 
+/** Each connector kind as the administrators' pages name it (the one list: 外部接口 and the reference data). */
+export const CONNECTOR_KIND_LABELS: Record<ConnectorKind, string> = {
+  fire: '119 消防救援',
+  medical: '120 急救',
+  water: '供水抢修',
+  power: '供电抢修',
+  gas: '燃气抢修',
+  governance_center: '综治中心',
+  vehicle_moving: '挪车服务',
+};
+
 /**
  * Each partner line once: the triage route that sends a matter there, the 110's diversion target for it,
  * and the connector kinds that answer it. (One utility route stands for three lines: water, power, gas.)

@@ -29,6 +29,7 @@ export async function listAudit(db: Queryable, limit: number, kind?: AuditKind) 
            WHEN a.action LIKE 'unit.%' THEN (SELECT t.name FROM units t WHERE t.id = a.target)
            WHEN a.action LIKE 'category.%' THEN (SELECT t.name FROM catalogue_categories t WHERE t.code = a.target)
            WHEN a.action LIKE 'connector.%' THEN (SELECT t.name FROM connectors t WHERE t.id = a.target)
+           WHEN a.action LIKE 'phrase.%' THEN COALESCE((SELECT t.text FROM intake_phrases t WHERE t.id::text = a.target), a.details->>'text')
       END AS "targetName"
     FROM admin_audit a LEFT JOIN users u ON u.id = a.actor_id ${where} ORDER BY a.id DESC LIMIT $1`,
       [limit],

@@ -105,6 +105,18 @@ export const authRoutes =
       },
     );
 
+    app.post(
+      '/api/auth/renew',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '继续工作：会话记为此刻使用（空闲计时重新开始），返回空闲时限与会话最迟结束时间',
+          response: { 200: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req) => auth.renew(req.token!),
+    );
+
     app.get(
       '/api/auth/me',
       { schema: { tags: ['auth'], summary: '当前用户与权限', response: { 200: Type.Unknown(), ...errorResponses } } },

@@ -307,6 +307,18 @@ export class AuthService {
     throw new AppError('AUTH_SESSION_IDLE');
   }
 
+  /**
+   * 继续工作: the session counts as used now (authenticate already did, in this process); the write is not
+   * deferred, so every process of the desk sees it at once. Answers when it ends at the latest.
+   */
+  async renew(token: string): Promise<{ idleMinutes: number; expiresAt: string | null }> {
+    const key = hashToken(token);
+    await touchSession(this.db, key);
+    const hit = this.cache.get(key);
+    const expiresAt = hit ? new Date(hit.expiresAt) : ((await findSessionUser(this.db, key))?.expires_at ?? null);
+    return { idleMinutes: this.settings.idleMinutes, expiresAt: expiresAt ? expiresAt.toISOString() : null };
+  }
+
   async logout(token: string): Promise<void> {
     const key = hashToken(token);
     this.cache.delete(key);

@@ -45,6 +45,29 @@ export async function upsertConnector(db: Queryable, c: ConnectorInput) {
   ).rows[0];
 }
 
+/** A new connector only: an id already in use is a unique violation (connectors_pkey), never an overwrite. */
+export async function insertConnector(db: Queryable, c: ConnectorInput) {
+  return (
+    await db.query(
+      `INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    RETURNING ${COLUMNS}`,
+      [
+        c.id,
+        c.name,
+        c.kind,
+        c.endpointUrl,
+        c.keyId,
+        c.key,
+        c.inboundKeyId,
+        c.inboundKey,
+        c.alg ?? 'hmac-sha256',
+        c.active ?? true,
+      ],
+    )
+  ).rows[0];
+}
+
 /** The settings an administrator edits in place (keys are rotated, never typed in here). */
 export interface ConnectorPatch {
   name?: string;

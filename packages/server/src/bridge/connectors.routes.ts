@@ -23,6 +23,28 @@ export const connectorRoutes =
       async (req) => connectors.list(req.actor),
     );
 
+    app.post(
+      '/api/admin/connectors',
+      {
+        schema: {
+          tags: ['bridge'],
+          summary: '新增联动单位接入：双向密钥由平台生成，只在此次返回；编号或接收密钥编号已被使用时拒绝',
+          body: strict({
+            id: ConnectorId.properties.id,
+            name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+            kind: enumOf(CONNECTOR_KINDS),
+            endpointUrl: Type.String({ pattern: '^https?://[^\\s/]+', maxLength: 500 }),
+            keyId: KeyId,
+            inboundKeyId: KeyId,
+            alg: Type.Optional(enumOf(['hmac-sha256', 'hmac-sm3'] as const)),
+          }),
+          response: { 201: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await connectors.create(req.actor, { ...req.body, name: req.body.name.trim() })),
+    );
+
     app.put(
       '/api/admin/connectors/:id',
       {

@@ -8,6 +8,7 @@ import { inTransaction, type Db } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import {
   getConnector,
+  insertConnector,
   listConnectors,
   patchConnector,
   replaceConnectorKey,
@@ -48,6 +49,36 @@ export class ConnectorService {
     });
     await this.peers.reload();
     return row;
+  }
+
+  /**
+   * A new connector from the console's form: both secrets are generated here and returned this once, as a
+   * key rotation does; an id or inbound key id already in use is refused (CONNECTOR_ID_TAKEN,
+   * CONNECTOR_KEY_ID_TAKEN) and nothing is written.
+   */
+  async create(actor: Actor, c: Omit<ConnectorInput, 'key' | 'inboundKey'>) {
+    requirePermission(actor, 'admin.connectors');
+    const key = randomBytes(32).toString('base64url');
+    const inboundKey = randomBytes(32).toString('base64url');
+    const row = await inTransaction(this.db, async (tx) => {
+      const created = await insertConnector(tx, { ...c, key, inboundKey });
+      await audit(tx, actor.id, 'connector.create', c.id, {
+        name: c.name,
+        kind: c.kind,
+        endpointUrl: c.endpointUrl,
+        keyId: c.keyId,
+        inboundKeyId: c.inboundKeyId,
+        active: c.active ?? true,
+      });
+      return created;
+    }).catch((e) => {
+      throw translatePgError(e);
+    });
+    await this.peers.reload();
+    return {
+      connector: row,
+      keys: { outbound: { keyId: c.keyId, key }, inbound: { keyId: c.inboundKeyId, key: inboundKey } },
+    };
   }
 
   /** Edits settings in place (enable/disable included); the audit keeps each changed field's before and after. */

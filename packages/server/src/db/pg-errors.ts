@@ -41,9 +41,10 @@ const UNAVAILABLE = new Set([
 const NODE_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND']);
 
 /** Specific codes for unique keys a client can act on; any other unique key answers ALREADY_EXISTS. */
-const UNIQUE_CODES: Record<string, 'USERNAME_TAKEN' | 'CONNECTOR_KEY_ID_TAKEN'> = {
+const UNIQUE_CODES: Record<string, 'USERNAME_TAKEN' | 'CONNECTOR_KEY_ID_TAKEN' | 'CONNECTOR_ID_TAKEN'> = {
   users_username_key: 'USERNAME_TAKEN',
   connectors_inbound_key_id_key: 'CONNECTOR_KEY_ID_TAKEN',
+  connectors_pkey: 'CONNECTOR_ID_TAKEN',
 };
 
 /** A lost connection, as pg reports it (no SQLSTATE): the pool's client died with the server, or no connection

@@ -33,6 +33,9 @@ const ENUMS = {
   bridgeStatusValues: domain.STATUS_VALUE_LABELS,
   bridgeDispositions: domain.BRIDGE_DISPOSITION_LABELS,
   triageRoutes: domain.ROUTE_LABELS,
+  /** The lines by their short names (导航流程's transfers: 转119, 转水电气抢修 …). */
+  routeNames: domain.ROUTE_NAMES,
+  connectorKinds: domain.CONNECTOR_KIND_LABELS,
   catalogueEntryKinds: domain.ENTRY_KIND_LABELS,
   /** Not labels: each connector kind → the triage route it answers (the call-taker's partner buttons). */
   connectorKindRoutes: domain.CONNECTOR_KIND_ROUTES,

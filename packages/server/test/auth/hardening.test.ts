@@ -329,4 +329,41 @@ describe('session idle timeout', () => {
     ).rows[0]!.age;
     expect(seen).toBeLessThan(5);
   });
+
+  it('继续工作 (POST /api/auth/renew) writes the use at once, so a session about to idle out goes on; an ended one is refused', async () => {
+    const token = (await login('idle1', GOOD, '10.0.9.2')).json().token;
+    const id = await userId('idle1');
+    const hash = (
+      await t.db.query<{ token_hash: string }>(
+        'SELECT token_hash FROM sessions WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
+        [id],
+      )
+    ).rows[0]!.token_hash;
+    // 29 minutes unused, and the cached use is forgotten: one minute left
+    await t.db.query("UPDATE sessions SET last_seen_at = now() - interval '29 minutes' WHERE token_hash = $1", [hash]);
+    t.app.services.auth.forgetUser(id);
+    const auth = { authorization: `Bearer ${token}` };
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/renew', headers: auth });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().idleMinutes).toBe(30);
+    expect(Date.parse(r.json().expiresAt)).toBeGreaterThan(Date.now());
+    const age = (
+      await t.db.query<{ age: number }>(
+        'SELECT extract(epoch FROM now() - last_seen_at)::int AS age FROM sessions WHERE token_hash = $1',
+        [hash],
+      )
+    ).rows[0]!.age;
+    expect(age).toBeLessThan(5);
+    // another process of the desk (no cache) still counts it as in use two minutes later
+    await t.db.query("UPDATE sessions SET last_seen_at = last_seen_at - interval '2 minutes' WHERE token_hash = $1", [
+      hash,
+    ]);
+    t.app.services.auth.forgetUser(id);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: auth })).statusCode).toBe(200);
+
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: auth });
+    const after = await t.app.inject({ method: 'POST', url: '/api/auth/renew', headers: auth });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('AUTH_REQUIRED');
+  });
 });

@@ -41,14 +41,14 @@ const auditOf = async (action: string) =>
   ).rows;
 
 /** A message the connector signs with `secret` under `keyId`, sent to this desk. */
-const sendSigned = (keyId: string, secret: string) => {
+const sendSigned = (keyId: string, secret: string, from = 'water-96069') => {
   const body = JSON.stringify({
     v: 1,
     id: uuidv7(),
     type: 'feedback',
     itemId: 'cq-12345:LK-2026-000001',
     seq: 2,
-    from: 'water-96069',
+    from,
     to: 'cq-12345',
     sentAt: new Date().toISOString(),
     payload: { disposition: 'resolved_on_scene', summary: '已抢修', handledBy: 'water', at: new Date().toISOString() },
@@ -166,5 +166,63 @@ describe('an administrator edits a connector', () => {
     expect((await sendSigned('water-to-desk', key)).statusCode).not.toBe(401);
     const changes = (await auditOf('connector.update')).slice(-2).map((a) => a.details.changes);
     expect(changes).toEqual([{ active: { from: true, to: false } }, { active: { from: false, to: true } }]);
+  });
+});
+
+describe('an administrator adds a connector', () => {
+  const create = (payload: Record<string, unknown>, who: 'admin' | 'dispatcher' = 'admin') =>
+    t.app.inject({ method: 'POST', url: '/api/admin/connectors', headers: t.as(who), payload });
+  const NEW = {
+    id: 'power-95598',
+    name: '供电抢修热线',
+    kind: 'power',
+    endpointUrl: 'http://127.0.0.1:9/',
+    keyId: 'desk-to-power',
+    inboundKeyId: 'power-to-desk',
+  };
+
+  it('gets both secrets once (never listed, never audited), and the connector accepts messages signed with its inbound key', async () => {
+    const r = await create(NEW);
+    expect(r.statusCode, r.body).toBe(201);
+    const { connector, keys } = r.json<{
+      connector: Record<string, unknown>;
+      keys: { outbound: { keyId: string; key: string }; inbound: { keyId: string; key: string } };
+    }>();
+    expect(connector).toMatchObject({ id: 'power-95598', name: '供电抢修热线', kind: 'power', active: true });
+    expect(keys.outbound.keyId).toBe('desk-to-power');
+    expect(keys.inbound.keyId).toBe('power-to-desk');
+    expect(keys.inbound.key.length).toBeGreaterThanOrEqual(40);
+    expect(keys.inbound.key).not.toBe(keys.outbound.key);
+    const list = JSON.stringify(await listed());
+    expect(list).toContain('power-95598');
+    expect(list).not.toContain(keys.inbound.key);
+    const a = (await auditOf('connector.create')).at(-1)!;
+    expect(a.target).toBe('power-95598');
+    expect(JSON.stringify(a)).not.toContain(keys.inbound.key);
+    expect(JSON.stringify(a)).not.toContain(keys.outbound.key);
+    expect((await sendSigned('power-to-desk', keys.inbound.key, 'power-95598')).statusCode).not.toBe(401);
+    // and not with a made-up one
+    expect((await sendSigned('power-to-desk', 'x'.repeat(43), 'power-95598')).statusCode).toBe(401);
+  });
+
+  it('refuses an id or an inbound key id in use, and bad fields, each with its code, and changes nothing', async () => {
+    const before = await rowCounts(t.db);
+    const connectors = JSON.stringify(await listed());
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ ...NEW, name: '另一个' }, 409, 'CONNECTOR_ID_TAKEN'],
+      [{ ...NEW, id: 'power-2', inboundKeyId: 'water-to-desk' }, 409, 'CONNECTOR_KEY_ID_TAKEN'],
+      [{ ...NEW, id: 'Power 2' }, 400, 'VALIDATION_FAILED'],
+      [{ ...NEW, id: 'power-3', kind: 'tea' }, 400, 'VALIDATION_FAILED'],
+      [{ ...NEW, id: 'power-4', endpointUrl: 'ftp://x' }, 400, 'VALIDATION_FAILED'],
+      [{ ...NEW, id: 'power-5', name: '   ' }, 400, 'VALIDATION_FAILED'],
+      [{ ...NEW, id: 'power-6', key: 'a-secret-typed-in-000000' }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [payload, status, code] of cases) {
+      const r = await create(payload);
+      expect([r.statusCode, r.json().code], JSON.stringify(payload)).toEqual([status, code]);
+    }
+    expect((await create({ ...NEW, id: 'power-7' }, 'dispatcher')).json().code).toBe('FORBIDDEN');
+    expect(await rowCounts(t.db)).toEqual(before);
+    expect(JSON.stringify(await listed())).toBe(connectors);
   });
 });

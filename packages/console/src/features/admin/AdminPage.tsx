@@ -11,6 +11,7 @@ import { CataloguePanel } from './CataloguePanel.tsx';
 import { IvrPanel } from './IvrPanel.tsx';
 import { ConnectorsPanel } from './ConnectorsPanel.tsx';
 import { DispatchModelsPanel } from './DispatchModelsPanel.tsx';
+import { PhrasesPanel } from './PhrasesPanel.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 
 const TABS = [
@@ -20,6 +21,8 @@ const TABS = [
   { key: 'calendar', label: '节假日与时限', render: () => <CalendarPanel /> },
   { key: 'catalogue', label: '职责清单版本', render: () => <CataloguePanel /> },
   { key: 'import', label: '批量导入', render: () => <ImportPanel /> },
+  // The 12345 call-takers' 常用语 (Alt+P in the intake).
+  { key: 'phrases', label: '常用语', render: () => <PhrasesPanel />, hotlineOnly: true },
   // The 12345 desk's voice navigation (the 110 desk has none here).
   { key: 'ivr', label: '导航流程', render: () => <IvrPanel />, hotlineOnly: true },
   // 智能派单 dispatches 12345 orders: its model lives on the 12345 desk.

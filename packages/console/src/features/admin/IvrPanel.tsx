@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { get, post } from '../../api/client.ts';
 import { fmtTime } from '../../shared/format.ts';
+import { useReference } from '../../shared/reference.tsx';
 import { messageOf } from './labels.ts';
 
 interface IvrOption {
@@ -50,19 +51,13 @@ interface Simulation {
   article: { articleId: string; title: string; answer: string } | null;
 }
 
-const TARGETS: Record<string, string> = {
-  '110': '110',
-  '119': '119',
-  '120': '120',
-  utility: '水电气抢修',
-  governance_center: '综治中心',
-  vehicle_moving: '挪车服务',
-};
 const KEYPAD = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const keysText = (keys: string[]) => (keys.length ? keys.join(' → ') : '无需按键');
 
 export function IvrPanel() {
   const { message } = App.useApp();
+  // the lines a menu transfers to, by their short names (the server's one list)
+  const lineNames = useReference().enums.routeNames ?? {};
   const [current, setCurrent] = useState<IvrVersion | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [keys, setKeys] = useState<string[]>([]);
@@ -116,7 +111,7 @@ export function IvrPanel() {
     const n = current.tree.nodes.find((x) => x.id === id);
     if (!n) return id;
     if (n.kind === 'queue') return `人工：${current.tree.queues.find((q) => q.id === n.queue)?.name ?? n.queue}`;
-    if (n.kind === 'transfer') return `转${TARGETS[n.target] ?? n.target}`;
+    if (n.kind === 'transfer') return `转${lineNames[n.target] ?? n.target}`;
     if (n.kind === 'article') return '播报知识';
     return '下一级菜单';
   };

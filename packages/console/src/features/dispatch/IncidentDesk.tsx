@@ -203,8 +203,8 @@ export function IncidentDesk() {
         const label = ref.enums.diversionTargets?.[target] ?? target;
         message.success(
           r.linkage
-            ? `已分流至${label}，对接事项 ${r.linkage.itemId} 已发出`
-            : `已分流至${label}（未配置该联动单位的对接，请告知报警人联系方式）`,
+            ? `已将警情 ${incident.no} 分流至${label}，已发送对接`
+            : `已将警情 ${incident.no} 分流至${label}（未配置该联动单位的对接，请告知报警人联系方式）`,
         );
         setTick((t) => t + 1);
       } catch (e) {

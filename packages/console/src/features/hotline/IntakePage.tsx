@@ -4,7 +4,7 @@
  * the spot — each one call to POST /api/intake, which does it all in one transaction (intake-hooks.ts).
  * Possible duplicates are shown before a new order is made.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert,
   App,
@@ -46,7 +46,8 @@ import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
-import { insertPhrase, PHRASES } from './phrases.ts';
+import { insertPhrase, usePhrases } from './phrases.ts';
+import { clearDraft, loadDraft, saveDraft } from '../../shared/drafts.ts';
 
 interface IntakeValues {
   phone?: string;
@@ -64,9 +65,15 @@ interface IntakeValues {
   urgentKind?: string;
 }
 
+/** The intake as typed so far, kept until filed (shared/drafts.ts); an empty form keeps nothing. */
+function keepDraft(userId: string, v: IntakeValues): void {
+  if (v.phone || v.name || v.content || v.address) saveDraft(userId, 'intake', { ...v });
+  else clearDraft(userId, 'intake');
+}
+
 export function IntakePage() {
   const { message } = App.useApp();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const ref = useReference();
   /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
@@ -77,6 +84,7 @@ export function IntakePage() {
   const districtCode = Form.useWatch('districtCode', form);
   const streetCode = Form.useWatch('streetCode', form);
   const categoryCode = Form.useWatch('categoryCode', form);
+  const allValues = Form.useWatch([], form);
   const [urgentMode, setUrgentMode] = useState(false);
   const [answerOpen, setAnswerOpen] = useState(false);
   const [guard, setGuard] = useState<{ route: string | null } | null>(null);
@@ -97,6 +105,7 @@ export function IntakePage() {
   const categoryTouched = useRef(false);
   const contentBox = useRef<TextAreaRef>(null);
   const [phrasesOpen, setPhrasesOpen] = useState(false);
+  const phrases = usePhrases();
 
   // The suggestion fills in the category (unless she chose one) and turns urgent mode on.
   const onOutcome = useCallback(
@@ -118,8 +127,29 @@ export function IntakePage() {
   const intake = useIntakeSubmit((route) => setGuard({ route }));
   const { done, reset: resetIntake } = intake;
 
+  // What was typed survives a session that ends (and a reload): kept in this browser until filed.
+  const userId = me?.id ?? '';
+  const draftRestored = useRef(false);
+  useEffect(() => {
+    if (draftRestored.current || !userId) return;
+    draftRestored.current = true;
+    const draft = loadDraft<IntakeValues>(userId, 'intake');
+    if (!draft) return;
+    if (draft.categoryCode) categoryTouched.current = true;
+    form.setFieldsValue(draft);
+    message.info('已恢复上次未提交的受理内容');
+  }, [userId, form, message]);
+  const saveIntakeDraft = (v: IntakeValues) => {
+    if (draftRestored.current && userId && !done) keepDraft(userId, v);
+  };
+  // what the page itself puts in (a phrase, the suggested category) is kept too
+  useEffect(() => {
+    if (draftRestored.current && userId && !done) keepDraft(userId, form.getFieldsValue());
+  }, [allValues, userId, form, done]);
+
   const reset = useCallback(() => {
     form.resetFields();
+    if (userId) clearDraft(userId, 'intake');
     clearTriage();
     clearSimilar();
     resetIntake();
@@ -130,7 +160,7 @@ export function IntakePage() {
     setGuardReason('');
     setDispatched(null);
     categoryTouched.current = false;
-  }, [form, clearTriage, clearSimilar, resetIntake]);
+  }, [form, clearTriage, clearSimilar, resetIntake, userId]);
 
   /** The form as the intake's request: who called, what about, where, and the order's type and category. */
   const requestBody = () => {
@@ -155,7 +185,11 @@ export function IntakePage() {
 
   const run = async (what: string, handling: IntakeHandling, how: (a: IntakeAnswer) => string) => {
     const text = await intake.submit(what, requestBody(), handling, how);
-    if (text) message.success(text);
+    if (text) {
+      message.success(text);
+      // filed: nothing left to restore (a restored copy could be filed twice)
+      if (userId) clearDraft(userId, 'intake');
+    }
     return text;
   };
 
@@ -180,16 +214,14 @@ export function IntakePage() {
       ? run(
           '发起会商',
           { kind: 'consultation', callbackConsent: callbackConsent() },
-          (a) => `已发起三方会商，对接事项 ${a.linkage?.itemId ?? ''}`,
+          (a) => `已发起三方会商，工单 ${a.workOrder.no}`,
         )
       : run(
           '转110',
           { kind: 'transfer', callbackConsent: callbackConsent() },
           (a) =>
-            `已转110（${a.linkage?.kindLabel ?? ''}），对接事项 ${a.linkage?.itemId ?? ''}` +
-            (a.linked.length
-              ? `；同时联动 ${a.linked.map((l) => `${partnerName(l.peer)}（${l.itemId}）`).join('、')}`
-              : ''),
+            `已转110${a.linkage ? `（${a.linkage.kindLabel}）` : ''}，工单 ${a.workOrder.no}` +
+            (a.linked.length ? `；同时联动 ${a.linked.map((l) => partnerName(l.peer)).join('、')}` : ''),
         );
 
   /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
@@ -197,7 +229,7 @@ export function IntakePage() {
     run(
       `转${t.name}`,
       { kind: 'transfer', target: t.id, callbackConsent: callbackConsent() },
-      (a) => `已转${t.name}，对接事项 ${a.linkage?.itemId ?? ''}`,
+      (a) => `已转${t.name}，工单 ${a.workOrder.no}`,
     );
 
   const answerDirectly = async () => {
@@ -354,8 +386,10 @@ export function IntakePage() {
             layout="vertical"
             size="small"
             initialValues={{ orderType: 'help', urgentKind: 'emergency_rescue' }}
-            onValuesChange={(c) => {
+            onValuesChange={(c, all) => {
               if ('categoryCode' in c) categoryTouched.current = true;
+              // at once, not after the next render: a session ending right now must not lose this keystroke
+              saveIntakeDraft(all);
             }}
           >
             <Row gutter={8}>
@@ -398,8 +432,10 @@ export function IntakePage() {
                 trigger={['click']}
                 autoFocus
                 menu={{
-                  items: PHRASES.map((p) => ({ key: p, label: p })),
-                  onClick: ({ key }) => insertChosen(key),
+                  items: phrases
+                    ? phrases.map((p) => ({ key: p, label: p }))
+                    : [{ key: '', label: '正在加载常用语…', disabled: true }],
+                  onClick: ({ key }) => key && insertChosen(key),
                 }}
                 data-testid="phrase-menu"
               >

@@ -84,7 +84,7 @@ export function WorkOrderDrawer({
         workOrderId: id,
         reason: '经研判属公安职责，转110处置',
       });
-      message.success(`已转110，对接事项 ${item.itemId}`);
+      message.success(`已转110（${item.kindLabel}），工单 ${d?.no ?? item.localNo ?? ''}`);
     } catch (e) {
       message.error((e as Error).message);
     }

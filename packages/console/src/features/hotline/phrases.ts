@@ -1,7 +1,11 @@
+import { useEffect, useState } from 'react';
+import { get } from '../../api/client.ts';
+
 /**
  * 常用语: the phrases a 12345 call-taker types many times a day, inserted into 诉求内容 where the caret
- * stands (Alt+P opens the list; arrows and Enter choose). Built into the console: the same list for every
- * call-taker, not yet managed by an administrator.
+ * stands (Alt+P opens the list; arrows and Enter choose). The desk's administrators keep the list
+ * (系统管理 → 常用语, GET /api/phrases); this is the list it was seeded with, shown while the desk's list
+ * loads or when it cannot be loaded.
  */
 export const PHRASES: readonly string[] = [
   '来电人反映：',
@@ -16,6 +20,24 @@ export const PHRASES: readonly string[] = [
   '来电人不愿留下姓名。',
   '来电人要求对其个人信息保密。',
 ];
+
+/**
+ * The desk's 常用语, in the administrators' order; null while they load (the list is not swapped under
+ * an open menu, which would lose the keyboard's place in it); the built-in list if they cannot be loaded.
+ */
+export function usePhrases(): readonly string[] | null {
+  const [phrases, setPhrases] = useState<readonly string[] | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    get<{ id: string; text: string }[]>('/api/phrases', undefined, ac.signal)
+      .then((r) => setPhrases(r.map((p) => p.text)))
+      .catch((e: unknown) => {
+        if ((e as Error).name !== 'AbortError') setPhrases(PHRASES);
+      });
+    return () => ac.abort();
+  }, []);
+  return phrases;
+}
 
 /**
  * The text with the phrase put in place of the selection [start, end) (the caret when they are equal), and
