@@ -4,7 +4,7 @@
  * the spot — each one call to POST /api/intake, which does it all in one transaction (intake-hooks.ts).
  * Possible duplicates are shown before a new order is made.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert,
   App,
@@ -47,6 +47,7 @@ import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { insertPhrase, PHRASES } from './phrases.ts';
+import { useLiveCall } from '../telephony/LiveCallContext.tsx';
 
 interface IntakeValues {
   phone?: string;
@@ -67,6 +68,9 @@ interface IntakeValues {
 export function IntakePage() {
   const { message } = App.useApp();
   const { can } = useAuth();
+  // The call she is on: the intake carries it (linked to the request; 一键转110 moves it with the item).
+  const { call: liveCall } = useLiveCall();
+  const liveCallId = liveCall?.phase === 'talking' ? liveCall.id : null;
   const ref = useReference();
   /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
@@ -118,6 +122,17 @@ export function IntakePage() {
   const intake = useIntakeSubmit((route) => setGuard({ route }));
   const { done, reset: resetIntake } = intake;
 
+  // An answered call fills in who is calling (once per call), unless she has typed it already.
+  const answeredCall = liveCallId ? liveCall : null;
+  const filledFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!answeredCall || done || filledFor.current === answeredCall.id) return;
+    filledFor.current = answeredCall.id;
+    if (answeredCall.callerNumber && !form.getFieldValue('phone'))
+      form.setFieldValue('phone', answeredCall.callerNumber);
+    if (answeredCall.callerName && !form.getFieldValue('name')) form.setFieldValue('name', answeredCall.callerName);
+  }, [answeredCall, done, form]);
+
   const reset = useCallback(() => {
     form.resetFields();
     clearTriage();
@@ -149,6 +164,7 @@ export function IntakePage() {
       orderType: v.orderType,
       categoryCode: v.categoryCode,
       ...(urgentMode && v.urgentKind ? { urgentKind: v.urgentKind } : {}),
+      ...(liveCallId ? { callId: liveCallId } : {}),
     };
   };
   const callbackConsent = () => Boolean(form.getFieldValue('callbackConsent'));
@@ -189,7 +205,8 @@ export function IntakePage() {
             `已转110（${a.linkage?.kindLabel ?? ''}），对接事项 ${a.linkage?.itemId ?? ''}` +
             (a.linked.length
               ? `；同时联动 ${a.linked.map((l) => `${partnerName(l.peer)}（${l.itemId}）`).join('、')}`
-              : ''),
+              : '') +
+            (a.call?.moved ? (a.call.transferred ? '；通话已转至110专席' : '；通话未转成，已列入漏接回拨') : ''),
         );
 
   /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
@@ -316,6 +333,7 @@ export function IntakePage() {
               · {(dispatched?.order ?? done.answer.workOrder).statusLabel}
               {dispatched ? ` · 已派 ${dispatched.unitName}` : ''}
               {done.answer.linkage ? ` · 对接事项 ${done.answer.linkage.statusLabel}` : ''}
+              {done.answer.call && !done.answer.call.moved ? ' · 本次通话已记入诉求' : ''}
             </span>
           }
           extra={
@@ -328,6 +346,16 @@ export function IntakePage() {
             </Button>
           }
         />
+        {done.answer.call?.moved && !done.answer.call.transferred && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="intake-call-not-moved"
+            message={`对接事项已发往110，但通话未能转接：${done.answer.call.reason ?? '原因不明'}`}
+            description="来电人已列入漏接回拨，请尽快回拨并告知已转110处置。"
+          />
+        )}
         {done.answer.dispatchSuggestions && !dispatched && (
           <div style={{ display: 'flex', justifyContent: 'center', marginBottom: 12 }}>
             <DispatchSuggestionButtons
@@ -526,6 +554,11 @@ export function IntakePage() {
               直接答复{kbd('5')}
             </Button>
           </Space>
+          {liveCallId && (
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="intake-live-call">
+              通话中（来电 {liveCall?.callerNumber ?? '未显示号码'}）：受理记入本次通话；一键转110将连同通话转至110专席
+            </Typography.Paragraph>
+          )}
         </Card>
       </Col>
       <Col xs={24} lg={10}>

@@ -25,6 +25,8 @@ export interface IntakeAnswer {
   triageDecision: 'accepted' | 'overridden' | null;
   /** An order still to be dispatched: the model's three units (智能派单), one click each. */
   dispatchSuggestions: DispatchSuggestions | null;
+  /** The live call the intake carried (`callId`): linked to the request; for 一键转110, moved or not. */
+  call: { id: string; callRef: string; moved: boolean; transferred: boolean; reason: string | null } | null;
 }
 
 export interface Target {
