@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freeSipPort, inOrder, registerSeat, sipp } from '../../server/test/telephony/sipp.ts';
 import { PASSWORD, apiAs, expectNoConsoleErrors, logIn, mark, useBrowser } from './browser.ts';
 
@@ -12,6 +12,12 @@ async function signedOut(username: string, desk: 'hotline' | 'dispatch') {
 }
 
 describe('a 12345 call-taker transfers a live call to 110 with one key', () => {
+  // and ends it signed out, for the files that sign in at these seats after this one
+  afterAll(async () => {
+    await signedOut('hotline01', 'hotline');
+    await signedOut('seat01', 'dispatch');
+  });
+
   it('answers, types the danger, presses Alt+2: the call moves to the 110 seat with the linkage item, and both desks see it on their timelines', async () => {
     const sipPort = inject('sipPort');
     const sipPort110 = sipPort + 1;

@@ -307,6 +307,43 @@ describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', (
     expect({ orders: await countOf('work_orders'), items: await countOf('linkage_items') }).toEqual(before);
   });
 
+  it('an ordinary order from the call links the call to the request and leaves it with the call-taker', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+      args: ['-d', '3000'],
+    });
+    const callId = await talkingCall();
+    const res = await intake({
+      ...FIGHT,
+      content: '来电人反映小区门口路灯不亮，晚上出行不便',
+      categoryCode: 'CSGL01',
+      callId,
+      handling: { kind: 'order' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.call).toMatchObject({ id: callId, moved: false, transferred: false, reason: null });
+    const [c, s] = [await callerDone, await seat];
+    expect([c.code, s.code], c.stderr + s.stderr).toEqual([0, 0]);
+    // The caller hung up on the call-taker: no transfer, nothing to call back.
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    await desks.hotline.center.settled();
+    const legs = (
+      await desks.hotline.app.inject({
+        url: `/api/requests/${body.workOrder.requestId}/calls`,
+        headers: desks.hotline.as('callTaker'),
+      })
+    ).json();
+    expect(legs.calls).toEqual([expect.objectContaining({ id: callId, transferredTo: null, endedBy: 'caller' })]);
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs.map((b: { callId: string }) => b.callId)).not.toContain(callId);
+  });
+
   it('moves the live call to the 110 specialist seat with the linkage item it opens; the legs are on the request', async () => {
     await ready();
     const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
