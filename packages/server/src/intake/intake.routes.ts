@@ -94,7 +94,10 @@ const IntakeAnswer = Type.Object(
             moved: Type.Boolean({ description: '是否一键转接（连同通话）' }),
             transferred: Type.Boolean({ description: '通话是否已转至对方平台专席' }),
             reason: Type.Union([Type.String(), Type.Null()], {
-              description: '未转成的原因（来电人已挂断等；已列入漏接回拨）',
+              description: '未转成的原因（来电人已挂断、对方无人接听等）',
+            }),
+            withSeat: Type.Boolean({
+              description: '通话仍在话务员坐席上（未转成但未断）；false 且未转成：来电人已断线，已列入漏接回拨',
             }),
           },
           { additionalProperties: false },

@@ -96,6 +96,8 @@ export interface IntakeCallOutcome {
   transferred: boolean;
   /** why it did not move (the caller hung up, nobody answered at 110 …) */
   reason: string | null;
+  /** not moved and still on the call-taker's line (nobody answered at 110); false: lost, queued for call-back */
+  withSeat: boolean;
 }
 
 /** A transfer's destination, resolved before anything is written. */
@@ -220,13 +222,29 @@ export class IntakeService {
   ): Promise<IntakeCallOutcome> {
     const calls = this.calls!;
     await calls.linkRequest(actor, callId, made.order.request_id);
-    if (!move) return { id: callId, callRef, moved: false, transferred: false, reason: null };
+    if (!move) return { id: callId, callRef, moved: false, transferred: false, reason: null, withSeat: true };
     try {
       await calls.transfer(actor, callId, made.linkage?.item_id ?? null);
-      return { id: callId, callRef, moved: true, transferred: true, reason: null };
+      return { id: callId, callRef, moved: true, transferred: true, reason: null, withSeat: false };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return { id: callId, callRef, moved: true, transferred: false, reason: err.message };
+      return {
+        id: callId,
+        callRef,
+        moved: true,
+        transferred: false,
+        reason: err.message,
+        withSeat: this.onLine(actor, callId),
+      };
+    }
+  }
+
+  private onLine(actor: Actor, callId: string): boolean {
+    try {
+      this.calls!.liveCall(actor, callId);
+      return true;
+    } catch {
+      return false;
     }
   }
 

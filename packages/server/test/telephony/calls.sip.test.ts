@@ -325,7 +325,7 @@ describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', (
     });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
-    expect(body.call).toMatchObject({ id: callId, moved: false, transferred: false, reason: null });
+    expect(body.call).toMatchObject({ id: callId, moved: false, transferred: false, reason: null, withSeat: true });
     const [c, s] = [await callerDone, await seat];
     expect([c.code, s.code], c.stderr + s.stderr).toEqual([0, 0]);
     // The caller hung up on the call-taker: no transfer, nothing to call back.
@@ -360,6 +360,7 @@ describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', (
       moved: true,
       transferred: true,
       reason: null,
+      withSeat: false,
     });
     const [c, s, z] = [await callerDone, await seat, await specialist];
     expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
@@ -421,14 +422,14 @@ describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', (
       port: await freeSipPort(),
       service: '12345',
       // long enough for the intake (triage and all) to start moving the call first
-      args: ['-d', '4000'],
+      args: ['-d', '3000'],
     });
     const callId = await talkingCall();
     const res = await intake({ ...FIGHT, callId, handling: { kind: 'transfer' } });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
     expect(body.linkage).toMatchObject({ kind: 'emergency' });
-    expect(body.call).toMatchObject({ id: callId, moved: true, transferred: false });
+    expect(body.call).toMatchObject({ id: callId, moved: true, transferred: false, withSeat: false });
     expect(body.call.reason).toMatch(/^转接未成功：/);
     const [c, s, z] = [await callerDone, await seat, await specialist];
     expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
@@ -451,5 +452,49 @@ describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', (
       payload: { outcome: 'reached', note: '已回拨，告知110已接报' },
     });
     expect(done.statusCode).toBe(204);
+  });
+
+  it('a transfer nobody at 110 answers is given up: the item goes, the call stays with the call-taker', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-rings.xml', desks.dispatch.sipPort, { port: specialistPort });
+    // the caller stays on past the 5 s the desk lets the 110 seat ring, then hangs up on the call-taker
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+      args: ['-d', '7000'],
+    });
+    const callId = await talkingCall();
+    const res = await intake({ ...FIGHT, callId, handling: { kind: 'transfer' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.linkage).toMatchObject({ kind: 'emergency' });
+    expect(body.call).toMatchObject({ id: callId, moved: true, transferred: false, withSeat: true });
+    expect(body.call.reason).toBe('转接未成功：对方5秒内无人接听');
+    // She still has the caller.
+    const me = (
+      await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(me.call).toMatchObject({ id: callId, phase: 'talking' });
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    expect(z.dialogue).toEqual(['recv INVITE', 'sent 180', 'recv CANCEL', 'sent 200', 'sent 487', 'recv ACK']);
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    await desks.hotline.center.settled();
+    const legs = (
+      await desks.hotline.app.inject({ url: `/api/telephony/calls/${callId}`, headers: desks.hotline.as('supervisor') })
+    ).json();
+    expect(
+      inOrder(
+        legs.events.map((e: { type: string }) => e.type),
+        ['transferring', 'transfer_failed', 'ended'],
+      ),
+    ).toBe(true);
+    expect(legs.call).toMatchObject({ transferredTo: null, endedBy: 'caller' });
+    // Not lost in a transfer: she talked to the caller to the end, so there is nobody to call back.
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs.map((b: { callId: string }) => b.callId)).not.toContain(callId);
   });
 });

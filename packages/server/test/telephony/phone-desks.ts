@@ -21,7 +21,13 @@ export async function phoneDesk(desk: 'hotline' | 'dispatch', sipPort: number, p
       logLevel: 'warn',
       desk,
       deskId: desk === 'dispatch' ? 'cq-110' : 'cq-12345',
-      sip: { host: '127.0.0.1', port: sipPort, peer: { host: '127.0.0.1', port: peerPort, protocol: 'UDP' } },
+      sip: {
+        host: '127.0.0.1',
+        port: sipPort,
+        peer: { host: '127.0.0.1', port: peerPort, protocol: 'UDP' },
+        // a transfer nobody answers is given up after 5 s here (30 s by default)
+        transferRingSeconds: 5,
+      },
       // The 12345 desk's transfers open linkage items (kept in its outbox: the bridge itself is not under test here).
       ...(desk === 'hotline' ? { bridge: UNREACHED_PEER_BRIDGE } : {}),
     },

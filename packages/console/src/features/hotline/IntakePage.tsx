@@ -206,7 +206,13 @@ export function IntakePage() {
             (a.linked.length
               ? `；同时联动 ${a.linked.map((l) => `${partnerName(l.peer)}（${l.itemId}）`).join('、')}`
               : '') +
-            (a.call?.moved ? (a.call.transferred ? '；通话已转至110专席' : '；通话未转成，已列入漏接回拨') : ''),
+            (a.call?.moved
+              ? a.call.transferred
+                ? '；通话已转至110专席'
+                : a.call.withSeat
+                  ? '；通话未转成，仍在本坐席'
+                  : '；通话未转成，已列入漏接回拨'
+              : ''),
         );
 
   /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
@@ -353,7 +359,11 @@ export function IntakePage() {
             style={{ marginBottom: 12 }}
             data-testid="intake-call-not-moved"
             message={`对接事项已发往110，但通话未能转接：${done.answer.call.reason ?? '原因不明'}`}
-            description="来电人已列入漏接回拨，请尽快回拨并告知已转110处置。"
+            description={
+              done.answer.call.withSeat
+                ? '来电人仍在线：请告知已转110处置，或稍后再转。'
+                : '来电人已断线，已列入漏接回拨：请尽快回拨并告知已转110处置。'
+            }
           />
         )}
         {done.answer.dispatchSuggestions && !dispatched && (
