@@ -221,6 +221,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await linkageStream.close();
     await reminderStream.close();
   });
+  const watchList = new HarassmentWatchList(opts.db);
+  // Telephony (话务): the desk's switch runs in this process when SIP_PORT is set.
+  let phone: Telephony | null = null;
+  if (opts.config.sip) {
+    phone = await startTelephony(opts.db, {
+      desk: desk === 'dispatch' ? 'dispatch' : 'hotline',
+      deskId,
+      sip: opts.config.sip,
+      log: app.log,
+    });
+    app.addHook('onClose', async () => phone?.close());
+  }
+  const telephony = new TelephonyService(
+    opts.db,
+    phone,
+    {
+      deskId,
+      realm: deskId,
+      sipPort: phone?.sip.port ?? null,
+      peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
+    },
+    watchList,
+  );
   const knowledge = new KnowledgeService(opts.db, new KnowledgeSearch(opts.db));
   if (desk !== 'dispatch') {
     const attachments = new AttachmentService(opts.db, workOrders);
@@ -228,7 +251,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(workOrderRoutes(workOrders));
     await app.register(dispatchModelRoutes(dispatchModels, workOrders));
     await app.register(mergeCandidateRoutes(opts.db, workOrders));
-    await app.register(intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge), dispatchModels));
+    await app.register(
+      intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge, telephony), dispatchModels),
+    );
     await app.register(attachmentRoutes(attachments));
     // The citizen side of the 12345 desk: the public web channel, status page, disclosure, Open311.
     const reference = new ReferenceGeocoder(opts.db);
@@ -261,7 +286,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     app.log,
   );
   await app.register(shareRoutes(share));
-  const watchList = new HarassmentWatchList(opts.db);
   await app.register(
     reportRoutes(
       new ReportService(opts.db, { desk, deskId, shareKey: opts.config.bridge?.shareKey ?? null }),
@@ -271,28 +295,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   );
   await app.register(connectorRoutes(new ConnectorService(opts.db, peers)));
   await app.register(bridgeAdminRoutes(new BridgeAdminService(opts.db)));
-  // Telephony (话务): the desk's switch runs in this process when SIP_PORT is set.
-  let phone: Telephony | null = null;
-  if (opts.config.sip) {
-    phone = await startTelephony(opts.db, {
-      desk: desk === 'dispatch' ? 'dispatch' : 'hotline',
-      deskId,
-      sip: opts.config.sip,
-      log: app.log,
-    });
-    app.addHook('onClose', async () => phone?.close());
-  }
-  const telephony = new TelephonyService(
-    opts.db,
-    phone,
-    {
-      deskId,
-      realm: deskId,
-      sipPort: phone?.sip.port ?? null,
-      peerSip: opts.config.sip?.peer ? `${opts.config.sip.peer.host}:${opts.config.sip.peer.port}` : null,
-    },
-    watchList,
-  );
   await app.register(telephonyRoutes(telephony));
   if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge));
   if (desk !== 'dispatch') await app.register(phraseRoutes(new PhraseService(opts.db)));

@@ -80,6 +80,8 @@ export interface SipConfig {
   host: string;
   port: number;
   peer: { host: string; port: number; protocol: 'UDP' | 'TCP' } | null;
+  /** How long a transfer rings the target before it is given up and the call stays with the seat (30 s). */
+  transferRingSeconds?: number;
 }
 
 /** The peer desk and the keys of each direction (bridge-protocol.md: keys per peer pair and direction). */

@@ -94,6 +94,17 @@ describe('the opening message', () => {
     expect(validateEnvelope(env).ok).toBe(true);
   });
 
+  it('a transfer that moves the live call names it (bridge-protocol 1.1 callRef); one that does not, does not', () => {
+    const moved = buildOpening(
+      { kind: 'emergency', localNo: 'x', danger: '有人流血', callRef: 'cq-12345:0193f1c2-aaaa' },
+      request,
+      acceptBy,
+    );
+    expect(moved.ok && moved.value.payload.callRef).toBe('cq-12345:0193f1c2-aaaa');
+    const plain = buildOpening({ kind: 'transfer', localNo: 'x' }, request, acceptBy);
+    expect(plain.ok && 'callRef' in plain.value.payload).toBe(false);
+  });
+
   it.each([
     ['emergency', { danger: undefined }, '紧急移交须说明危险情形（danger）'],
     ['assist', { need: undefined }, '请求警方协助须说明需要警方做什么（need）'],

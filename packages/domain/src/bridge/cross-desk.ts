@@ -108,6 +108,8 @@ export interface OpeningInput {
   danger?: string;
   summary?: string;
   callbackConsent?: boolean;
+  /** The live call a transfer or escalation moves with it (bridge-protocol 1.1 `callRef`). */
+  callRef?: string;
 }
 
 /** The opening message of an item: its type and payload (before the allow-list trims it). */
@@ -166,6 +168,7 @@ export function buildOpening(
       callback,
       deadline,
       ...(input.kind === 'emergency' ? { danger: input.danger } : {}),
+      ...(input.callRef ? { callRef: input.callRef } : {}),
     },
   });
 }

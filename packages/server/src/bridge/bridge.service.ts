@@ -286,10 +286,12 @@ export class BridgeService {
     const item = await this.open(tx, actor, { ...input, itemId, linked: others(itemId) });
     const linked: ItemRow[] = [];
     for (const l of lines) {
+      // The live call moves to the peer desk only: the partner lines' items do not name it.
+      const { callRef: _call, ...toLine } = input;
       const row =
         l.open ??
         (await this.open(tx, actor, {
-          ...input,
+          ...toLine,
           reason: `与${to.peer}同时联动：${input.reason ?? ''}`.replace(/：$/, ''),
           target: l.to,
           itemId: l.itemId,

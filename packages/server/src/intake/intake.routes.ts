@@ -30,6 +30,12 @@ export const IntakeBody = strict({
   exercise: Type.Optional(
     Type.Boolean({ description: '应急演练：全程照常办理，联动事项标明演练，不计入任何统计（需演练权限）' }),
   ),
+  callId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: '话务员正在接听的通话：关联到本诉求；一键转110时连同对接事项把通话转至110专席',
+    }),
+  ),
   handling: Type.Union(
     [
       strict({
@@ -79,6 +85,27 @@ const IntakeAnswer = Type.Object(
     triageDecision: Type.Union([enumOf(['accepted', 'overridden'] as const), Type.Null()], {
       description: '记入的研判采纳（accepted）或改判（overridden）；无研判结果时为 null',
     }),
+    call: Type.Union(
+      [
+        Type.Object(
+          {
+            id: Type.String(),
+            callRef: Type.String(),
+            moved: Type.Boolean({ description: '是否一键转接（连同通话）' }),
+            transferred: Type.Boolean({ description: '通话是否已转至对方平台专席' }),
+            reason: Type.Union([Type.String(), Type.Null()], {
+              description: '未转成的原因（来电人已挂断、对方无人接听等）',
+            }),
+            withSeat: Type.Boolean({
+              description: '通话仍在话务员坐席上（未转成但未断）；false 且未转成：来电人已断线，已列入漏接回拨',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: '请求中 callId 所指的通话及其去向；未指明通话时为 null' },
+    ),
     dispatchSuggestions: Type.Union([DispatchSuggestionsSchema, Type.Null()], {
       description: '生成的工单尚未派单时：智能派单建议的三个承办单位及得分（可一键派单）；否则为 null',
     }),
@@ -117,6 +144,7 @@ export const intakeRoutes =
           linkage: r.linkage && presentItem(r.linkage, req.actor),
           linked: r.linked.map((l) => presentItem(l, req.actor)),
           triageDecision: r.decision?.decision ?? null,
+          call: r.call,
           dispatchSuggestions,
         });
       },

@@ -55,6 +55,11 @@ export interface IntakeInput extends Omit<
   handling: IntakeHandling;
   /** A drill (应急演练): handled end to end, its items marked for the peer, counted in no report. */
   exercise?: boolean;
+  /**
+   * The live call the call-taker is on: linked to the request (its legs on the request's timeline); a
+   * transfer to 110 moves it to the 110 specialist seat together with the linkage item (一键转接).
+   */
+  callId?: string;
 }
 
 export interface IntakeResult {
@@ -67,6 +72,32 @@ export interface IntakeResult {
   decision: TriageDecision | null;
   /** false: a retry with the same clientRef, answered with what the first attempt made. */
   created: boolean;
+  /** The live call named by `callId`, and whether it moved. */
+  call: IntakeCallOutcome | null;
+}
+
+/**
+ * The call-taker's live call, as the intake needs it (the telephony service implements it): the call
+ * she is on is linked to the request, and a transfer to 110 moves it to the 110 specialist seat.
+ */
+export interface IntakeCalls {
+  /** The actor's own live call, answered and not yet moved; CALL_NOT_FOUND (or TELEPHONY_OFF) otherwise. */
+  liveCall(actor: Actor, callId: string): { callRef: string };
+  linkRequest(actor: Actor, callId: string, requestId: string): Promise<void>;
+  transfer(actor: Actor, callId: string, linkageItemId: string | null): Promise<unknown>;
+}
+
+/** What became of the live call the intake named. */
+export interface IntakeCallOutcome {
+  id: string;
+  callRef: string;
+  /** whether the intake was to move it (一键转110) */
+  moved: boolean;
+  transferred: boolean;
+  /** why it did not move (the caller hung up, nobody answered at 110 …) */
+  reason: string | null;
+  /** not moved and still on the call-taker's line (nobody answered at 110); false: lost, queued for call-back */
+  withSeat: boolean;
 }
 
 /** A transfer's destination, resolved before anything is written. */
@@ -83,10 +114,11 @@ export class IntakeService {
     private readonly triage: TriageService,
     private readonly bridge: BridgeService,
     private readonly knowledge: KnowledgeService,
+    private readonly calls: IntakeCalls | null = null,
   ) {}
 
   async intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
-    const { handling, exercise, ...request } = input;
+    const { handling, exercise, callId, ...request } = input;
     if (exercise) requirePermission(actor, 'exercise.run');
     // Checks first: nothing is written for an intake that cannot be carried out.
     if (handling.kind === 'transfer' || handling.kind === 'consultation') requirePermission(actor, 'linkage.act');
@@ -105,6 +137,9 @@ export class IntakeService {
         ? await this.knowledge.citation(this.db, handling.knowledge.articleId, handling.knowledge.version)
         : null;
     const destination = handling.kind === 'transfer' ? await this.destination(handling.target) : null;
+    // The call she is on must be hers and live; a transfer to 110 moves it (not one to a partner line).
+    const live = callId ? this.liveCall(actor, callId) : null;
+    const moveCall = live !== null && handling.kind === 'transfer' && !destination?.target;
     const prepared = await this.workOrders.prepare(actor, {
       ...request,
       channel: request.channel ?? 'phone_12345',
@@ -140,7 +175,15 @@ export class IntakeService {
           }
           let linked: ItemRow[] = [];
           if (handling.kind === 'transfer' || handling.kind === 'consultation')
-            ({ item: linkage, linked } = await this.transfer(tx, actor, order, triage, handling, destination));
+            ({ item: linkage, linked } = await this.transfer(
+              tx,
+              actor,
+              order,
+              triage,
+              handling,
+              destination,
+              moveCall ? live.callRef : undefined,
+            ));
           if (decision) await this.triage.decide(actor, order.request_id, decision, tx);
           return { order, linkage, linked, decision };
         }),
@@ -155,7 +198,54 @@ export class IntakeService {
       },
     );
     if (made.created) this.workOrders.countCreated();
-    return { ...made.record, created: made.created };
+    const call = live && callId ? await this.carryCall(actor, callId, live.callRef, made.record, moveCall) : null;
+    return { ...made.record, created: made.created, call };
+  }
+
+  private liveCall(actor: Actor, callId: string): { callRef: string } {
+    if (!this.calls) throw new AppError('TELEPHONY_OFF');
+    return this.calls.liveCall(actor, callId);
+  }
+
+  /**
+   * After the commit (the order and the item stand whatever the phone does): the call is linked to the
+   * request and, for 一键转110, moved to the 110 specialist seat with the item's id. A call that does not
+   * move (the caller hung up meanwhile) is queued for a call-back by the call centre (漏接回拨); the
+   * answer says so rather than failing an intake that is already made.
+   */
+  private async carryCall(
+    actor: Actor,
+    callId: string,
+    callRef: string,
+    made: { order: WorkOrderRow; linkage: ItemRow | null },
+    move: boolean,
+  ): Promise<IntakeCallOutcome> {
+    const calls = this.calls!;
+    await calls.linkRequest(actor, callId, made.order.request_id);
+    if (!move) return { id: callId, callRef, moved: false, transferred: false, reason: null, withSeat: true };
+    try {
+      await calls.transfer(actor, callId, made.linkage?.item_id ?? null);
+      return { id: callId, callRef, moved: true, transferred: true, reason: null, withSeat: false };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return {
+        id: callId,
+        callRef,
+        moved: true,
+        transferred: false,
+        reason: err.message,
+        withSeat: this.onLine(actor, callId),
+      };
+    }
+  }
+
+  private onLine(actor: Actor, callId: string): boolean {
+    try {
+      this.calls!.liveCall(actor, callId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The peer desk (no target), or an active partner line by its connector id. */
@@ -174,6 +264,7 @@ export class IntakeService {
     triage: TriageOutcome | null,
     handling: Extract<IntakeHandling, { kind: 'transfer' | 'consultation' }>,
     destination: Destination | null,
+    callRef?: string,
   ): Promise<OpenedWithLinked> {
     const reasons = triage?.reasons.join('；') ?? '';
     const emergency = handling.kind === 'transfer' && Boolean(triage?.emergency);
@@ -193,6 +284,7 @@ export class IntakeService {
       callbackConsent: Boolean(handling.callbackConsent),
       ...(destination?.target ? { target: destination.target } : {}),
       ...(emergency ? { danger: reasons || '来电反映正在发生危险' } : {}),
+      ...(callRef ? { callRef } : {}),
     });
   }
 }

@@ -161,6 +161,14 @@ export class TelephonyService {
 
   // ---- the live call ----
 
+  /** The actor's own live call, answered and not being moved (for the intake that carries it along). */
+  liveCall(actor: Actor, callId: string): { callRef: string } {
+    requirePermission(actor, 'telephony.agent');
+    const call = this.centre().calls.get(callId);
+    if (!call || call.agentId !== actor.id || call.phase !== 'talking') throw new AppError('CALL_NOT_FOUND');
+    return { callRef: call.info.callRef };
+  }
+
   /** The console's one-click transfer: the desk moves the caller to the peer desk's specialist queue. */
   async transfer(actor: Actor, callId: string, linkageItemId: string | null) {
     requirePermission(actor, 'telephony.agent');

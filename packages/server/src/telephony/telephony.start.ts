@@ -45,6 +45,7 @@ export async function startTelephony(
     deskId: opts.deskId,
     peer: opts.sip.peer,
     peerNumbers: PEER_NUMBERS[opts.desk],
+    ...(opts.sip.transferRingSeconds ? { transferRingSeconds: opts.sip.transferRingSeconds } : {}),
     seatHa1: (ext) => seats.get(ext) ?? null,
     logger: opts.sipLogger ?? { error: (err) => opts.log.warn({ err }, 'sip') },
   });

@@ -74,6 +74,19 @@ describe('POST /api/intake', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('names a live call on a desk without telephony: refused (TELEPHONY_OFF) before anything is written', async () => {
+    const before = await counts();
+    const res = await intake({
+      ...request,
+      content: DANGER,
+      callId: '0193f1c2-0000-7000-8000-000000000001',
+      handling: { kind: 'transfer' },
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe('TELEPHONY_OFF');
+    expect(await counts()).toEqual(before);
+  });
+
   it('a step refused inside the transaction rolls the whole intake back', async () => {
     // An urgent order goes straight to the district's agency (派单), and an assigned order cannot be answered directly.
     const before = await counts();

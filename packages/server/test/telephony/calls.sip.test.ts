@@ -257,3 +257,244 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
     });
   });
 });
+
+/** The call-taker's live call, once she has answered it. */
+async function talkingCall(): Promise<string> {
+  let callId = '';
+  await expect
+    .poll(
+      async () => {
+        const me = (
+          await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+        ).json();
+        callId = me.call?.id ?? '';
+        return me.call?.phase;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe('talking');
+  return callId;
+}
+
+const FIGHT = {
+  channel: 'phone_12345',
+  caller: { name: '周先生', phone: '13800000002' },
+  content: '来电人说楼下烧烤摊两个人正在打架，有人头上流血了，现在还在打',
+  address: '渝中区解放碑步行街',
+  districtCode: '500103',
+  orderType: 'complaint',
+};
+
+const intake = (payload: Record<string, unknown>) =>
+  desks.hotline.app.inject({ method: 'POST', url: '/api/intake', headers: desks.hotline.as('callTaker'), payload });
+
+const countOf = async (table: string) =>
+  (await desks.hotline.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+
+describe.skipIf(!HAS_SIPP)('一键转110 from the intake, with the live call', () => {
+  it('is refused for a call that is not hers and live, and writes nothing', async () => {
+    const before = { orders: await countOf('work_orders'), items: await countOf('linkage_items') };
+    const res = await intake({
+      ...FIGHT,
+      callId: '0193f1c2-0000-7000-8000-000000000001',
+      handling: { kind: 'transfer' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('CALL_NOT_FOUND');
+    const bad = await intake({ ...FIGHT, callId: 'not-a-call', handling: { kind: 'transfer' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+    expect({ orders: await countOf('work_orders'), items: await countOf('linkage_items') }).toEqual(before);
+  });
+
+  it('an ordinary order from the call links the call to the request and leaves it with the call-taker', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+      args: ['-d', '3000'],
+    });
+    const callId = await talkingCall();
+    const res = await intake({
+      ...FIGHT,
+      content: '来电人反映小区门口路灯不亮，晚上出行不便',
+      categoryCode: 'CSGL01',
+      callId,
+      handling: { kind: 'order' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.call).toMatchObject({ id: callId, moved: false, transferred: false, reason: null, withSeat: true });
+    const [c, s] = [await callerDone, await seat];
+    expect([c.code, s.code], c.stderr + s.stderr).toEqual([0, 0]);
+    // The caller hung up on the call-taker: no transfer, nothing to call back.
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    await desks.hotline.center.settled();
+    const legs = (
+      await desks.hotline.app.inject({
+        url: `/api/requests/${body.workOrder.requestId}/calls`,
+        headers: desks.hotline.as('callTaker'),
+      })
+    ).json();
+    expect(legs.calls).toEqual([expect.objectContaining({ id: callId, transferredTo: null, endedBy: 'caller' })]);
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs.map((b: { callId: string }) => b.callId)).not.toContain(callId);
+  });
+
+  it('moves the live call to the 110 specialist seat with the linkage item it opens; the legs are on the request', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-answers.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const callId = await talkingCall();
+    const res = await intake({ ...FIGHT, callId, handling: { kind: 'transfer' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.linkage).toMatchObject({ kind: 'emergency' });
+    expect(body.call).toEqual({
+      id: callId,
+      callRef: `cq-12345:${callId}`,
+      moved: true,
+      transferred: true,
+      reason: null,
+      withSeat: false,
+    });
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    // The seat is released by the desk; the caller is re-INVITEd to the 110 seat, who answered.
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    expect(inOrder(c.dialogue, ['recv 200', 'sent ACK', 'recv INVITE', 'sent 200', 'recv ACK', 'recv BYE'])).toBe(true);
+    expect(inOrder(z.dialogue, ['recv INVITE', 'sent 180', 'sent 200', 'recv ACK'])).toBe(true);
+
+    // The item names the call it moved (bridge-protocol 1.1), in the row and in the message waiting to go.
+    const item = (
+      await desks.hotline.db.query<{ opening: Record<string, unknown> }>(
+        'SELECT opening FROM linkage_items WHERE item_id = $1',
+        [body.linkage.itemId],
+      )
+    ).rows[0]!;
+    expect(item.opening.callRef).toBe(body.call.callRef);
+    const sent = (
+      await desks.hotline.db.query<{ payload: Record<string, unknown> }>(
+        "SELECT envelope->'payload' AS payload FROM bridge_outbox WHERE envelope->>'itemId' = $1",
+        [body.linkage.itemId],
+      )
+    ).rows;
+    expect(sent.map((m) => m.payload.callRef)).toEqual([body.call.callRef]);
+
+    // The request's timeline: the call and its legs, moved to 110 with the item.
+    await desks.hotline.center.settled();
+    const legs = (
+      await desks.hotline.app.inject({
+        url: `/api/requests/${body.workOrder.requestId}/calls`,
+        headers: desks.hotline.as('callTaker'),
+      })
+    ).json();
+    expect(legs.calls).toEqual([
+      expect.objectContaining({
+        id: callId,
+        transferredTo: 'specialist',
+        linkageItemId: body.linkage.itemId,
+        requestId: body.workOrder.requestId,
+      }),
+    ]);
+    const types = legs.events.map((e: { type: string }) => e.type);
+    expect(inOrder(types, ['offered', 'answered', 'transferring', 'transferred', 'ended'])).toBe(true);
+    // 110's call names the 12345 call: the item's callRef finds it there.
+    await desks.dispatch.center.settled();
+    const there = (
+      await desks.dispatch.app.inject({
+        url: `/api/telephony/calls/by-ref/${encodeURIComponent(body.call.callRef)}`,
+        headers: desks.dispatch.as('dispatcher'),
+      })
+    ).json();
+    expect(there.calls).toEqual([expect.objectContaining({ peerCallRef: body.call.callRef, queue: 'specialist' })]);
+  });
+
+  it('a caller who hangs up while it is moved: the item still goes to 110, the answer says the call did not, and 漏接回拨 has her', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-rings.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+      // long enough for the intake (triage and all) to start moving the call first
+      args: ['-d', '3000'],
+    });
+    const callId = await talkingCall();
+    const res = await intake({ ...FIGHT, callId, handling: { kind: 'transfer' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.linkage).toMatchObject({ kind: 'emergency' });
+    expect(body.call).toMatchObject({ id: callId, moved: true, transferred: false, withSeat: false });
+    expect(body.call.reason).toMatch(/^转接未成功：/);
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    await desks.hotline.center.settled();
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs).toContainEqual(
+      expect.objectContaining({
+        callId,
+        caller: '13800000002',
+        reason: 'dropped_in_transfer',
+        requestId: body.workOrder.requestId,
+      }),
+    );
+    const done = await desks.hotline.app.inject({
+      method: 'POST',
+      url: `/api/telephony/call-backs/${callId}/done`,
+      headers: desks.hotline.as('callTaker'),
+      payload: { outcome: 'reached', note: '已回拨，告知110已接报' },
+    });
+    expect(done.statusCode).toBe(204);
+  });
+
+  it('a transfer nobody at 110 answers is given up: the item goes, the call stays with the call-taker', async () => {
+    await ready();
+    const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-rings.xml', desks.dispatch.sipPort, { port: specialistPort });
+    // the caller stays on past the 5 s the desk lets the 110 seat ring, then hangs up on the call-taker
+    const callerDone = sipp('caller-hangs-up.xml', desks.hotline.sipPort, {
+      port: await freeSipPort(),
+      service: '12345',
+      args: ['-d', '7000'],
+    });
+    const callId = await talkingCall();
+    const res = await intake({ ...FIGHT, callId, handling: { kind: 'transfer' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.linkage).toMatchObject({ kind: 'emergency' });
+    expect(body.call).toMatchObject({ id: callId, moved: true, transferred: false, withSeat: true });
+    expect(body.call.reason).toBe('转接未成功：对方5秒内无人接听');
+    // She still has the caller.
+    const me = (
+      await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(me.call).toMatchObject({ id: callId, phase: 'talking' });
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    expect(z.dialogue).toEqual(['recv INVITE', 'sent 180', 'recv CANCEL', 'sent 200', 'sent 487', 'recv ACK']);
+    expect(s.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    await desks.hotline.center.settled();
+    const legs = (
+      await desks.hotline.app.inject({ url: `/api/telephony/calls/${callId}`, headers: desks.hotline.as('supervisor') })
+    ).json();
+    expect(
+      inOrder(
+        legs.events.map((e: { type: string }) => e.type),
+        ['transferring', 'transfer_failed', 'ended'],
+      ),
+    ).toBe(true);
+    expect(legs.call).toMatchObject({ transferredTo: null, endedBy: 'caller' });
+    // Not lost in a transfer: she talked to the caller to the end, so there is nobody to call back.
+    const backs = (
+      await desks.hotline.app.inject({ url: '/api/telephony/call-backs', headers: desks.hotline.as('callTaker') })
+    ).json();
+    expect(backs.map((b: { callId: string }) => b.callId)).not.toContain(callId);
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Two desks with their switches on loopback for telephony tests: the 12345 desk and the 110 desk,
  * each its own app on its own fresh database, each the other's SIP peer; seats created through the
- * admin API and registered by SIPp.
+ * admin API and registered by SIPp. The 12345 desk has a bridge to a 110 that is never reached: its
+ * linkage items stay in its outbox.
  */
 import { buildApp } from '../../src/app.ts';
-import { createTestDatabase, insertUsers, PASSWORD, USERS } from '../helpers.ts';
+import { createTestDatabase, insertUsers, PASSWORD, UNREACHED_PEER_BRIDGE, USERS } from '../helpers.ts';
 import { freeSipPort, registerSeat } from './sipp.ts';
 
 export const SEAT_PASSWORD = 'seat-pass-2026';
@@ -20,7 +21,15 @@ export async function phoneDesk(desk: 'hotline' | 'dispatch', sipPort: number, p
       logLevel: 'warn',
       desk,
       deskId: desk === 'dispatch' ? 'cq-110' : 'cq-12345',
-      sip: { host: '127.0.0.1', port: sipPort, peer: { host: '127.0.0.1', port: peerPort, protocol: 'UDP' } },
+      sip: {
+        host: '127.0.0.1',
+        port: sipPort,
+        peer: { host: '127.0.0.1', port: peerPort, protocol: 'UDP' },
+        // a transfer nobody answers is given up after 5 s here (30 s by default)
+        transferRingSeconds: 5,
+      },
+      // The 12345 desk's transfers open linkage items (kept in its outbox: the bridge itself is not under test here).
+      ...(desk === 'hotline' ? { bridge: UNREACHED_PEER_BRIDGE } : {}),
     },
     logger: false,
   });

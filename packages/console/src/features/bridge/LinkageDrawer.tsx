@@ -11,7 +11,7 @@ import { RemindModal } from '../supervision/RemindModal.tsx';
 import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel } from './linkage-labels.ts';
 import { PeerText } from './PeerText.tsx';
 import { StepModal } from './StepModal.tsx';
-import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
+import { CallLegs, callLegItems, mergeByTime, readsCallLegs, useCallLegs } from '../telephony/CallLegs.tsx';
 
 const SEATS = new Set(['specialist_seat', 'call_taker', 'dispatcher', 'admin']);
 
@@ -42,6 +42,8 @@ export function LinkageDrawer({
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<string | null>(null);
   const [remind, setRemind] = useState(false);
+  // The live call the item moved: its legs stand on the item's timeline (read again as the item changes).
+  const legs = useCallLegs({ callRef: d && readsCallLegs(me) ? callRefOf(d.timeline) : null, version });
   const load = useCallback(
     () =>
       get<LinkageItem & { timeline: LinkageEvent[] }>(`/api/linkage/items/${encodeURIComponent(itemId)}`)
@@ -186,23 +188,31 @@ export function LinkageDrawer({
           <Timeline
             className="timeline-box"
             data-testid="linkage-timeline"
-            items={d.timeline.map((e) => ({
-              key: e.id,
-              color: e.direction === 'received' ? 'green' : e.direction === 'local' ? 'red' : 'blue',
-              title: fmtTime(e.at),
-              content: (
-                <span>
-                  <Tag>
-                    {e.direction === 'received' ? `${peerLabel(d.peer)}` : e.direction === 'local' ? '系统' : '本平台'}
-                  </Tag>
-                  <b>{MESSAGE_LABELS[e.type] ?? e.type}</b>
-                  {e.actor_name ? ` · ${e.actor_name}` : ''}
-                  <PeerText text={describe(e, enums)} />
-                </span>
-              ),
-            }))}
+            items={mergeByTime(
+              d.timeline.map((e) => ({
+                key: e.id,
+                at: e.at,
+                color: e.direction === 'received' ? 'green' : e.direction === 'local' ? 'red' : 'blue',
+                title: fmtTime(e.at),
+                content: (
+                  <span>
+                    <Tag>
+                      {e.direction === 'received'
+                        ? `${peerLabel(d.peer)}`
+                        : e.direction === 'local'
+                          ? '系统'
+                          : '本平台'}
+                    </Tag>
+                    <b>{MESSAGE_LABELS[e.type] ?? e.type}</b>
+                    {e.actor_name ? ` · ${e.actor_name}` : ''}
+                    <PeerText text={describe(e, enums)} />
+                  </span>
+                ),
+              })),
+              callLegItems(legs),
+            )}
           />
-          {readsCallLegs(me) && <CallLegs callRef={callRefOf(d.timeline)} />}
+          <CallLegs legs={legs} merged />
         </>
       )}
       {d && step && (

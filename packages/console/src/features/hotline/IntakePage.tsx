@@ -48,6 +48,7 @@ import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { insertPhrase, usePhrases } from './phrases.ts';
 import { clearDraft, loadDraft, saveDraft } from '../../shared/drafts.ts';
+import { useLiveCall } from '../telephony/LiveCallContext.tsx';
 
 interface IntakeValues {
   phone?: string;
@@ -74,6 +75,9 @@ function keepDraft(userId: string, v: IntakeValues): void {
 export function IntakePage() {
   const { message } = App.useApp();
   const { can, me } = useAuth();
+  // The call she is on: the intake carries it (linked to the request; 一键转110 moves it with the item).
+  const { call: liveCall } = useLiveCall();
+  const liveCallId = liveCall?.phase === 'talking' ? liveCall.id : null;
   const ref = useReference();
   /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
@@ -146,6 +150,16 @@ export function IntakePage() {
   useEffect(() => {
     if (draftRestored.current && userId && !done) keepDraft(userId, form.getFieldsValue());
   }, [allValues, userId, form, done]);
+  // An answered call fills in who is calling (once per call), unless she has typed it already.
+  const answeredCall = liveCallId ? liveCall : null;
+  const filledFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!answeredCall || done || filledFor.current === answeredCall.id) return;
+    filledFor.current = answeredCall.id;
+    if (answeredCall.callerNumber && !form.getFieldValue('phone'))
+      form.setFieldValue('phone', answeredCall.callerNumber);
+    if (answeredCall.callerName && !form.getFieldValue('name')) form.setFieldValue('name', answeredCall.callerName);
+  }, [answeredCall, done, form]);
 
   const reset = useCallback(() => {
     form.resetFields();
@@ -179,6 +193,7 @@ export function IntakePage() {
       orderType: v.orderType,
       categoryCode: v.categoryCode,
       ...(urgentMode && v.urgentKind ? { urgentKind: v.urgentKind } : {}),
+      ...(liveCallId ? { callId: liveCallId } : {}),
     };
   };
   const callbackConsent = () => Boolean(form.getFieldValue('callbackConsent'));
@@ -221,7 +236,14 @@ export function IntakePage() {
           { kind: 'transfer', callbackConsent: callbackConsent() },
           (a) =>
             `已转110${a.linkage ? `（${a.linkage.kindLabel}）` : ''}，工单 ${a.workOrder.no}` +
-            (a.linked.length ? `；同时联动 ${a.linked.map((l) => partnerName(l.peer)).join('、')}` : ''),
+            (a.linked.length ? `；同时联动 ${a.linked.map((l) => partnerName(l.peer)).join('、')}` : '') +
+            (a.call?.moved
+              ? a.call.transferred
+                ? '；通话已转至110专席'
+                : a.call.withSeat
+                  ? '；通话未转成，仍在本坐席'
+                  : '；通话未转成，已列入漏接回拨'
+              : ''),
         );
 
   /** To a partner line (119, 120, a utility …): the same one-click transfer, to the connector. */
@@ -348,6 +370,7 @@ export function IntakePage() {
               · {(dispatched?.order ?? done.answer.workOrder).statusLabel}
               {dispatched ? ` · 已派 ${dispatched.unitName}` : ''}
               {done.answer.linkage ? ` · 对接事项 ${done.answer.linkage.statusLabel}` : ''}
+              {done.answer.call && !done.answer.call.moved ? ' · 本次通话已记入诉求' : ''}
             </span>
           }
           extra={
@@ -360,6 +383,20 @@ export function IntakePage() {
             </Button>
           }
         />
+        {done.answer.call?.moved && !done.answer.call.transferred && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="intake-call-not-moved"
+            message={`对接事项已发往110，但通话未能转接：${done.answer.call.reason ?? '原因不明'}`}
+            description={
+              done.answer.call.withSeat
+                ? '来电人仍在线：请告知已转110处置，或稍后再转。'
+                : '来电人已断线，已列入漏接回拨：请尽快回拨并告知已转110处置。'
+            }
+          />
+        )}
         {done.answer.dispatchSuggestions && !dispatched && (
           <div style={{ display: 'flex', justifyContent: 'center', marginBottom: 12 }}>
             <DispatchSuggestionButtons
@@ -562,6 +599,11 @@ export function IntakePage() {
               直接答复{kbd('5')}
             </Button>
           </Space>
+          {liveCallId && (
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="intake-live-call">
+              通话中（来电 {liveCall?.callerNumber ?? '未显示号码'}）：受理记入本次通话；一键转110将连同通话转至110专席
+            </Typography.Paragraph>
+          )}
         </Card>
       </Col>
       <Col xs={24} lg={10}>

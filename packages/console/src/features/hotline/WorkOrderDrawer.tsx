@@ -8,7 +8,7 @@ import { fmtSize, fmtTime, readableReason } from '../../shared/format.ts';
 import { PeerText } from '../bridge/PeerText.tsx';
 import { ActionModal, ACTION_FORMS } from './ActionModal.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
-import { CallLegs, readsCallLegs } from '../telephony/CallLegs.tsx';
+import { CallLegs, callLegItems, mergeByTime, readsCallLegs, useCallLegs } from '../telephony/CallLegs.tsx';
 
 const ACCEPT = '.jpg,.jpeg,.png,.webp,.pdf,.doc,.docx,.xls,.xlsx';
 const SEATS = new Set(['call_taker', 'specialist_seat', 'admin']);
@@ -40,6 +40,8 @@ export function WorkOrderDrawer({
   const [action, setAction] = useState<string | null>(null);
   const [remind, setRemind] = useState(false);
   const [uploading, setUploading] = useState(false);
+  // The request's calls: their legs stand on the order's timeline among its actions.
+  const legs = useCallLegs({ requestId: readsCallLegs(me) ? d?.requestId : null });
 
   const load = useCallback(async () => {
     try {
@@ -216,30 +218,34 @@ export function WorkOrderDrawer({
                   <Timeline
                     className="timeline-box"
                     data-testid="order-timeline"
-                    items={d.actions.map((a) => ({
-                      key: a.id,
-                      title: fmtTime(a.at),
-                      content: (
-                        <span>
-                          <b>{a.actionLabel}</b> · {a.actor.name ?? '系统'}
-                          {typeof a.details.note === 'string' && a.details.note ? (
-                            <>
-                              ：<PeerText text={a.details.note} />
-                            </>
-                          ) : (
-                            ''
-                          )}
-                          {typeof a.details.reply === 'string' ? `：${a.details.reply}` : ''}
-                          {typeof a.details.reason === 'string' ? `：${a.details.reason}` : ''}
-                          {citation(a.details.knowledge)}
-                        </span>
-                      ),
-                    }))}
+                    items={mergeByTime(
+                      d.actions.map((a) => ({
+                        key: a.id,
+                        at: a.at,
+                        title: fmtTime(a.at),
+                        content: (
+                          <span>
+                            <b>{a.actionLabel}</b> · {a.actor.name ?? '系统'}
+                            {typeof a.details.note === 'string' && a.details.note ? (
+                              <>
+                                ：<PeerText text={a.details.note} />
+                              </>
+                            ) : (
+                              ''
+                            )}
+                            {typeof a.details.reply === 'string' ? `：${a.details.reply}` : ''}
+                            {typeof a.details.reason === 'string' ? `：${a.details.reason}` : ''}
+                            {citation(a.details.knowledge)}
+                          </span>
+                        ),
+                      })),
+                      callLegItems(legs),
+                    )}
                   />
                 ),
               },
               ...(readsCallLegs(me)
-                ? [{ key: 'calls', label: '通话', children: <CallLegs requestId={d.requestId} showEmpty /> }]
+                ? [{ key: 'calls', label: '通话', children: <CallLegs legs={legs} showEmpty /> }]
                 : []),
               {
                 key: 'files',

@@ -25,6 +25,16 @@ export interface IntakeAnswer {
   triageDecision: 'accepted' | 'overridden' | null;
   /** An order still to be dispatched: the model's three units (智能派单), one click each. */
   dispatchSuggestions: DispatchSuggestions | null;
+  /** The live call the intake carried (`callId`): linked to the request; for 一键转110, moved or not. */
+  call: {
+    id: string;
+    callRef: string;
+    moved: boolean;
+    transferred: boolean;
+    reason: string | null;
+    /** not moved but still on her line (nobody answered at 110); false and not moved: lost, to be called back */
+    withSeat: boolean;
+  } | null;
 }
 
 export interface Target {

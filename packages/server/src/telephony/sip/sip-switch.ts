@@ -23,6 +23,8 @@ export interface SipSwitchOptions {
   peerNumbers?: ReadonlySet<string>;
   seatHa1(extension: string): string | null;
   logger?: SipLogger;
+  /** a transfer whose target has not answered in this time is cancelled; the call stays where it was (30) */
+  transferRingSeconds?: number;
 }
 
 interface Leg {
@@ -412,7 +414,17 @@ export class SipSwitch implements CtiAdapter {
         `sip:${uriUser(from.uri) ?? 'anonymous'}@${this.stack.host}`,
       );
       call.c = leg.leg;
+      // Nobody answering at the target must not hold the call (nor the console's request) for ever.
+      let timedOut = false;
+      const ringLimit = this.opts.transferRingSeconds ?? 30;
+      const timer = setTimeout(() => {
+        if (call.c !== leg.leg || leg.leg.state === 'confirmed' || leg.leg.state === 'ended') return;
+        timedOut = true;
+        this.cancelLeg(leg.leg);
+      }, ringLimit * 1000);
+      timer.unref();
       leg.onFinal = (rs) => {
+        clearTimeout(timer);
         const t = call.transfer;
         call.transfer = null;
         if (call.ended) {
@@ -433,7 +445,7 @@ export class SipSwitch implements CtiAdapter {
           });
         } else {
           call.c = null;
-          const reason = `${rs.status} ${rs.reason ?? ''}`.trim();
+          const reason = timedOut ? `对方${ringLimit}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
           this.emit({ type: 'transfer_failed', at: new Date(), callId: call.id, target, reason });
           t?.done({ ok: false, reason });
           // A blind transfer whose transferor has gone leaves the caller with nobody: the ACD takes it back.
