@@ -23,6 +23,7 @@ import type { WatchList, WatchMark } from '../telephony/telephony.service.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportDesk } from './monthly.service.ts';
+import { openColumns } from '../crypto/pii.ts';
 
 /** A number with at least this many invalid or harassing calls in the period is listed. */
 export const HARASSMENT_MIN_CALLS = 3;
@@ -42,9 +43,9 @@ interface CallRow {
 /** Incidents closed as invalid (无效) or harassing (骚扰) in the period: own, and the peer's from the feed. */
 async function invalidCalls(db: Db, desk: ReportDesk, p: { from: Date; to: Date }): Promise<CallRow[]> {
   const own = desk.desk !== 'hotline';
-  return (
+  const rows = (
     await db.query<CallRow>(
-      `SELECT c.id AS caller_id, c.phone, NULL::text AS caller_key, true AS own, r.received_at, i.close_kind AS kind,
+      `SELECT c.id AS caller_id, c.phone_sealed AS phone, NULL::text AS caller_key, true AS own, r.received_at, i.close_kind AS kind,
          i.category, i.district_code, r.content AS text
        FROM incidents i JOIN requests r ON r.id = i.request_id JOIN callers c ON c.id = r.caller_id
        WHERE $3 AND i.close_kind IN ('invalid', 'harassment') AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
@@ -57,6 +58,7 @@ async function invalidCalls(db: Db, desk: ReportDesk, p: { from: Date; to: Date 
       [p.from, p.to, own],
     )
   ).rows;
+  return openColumns(rows, { phone: 'caller.phone' });
 }
 
 export async function harassmentReport(db: Db, desk: ReportDesk, period: Period) {
@@ -73,11 +75,11 @@ export async function harassmentReport(db: Db, desk: ReportDesk, period: Period)
   const ownByKey = new Map<string, { id: string; phone: string }>();
   if (peerKeys.length && key) {
     const callers = await db.query<{ id: string; phone: string }>(
-      `SELECT DISTINCT c.id, c.phone FROM callers c JOIN requests r ON r.caller_id = c.id
-       WHERE c.phone IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2`,
+      `SELECT DISTINCT c.id, c.phone_sealed AS phone FROM callers c JOIN requests r ON r.caller_id = c.id
+       WHERE c.phone_sealed IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2`,
       [period.from, period.to],
     );
-    for (const c of callers.rows) {
+    for (const c of openColumns(callers.rows, { phone: 'caller.phone' })) {
       const k = pseudonym(key, normalisePhone(c.phone));
       if (k && peerKeys.includes(k)) ownByKey.set(k, c);
     }
@@ -274,8 +276,10 @@ export class HarassmentWatchList implements WatchList {
   /** Confirms a caller of this desk onto the list, with the calls the report counted (audited). */
   async confirm(actor: Actor, x: { callerRef: string; note: string; period: string; calls: number }) {
     requirePermission(actor, 'watch_list.manage');
-    const c = await this.db.query<{ phone: string | null }>('SELECT phone FROM callers WHERE id = $1', [x.callerRef]);
-    const phone = normalisePhone(c.rows[0]?.phone);
+    const c = await this.db.query<{ phone: string | null }>('SELECT phone_sealed AS phone FROM callers WHERE id = $1', [
+      x.callerRef,
+    ]);
+    const phone = normalisePhone(openColumns(c.rows, { phone: 'caller.phone' })[0]?.phone);
     if (!phone) throw new AppError('CALLER_NOT_FOUND');
     const r = await this.db.query<{ id: string }>(
       `INSERT INTO harassment_watch (phone, note, period, calls, confirmed_by) VALUES ($1, $2, $3, $4, $5)
