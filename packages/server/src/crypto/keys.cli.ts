@@ -6,14 +6,14 @@
  *   within seconds), waits until they have, then re-seals every caller sealed with an older key, in
  *   batches of short transactions while the desk keeps working; with PII_KEYS, re-seals to
  *   PII_CURRENT_KEY (the new key given to every process first). Old keys stay in the ring until an
- *   operator removes them, which is safe once `status` shows no row under them.
+ *   operator removes them, which is safe once `status` shows no value under them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { withDatabases } from '../audit/audit.cli.ts';
 import { ConfigError } from '../config.ts';
 import type { Db } from '../db/pool.ts';
-import { callersToReseal, resealCallers } from './pii-migrate.ts';
+import { SEALED_TABLES, resealAll, toReseal } from './pii-migrate.ts';
 import {
   KEY_FILE_RECHECK_MS,
   KEY_ID_PATTERN,
@@ -41,13 +41,16 @@ export function addKeyToFile(file: string, id?: string): PiiKeyring {
   return keyringFromFile(next, file);
 }
 
+/** How many sealed values each key id seals, over every sealed column ('(明文)': plain text not yet sealed). */
 async function keyUse(db: Db): Promise<{ key: string; n: number }[]> {
+  const parts = SEALED_TABLES.flatMap((t) =>
+    t.columns.flatMap((c) => [
+      `SELECT split_part(${c.sealed}, ':', 2) AS k FROM ${t.table} WHERE ${c.sealed} IS NOT NULL`,
+      `SELECT '(明文)' FROM ${t.table} WHERE ${c.plain} IS NOT NULL`,
+    ]),
+  );
   const r = await db.query<{ key: string; n: number }>(
-    `SELECT k AS key, count(*)::int AS n FROM (
-       SELECT split_part(name_sealed, ':', 2) AS k FROM callers WHERE name_sealed IS NOT NULL
-       UNION ALL SELECT split_part(phone_sealed, ':', 2) FROM callers WHERE phone_sealed IS NOT NULL
-       UNION ALL SELECT '(明文)' FROM callers WHERE plain_name IS NOT NULL OR plain_phone IS NOT NULL) x
-     GROUP BY k ORDER BY k`,
+    `SELECT k AS key, count(*)::int AS n FROM (${parts.join(' UNION ALL ')}) x GROUP BY k ORDER BY k`,
   );
   return r.rows;
 }
@@ -89,9 +92,9 @@ export async function keysCommand(argv: string[], say: (m: string) => void): Pro
   }
   setPiiKeyring(ring);
   await withDatabases(values.url, async (db, name) => {
-    const before = await callersToReseal(db, ring);
-    say(`数据库 ${name}：${before} 位来电人的信息需用密钥 ${ring.current} 重新加密`);
-    const done = await resealCallers(db, ring, (n) => say(`  已重新加密 ${n} 位`), batch);
-    say(`数据库 ${name}：完成，重新加密 ${done} 位；剩余 ${await callersToReseal(db, ring)} 位`);
+    const before = await toReseal(db, ring);
+    say(`数据库 ${name}：${before} 行个人信息需用密钥 ${ring.current} 重新加密`);
+    const done = await resealAll(db, ring, (n) => say(`  已重新加密 ${n} 行`), batch);
+    say(`数据库 ${name}：完成，重新加密 ${done} 行；剩余 ${await toReseal(db, ring)} 行`);
   });
 }

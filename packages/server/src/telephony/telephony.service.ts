@@ -212,8 +212,8 @@ export class TelephonyService {
       [phoneHash(number)],
     );
     const calls = await this.db.query<{ n: number; last: Date | null }>(
-      'SELECT count(*)::int AS n, max(offered_at) AS last FROM calls WHERE caller = $1',
-      [number],
+      'SELECT count(*)::int AS n, max(offered_at) AS last FROM calls WHERE caller_hash = $1',
+      [phoneHash(number)],
     );
     return {
       number,

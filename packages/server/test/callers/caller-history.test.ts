@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealPlaintextCallers } from '../../src/crypto/pii-migrate.ts';
+import { sealPlaintext } from '../../src/crypto/pii-migrate.ts';
 import { open, phoneHash } from '../../src/crypto/pii.ts';
 import { createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.ts';
 
@@ -141,7 +141,7 @@ describe('the data step seals and folds the callers recorded in plain text befor
       `INSERT INTO requests (channel, caller_id, content, received_at) VALUES ('web', $1, '一', now()), ('web', $2, '二', now())`,
       [ids[0], ids[1]],
     );
-    expect(await sealPlaintextCallers(t.db)).toBe(3);
+    expect(await sealPlaintext(t.db)).toBe(3);
     const left = await t.db.query('SELECT id FROM callers WHERE plain_name IS NOT NULL OR plain_phone IS NOT NULL');
     expect(left.rows).toEqual([]);
     const c = await t.db.query<{ id: string; name: string; phone: string }>(
@@ -164,7 +164,7 @@ describe('the data step seals and folds the callers recorded in plain text befor
     expect(h).toMatchObject({ known: true, name: '甲', phone: '+86 137 0000 0001', requestCount: 2 });
     expect((await history('callTaker', '13700000002')).json()).toMatchObject({ known: true, name: '乙' });
     expect((await history('callTaker', PHONE)).json().requestCount).toBe(3);
-    expect(await sealPlaintextCallers(t.db)).toBe(0);
+    expect(await sealPlaintext(t.db)).toBe(0);
   });
 });
 

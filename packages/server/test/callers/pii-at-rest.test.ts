@@ -3,13 +3,14 @@
  * HMAC-SM3, key id with each value), the API answers as before (masked where it masked), keys rotate
  * with every row still read, and a row under a key the ring does not hold fails clearly.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { maskName, maskPhone } from '@liandong/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addKeyToFile } from '../../src/crypto/keys.cli.ts';
-import { callersToReseal, resealCallers } from '../../src/crypto/pii-migrate.ts';
+import { resealAll, sealPlaintext, toReseal } from '../../src/crypto/pii-migrate.ts';
 import {
   keyFilePath,
   keyringFromFile,
@@ -22,6 +23,9 @@ import {
   seal,
   setPiiKeyring,
 } from '../../src/crypto/pii.ts';
+import type { Actor } from '../../src/auth/actor.ts';
+import { HarassmentWatchList } from '../../src/reports/harassment.ts';
+import { insertCall, insertCallBack, listCallBacks, listCalls } from '../../src/telephony/telephony.repo.ts';
 import { createTestApp, sampleOrder, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
@@ -126,6 +130,101 @@ describe('the callers table holds no plaintext', () => {
   });
 });
 
+describe('call records, call-backs and the watch list are sealed too', () => {
+  it('a switch call, its call-back and a watched number: nothing plain in the tables, found and shown as before', async () => {
+    const id = randomUUID();
+    await insertCall(t.db, {
+      id,
+      callRef: `cq-12345:${id}`,
+      line: '12345',
+      queue: null,
+      caller: '13677700001',
+      callerName: '欧阳秋',
+      peerCallRef: null,
+      offeredAt: new Date(),
+    });
+    await insertCallBack(t.db, id, '13677700001', 'abandoned_in_queue');
+    const sup = (await t.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'sv1'")).rows[0]!.id;
+    const supervisor: Actor = {
+      id: sup,
+      username: 'sv1',
+      displayName: '测试sv1',
+      role: 'supervisor',
+      unitId: null,
+      districtCode: null,
+    };
+    const caller = (
+      await t.db.query<{ id: string }>('SELECT id FROM callers WHERE phone_hash = $1', [phoneHash(PHONE)])
+    ).rows[0]!.id;
+    const watch = new HarassmentWatchList(t.db);
+    expect(
+      await watch.confirm(supervisor, { callerRef: caller, note: '多次无效来电', period: '2026-12', calls: 5 }),
+    ).toMatchObject({
+      number: maskPhone(PHONE),
+    });
+    const raw = (
+      await t.db.query<{ row: string }>(
+        `SELECT row_to_json(x)::text AS row FROM (
+           SELECT to_jsonb(c) AS v FROM calls c UNION ALL SELECT to_jsonb(b) FROM call_backs b
+           UNION ALL SELECT to_jsonb(w) FROM harassment_watch w) x`,
+      )
+    ).rows
+      .map((r) => r.row)
+      .join('\n');
+    for (const v of ['13677700001', '677700001', '欧阳秋', PHONE, PHONE.slice(3)]) expect(raw).not.toContain(v);
+    // found by number, shown as before
+    const calls = await listCalls(t.db, {
+      from: new Date(Date.now() - 3600_000),
+      to: new Date(Date.now() + 60_000),
+      caller: '+86 136 7770 0001',
+      limit: 10,
+      offset: 0,
+    });
+    expect(calls.rows.map((c) => [c.id, c.caller, c.caller_name])).toEqual([[id, '13677700001', '欧阳秋']]);
+    expect((await listCallBacks(t.db, true)).find((b) => b.call_id === id)?.caller).toBe('13677700001');
+    expect((await watch.marksFor(PHONE)).map((m) => m.kind)).toEqual(['harassment']);
+    expect((await watch.list(supervisor)).map((w) => w.number)).toEqual([maskPhone(PHONE)]);
+    // one standing entry per number, by its hash
+    await expect(
+      watch.confirm(supervisor, { callerRef: caller, note: '再次确认', period: '2026-12', calls: 6 }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+
+  it('old-style plain rows of the call records and the watch list are sealed by the data step', async () => {
+    const id = randomUUID();
+    await t.db.query(
+      `INSERT INTO calls (id, call_ref, source, line, plain_caller, plain_caller_name, offered_at)
+       VALUES ($1, $2, 'switch', '12345', '13011112222', '旧话单', now())`,
+      [id, `cq-12345:${id}`],
+    );
+    await t.db.query(
+      "INSERT INTO call_backs (call_id, plain_caller, reason) VALUES ($1, '13011112222', 'dropped_in_transfer')",
+      [id],
+    );
+    const sup = (await t.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'sv1'")).rows[0]!.id;
+    await t.db.query(
+      `INSERT INTO harassment_watch (plain_phone, note, period, calls, confirmed_by) VALUES ('13011112222', '旧名单', '2026-11', 3, $1)`,
+      [sup],
+    );
+    expect(await sealPlaintext(t.db)).toBe(3);
+    const left = await t.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM calls WHERE plain_caller IS NOT NULL OR plain_caller_name IS NOT NULL)
+            + (SELECT count(*) FROM call_backs WHERE plain_caller IS NOT NULL)
+            + (SELECT count(*) FROM harassment_watch WHERE plain_phone IS NOT NULL) AS n`,
+    );
+    expect(Number(left.rows[0]!.n)).toBe(0);
+    const found = await listCalls(t.db, {
+      from: new Date(Date.now() - 3600_000),
+      to: new Date(Date.now() + 60_000),
+      caller: '13011112222',
+      limit: 10,
+      offset: 0,
+    });
+    expect(found.rows.map((c) => [c.id, c.caller_name])).toEqual([[id, '旧话单']]);
+    expect((await new HarassmentWatchList(t.db).marksFor('13011112222')).length).toBe(1);
+  });
+});
+
 describe('key rotation', () => {
   it('re-seals every row with the new key, and everything still reads, also once the old key is gone', async () => {
     const before = piiKeyring();
@@ -133,13 +232,13 @@ describe('key rotation', () => {
     const k2 = newKeySecret();
     const withK2 = keyringFromFile({ ...file, current: 'k2', keys: { ...file.keys, k2 } }, 'test ring (k1, k2)');
     setPiiKeyring(withK2);
-    expect(await callersToReseal(t.db, withK2)).toBeGreaterThanOrEqual(2);
+    expect(await toReseal(t.db, withK2)).toBeGreaterThanOrEqual(2);
     const progress: number[] = [];
     // batches of one: the rotation runs in many short transactions
-    const n = await resealCallers(t.db, withK2, (x) => progress.push(x), 1);
+    const n = await resealAll(t.db, withK2, (x) => progress.push(x), 1);
     expect(n).toBeGreaterThanOrEqual(2);
     expect(progress.length).toBe(n);
-    expect(await callersToReseal(t.db, withK2)).toBe(0);
+    expect(await toReseal(t.db, withK2)).toBe(0);
     const keys = await t.db.query<{ k: string }>(
       "SELECT DISTINCT split_part(phone_sealed, ':', 2) AS k FROM callers WHERE phone_sealed IS NOT NULL",
     );
@@ -150,6 +249,9 @@ describe('key rotation', () => {
     expect(await callerOf('analyst')).toMatchObject({ name: maskName(NAME), masked: true });
     const inc = await t.app.inject({ url: `/api/incidents/${incident.id}`, headers: t.as('dispatcher') });
     expect(inc.json().request.caller).toMatchObject({ name: OTHER.name, phone: OTHER.phone });
+    // the call-backs and the watch list were re-sealed too: they open under k2 alone
+    expect((await listCallBacks(t.db, true)).map((b) => b.caller)).toContain('13677700001');
+    expect((await new HarassmentWatchList(t.db).marksFor(PHONE)).length).toBe(1);
     // the look-up hash has a key of its own: rotation leaves it, so look-ups by number keep working
     const h = await t.app.inject({ url: `/api/callers?phone=${PHONE}`, headers: t.as('callTaker') });
     expect(h.json()).toMatchObject({ known: true, name: NAME });
