@@ -64,6 +64,8 @@ const body = (i: number) => ({
 
 async function main() {
   const tmp = process.env.DATABASE_URL ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-bench-'));
+  // the keys of personal data at rest: a key file of the run's own (this process and the server share it)
+  if (tmp && !process.env.PII_KEYS) process.env.PII_KEY_FILE = path.join(tmp, 'pii-keys.json');
   const database = await openDatabase(
     {
       databaseUrl: process.env.DATABASE_URL || null,

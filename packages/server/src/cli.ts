@@ -36,6 +36,10 @@ const HELP = `用法：npx liandong <命令> [选项]
                           审计链校验：逐条核对审计记录与 SM3 链接，发现修改、删除或插入时列出位置并以非零状态退出
   audit export [--from 时间] [--to 时间] --out FILE [--url URL]
                           导出审计链（JSON Lines：链接哈希与所含记录），供审计方独立复核
+  keys status [--url URL]
+                          个人信息密钥：密钥来源、当前密钥，以及各密钥加密的来电人数
+  keys rotate [--new-key-id ID] [--batch N] [--url URL]
+                          轮换个人信息密钥：（密钥文件）加入新密钥并设为当前，再分批用它重新加密来电人信息，服务不停
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -194,6 +198,11 @@ async function main(argv: string[]): Promise<void> {
     case 'audit': {
       const { auditCommand } = await import('./audit/audit.cli.ts');
       await auditCommand(rest, say);
+      return;
+    }
+    case 'keys': {
+      const { keysCommand } = await import('./crypto/keys.cli.ts');
+      await keysCommand(rest, say);
       return;
     }
     case 'help':

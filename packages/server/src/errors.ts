@@ -136,6 +136,8 @@ export const ERROR_CATALOGUE = {
   DISPATCH_MODEL_NOT_FOUND: { status: 404, message: '派单模型版本不存在' },
   DISPATCH_MODEL_VERSION_TAKEN: { status: 409, message: '该派单模型版本已存在' },
   DISPATCH_HISTORY_TOO_SMALL: { status: 422, message: '已归档工单太少，不能训练派单模型' },
+  PII_KEY_UNKNOWN: { status: 500, message: '个人信息所用的密钥不在本平台的密钥环中，无法解密' },
+  PII_INTEGRITY_FAILED: { status: 500, message: '个人信息密文校验失败（被改动或密钥不符）' },
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂不可用' },
   INTERNAL_ERROR: { status: 500, message: '服务器内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -26,6 +26,7 @@ import { OutboxSender } from './bridge/outbox.worker.ts';
 import { startSharePull } from './analytics/share.service.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
 import { upsertConnector } from './bridge/connectors.repo.ts';
+import { piiKeyring } from './crypto/pii.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -141,6 +142,9 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     );
     process.exit(1);
   });
+  // the keys of personal data at rest: a wrong setting stops the start here (a fresh clone gets a key file)
+  const keys = piiKeyring();
+  say(`个人信息加密密钥：${keys.source}（当前密钥 ${keys.current}）`);
   const database = await openDatabase(config, say);
   const desks: {
     name: 'hotline' | 'dispatch';

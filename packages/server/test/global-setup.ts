@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { loadKeyring } from '../src/crypto/pii.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/pool.ts';
@@ -37,6 +38,11 @@ export default async function setup(project: TestProject) {
     embedded = await startEmbeddedPostgres({ dataDir: tmp });
     adminUrl = embedded.adminUrl;
   }
+  // the keys of personal data at rest, the way a fresh clone gets them: a key file made on first use
+  // (0600), here in a folder of the run's own (the workers inherit PII_KEY_FILE)
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-test-keys-'));
+  if (!process.env.PII_KEYS) process.env.PII_KEY_FILE = path.join(keyDir, 'pii-keys.json');
+  loadKeyring();
   const prefix = `lt${process.pid}_`;
   const templateDb = `${prefix}template`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -65,5 +71,6 @@ export default async function setup(project: TestProject) {
     await admin.end();
     await embedded?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(keyDir, { recursive: true, force: true });
   };
 }

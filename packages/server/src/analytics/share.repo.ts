@@ -4,6 +4,7 @@
  */
 import type { ShareKind, ShareRecord } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import { openColumns } from '../crypto/pii.ts';
 
 /** A position in the feed: the change's transaction id and change number; `0.0` is the start. */
 export interface ShareCursor {
@@ -64,7 +65,7 @@ const WORK_ORDERS = `
     w.satisfaction, w.urgent, w.overdue, w.lead_unit_id AS unit_id, NULL::text AS tier,
     ${secs("(SELECT min(a.at) FROM work_order_actions a WHERE a.work_order_id = w.id AND a.action = 'assign')", 'r.received_at')} AS to_dispatch_s,
     NULL::int AS to_arrive_s, ${secs('w.replied_at', 'r.received_at')} AS to_reply_s, ${secs('w.closed_at', 'r.received_at')} AS to_close_s,
-    r.content, c.name AS caller_name, c.phone AS caller_phone, r.address, r.exercise, w.updated_at AS changed_at
+    r.content, c.name_sealed AS caller_name, c.phone_sealed AS caller_phone, r.address, r.exercise, w.updated_at AS changed_at
   FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
   WHERE (w.share_xid, w.share_seq) > ($1::xid8, $2::bigint) AND w.share_xid < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY w.share_xid, w.share_seq LIMIT $3`;
@@ -78,7 +79,7 @@ const INCIDENTS = `
     NULL::text AS satisfaction, i.priority = 1 AS urgent, false AS overdue, i.unit_id, i.tier,
     ${secs('i.dispatched_at', 'r.received_at')} AS to_dispatch_s, ${secs('i.arrived_at', 'r.received_at')} AS to_arrive_s,
     NULL::int AS to_reply_s, ${secs('i.closed_at', 'r.received_at')} AS to_close_s,
-    r.content, c.name AS caller_name, c.phone AS caller_phone, r.address, r.exercise, i.updated_at AS changed_at
+    r.content, c.name_sealed AS caller_name, c.phone_sealed AS caller_phone, r.address, r.exercise, i.updated_at AS changed_at
   FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
   WHERE (i.share_xid, i.share_seq) > ($1::xid8, $2::bigint) AND i.share_xid < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY i.share_xid, i.share_seq LIMIT $3`;
@@ -97,7 +98,10 @@ export async function changesAfter(
   if (!parts.length) return [];
   const sql = `SELECT * FROM (${parts.map((p) => `(${p})`).join(' UNION ALL ')}) x
     ORDER BY share_xid::xid8, share_seq::bigint LIMIT $3`;
-  return (await db.query<ShareRow>(sql, [after.xid, after.seq, limit])).rows;
+  return openColumns((await db.query<ShareRow>(sql, [after.xid, after.seq, limit])).rows, {
+    caller_name: 'caller.name',
+    caller_phone: 'caller.phone',
+  });
 }
 
 export async function insertSharePull(

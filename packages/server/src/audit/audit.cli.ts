@@ -21,7 +21,11 @@ function time(name: string, raw: string | undefined, fallback: Date): Date {
   return d;
 }
 
-async function withDatabases(url: string | undefined, fn: (db: Db, name: string) => Promise<void>): Promise<void> {
+/** Runs `fn` on the database --url names, or DATABASE_URL's, or the embedded folder's (both desks' there). */
+export async function withDatabases(
+  url: string | undefined,
+  fn: (db: Db, name: string) => Promise<void>,
+): Promise<void> {
   const config = loadConfig();
   const { openDatabase } = await import('../db/database.ts');
   const database = await openDatabase({ ...config, databaseUrl: url ?? config.databaseUrl }, () => undefined);

@@ -1,5 +1,6 @@
 /** Public requests, rate-limit events, challenges and the disclosure list. */
 import type { Queryable } from '../db/pool.ts';
+import { openColumns } from '../crypto/pii.ts';
 
 export interface PublicRequestRow {
   work_order_id: string;
@@ -98,14 +99,14 @@ export async function findPublicByNo(db: Queryable, no: string) {
   >(
     `SELECT p.*, w.no, w.status, w.category_code, cc.name AS category_name, w.order_type, w.reply, w.replied_at,
             w.satisfaction, w.due_at, r.content AS request_content, r.received_at, r.address,
-            d.name AS district_name, s.name AS street_name, c.name AS caller_name
+            d.name AS district_name, s.name AS street_name, c.name_sealed AS caller_name
      FROM work_orders w JOIN public_requests p ON p.work_order_id = w.id JOIN requests r ON r.id = w.request_id
      JOIN catalogue_categories cc ON cc.code = w.category_code
      LEFT JOIN callers c ON c.id = r.caller_id LEFT JOIN districts d ON d.code = r.district_code
      LEFT JOIN streets s ON s.code = r.street_code WHERE w.no = $1`,
     [no],
   );
-  return r.rows[0] ?? null;
+  return openColumns(r.rows, { caller_name: 'caller.name' })[0] ?? null;
 }
 
 export async function listPublicActions(db: Queryable, workOrderId: string) {
@@ -197,14 +198,14 @@ export async function listPending(db: Queryable, limit: number) {
     caller_name: string | null;
   }>(
     `SELECT p.work_order_id, w.no, w.title, rq.content, w.reply, w.status, cc.name AS category_name, d.name AS district_name,
-            c.name AS caller_name
+            c.name_sealed AS caller_name
      FROM public_requests p JOIN work_orders w ON w.id = p.work_order_id JOIN requests rq ON rq.id = w.request_id
      JOIN catalogue_categories cc ON cc.code = w.category_code LEFT JOIN districts d ON d.code = rq.district_code
      LEFT JOIN callers c ON c.id = rq.caller_id
      WHERE p.disclosure_status = 'pending' AND w.reply IS NOT NULL ORDER BY w.replied_at LIMIT $1`,
     [limit],
   );
-  return r.rows;
+  return openColumns(r.rows, { caller_name: 'caller.name' });
 }
 
 export async function setDisclosure(

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sealPlaintext } from '../crypto/pii-migrate.ts';
 import type { Db } from './pool.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -40,5 +41,7 @@ export async function migrate(db: Db, log: (m: string) => void = () => undefined
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
   }
+  // the data step of 20261214100000/100100: personal data still in plain text is sealed (the keys are read only if any is)
+  await sealPlaintext(db, log);
   return applied;
 }

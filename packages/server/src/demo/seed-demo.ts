@@ -28,6 +28,7 @@ import type { Db } from '../db/pool.ts';
 import { recordNoSql } from '../db/sql.ts';
 import { DeadlinePolicy } from '../hotline/deadline-policy.ts';
 import * as T from './texts.ts';
+import { phoneHash, seal } from '../crypto/pii.ts';
 
 export const DEMO_PASSWORD = 'Liandong@2026';
 
@@ -803,7 +804,19 @@ export async function seedDemo(
         );
       }
     };
-    await run('callers', callers, 'id, name, phone, now()', 'id, name, phone, created_at');
+    // the caller's name and number are stored sealed, the number found by its keyed hash (crypto/pii.ts)
+    const sealed = (callers as { id: string; name: string | null; phone: string }[]).map((c) => ({
+      id: c.id,
+      name_sealed: seal(c.name, 'caller.name'),
+      phone_sealed: seal(c.phone, 'caller.phone'),
+      phone_hash: phoneHash(c.phone),
+    }));
+    await run(
+      'callers',
+      sealed,
+      'id, name_sealed, phone_sealed, phone_hash, now()',
+      'id, name_sealed, phone_sealed, phone_hash, created_at',
+    );
     await run(
       'requests',
       requests,

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import { SqlFilter, likeTerm, pageOf, recordNoSql, sqlList } from '../db/sql.ts';
 import { REQUEST_CTES, actionCte, actionParams, requestParams } from '../shared/requests.repo.ts';
 import type { ActionEntry, NewRequest, RecordRow } from '../shared/requests.repo.ts';
+import { phoneHash } from '../crypto/pii.ts';
 
 export interface WorkOrderRow extends RecordRow {
   order_type: string;
@@ -165,7 +166,7 @@ export async function listWorkOrders(
   if (f.q) w.where(`(w.no = ${w.p(f.q)} OR w.title ILIKE ${w.p(likeTerm(f.q))})`);
   if (f.phone)
     w.where(
-      `w.request_id IN (SELECT r.id FROM requests r JOIN callers c ON c.id = r.caller_id WHERE c.phone = ${w.p(f.phone.trim())}${f.phoneSkipsConfidential ? ' AND NOT r.confidential' : ''})`,
+      `w.request_id IN (SELECT r.id FROM requests r JOIN callers c ON c.id = r.caller_id WHERE c.phone_hash = ${w.p(phoneHash(f.phone))}${f.phoneSkipsConfidential ? ' AND NOT r.confidential' : ''})`,
     );
   if (f.address)
     w.where(`w.request_id IN (SELECT r.id FROM requests r WHERE r.address ILIKE ${w.p(likeTerm(f.address))})`);

@@ -1,5 +1,6 @@
 /** Open311 clients, tokens, inbound updates, and the requests an Open311 reader may see. */
 import type { Queryable } from '../db/pool.ts';
+import { openColumns } from '../crypto/pii.ts';
 
 export interface ClientRow {
   id: string;
@@ -100,7 +101,7 @@ const VISIBLE = `FROM public_requests p JOIN work_orders w ON w.id = p.work_orde
   LEFT JOIN streets s ON s.code = r.street_code
   WHERE (p.source = 'open311' OR p.disclosure_status = 'published') AND NOT r.confidential`;
 
-const COLUMNS = `w.id, w.no, w.status, w.category_code, cc.name AS category_name, r.content, c.name AS caller_name,
+const COLUMNS = `w.id, w.no, w.status, w.category_code, cc.name AS category_name, r.content, c.name_sealed AS caller_name,
   u.name AS lead_unit_name, r.received_at, w.updated_at, w.due_at, r.address, r.district_code, r.street_code,
   d.name AS district_name, s.name AS street_name, r.lat, r.lng,
   (SELECT a.details->>'result' FROM work_order_actions a WHERE a.work_order_id = w.id AND a.action = 'reply' ORDER BY a.id DESC LIMIT 1) AS reply_result`;
@@ -130,7 +131,7 @@ export async function listVisible(
      LIMIT ${f.limit} OFFSET ${f.offset}`,
     params,
   );
-  return r.rows;
+  return openColumns(r.rows, { caller_name: 'caller.name' });
 }
 
 export async function listVisibleUpdates(db: Queryable, start: Date, end: Date, limit: number) {
@@ -144,13 +145,13 @@ export async function listVisibleUpdates(db: Queryable, start: Date, end: Date, 
     caller_name: string | null;
     reply: string | null;
   }>(
-    `SELECT a.id::text AS action_id, w.no, a.action, a.to_status, a.details, a.at, c.name AS caller_name, w.reply
+    `SELECT a.id::text AS action_id, w.no, a.action, a.to_status, a.details, a.at, c.name_sealed AS caller_name, w.reply
      ${VISIBLE.replace('FROM public_requests p', 'FROM work_order_actions a JOIN public_requests p ON p.work_order_id = a.work_order_id')}
        AND a.at >= $1 AND a.at <= $2 AND a.action NOT IN ('mark_overdue', 'refuse_extension')
      ORDER BY a.at, a.id LIMIT ${limit}`,
     [start, end],
   );
-  return r.rows;
+  return openColumns(r.rows, { caller_name: 'caller.name' });
 }
 
 export async function findOrderIdByNo(db: Queryable, no: string) {

@@ -23,6 +23,7 @@ import type { WatchList, WatchMark } from '../telephony/telephony.service.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportDesk } from './monthly.service.ts';
+import { openColumns, phoneHash, seal } from '../crypto/pii.ts';
 
 /** A number with at least this many invalid or harassing calls in the period is listed. */
 export const HARASSMENT_MIN_CALLS = 3;
@@ -42,9 +43,9 @@ interface CallRow {
 /** Incidents closed as invalid (无效) or harassing (骚扰) in the period: own, and the peer's from the feed. */
 async function invalidCalls(db: Db, desk: ReportDesk, p: { from: Date; to: Date }): Promise<CallRow[]> {
   const own = desk.desk !== 'hotline';
-  return (
+  const rows = (
     await db.query<CallRow>(
-      `SELECT c.id AS caller_id, c.phone, NULL::text AS caller_key, true AS own, r.received_at, i.close_kind AS kind,
+      `SELECT c.id AS caller_id, c.phone_sealed AS phone, NULL::text AS caller_key, true AS own, r.received_at, i.close_kind AS kind,
          i.category, i.district_code, r.content AS text
        FROM incidents i JOIN requests r ON r.id = i.request_id JOIN callers c ON c.id = r.caller_id
        WHERE $3 AND i.close_kind IN ('invalid', 'harassment') AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
@@ -57,6 +58,7 @@ async function invalidCalls(db: Db, desk: ReportDesk, p: { from: Date; to: Date 
       [p.from, p.to, own],
     )
   ).rows;
+  return openColumns(rows, { phone: 'caller.phone' });
 }
 
 export async function harassmentReport(db: Db, desk: ReportDesk, period: Period) {
@@ -64,20 +66,22 @@ export async function harassmentReport(db: Db, desk: ReportDesk, period: Period)
   const [calls, exercise, watched] = await Promise.all([
     invalidCalls(db, desk, period),
     exerciseNote(db, desk, period),
-    db.query<{ phone: string; confirmed_at: Date }>(
-      'SELECT phone, confirmed_at FROM harassment_watch WHERE removed_at IS NULL',
-    ),
+    db
+      .query<{ phone: string; confirmed_at: Date }>(
+        'SELECT phone_sealed AS phone, confirmed_at FROM harassment_watch WHERE removed_at IS NULL',
+      )
+      .then((r) => ({ rows: openColumns(r.rows, { phone: 'caller.phone' }) })),
   ]);
   // the peer's calls name a pseudonym: this desk's callers of the period that carry it give the number
   const peerKeys = [...new Set(calls.filter((c) => !c.own).map((c) => c.caller_key!))];
   const ownByKey = new Map<string, { id: string; phone: string }>();
   if (peerKeys.length && key) {
     const callers = await db.query<{ id: string; phone: string }>(
-      `SELECT DISTINCT c.id, c.phone FROM callers c JOIN requests r ON r.caller_id = c.id
-       WHERE c.phone IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2`,
+      `SELECT DISTINCT c.id, c.phone_sealed AS phone FROM callers c JOIN requests r ON r.caller_id = c.id
+       WHERE c.phone_sealed IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2`,
       [period.from, period.to],
     );
-    for (const c of callers.rows) {
+    for (const c of openColumns(callers.rows, { phone: 'caller.phone' })) {
       const k = pseudonym(key, normalisePhone(c.phone));
       if (k && peerKeys.includes(k)) ownByKey.set(k, c);
     }
@@ -235,8 +239,8 @@ export class HarassmentWatchList implements WatchList {
     const phone = normalisePhone(number);
     if (!phone) return [];
     const r = await this.db.query<{ note: string; confirmed_at: Date; period: string; calls: number }>(
-      'SELECT note, confirmed_at, period, calls FROM harassment_watch WHERE phone = $1 AND removed_at IS NULL',
-      [phone],
+      'SELECT note, confirmed_at, period, calls FROM harassment_watch WHERE phone_hash = $1 AND removed_at IS NULL',
+      [phoneHash(phone)],
     );
     return r.rows.map((w) => ({
       kind: 'harassment',
@@ -257,10 +261,10 @@ export class HarassmentWatchList implements WatchList {
       confirmed_at: Date;
       by: string | null;
     }>(
-      `SELECT w.id::text, w.phone, w.note, w.period, w.calls, w.confirmed_at, u.display_name AS by
+      `SELECT w.id::text, w.phone_sealed AS phone, w.note, w.period, w.calls, w.confirmed_at, u.display_name AS by
        FROM harassment_watch w LEFT JOIN users u ON u.id = w.confirmed_by WHERE w.removed_at IS NULL ORDER BY w.confirmed_at DESC`,
     );
-    return r.rows.map((w) => ({
+    return openColumns(r.rows, { phone: 'caller.phone' }).map((w) => ({
       id: w.id,
       number: maskPhone(w.phone),
       note: w.note,
@@ -274,13 +278,15 @@ export class HarassmentWatchList implements WatchList {
   /** Confirms a caller of this desk onto the list, with the calls the report counted (audited). */
   async confirm(actor: Actor, x: { callerRef: string; note: string; period: string; calls: number }) {
     requirePermission(actor, 'watch_list.manage');
-    const c = await this.db.query<{ phone: string | null }>('SELECT phone FROM callers WHERE id = $1', [x.callerRef]);
-    const phone = normalisePhone(c.rows[0]?.phone);
+    const c = await this.db.query<{ phone: string | null }>('SELECT phone_sealed AS phone FROM callers WHERE id = $1', [
+      x.callerRef,
+    ]);
+    const phone = normalisePhone(openColumns(c.rows, { phone: 'caller.phone' })[0]?.phone);
     if (!phone) throw new AppError('CALLER_NOT_FOUND');
     const r = await this.db.query<{ id: string }>(
-      `INSERT INTO harassment_watch (phone, note, period, calls, confirmed_by) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (phone) WHERE removed_at IS NULL DO NOTHING RETURNING id::text`,
-      [phone, x.note, x.period, x.calls, actor.id],
+      `INSERT INTO harassment_watch (phone_sealed, phone_hash, note, period, calls, confirmed_by) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (phone_hash) WHERE removed_at IS NULL AND phone_hash IS NOT NULL DO NOTHING RETURNING id::text`,
+      [seal(phone, 'caller.phone'), phoneHash(phone), x.note, x.period, x.calls, actor.id],
     );
     if (!r.rows[0]) throw new AppError('ALREADY_EXISTS', '该号码已在关注名单中');
     await audit(this.db, actor.id, 'watch_list.add', maskPhone(phone), { period: x.period, calls: x.calls });
@@ -290,10 +296,16 @@ export class HarassmentWatchList implements WatchList {
   async remove(actor: Actor, id: string) {
     requirePermission(actor, 'watch_list.manage');
     const r = await this.db.query<{ phone: string }>(
-      `UPDATE harassment_watch SET removed_at = now(), removed_by = $2 WHERE id = $1 AND removed_at IS NULL RETURNING phone`,
+      `UPDATE harassment_watch SET removed_at = now(), removed_by = $2 WHERE id = $1 AND removed_at IS NULL
+       RETURNING phone_sealed AS phone`,
       [id, actor.id],
     );
     if (!r.rows[0]) throw new AppError('WATCH_ENTRY_NOT_FOUND');
-    await audit(this.db, actor.id, 'watch_list.remove', maskPhone(r.rows[0].phone));
+    await audit(
+      this.db,
+      actor.id,
+      'watch_list.remove',
+      maskPhone(openColumns(r.rows, { phone: 'caller.phone' })[0]!.phone),
+    );
   }
 }

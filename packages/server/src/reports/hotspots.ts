@@ -23,6 +23,7 @@ import type { Db } from '../db/pool.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
 import { ownKinds, type ReportDesk } from './monthly.service.ts';
+import { openColumns } from '../crypto/pii.ts';
 
 /** Baseline windows before the period, each as long as the period. */
 export const BASELINE_WINDOWS = 8;
@@ -87,15 +88,15 @@ interface RiskRow {
 
 /** 12345 complaints and 110 dispute calls of the period, with what keys them. */
 async function riskRows(db: Db, own: string[], p: { from: Date; to: Date }): Promise<RiskRow[]> {
-  return (
+  const rows = (
     await db.query<RiskRow>(
       `SELECT 'work_order' AS kind, r.received_at, w.district_code, r.street_code, w.category_code AS topic, true AS own,
-         r.content AS text, r.address, c.phone, NULL::text AS caller_key, NULL::text AS place_key
+         r.content AS text, r.address, c.phone_sealed AS phone, NULL::text AS caller_key, NULL::text AS place_key
        FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
        WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'complaint' AND NOT r.exercise
          AND r.received_at >= $1 AND r.received_at < $2
        UNION ALL
-       SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, true, r.content, r.address, c.phone, NULL, NULL
+       SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, true, r.content, r.address, c.phone_sealed, NULL, NULL
        FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
        WHERE 'incident' = ANY($3::text[]) AND (i.category = ANY($4::text[]) OR i.disposition = 'mediated') AND NOT r.exercise
          AND r.received_at >= $1 AND r.received_at < $2
@@ -109,6 +110,7 @@ async function riskRows(db: Db, own: string[], p: { from: Date; to: Date }): Pro
       [p.from, p.to, own, DISPUTE_CATEGORIES],
     )
   ).rows;
+  return openColumns(rows, { phone: 'caller.phone' });
 }
 
 export async function hotspotsReport(db: Db, desk: ReportDesk, period: Period) {

@@ -18,6 +18,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Queryable } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { errorResponses, strict } from '../http/schemas.ts';
+import { openColumns, phoneHash } from '../crypto/pii.ts';
 
 export const CALLER_PHONE_PATTERN = '^[0-9+\\-() ]{3,20}$';
 
@@ -45,12 +46,15 @@ export function mayLookUpCallers(actor: Actor): boolean {
 
 export async function callerHistory(db: Queryable, actor: Actor, phone: string, limit = 20) {
   if (!mayLookUpCallers(actor)) throw new AppError('FORBIDDEN', '该角色不能按来电号码查询来电人');
-  const caller = (
-    await db.query<{ id: string; name: string | null; phone: string; created_at: Date }>(
-      'SELECT id, name, phone, created_at FROM callers WHERE phone = $1',
-      [phone.trim()],
-    )
-  ).rows[0];
+  const caller = openColumns(
+    (
+      await db.query<{ id: string; name: string | null; phone: string; created_at: Date }>(
+        'SELECT id, name_sealed AS name, phone_sealed AS phone, created_at FROM callers WHERE phone_hash = $1',
+        [phoneHash(phone)],
+      )
+    ).rows,
+    { name: 'caller.name', phone: 'caller.phone' },
+  )[0];
   if (!caller) return { phone: phone.trim(), name: null, known: false, requestCount: 0, requests: [] };
   const count = await db.query<{ n: number; confidential: number }>(
     'SELECT count(*)::int AS n, count(*) FILTER (WHERE confidential)::int AS confidential FROM requests WHERE caller_id = $1',

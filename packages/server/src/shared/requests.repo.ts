@@ -2,6 +2,7 @@
 import type { TriageOutcome } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import type { Queryable } from '../db/pool.ts';
+import { openColumns, phoneHash, seal } from '../crypto/pii.ts';
 import { triageJson, triageOutcomeCte } from '../triage/catalogue.repo.ts';
 
 /** The columns every desk record has (a work order, an incident): made from one request, numbered, logged. */
@@ -36,11 +37,14 @@ export interface NewRequest {
   triage: TriageOutcome | null;
 }
 
-/** The parameters $1–$16 of REQUEST_CTES; a desk's own parameters follow from $17. */
+/**
+ * The parameters $1–$16 of REQUEST_CTES; a desk's own parameters follow from $17. The caller's name and
+ * number are sealed here (crypto/pii.ts): $1 the sealed name, $2 the sealed number and its look-up hash.
+ */
 export function requestParams(r: NewRequest, actor: Actor): unknown[] {
   return [
-    r.callerName,
-    r.callerPhone,
+    seal(r.callerName, 'caller.name'),
+    r.callerPhone === null ? null : [seal(r.callerPhone, 'caller.phone'), phoneHash(r.callerPhone)],
     r.channel,
     r.confidential,
     r.content,
@@ -64,8 +68,10 @@ export function requestParams(r: NewRequest, actor: Actor): unknown[] {
  * outcome. `r` also returns who received it and the channel, for the record's first action-log entry.
  */
 export const REQUEST_CTES = `c AS (
-      INSERT INTO callers (name, phone) SELECT $1, $2 WHERE $1::text IS NOT NULL OR $2::text IS NOT NULL
-      ON CONFLICT (phone) WHERE phone IS NOT NULL DO UPDATE SET name = coalesce(EXCLUDED.name, callers.name)
+      INSERT INTO callers (name_sealed, phone_sealed, phone_hash) SELECT $1, ($2::text[])[1], ($2::text[])[2]
+      WHERE $1::text IS NOT NULL OR $2::text[] IS NOT NULL
+      ON CONFLICT (phone_hash) WHERE phone_hash IS NOT NULL
+      DO UPDATE SET name_sealed = coalesce(EXCLUDED.name_sealed, callers.name_sealed), phone_sealed = EXCLUDED.phone_sealed
       RETURNING id
     ), r AS (
       INSERT INTO requests (channel, caller_id, confidential, content, address, district_code, street_code, lat, lng, received_at, received_by, client_ref)
@@ -165,16 +171,19 @@ export async function markExerciseOfRecord(db: Queryable, recordId: string): Pro
   );
 }
 
+/** Query columns holding a caller's sealed name and number, as `openColumns` opens them. */
+export const CALLER_COLUMNS = { caller_name: 'caller.name', caller_phone: 'caller.phone' } as const;
+
 export async function findRequestDetail(db: Queryable, requestId: string): Promise<RequestDetailRow | null> {
   const r = await db.query<RequestDetailRow>(
     `
     SELECT r.channel, r.confidential, r.exercise, r.content, r.address, r.district_code, r.street_code, r.lat, r.lng, r.received_at,
-           c.name AS caller_name, c.phone AS caller_phone, d.name AS district_name, s.name AS street_name
+           c.name_sealed AS caller_name, c.phone_sealed AS caller_phone, d.name AS district_name, s.name AS street_name
     FROM requests r LEFT JOIN callers c ON c.id = r.caller_id LEFT JOIN districts d ON d.code = r.district_code
     LEFT JOIN streets s ON s.code = r.street_code WHERE r.id = $1`,
     [requestId],
   );
-  return r.rows[0] ?? null;
+  return openColumns(r.rows, CALLER_COLUMNS)[0] ?? null;
 }
 
 export interface UnitRef {
@@ -199,8 +208,9 @@ export async function findUnits(db: Queryable, ids: string[]): Promise<UnitRef[]
 export async function callerNamesOf(db: Queryable, requestIds: readonly string[]): Promise<Map<string, string>> {
   if (!requestIds.length) return new Map();
   const r = await db.query<{ id: string; name: string }>(
-    `SELECT r.id, c.name FROM requests r JOIN callers c ON c.id = r.caller_id WHERE r.id = ANY($1::uuid[]) AND c.name IS NOT NULL`,
+    `SELECT r.id, c.name_sealed AS name FROM requests r JOIN callers c ON c.id = r.caller_id
+     WHERE r.id = ANY($1::uuid[]) AND c.name_sealed IS NOT NULL`,
     [[...new Set(requestIds)]],
   );
-  return new Map(r.rows.map((x) => [x.id, x.name]));
+  return new Map(openColumns(r.rows, { name: 'caller.name' }).map((x) => [x.id, x.name]));
 }

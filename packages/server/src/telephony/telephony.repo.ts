@@ -1,6 +1,7 @@
 /** SQL of the telephony module: seats, queues, agents, calls and their events, call-backs, imports, training. */
 import type { AgentState, CallRecord } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import { openColumns, phoneHash, seal } from '../crypto/pii.ts';
 
 export interface SeatRow {
   extension: string;
@@ -148,9 +149,19 @@ export async function insertCall(
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO calls (id, call_ref, source, line, queue, caller, caller_name, peer_call_ref, offered_at)
-     VALUES ($1, $2, 'switch', $3, $4, $5, $6, $7, $8)`,
-    [c.id, c.callRef, c.line, c.queue, c.caller, c.callerName, c.peerCallRef, c.offeredAt],
+    `INSERT INTO calls (id, call_ref, source, line, queue, caller_sealed, caller_hash, caller_name_sealed, peer_call_ref, offered_at)
+     VALUES ($1, $2, 'switch', $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      c.id,
+      c.callRef,
+      c.line,
+      c.queue,
+      seal(c.caller, 'caller.phone'),
+      phoneHash(c.caller),
+      seal(c.callerName, 'caller.name'),
+      c.peerCallRef,
+      c.offeredAt,
+    ],
   );
 }
 
@@ -189,14 +200,19 @@ export async function insertCallEvent(
   );
 }
 
-const CALL_SELECT = `SELECT c.*, u.display_name AS agent_name FROM calls c LEFT JOIN users u ON u.id = c.agent_id`;
+/** The call's columns, its number and name still sealed (opened by `opened`, crypto/pii.ts). */
+const CALL_SELECT = `SELECT c.id, c.call_ref, c.source, c.line, c.queue, c.caller_sealed AS caller, c.caller_name_sealed AS caller_name,
+  c.agent_id, u.display_name AS agent_name, c.agent_label, c.extension, c.offered_at, c.answered_at, c.ended_at, c.end_reason,
+  c.ended_by, c.peer_call_ref, c.transferred_to, c.linkage_item_id, c.request_id, c.recording_ref
+  FROM calls c LEFT JOIN users u ON u.id = c.agent_id`;
+const opened = (rows: CallRow[]) => openColumns(rows, { caller: 'caller.phone', caller_name: 'caller.name' });
 
 export async function findCall(db: Queryable, id: string): Promise<CallRow | null> {
-  return (await db.query<CallRow>(`${CALL_SELECT} WHERE c.id = $1`, [id])).rows[0] ?? null;
+  return opened((await db.query<CallRow>(`${CALL_SELECT} WHERE c.id = $1`, [id])).rows)[0] ?? null;
 }
 
 export async function findCallByRef(db: Queryable, ref: string): Promise<CallRow | null> {
-  return (await db.query<CallRow>(`${CALL_SELECT} WHERE c.call_ref = $1`, [ref])).rows[0] ?? null;
+  return opened((await db.query<CallRow>(`${CALL_SELECT} WHERE c.call_ref = $1`, [ref])).rows)[0] ?? null;
 }
 
 export async function callEvents(db: Queryable, callIds: string[]): Promise<CallEventRow[]> {
@@ -211,12 +227,16 @@ export async function callEvents(db: Queryable, callIds: string[]): Promise<Call
 }
 
 export async function callsForRequest(db: Queryable, requestId: string): Promise<CallRow[]> {
-  return (await db.query<CallRow>(`${CALL_SELECT} WHERE c.request_id = $1 ORDER BY c.offered_at`, [requestId])).rows;
+  return opened(
+    (await db.query<CallRow>(`${CALL_SELECT} WHERE c.request_id = $1 ORDER BY c.offered_at`, [requestId])).rows,
+  );
 }
 
 /** This desk's calls that were moved in from the peer's call `peerRef`, or that the peer names. */
 export async function callsByPeerRef(db: Queryable, peerRef: string): Promise<CallRow[]> {
-  return (await db.query<CallRow>(`${CALL_SELECT} WHERE c.peer_call_ref = $1 ORDER BY c.offered_at`, [peerRef])).rows;
+  return opened(
+    (await db.query<CallRow>(`${CALL_SELECT} WHERE c.peer_call_ref = $1 ORDER BY c.offered_at`, [peerRef])).rows,
+  );
 }
 
 export async function listCalls(
@@ -226,7 +246,7 @@ export async function listCalls(
   const where = ['c.offered_at >= $1', 'c.offered_at < $2'];
   const args: unknown[] = [f.from, f.to];
   if (f.line) where.push(`c.line = $${args.push(f.line)}`);
-  if (f.caller) where.push(`c.caller = $${args.push(f.caller)}`);
+  if (f.caller) where.push(`c.caller_hash = $${args.push(phoneHash(f.caller))}`);
   const total = (
     await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls c WHERE ${where.join(' AND ')}`, args)
   ).rows[0]!.n;
@@ -236,7 +256,7 @@ export async function listCalls(
       args,
     )
   ).rows;
-  return { rows, total };
+  return { rows: opened(rows), total };
 }
 
 /** Records for the measures (wait, answered, abandoned) over a period, optionally one line. */
@@ -251,7 +271,8 @@ export async function callRecords(db: Queryable, from: Date, to: Date, line?: st
     answered_at: Date | null;
     ended_at: Date;
   }>(
-    `SELECT line, id, caller, queue, coalesce(agent_label, agent_id::text) AS agent, offered_at, answered_at, ended_at
+    // the measures need no calling number: it stays sealed (and is not read)
+    `SELECT line, id, NULL::text AS caller, queue, coalesce(agent_label, agent_id::text) AS agent, offered_at, answered_at, ended_at
      FROM calls WHERE ended_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2 ${line ? 'AND line = $3' : ''}`,
     line ? [from, to, line] : [from, to],
   );
@@ -291,10 +312,11 @@ export async function insertImportedCalls(db: Queryable, importId: string, recor
   for (let i = 0; i < records.length; i += 1000) {
     const chunk = records.slice(i, i + 1000);
     const r = await db.query(
-      `INSERT INTO calls (id, call_ref, source, import_id, external_id, line, queue, caller, agent_label, offered_at, answered_at, ended_at)
+      `INSERT INTO calls (id, call_ref, source, import_id, external_id, line, queue, caller_sealed, caller_hash, agent_label,
+              offered_at, answered_at, ended_at)
        SELECT gen_random_uuid(), 'import:' || x.line || ':' || x.external_id, 'import', $1, x.external_id, x.line, x.queue,
-              x.caller, x.agent, x.offered_at, x.answered_at, x.ended_at
-       FROM jsonb_to_recordset($2::jsonb) AS x(line text, external_id text, queue text, caller text, agent text,
+              x.caller_sealed, x.caller_hash, x.agent, x.offered_at, x.answered_at, x.ended_at
+       FROM jsonb_to_recordset($2::jsonb) AS x(line text, external_id text, queue text, caller_sealed text, caller_hash text, agent text,
               offered_at timestamptz, answered_at timestamptz, ended_at timestamptz)
        ON CONFLICT DO NOTHING`,
       [
@@ -304,7 +326,8 @@ export async function insertImportedCalls(db: Queryable, importId: string, recor
             line: c.line,
             external_id: c.callId,
             queue: c.queue,
-            caller: c.caller,
+            caller_sealed: seal(c.caller, 'caller.phone'),
+            caller_hash: phoneHash(c.caller),
             agent: c.agent,
             offered_at: c.offeredAt.toISOString(),
             answered_at: c.answeredAt?.toISOString() ?? null,
@@ -333,22 +356,24 @@ export interface CallBackRow {
 }
 
 export async function insertCallBack(db: Queryable, callId: string, caller: string, reason: CallBackRow['reason']) {
-  await db.query('INSERT INTO call_backs (call_id, caller, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+  await db.query('INSERT INTO call_backs (call_id, caller_sealed, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
     callId,
-    caller,
+    seal(caller, 'caller.phone'),
     reason,
   ]);
 }
 
 export async function listCallBacks(db: Queryable, open: boolean): Promise<CallBackRow[]> {
-  return (
+  const rows = (
     await db.query<CallBackRow>(
-      `SELECT b.*, u.display_name AS done_by_name, c.line, c.offered_at, c.request_id
+      `SELECT b.call_id, b.caller_sealed AS caller, b.reason, b.created_at, b.done_at, b.done_by, b.outcome, b.note,
+              u.display_name AS done_by_name, c.line, c.offered_at, c.request_id
        FROM call_backs b JOIN calls c ON c.id = b.call_id LEFT JOIN users u ON u.id = b.done_by
        WHERE ${open ? 'b.done_at IS NULL' : 'b.done_at IS NOT NULL'}
        ORDER BY ${open ? 'b.created_at' : 'b.done_at DESC'} LIMIT 200`,
     )
   ).rows;
+  return openColumns(rows, { caller: 'caller.phone' });
 }
 
 export async function completeCallBack(

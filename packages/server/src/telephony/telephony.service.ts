@@ -24,6 +24,7 @@ import { AppError, fromDomain } from '../errors.ts';
 import type { CallCenter, LiveAgent } from './call-center.ts';
 import * as repo from './telephony.repo.ts';
 import { ha1For } from './sip/digest.ts';
+import { phoneHash } from '../crypto/pii.ts';
 
 /** A mark against a caller's number (e.g. 恶意骚扰 from the harassment watch list), with where it came from. */
 export interface WatchMark {
@@ -215,12 +216,12 @@ export class TelephonyService {
               coalesce(w.id, i.id) AS record_id, coalesce(w.status, i.status) AS status
        FROM requests r JOIN callers c ON c.id = r.caller_id
        LEFT JOIN work_orders w ON w.request_id = r.id LEFT JOIN incidents i ON i.request_id = r.id
-       WHERE c.phone = $1 ORDER BY r.received_at DESC LIMIT 20`,
-      [number],
+       WHERE c.phone_hash = $1 ORDER BY r.received_at DESC LIMIT 20`,
+      [phoneHash(number)],
     );
     const calls = await this.db.query<{ n: number; last: Date | null }>(
-      'SELECT count(*)::int AS n, max(offered_at) AS last FROM calls WHERE caller = $1',
-      [number],
+      'SELECT count(*)::int AS n, max(offered_at) AS last FROM calls WHERE caller_hash = $1',
+      [phoneHash(number)],
     );
     return {
       number,

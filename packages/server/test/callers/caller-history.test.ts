@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
+import { sealPlaintext } from '../../src/crypto/pii-migrate.ts';
+import { open, phoneHash } from '../../src/crypto/pii.ts';
 import { createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.ts';
 
 let t: TestApp;
@@ -45,11 +44,12 @@ describe('a caller who rings again is the same caller', () => {
   });
 
   it('keeps one caller record per number, with the latest name given', async () => {
-    const rows = await t.db.query<{ id: string; name: string }>('SELECT id, name FROM callers WHERE phone = $1', [
-      PHONE,
-    ]);
+    const rows = await t.db.query<{ id: string; name: string }>(
+      'SELECT id, name_sealed AS name FROM callers WHERE phone_hash = $1',
+      [phoneHash(PHONE)],
+    );
     expect(rows.rows).toHaveLength(1);
-    expect(rows.rows[0]!.name).toBe('王芳芳');
+    expect(open(rows.rows[0]!.name, 'caller.name')).toBe('王芳芳');
     const requests = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests WHERE caller_id = $1', [
       rows.rows[0]!.id,
     ]);
@@ -120,18 +120,20 @@ describe('a caller who rings again is the same caller', () => {
     });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(await rowCounts(t.db)).toEqual(before);
-    const name = await t.db.query<{ name: string }>('SELECT name FROM callers WHERE phone = $1', [PHONE]);
-    expect(name.rows[0]!.name).toBe('王芳芳');
+    const name = await t.db.query<{ name: string }>('SELECT name_sealed AS name FROM callers WHERE phone_hash = $1', [
+      phoneHash(PHONE),
+    ]);
+    expect(open(name.rows[0]!.name, 'caller.name')).toBe('王芳芳');
   });
 });
 
-describe('the migration folds the callers recorded before it', () => {
-  it('keeps the newest record of each number with the latest name, and moves the requests to it', async () => {
-    await t.db.query('DROP INDEX callers_phone_key');
+describe('the data step seals and folds the callers recorded in plain text before it', () => {
+  it('seals each number and name, empties the plain columns, and folds a number written another way into its record', async () => {
+    // the shape migration 20261214100000 leaves a database from before it in (the demo's included)
     const ids = (
       await t.db.query<{ id: string }>(
-        `INSERT INTO callers (name, phone, created_at) VALUES
-           ('甲', '13700000001', now() - interval '3 days'), (NULL, '13700000001', now() - interval '1 day'),
+        `INSERT INTO callers (plain_name, plain_phone, created_at) VALUES
+           ('甲', '13700000001', now() - interval '3 days'), (NULL, '+86 137 0000 0001', now() - interval '1 day'),
            ('乙', '13700000002', now()) RETURNING id`,
       )
     ).rows.map((r) => r.id);
@@ -139,17 +141,30 @@ describe('the migration folds the callers recorded before it', () => {
       `INSERT INTO requests (channel, caller_id, content, received_at) VALUES ('web', $1, '一', now()), ('web', $2, '二', now())`,
       [ids[0], ids[1]],
     );
-    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, '20261207150000_one-caller-per-number.sql'), 'utf8');
-    await t.db.query(sql);
-    const c = await t.db.query<{ id: string; name: string }>('SELECT id, name FROM callers WHERE phone = $1', [
-      '13700000001',
+    expect(await sealPlaintext(t.db)).toBe(3);
+    const left = await t.db.query('SELECT id FROM callers WHERE plain_name IS NOT NULL OR plain_phone IS NOT NULL');
+    expect(left.rows).toEqual([]);
+    const c = await t.db.query<{ id: string; name: string; phone: string }>(
+      'SELECT id, name_sealed AS name, phone_sealed AS phone FROM callers WHERE phone_hash = $1',
+      [phoneHash('13700000001')],
+    );
+    expect(c.rows).toHaveLength(1);
+    // the newest record of the number stays, with the latest name given
+    expect(c.rows[0]!.id).toBe(ids[1]);
+    expect([open(c.rows[0]!.name, 'caller.name'), open(c.rows[0]!.phone, 'caller.phone')]).toEqual([
+      '甲',
+      '+86 137 0000 0001',
     ]);
-    expect(c.rows).toEqual([{ id: ids[1], name: '甲' }]);
     const moved = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests WHERE caller_id = $1', [
       ids[1],
     ]);
     expect(moved.rows[0]!.n).toBe(2);
+    // the look-up by number finds the migrated caller, written either way
+    const h = (await history('callTaker', '+86-137-0000-0001')).json();
+    expect(h).toMatchObject({ known: true, name: '甲', phone: '+86 137 0000 0001', requestCount: 2 });
+    expect((await history('callTaker', '13700000002')).json()).toMatchObject({ known: true, name: '乙' });
     expect((await history('callTaker', PHONE)).json().requestCount).toBe(3);
+    expect(await sealPlaintext(t.db)).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, rowCounts, sampleOrder, type TestApp } from '../helpers.ts';
+import { open } from '../../src/crypto/pii.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,10 +47,12 @@ describe('call-taker creates a work order', () => {
     });
     expect(detail.allowedActions).toEqual(expect.arrayContaining(['assign', 'merge', 'answer_directly']));
     const callerRow = await t.db.query(
-      'SELECT c.phone FROM requests r JOIN callers c ON c.id = r.caller_id JOIN work_orders w ON w.request_id = r.id WHERE w.id = $1',
+      'SELECT c.phone_sealed AS phone FROM requests r JOIN callers c ON c.id = r.caller_id JOIN work_orders w ON w.request_id = r.id WHERE w.id = $1',
       [order.id],
     );
-    expect(callerRow.rows[0].phone).toBe('13812345678');
+    // stored sealed (docs/security.md, "Personal data at rest")
+    expect(callerRow.rows[0].phone).toMatch(/^v1:/);
+    expect(open(callerRow.rows[0].phone, 'caller.phone')).toBe('13812345678');
   });
 
   it('an urgent order (紧急工单) is due in 2 hours, even on a holiday', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, rowCounts, type TestApp } from '../helpers.ts';
+import { open } from '../../src/crypto/pii.ts';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -100,10 +101,11 @@ describe('Open311 GeoReport v2', () => {
     expect(created.account_id).toBe('u-42');
     const id = created.service_request_id;
     const row = await t.db.query(
-      `SELECT w.order_type, w.category_code, r.channel, r.district_code, c.phone FROM work_orders w JOIN requests r ON r.id = w.request_id
+      `SELECT w.order_type, w.category_code, r.channel, r.district_code, c.phone_sealed AS phone FROM work_orders w JOIN requests r ON r.id = w.request_id
        LEFT JOIN callers c ON c.id = r.caller_id WHERE w.no = $1`,
       [id],
     );
+    row.rows[0].phone = open(row.rows[0].phone, 'caller.phone');
     // The point falls inside 渝中区's boundary.
     expect(row.rows[0]).toEqual({
       order_type: 'complaint',

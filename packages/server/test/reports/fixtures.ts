@@ -8,6 +8,7 @@ import JSZip from 'jszip';
 import type { Db } from '../../src/db/pool.ts';
 import { USERS } from '../helpers.ts';
 import type { makeInprocDesks } from '../analytics/inproc-desks.ts';
+import { phoneHash, seal } from '../../src/crypto/pii.ts';
 
 export type Desks = Awaited<ReturnType<typeof makeInprocDesks>>;
 let n = 0;
@@ -26,12 +27,13 @@ async function request(db: Db, channel: string, o: RequestRow): Promise<string> 
   let callerId: string | null = null;
   if (o.phone) {
     const c = await db.query<{ id: string }>(
-      `INSERT INTO callers (phone) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`,
-      [o.phone],
+      `INSERT INTO callers (phone_sealed, phone_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
+      [seal(o.phone, 'caller.phone'), phoneHash(o.phone)],
     );
     callerId =
       c.rows[0]?.id ??
-      (await db.query<{ id: string }>('SELECT id FROM callers WHERE phone = $1', [o.phone])).rows[0]!.id;
+      (await db.query<{ id: string }>('SELECT id FROM callers WHERE phone_hash = $1', [phoneHash(o.phone)])).rows[0]!
+        .id;
   }
   const r = await db.query<{ id: string }>(
     `INSERT INTO requests (channel, content, address, district_code, street_code, caller_id, received_at, exercise)
