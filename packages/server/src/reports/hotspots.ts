@@ -310,9 +310,21 @@ export async function hotspotsReport(
       if (!g.examples.includes(text)) g.examples.push(text);
     }
   };
+  // a pseudonym per distinct address and number (many rows share one; the HMAC is the costly part)
+  const placeKeys = new Map<string | null, string | null>(),
+    callerKeys = new Map<string | null, string | null>();
+  const keyed = (
+    cache: Map<string | null, string | null>,
+    raw: string | null,
+    normalise: (x: string | null) => string | null,
+  ) => {
+    let k = cache.get(raw);
+    if (k === undefined) cache.set(raw, (k = pseudonym(key, normalise(raw))));
+    return k;
+  };
   for (const r of risks) {
-    const placeKey = r.own ? (key ? pseudonym(key, normaliseAddress(r.address)) : null) : r.place_key;
-    const callerKey = r.own ? (key ? pseudonym(key, normalisePhone(r.phone)) : null) : r.caller_key;
+    const placeKey = r.own ? (key ? keyed(placeKeys, r.address, normaliseAddress) : null) : r.place_key;
+    const callerKey = r.own ? (key ? keyed(callerKeys, r.phone, normalisePhone) : null) : r.caller_key;
     add('place', placeKey, r.own && r.address ? r.address : '（对方平台记录的地址，已去标识）', r);
     add(
       'caller',
