@@ -61,7 +61,36 @@ export async function sipp(
   desk: number,
   opts: { port: number; service?: string; args?: string[]; timeoutSeconds?: number },
 ): Promise<SippRun> {
-  const mediaPort = await freeSipPort();
+  // SIPp binds audio and video RTP at the media port and two above it (and RTCP beside each): all four
+  // must be free. Another file's SIPp may still take one in between: a run that could not bind is tried
+  // again on other ports (it has said nothing yet).
+  for (let attempt = 1; ; attempt++) {
+    const run = await sippOnce(scenario, desk, opts, await freeMediaPort());
+    if (
+      attempt >= 3 ||
+      run.code === 0 ||
+      run.dialogue.length ||
+      !/Unable to bind|Address already in use/.test(run.stderr)
+    )
+      return run;
+  }
+}
+
+async function freeMediaPort(): Promise<number> {
+  for (;;) {
+    const port = await freeSipPort();
+    if (port > 65530) continue;
+    const rest = await Promise.all([1, 2, 3].map((k) => udpFree(port + k)));
+    if (rest.every(Boolean)) return port;
+  }
+}
+
+async function sippOnce(
+  scenario: string,
+  desk: number,
+  opts: { port: number; service?: string; args?: string[]; timeoutSeconds?: number },
+  mediaPort: number,
+): Promise<SippRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipp-'));
   const trace = path.join(dir, 'messages.log');
   const args = [
@@ -103,9 +132,14 @@ export async function sipp(
   });
 }
 
-/** "sent INVITE", "recv 180", … from SIPp's message trace. */
+/**
+ * "sent INVITE", "recv 180", … from SIPp's message trace. A retransmission over UDP (the same message
+ * again, by its top Via branch and CSeq: a request resent while its answer was late on a loaded machine,
+ * a 200 resent until the ACK came) is left out: the dialogue is what was said, not how often.
+ */
 function dialogue(trace: string): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const blocks = trace.split(/^-{10,}.*$/m);
   for (const b of blocks) {
     const dir = /message sent/.test(b) ? 'sent' : /message received/.test(b) ? 'recv' : null;
@@ -113,7 +147,15 @@ function dialogue(trace: string): string[] {
     const first = b.split('\n').find((l) => /^(SIP\/2\.0 \d{3}|[A-Z]+ \S+ SIP\/2\.0)/.test(l.trim()));
     if (!first) continue;
     const m = /^SIP\/2\.0 (\d{3})/.exec(first.trim());
-    out.push(`${dir} ${m ? m[1] : first.trim().split(' ')[0]}`);
+    const what = `${dir} ${m ? m[1] : first.trim().split(' ')[0]}`;
+    const branch = /^(?:Via|v)\s*:.*?branch=([^;\s]+)/im.exec(b)?.[1];
+    const cseq = /^CSeq\s*:\s*(.+)$/im.exec(b)?.[1]?.trim();
+    if (branch && cseq) {
+      const key = `${what}|${branch}|${cseq}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(what);
   }
   return out;
 }
