@@ -352,13 +352,13 @@ export function ConnectorsPanel() {
             <div>
               {DIRECTION.outbound}，编号 <span translate="no">{created.outbound.keyId}</span>
             </div>
-            <Typography.Text code copyable data-testid="created-outbound-key">
+            <Typography.Text code copyable translate="no" data-testid="created-outbound-key">
               {created.outbound.key}
             </Typography.Text>
             <div>
               {DIRECTION.inbound}，编号 <span translate="no">{created.inbound.keyId}</span>
             </div>
-            <Typography.Text code copyable data-testid="created-inbound-key">
+            <Typography.Text code copyable translate="no" data-testid="created-inbound-key">
               {created.inbound.key}
             </Typography.Text>
             <Alert type="info" showIcon message="关闭后无法再次查看；遗失只能更换密钥。" />
@@ -399,9 +399,9 @@ export function ConnectorsPanel() {
         {newKey && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <div>
-              {newKey.name}：{DIRECTION[newKey.direction]}，编号 {newKey.keyId}
+              {newKey.name}：{DIRECTION[newKey.direction]}，编号 <span translate="no">{newKey.keyId}</span>
             </div>
-            <Typography.Text code copyable data-testid="new-key">
+            <Typography.Text code copyable translate="no" data-testid="new-key">
               {newKey.key}
             </Typography.Text>
             <Alert type="info" showIcon message="关闭后无法再次查看；遗失只能再次更换。" />

@@ -263,7 +263,8 @@ function Refusals() {
             dataIndex: 'peer',
             width: 190,
             ellipsis: true,
-            render: (p: string | null) => (p ? peerLabel(p) : '未验明身份'),
+            // a sender the console cannot name shows by its id, a machine identifier
+            render: (p: string | null) => (p ? <span translate="no">{peerLabel(p)}</span> : '未验明身份'),
           },
           {
             title: '密钥编号',
