@@ -262,7 +262,8 @@ function Refusals() {
             title: '发送方',
             dataIndex: 'peer',
             width: 190,
-            ellipsis: true,
+            // the cell's own tooltip would repeat the id outside translate="no"
+            ellipsis: { showTitle: false },
             // a sender the console cannot name shows by its id, a machine identifier
             render: (p: string | null) => (p ? <span translate="no">{peerLabel(p)}</span> : '未验明身份'),
           },
