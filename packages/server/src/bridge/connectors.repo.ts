@@ -29,21 +29,24 @@ export async function upsertConnector(db: Queryable, c: ConnectorInput) {
       key_secret = EXCLUDED.key_secret, inbound_key_id = EXCLUDED.inbound_key_id, inbound_key_secret = EXCLUDED.inbound_key_secret, alg = EXCLUDED.alg,
       active = EXCLUDED.active, updated_at = now()
     RETURNING ${COLUMNS}`,
-      [
-        c.id,
-        c.name,
-        c.kind,
-        c.endpointUrl,
-        c.keyId,
-        c.key,
-        c.inboundKeyId,
-        c.inboundKey,
-        c.alg ?? 'hmac-sha256',
-        c.active ?? true,
-      ],
+      insertValues(c),
     )
   ).rows[0];
 }
+
+/** The ten values both inserts write, in the order of their column list. */
+const insertValues = (c: ConnectorInput) => [
+  c.id,
+  c.name,
+  c.kind,
+  c.endpointUrl,
+  c.keyId,
+  c.key,
+  c.inboundKeyId,
+  c.inboundKey,
+  c.alg ?? 'hmac-sha256',
+  c.active ?? true,
+];
 
 /** A new connector only: an id already in use is a unique violation (connectors_pkey), never an overwrite. */
 export async function insertConnector(db: Queryable, c: ConnectorInput) {
@@ -52,18 +55,7 @@ export async function insertConnector(db: Queryable, c: ConnectorInput) {
       `INSERT INTO connectors (id, name, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg, active)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
     RETURNING ${COLUMNS}`,
-      [
-        c.id,
-        c.name,
-        c.kind,
-        c.endpointUrl,
-        c.keyId,
-        c.key,
-        c.inboundKeyId,
-        c.inboundKey,
-        c.alg ?? 'hmac-sha256',
-        c.active ?? true,
-      ],
+      insertValues(c),
     )
   ).rows[0];
 }
