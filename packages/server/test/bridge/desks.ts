@@ -1,19 +1,12 @@
 /** Two real desks for bridge tests: `liandong serve` processes with their own databases, talking over loopback HTTP. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, insertUsers, PASSWORD, USERS } from '../helpers.ts';
+import { freePort } from '../ports.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+export { freePort } from '../ports.ts';
 
 export interface Desk {
   name: 'hotline' | 'dispatch';
@@ -96,6 +89,9 @@ export async function makeDesks(
         desk.child = null;
       },
       async api(who, method, url, body) {
+        // A desk that died must fail here, not let a later server on its port answer for it.
+        if (desk.child && desk.child.exitCode !== null)
+          throw new Error(`${name} desk exited (${desk.child.exitCode}): ${desk.output.slice(-2000)}`);
         let token = tokens.get(who);
         if (!token) {
           const r = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {

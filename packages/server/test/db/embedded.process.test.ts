@@ -4,24 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sampleOrder } from '../helpers.ts';
+import { freePort } from '../ports.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
 let dataDir: string;
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function start(args: string[], port: number) {
   const child = spawn(process.execPath, [BIN, ...args], {

@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded.ts';
 import { sampleOrder } from '../helpers.ts';
+import { freePort } from '../ports.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/liandong.mjs');
 const PASSWORD = 'kill-test-password-1';
@@ -24,14 +24,6 @@ let external: EmbeddedServer | null = null;
 let child: ChildProcess | null = null;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 const postmaster = () => fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
 const dbUrl = (db: string) =>
   `postgres://liandong:${encodeURIComponent(fs.readFileSync(path.join(dataDir, 'pg-secret'), 'utf8').trim())}@127.0.0.1:${postmaster()[3]}/${db}`;
