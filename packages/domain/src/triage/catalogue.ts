@@ -590,6 +590,11 @@ export interface Scan {
   overSentence: number;
   /** A clause of the body says "now" or "today", not as a habit ("今天到现在还没回来"). */
   bodyToldNow: boolean;
+  /**
+   * Sentences of the body with a clause that says "now" (not as a habit): Chinese marks the time of a
+   * sentence once, in any of its clauses ("翻到阳台栏杆外面站起，一直在挥手"; "敲门没人应，…，现在喊声没有了").
+   */
+  presentSentences: Set<number>;
 }
 
 /** Finds every word of the catalogue and lexicon in each clause and reads each found word's modality. */
@@ -768,12 +773,14 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   let redressSentence = -1;
   let overSentence = -1;
   let bodyToldNow = false;
+  const presentSentences = new Set<number>();
   r.clauses.forEach((cl, ci) => {
     const bits = marks[ci]!.bits;
     if (cl.title) return;
     if (bits & BIT.redress) redressSentence = cl.sentence;
     if (marks[ci]!.redressOver) overSentence = cl.sentence;
     if (bits & (BIT.present | BIT.today) && !(bits & BIT.habitual)) bodyToldNow = true;
+    if (bits & BIT.present && !(bits & BIT.habitual)) presentSentences.add(cl.sentence);
   });
   r.clauses.forEach((cl, ci) => {
     const m = marks[ci]!;
@@ -951,7 +958,17 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       if (ce.v1.urgentIf.test(text)) urgentIf.add(ce);
     }
   }
-  return { hits, linkedIf, urgentIf, calmed, clauses: states, redressSentence, overSentence, bodyToldNow };
+  return {
+    hits,
+    linkedIf,
+    urgentIf,
+    calmed,
+    clauses: states,
+    redressSentence,
+    overSentence,
+    bodyToldNow,
+    presentSentences,
+  };
 }
 
 function anyMatch(list: RegExp[], text: string): boolean {

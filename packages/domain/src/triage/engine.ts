@@ -309,6 +309,20 @@ function fixtureDamaged(d: Draft, h: Hit): boolean {
   return m !== null && new RegExp(`^${FIXTURE.source}`).test(rest.slice(m[0].length));
 }
 
+/** The parties are apart now: separated by others, or each gone home. */
+const SEPARATED = /各自(?:回|走|散)|(?:已|被)[^，,。！？!?；;]{0,8}(?:劝开|拉开|分开)|(?:劝开|拉开|分开)了/;
+
+/** Is the event told, later in its sentence, as separated (the parties apart now)? */
+function separatedAfter(d: Draft, h: Hit): boolean {
+  const cl = d.reading.clauses[h.clause]!;
+  let end = cl.end;
+  for (const c of d.reading.clauses) if (c.sentence === cl.sentence) end = Math.max(end, c.end);
+  return SEPARATED.test(d.reading.text.slice(h.end, end));
+}
+
+/** Words that say only that a person cannot move. */
+const MOBILITY = /^(?:走不动|动不了|起不来|站不起来|爬不起来)了?$/;
+
 /** Any 12345 channel: the hotline's phone line, the web, its chat, app and text messages. */
 const onHotlineLine = (channel: string | null) =>
   channel === '12345' || channel === 'phone_12345' || (channel !== null && WRITTEN.has(channel));
@@ -330,11 +344,15 @@ function isDangerNow(d: Draft, h: Hit, hurtNow: boolean): boolean {
   const harm = harmOf(h.entry);
   if (harm === 'property' && (!h.ongoing || h.completed) && !hurtNow) return false;
   if (harm === 'public' && h.completed && !h.ongoing && !hurtNow) return false;
+  // A quarrel that came to blows and has been separated ("刚刚还推了两把，现在各自回屋了"; "现在被旁边的
+  // 人劝开了"), no one hurt now, is a dispute for the police to look at, not a fight going on.
+  if (harm === 'person' && h.entry.entry.route === '110' && !hurtNow && separatedAfter(d, h)) return false;
   if (d.scan.calmed.has(h.entry) && !hurtNow) return false;
-  // A long text's back-story does not make an emergency: the title, the request or a clause that
-  // says "now" must.
+  // A long text's back-story does not make an emergency: the title, the request or a clause of its
+  // sentence that says "now" must.
   const cl = d.reading.clauses[h.clause]!;
-  if (d.long && !cl.title && !h.request && !h.ongoing && !h.toldNow) return false;
+  if (d.long && !cl.title && !h.request && !h.ongoing && !h.toldNow && !d.scan.presentSentences.has(cl.sentence))
+    return false;
   // A question after it that says the event is over ("谁来赔", "要不要报警") makes it back-story.
   if (overBeforeQuestion(d, h)) return false;
   return true;
@@ -497,6 +515,12 @@ const dangerNow: Step = (d, e) => {
     d.reasons.push(`${e.cite(h)}：${why}，不按紧急情况处理`);
   }
   if (!d.dangers.length) return;
+  // "走不动了" beside an illness told by its symptoms ("胸口像石头压到起，一直出冷汗，走不动了") is what the
+  // illness does to the person, not a place that holds them: the illness decides the line.
+  if (d.dangers.some((h) => h.entry.entry.route === '120' && !MOBILITY.test(h.text))) {
+    const held = d.dangers.filter((h) => h.entry.entry.route === '119');
+    if (held.length && held.every((h) => MOBILITY.test(h.text))) d.dangers = d.dangers.filter((h) => !held.includes(h));
+  }
   const routes = new Set(d.dangers.map((h) => h.entry.entry.route));
   const primary = EMERGENCY_PRECEDENCE.find((r) => routes.has(r))!;
   d.route = primary;
@@ -538,6 +562,23 @@ function reportedUpTo(d: Draft): number {
   return m.index + m[0].length;
 }
 
+/**
+ * The first clause of the body that asks about a 12345 matter (a hotline word told as a question, "请问要办
+ * 哪些手续", "能不能加装监控"), when no police word is told in it or after it as going on; −1 when none.
+ */
+function hotlineQuestionFrom(d: Draft): number {
+  const asks = d.scan.hits.find(
+    (h) => kindOf(h.entry) === 'hotline' && h.modality === 'consult' && !d.reading.clauses[h.clause]!.title,
+  );
+  if (!asks) return -1;
+  const police = (k: EntryKind) => k === 'police' || k === 'danger';
+  if (
+    d.scan.hits.some((h) => police(kindOf(h.entry)) && h.clause >= asks.clause && (h.modality === 'now' || h.ongoing))
+  )
+    return -1;
+  return asks.clause;
+}
+
 /** Scores of every entry by its evidence (per clause the best word, summed over clauses). */
 function entryScores(d: Draft): Draft['scores'] {
   const perClause = new Map<CompiledEntry, Map<number, { w: number; hit: Hit }>>();
@@ -552,6 +593,7 @@ function entryScores(d: Draft): Draft['scores'] {
   // letter). Read only when there is police business to weigh.
   let elsewhere: boolean | null = d.channel === '110' || d.channel === 'phone_110' ? false : null;
   let reported: number | null = null;
+  let asksAfter: number | null = null;
   let investigates: boolean | null = null;
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
@@ -586,6 +628,17 @@ function entryScores(d: Draft): Draft['scores'] {
       f = 0;
     // The caller asks another body to act: police business not told as going on is back-story.
     if (police && !h.ongoing && (elsewhere ??= asksAnotherBody(d.reading))) f *= ELSEWHERE;
+    // On a 12345 line, a past police event told before a question about a 12345 matter ("去年娃儿在学校被
+    // 同学推倒过，现在想转学，请问要办哪些手续"; "上个月小区遭偷了，想问下能不能加装监控") is why the
+    // caller asks, not what they report.
+    if (
+      police &&
+      (h.modality === 'past' || h.modality === 'habitual') &&
+      !h.ongoing &&
+      !h.toldNow &&
+      onHotlineLine(d.channel)
+    )
+      if ((asksAfter ??= hotlineQuestionFrom(d)) >= 0 && h.clause < asksAfter) f = 0;
     // Reported to the police already, and now a question (its progress, relief, compensation): the
     // police matter is back-story; what is asked is the request.
     if (kind === 'police' && !h.ongoing && !h.toldNow && h.start < (reported ??= reportedUpTo(d))) f = 0;

@@ -35,6 +35,7 @@ export const SEED_CATALOGUES = [
   'catalogue-v6.json',
   'catalogue-v7.json',
   'catalogue-v8.json',
+  'catalogue-v9.json',
 ];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;

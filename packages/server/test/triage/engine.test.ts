@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(8);
-    expect(o.reasons.join('')).toContain('清单第8版');
+    expect(o.catalogueVersion).toBe(9);
+    expect(o.reasons.join('')).toContain('清单第9版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -92,6 +92,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v6.json': 'ae5e0968cca5f7214b4f5681eeb6906e354be7e4e24ed907d6d82cef66c0e4d2',
       'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
       'catalogue-v8.json': '0ecd7dcf6a3b477ae4a5342eca92fb2d2f825167eff852626c97028d00b372e9',
+      'catalogue-v9.json': 'a7fe16b293d5ba09c76ee8a7fc159744f9eb1de4fcf87121fbffabe293f5e0c3',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -619,7 +620,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(8);
+    expect(o.catalogueVersion).toBe(9);
   });
 });
 
@@ -924,6 +925,63 @@ describe('round 12: the state a person is in, a plea, a cry about a thing (rules
     if (!o.ok) throw new Error(o.code);
     expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(false);
     expect(o.value.reasons.join('')).toContain('“撞坏”：仅涉及财物');
+  });
+});
+
+describe('round 14: the time a sentence tells, what an illness does, why a caller asks (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'a long letter whose one sentence says now, in another clause, that someone is outside a window',
+      'web',
+      '各位领导好，我想反映一下我们小区垃圾分类的问题。小区里的垃圾桶已经三个多月没有清洗过了，夏天的时候臭得不得了，物业说清洁工人手不够，每次都推给街道。分类的桶也经常放错位置，居民根本不晓得该往哪里丢。我写到这里的时候，看到对面那栋楼有个老人翻到七楼窗子外面站起，手一直在抖，现在还在那里。另外小区的健身器材也坏了好久，希望有关部门督促物业尽快整改，给我们一个干净的环境，谢谢。',
+      '110',
+      true,
+    ],
+    [
+      '"cannot walk" beside a heart attack told by its symptoms is the illness',
+      'phone_12345',
+      '我老汉说心口疼得很，一直出冷汗，走不动了',
+      '120',
+      true,
+    ],
+    [
+      'a burglary years ago told before a question about the gate is why the caller asks',
+      'wechat',
+      '前年我家被偷过一次，想问下小区门禁能不能换成刷卡的',
+      '12345',
+      false,
+    ],
+    [
+      '"臭死人了" is a figure of speech, no body found',
+      'wechat',
+      '小区门口的垃圾站臭死人了，好几天都没人来清',
+      '12345',
+      false,
+    ],
+    [
+      'a pile driver "still hitting" at night hits no one',
+      'app',
+      '隔壁工地晚上十一点还在打，打桩的声音震得窗子都在响',
+      null,
+      false,
+    ],
+    [
+      'a scuffle the guards have separated, no one hurt, is the police’s to look at, not a fight going on',
+      'phone_110',
+      '两个邻居为了晾衣服吵起来，推了两把，已经被保安拉开了',
+      '110',
+      false,
+    ],
+    [
+      'schoolboys cornered for money is extortion',
+      'phone_110',
+      '我儿子说这学期被几个高年级的堵到厕所要钱，好几次了',
+      '110',
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
   });
 });
 

@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 8,
+      catalogueVersion: 9,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
