@@ -793,6 +793,8 @@ const modelDanger: Step = (d, e) => {
   if (!p || !p.inDistribution) return;
   // The rules saw a danger word and read it as not happening now: that reading stands.
   if (d.scan.hits.some((h) => kindOf(h.entry) === 'danger' && h.role === 'term')) return;
+  // So does a police event it read as over, its offender gone ("车窗被砸了……人早就跑了").
+  if (d.scan.hits.some((h) => kindOf(h.entry) === 'police' && h.role === 'term' && h.completed && !h.ongoing)) return;
   if (!EMERGENCY_ROUTES.has(p.route) || p.routeP < 0.6 || p.emergencyP < 0.75) return;
   if (d.winner && d.winner.score >= DECIDES && d.winner.kind !== 'police') return;
   d.route = p.route;

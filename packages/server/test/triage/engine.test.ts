@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(9);
-    expect(o.reasons.join('')).toContain('清单第9版');
+    expect(o.catalogueVersion).toBe(10);
+    expect(o.reasons.join('')).toContain('清单第10版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -93,6 +93,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v7.json': 'ce7da2e649726e61bda4529373d62008730e056e51a4688635cf1449fc2b13d8',
       'catalogue-v8.json': '0ecd7dcf6a3b477ae4a5342eca92fb2d2f825167eff852626c97028d00b372e9',
       'catalogue-v9.json': 'a7fe16b293d5ba09c76ee8a7fc159744f9eb1de4fcf87121fbffabe293f5e0c3',
+      'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -620,7 +621,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(9);
+    expect(o.catalogueVersion).toBe(10);
   });
 });
 
@@ -982,6 +983,93 @@ describe('round 14: the time a sentence tells, what an illness does, why a calle
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
     expectRead({ text, channel }, route, emergency);
+  });
+});
+
+describe('round 15: what was done to a person, a false belief, a figure of price, an event over (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    ['someone shut in a car boot while it drives', 'sms', '我被人关在后备箱里 车一直在开 不知道去哪里', '110', true],
+    [
+      'a corridor full of smoke with bedridden people inside',
+      'phone_12345',
+      '医院三楼走廊全是烟，病房里还有好几个病人下不了床',
+      '119',
+      true,
+    ],
+    [
+      'a farewell message, then locked in and not answering',
+      'wechat',
+      '我同事发消息说谢谢你一直照顾我，以后不用管我了，现在关在宿舍里，喊她也不答应',
+      '110',
+      true,
+    ],
+    [
+      '"简直是杀人" about a price is a figure of speech',
+      'web',
+      '这家停车场收费简直是杀人，一个钟头二十块，请物价部门查一下',
+      null,
+      false,
+    ],
+    [
+      'a gas bill that "burns hundreds" threatens no fire',
+      'app',
+      '冬天天然气一个月要烧好几百，阶梯气价到底咋个算的',
+      null,
+      false,
+    ],
+    [
+      'a leak already stopped, then a question about its cost',
+      'wechat',
+      '燃气表漏气，我把阀门关了，现在闻不到味道了，想问下换表的钱该哪个出',
+      null,
+      false,
+    ],
+    [
+      '"as good as trapped" by a broken lift is a complaint',
+      'app',
+      '电梯坏了一个多月，我妈腿脚不好，等于困在家里一个多月了，物业也不管',
+      null,
+      false,
+    ],
+    [
+      'a drill’s smoke bomb is no fire',
+      'wechat',
+      '今天小区搞消防演练放了烟雾弹，好多老人以为真的失火了，建议以后提前通知',
+      null,
+      false,
+    ],
+    [
+      'a car window smashed and the thief long gone is police business, not an emergency',
+      'phone_110',
+      '我去吃个饭出来车窗就遭砸了，包也没得了，人早就跑了',
+      '110',
+      false,
+    ],
+    [
+      'a forged payment screenshot is fraud',
+      'phone_110',
+      '我在网上卖相机，买家发的付款截图是假的，我已经把相机寄出去了',
+      '110',
+      false,
+    ],
+    [
+      '"car-minding fees" or your car is scratched is extortion',
+      'phone_110',
+      '商场门口有几个人收看车费，不给就说要划你的车，好几个月了',
+      '110',
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
+  it('a toddler on the air-conditioner outside a window, no adult at home: an emergency for 119 and 110 both', () => {
+    const o = expectRead(
+      { text: '楼上那家的娃儿站到窗子外头的空调外机上了，屋头没得大人', channel: 'phone_110' },
+      '110',
+      true,
+    );
+    expect(o.linked).toContain('119');
   });
 });
 

@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 9,
+      catalogueVersion: 10,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
