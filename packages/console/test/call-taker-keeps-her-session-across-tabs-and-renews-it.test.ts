@@ -3,7 +3,8 @@
  * desk, a warning comes some minutes before the idle timeout and 继续工作 renews it, and what was being
  * typed in the intake survives the session ending — by idling out or by being revoked on the server.
  * The browser's clock is moved forward (Playwright's clock) instead of waiting the desk's 30 minutes;
- * the server's timeout is the real one, so the renewal is checked against the real server.
+ * the server's timeout is the real one, so the renewal is checked against the real server. A session
+ * also lives 12 hours at most: a quarter of an hour before, it says when, and offers to log in again.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -119,5 +120,54 @@ describe('call-taker keeps her session through the day', () => {
     expect(await page.getByTestId('intake-content').inputValue()).toBe('');
     // the refused triage and the revoked log-out answered 401
     expectNoConsoleErrors(ct, [401]);
+  });
+
+  it('is told a quarter of an hour before the 12-hour lifetime ends, may put it off, logs in again between calls, and the session ends by itself at the end', async () => {
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    await page.context().clock.install();
+    await page.reload();
+    await loggedIn(page).waitFor();
+    const lifetime = (page: Page) => page.getByRole('dialog', { name: '本次登录即将到期' });
+    /** A working day in the browser's clock: her tabs are in use (recorded as such) every 20 minutes. */
+    const work = async (minutes: number) => {
+      for (let m = 0; m < minutes; m += 20) {
+        await page.clock.fastForward(`${String(Math.min(20, minutes - m)).padStart(2, '0')}:00`);
+        await page.evaluate(`localStorage.setItem('liandong.session.used', String(Date.now()))`);
+      }
+    };
+    const m = mark();
+    await page.getByTestId('intake-content').fill(`${m} 路灯不亮`);
+    await work(11 * 60 + 40);
+    expect(await lifetime(page).count()).toBe(0);
+    await work(6);
+    await lifetime(page).waitFor();
+    const text = await lifetime(page).innerText();
+    expect(text).toContain('每次登录最长有效 12 小时');
+    expect(text).toMatch(/还剩 1[34] 分 \d\d 秒/);
+    expect(await page.getByTestId('session-life-end').innerText()).toMatch(/^\d\d:\d\d$/);
+    expect(await warning(page).count()).toBe(0);
+    await ct.shot('call-taker-keeps-her-session-4-lifetime-notice');
+    // 稍后提醒: not again until the last three minutes
+    await page.getByRole('button', { name: '稍后提醒' }).click();
+    await lifetime(page).waitFor({ state: 'hidden' });
+    await work(8);
+    expect(await lifetime(page).count()).toBe(0);
+    await work(4);
+    await lifetime(page).waitFor();
+    expect(await lifetime(page).innerText()).toMatch(/还剩 [0-2] 分 \d\d 秒/);
+    // 现在重新登录, between two calls: the log-in page, and what she was typing is back after it
+    await page.getByRole('button', { name: '现在重新登录' }).click();
+    await page.getByTestId('session-ended').waitFor();
+    expect(await page.getByTestId('session-ended').innerText()).toContain('已退出本次登录，请重新登录');
+    await logInAgain(page, 'hotline01');
+    await expect.poll(() => page.getByTestId('intake-content').inputValue()).toBe(`${m} 路灯不亮`);
+
+    // the new log-in's 12 hours run out without her answering the notice: logged out, and told why
+    await work(12 * 60 + 1);
+    await page.getByTestId('session-ended').waitFor();
+    expect(await page.getByTestId('session-ended').innerText()).toContain('本次登录已达最长有效时间');
+    await expectPageClean(page, '登录页（登录已到期）');
+    expectNoConsoleErrors(ct);
   });
 });

@@ -20,6 +20,10 @@ export interface Me {
   permissions: string[];
   /** From GET /api/auth/me: minutes unused after which the server ends the session (0: never). */
   idleMinutes?: number;
+  /** From GET /api/auth/me: a session's lifetime in hours (SESSION_TTL_HOURS), however it is used. */
+  sessionHours?: number;
+  /** From GET /api/auth/me: seconds this session has left at most, when the answer was sent. */
+  sessionSecondsLeft?: number | null;
 }
 export interface DeskInfo {
   desk: 'hotline' | 'dispatch' | 'both';

@@ -9,8 +9,8 @@ export interface SecondFactor {
   enrol?: { secret: string; otpauthUrl: string };
 }
 
-/** Why the log-in page is shown again: the session ran out (idle, expired, revoked elsewhere). */
-export type SessionEnd = 'idle' | 'ended' | null;
+/** Why the log-in page is shown again: the session ran out (idle, at the end of its lifetime, revoked elsewhere). */
+export type SessionEnd = 'idle' | 'lifetime' | 'relogin' | 'ended' | null;
 
 interface Auth {
   me: Me | null;
@@ -18,12 +18,14 @@ interface Auth {
   loading: boolean;
   /** Set when the session ended by itself; the log-in page says so. */
   ended: SessionEnd;
+  /** When (this browser's clock, ms) the session's lifetime ends, as the server last said; null: unknown. */
+  sessionEndsAt: number | null;
   /** null: logged in; otherwise the second step the log-in waits for. */
   login(username: string, password: string): Promise<SecondFactor | null>;
   verifyCode(challenge: string, code: string): Promise<void>;
   logout(): Promise<void>;
-  /** The session ran out while unused (SessionGuard): ended here and on the server, drafts kept. */
-  expire(): Promise<void>;
+  /** The session ran out, unused or at the end of its lifetime (SessionGuard): ended here and on the server, drafts kept. */
+  expire(reason?: 'idle' | 'lifetime' | 'relogin'): Promise<void>;
   can(permission: string): boolean;
 }
 
@@ -34,6 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [desk, setDesk] = useState<DeskInfo | null>(null);
   const [loading, setLoading] = useState(true);
   const [ended, setEnded] = useState<SessionEnd>(null);
+  const [sessionEndsAt, setSessionEndsAt] = useState<number | null>(null);
 
   // who the token belongs to, with the idle timeout the server applies
   const loadMe = useCallback(
@@ -42,6 +45,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         .then((m) => {
           setMe(m);
           setEnded(null);
+          // counted from this browser's clock on receipt, so a clock that is off does not matter
+          setSessionEndsAt(typeof m.sessionSecondsLeft === 'number' ? Date.now() + m.sessionSecondsLeft * 1000 : null);
         })
         .catch(() => undefined),
     [],
@@ -109,15 +114,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (me) clearDrafts(me.id);
     session.set(null);
     setMe(null);
+    setSessionEndsAt(null);
     setEnded(null);
   }, [me]);
 
-  const expire = useCallback(async () => {
+  const expire = useCallback(async (reason: 'idle' | 'lifetime' | 'relogin' = 'idle') => {
     // the server would refuse it by now anyway; revoking makes sure
     await post('/api/auth/logout').catch(() => undefined);
     session.set(null);
     setMe(null);
-    setEnded('idle');
+    setSessionEndsAt(null);
+    setEnded(reason);
   }, []);
 
   const value = useMemo<Auth>(
@@ -126,13 +133,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       desk,
       loading,
       ended,
+      sessionEndsAt,
       login,
       verifyCode,
       logout,
       expire,
       can: (p) => Boolean(me?.permissions.includes(p)),
     }),
-    [me, desk, loading, ended, login, verifyCode, logout, expire],
+    [me, desk, loading, ended, sessionEndsAt, login, verifyCode, logout, expire],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

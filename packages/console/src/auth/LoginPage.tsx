@@ -38,7 +38,15 @@ export function LoginPage() {
           <Alert
             type="warning"
             showIcon
-            title={ended === 'idle' ? '因长时间未操作，已自动退出登录' : '登录已失效'}
+            title={
+              ended === 'idle'
+                ? '因长时间未操作，已自动退出登录'
+                : ended === 'lifetime'
+                  ? '本次登录已达最长有效时间，已自动退出登录'
+                  : ended === 'relogin'
+                    ? '已退出本次登录，请重新登录'
+                    : '登录已失效'
+            }
             description="请重新登录；未提交的受理内容已保留，登录后自动恢复。"
             style={{ marginBottom: 16 }}
             data-testid="session-ended"

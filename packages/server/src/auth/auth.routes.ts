@@ -119,12 +119,24 @@ export const authRoutes =
 
     app.get(
       '/api/auth/me',
-      { schema: { tags: ['auth'], summary: '当前用户与权限', response: { 200: Type.Unknown(), ...errorResponses } } },
-      async (req) => ({
-        ...presentActor(req.actor),
-        ...(req.actor.id ? await auth.security(req.actor.id) : {}),
-        idleMinutes: auth.settings.idleMinutes,
-      }),
+      {
+        schema: {
+          tags: ['auth'],
+          summary: '当前用户与权限，及会话的空闲时限与剩余最长有效时间（秒）',
+          response: { 200: Type.Unknown(), ...errorResponses },
+        },
+      },
+      async (req) => {
+        // Seconds, not a time of day: the console counts down from its own clock, whatever the skew.
+        const end = req.token ? await auth.sessionEnd(req.token) : null;
+        return {
+          ...presentActor(req.actor),
+          ...(req.actor.id ? await auth.security(req.actor.id) : {}),
+          idleMinutes: auth.settings.idleMinutes,
+          sessionHours: auth.ttlHours,
+          sessionSecondsLeft: end ? Math.max(0, Math.floor((end.getTime() - Date.now()) / 1000)) : null,
+        };
+      },
     );
 
     app.post(

@@ -92,6 +92,8 @@ export class AuthService {
   private readonly rate: LoginRateLimit;
   private failuresSincePurge = 0;
   private readonly sessionTtlMs: number;
+  /** A session's lifetime (SESSION_TTL_HOURS): it ends this long after the log-in, however it is used. */
+  readonly ttlHours: number;
 
   constructor(
     private readonly db: Db,
@@ -100,6 +102,7 @@ export class AuthService {
     this.settings = { ...AUTH_DEFAULTS, ...opts.auth };
     this.desk = opts.desk ?? 'both';
     this.sessionTtlMs = opts.ttlHours * 3600_000;
+    this.ttlHours = opts.ttlHours;
     this.rate = new LoginRateLimit(this.settings.loginRatePerMinute);
   }
 
@@ -314,9 +317,15 @@ export class AuthService {
   async renew(token: string): Promise<{ idleMinutes: number; expiresAt: string | null }> {
     const key = hashToken(token);
     await touchSession(this.db, key);
-    const hit = this.cache.get(key);
-    const expiresAt = hit ? new Date(hit.expiresAt) : ((await findSessionUser(this.db, key))?.expires_at ?? null);
+    const expiresAt = await this.sessionEnd(token);
     return { idleMinutes: this.settings.idleMinutes, expiresAt: expiresAt ? expiresAt.toISOString() : null };
+  }
+
+  /** When the session ends at the latest (its lifetime, SESSION_TTL_HOURS), whatever its use; null: unknown token. */
+  async sessionEnd(token: string): Promise<Date | null> {
+    const key = hashToken(token);
+    const hit = this.cache.get(key);
+    return hit ? new Date(hit.expiresAt) : ((await findSessionUser(this.db, key))?.expires_at ?? null);
   }
 
   async logout(token: string): Promise<void> {

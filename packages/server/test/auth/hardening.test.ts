@@ -366,4 +366,27 @@ describe('session idle timeout', () => {
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('AUTH_REQUIRED');
   });
+
+  it('GET /api/auth/me says how long the session lives at most; 继续工作 does not lengthen it', async () => {
+    const token = (await login('idle1', GOOD, '10.0.9.3')).json().token;
+    const id = await userId('idle1');
+    const auth = { authorization: `Bearer ${token}` };
+    const me = async () => (await t.app.inject({ url: '/api/auth/me', headers: auth })).json();
+    const first = await me();
+    // the test app's SESSION_TTL_HOURS is 1
+    expect(first.sessionHours).toBe(1);
+    expect(first.sessionSecondsLeft).toBeGreaterThan(3600 - 10);
+    expect(first.sessionSecondsLeft).toBeLessThanOrEqual(3600);
+    // ten minutes of its life are left (as after 50 minutes' work)
+    await t.db.query(
+      "UPDATE sessions SET expires_at = now() + interval '10 minutes' WHERE user_id = $1 AND revoked_at IS NULL",
+      [id],
+    );
+    t.app.services.auth.forgetUser(id);
+    const left = (await me()).sessionSecondsLeft;
+    expect(left).toBeGreaterThan(600 - 10);
+    expect(left).toBeLessThanOrEqual(600);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/renew', headers: auth })).statusCode).toBe(200);
+    expect((await me()).sessionSecondsLeft).toBeLessThanOrEqual(600);
+  });
 });
