@@ -75,7 +75,10 @@ export interface ExposureConfig {
 }
 export const EXPOSURE_DEFAULTS: ExposureConfig = { metrics: 'open', docs: 'open', trustProxy: false };
 
-/** SIP_PORT (UDP and TCP, on SIP_HOST or HOST); in `both` the 110 desk on SIP_PORT+1; SIP_PEER the peer desk's host:port. */
+/**
+ * SIP_PORT (UDP and TCP, on SIP_HOST or HOST); in `both` the 110 desk on SIP_PORT+1; SIP_PEER the peer desk's host:port;
+ * SIP_TRANSFER_RING_SECONDS how long a transfer rings (5–300, 30).
+ */
 export interface SipConfig {
   host: string;
   port: number;
@@ -263,7 +266,8 @@ function loadSip(env: NodeJS.ProcessEnv): SipConfig | null {
     if (!m || Number(m[3]) > 65535) throw new ConfigError('配置项 SIP_PEER 的格式为 主机:端口（可加 tcp: 前缀）');
     peer = { host: m[2]!, port: Number(m[3]), protocol: m[1]?.toLowerCase() === 'tcp' ? 'TCP' : 'UDP' };
   }
-  return { host: env.SIP_HOST?.trim() || env.HOST?.trim() || '127.0.0.1', port, peer };
+  const transferRingSeconds = int(env, 'SIP_TRANSFER_RING_SECONDS', 30, 5, 300);
+  return { host: env.SIP_HOST?.trim() || env.HOST?.trim() || '127.0.0.1', port, peer, transferRingSeconds };
 }
 
 function desk(env: NodeJS.ProcessEnv): { desk: Config['desk']; deskId: string } {
