@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { desks, expectNoConsoleErrors, logIn, mark, PASSWORD, useBrowser } from './browser.ts';
+import { apiAs, desks, expectNoConsoleErrors, fileOrder, logIn, mark, PASSWORD, useBrowser } from './browser.ts';
 import { expectPageClean, overflowProblems } from './page-checks.ts';
 
 useBrowser();
@@ -169,5 +169,47 @@ describe('call-taker keeps her session through the day', () => {
     expect(await page.getByTestId('session-ended').innerText()).toContain('本次登录已达最长有效时间');
     await expectPageClean(page, '登录页（登录已到期）');
     expectNoConsoleErrors(ct);
+  });
+
+  it('a handler finds the reply she was writing in 办结答复 again after her session idled out; cancelling the form discards it', async () => {
+    const m = mark();
+    const order = await fileOrder({
+      content: `${m} 八一路人行道护栏倒了`,
+      address: '渝中区八一路',
+      streetCode: '500103003',
+      categoryCode: 'CSGL01',
+      leadUnitId: 'd500103.urban-mgmt',
+    });
+    await (
+      await apiAs('chengguan01')
+    )('POST', `/api/work-orders/${order.id}/sign`, {});
+    const handler = await logIn('chengguan01');
+    const { page } = handler;
+    await page.context().clock.install();
+    await page.reload();
+    await loggedIn(page).waitFor();
+    const openReply = async () => {
+      await page.getByTestId('order-search').locator('input').fill(order.no);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('work-order-table').locator('tr', { hasText: order.no }).click();
+      await page.getByTestId('work-order-drawer').getByTestId('do-reply').click();
+    };
+    await openReply();
+    await page.getByTestId('field-reply').fill('已联系施工单位于今日下午扶正并加固护栏');
+    await page.waitForLoadState('networkidle');
+    await page.clock.fastForward('31:00');
+    await page.getByTestId('session-ended').waitFor();
+    await logInAgain(page, 'chengguan01');
+    await openReply();
+    await page.getByTestId('action-draft-restored').waitFor();
+    expect(await page.getByTestId('field-reply').inputValue()).toBe('已联系施工单位于今日下午扶正并加固护栏');
+    await handler.shot('handler-finds-her-reply-again');
+    // cancelled on purpose: gone
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+    await page.getByTestId('work-order-drawer').getByTestId('do-reply').click();
+    await page.getByTestId('field-reply').waitFor();
+    expect(await page.getByTestId('field-reply').inputValue()).toBe('');
+    expect(await page.getByTestId('action-draft-restored').count()).toBe(0);
+    expectNoConsoleErrors(handler);
   });
 });

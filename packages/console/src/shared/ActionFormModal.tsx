@@ -2,10 +2,20 @@
  * The one form-in-a-modal behind every action of the console (work-order actions, incident actions,
  * linkage steps): collects the fields, posts them, and shows the server's own message when it refuses.
  * It closes only when the action succeeded.
+ *
+ * With a `draftKey` (the record and the action), what was typed in its text fields is kept in this browser
+ * (shared/drafts.ts) until the action is done or the form is cancelled: a session that ends meanwhile
+ * (idle, at the end of its lifetime) leaves it, and the same form on the same record brings it back.
  */
 import { useState, type ReactNode } from 'react';
 import { Alert, Form, Modal } from 'antd';
 import { errorText, post } from '../api/client.ts';
+import { useAuth } from '../auth/AuthContext.tsx';
+import { clearDraft, loadDraft, saveDraft } from './drafts.ts';
+
+/** What a draft keeps: the text typed and the choices made (strings), not dates. */
+const typed = (v: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' && x.trim() !== ''));
 
 export interface ActionField {
   name: string;
@@ -27,6 +37,7 @@ export function ActionFormModal<T>({
   onClose,
   onDone,
   onValues,
+  draftKey,
 }: {
   title: string;
   okText: string;
@@ -39,10 +50,23 @@ export function ActionFormModal<T>({
   onClose: () => void;
   onDone: (result: T) => void;
   onValues?: (v: Record<string, unknown>) => void;
+  /** Keeps what is typed until done or cancelled (see above); e.g. `work-order.<id>.reply`. */
+  draftKey?: string;
 }) {
   const [form] = Form.useForm<Record<string, unknown>>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { me } = useAuth();
+  const userId = me?.id;
+  const draftName = draftKey ? `action.${draftKey}` : null;
+  // read once, when the form opens
+  const [restored] = useState(() =>
+    userId && draftName ? typed(loadDraft<Record<string, unknown>>(userId, draftName) ?? {}) : {},
+  );
+  const hasRestored = Object.keys(restored).length > 0;
+  const forget = () => {
+    if (userId && draftName) clearDraft(userId, draftName);
+  };
   const submit = async () => {
     const v = form.getFieldsValue();
     const body: Record<string, unknown> = {};
@@ -54,7 +78,9 @@ export function ActionFormModal<T>({
     setBusy(true);
     setError(null);
     try {
-      onDone(await post<T>(url, body));
+      const result = await post<T>(url, body);
+      forget();
+      onDone(result);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -65,7 +91,10 @@ export function ActionFormModal<T>({
     <Modal
       open
       title={title}
-      onCancel={onClose}
+      onCancel={() => {
+        forget();
+        onClose();
+      }}
       onOk={() => void submit()}
       okText={okText}
       confirmLoading={busy}
@@ -73,7 +102,24 @@ export function ActionFormModal<T>({
       destroyOnHidden
     >
       {intro}
-      <Form form={form} layout="vertical" initialValues={initialValues} onValuesChange={(_, all) => onValues?.(all)}>
+      {hasRestored && (
+        <Alert
+          type="info"
+          showIcon
+          title="已恢复上次未提交的内容"
+          style={{ marginBottom: 12 }}
+          data-testid="action-draft-restored"
+        />
+      )}
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ ...initialValues, ...restored }}
+        onValuesChange={(_, all) => {
+          if (userId && draftName) saveDraft(userId, draftName, typed(all));
+          onValues?.(all);
+        }}
+      >
         {fields.map((f) => (
           <Form.Item key={f.name} name={f.name} label={f.label} required={f.required}>
             {f.input}

@@ -60,6 +60,7 @@ export function StepModal({
       fields={fields}
       url={`/api/linkage/items/${encodeURIComponent(item.itemId)}/${def.path}`}
       testIds={{ submit: 'step-submit', error: 'step-error' }}
+      draftKey={`linkage.${item.itemId}.${def.path}`}
       onClose={onClose}
       onDone={onDone}
       intro={

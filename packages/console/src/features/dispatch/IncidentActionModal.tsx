@@ -113,6 +113,7 @@ export function IncidentActionModal({
       url={`/api/incidents/${incident.id}/${action.replace(/_/g, '-')}`}
       testIds={{ submit: 'incident-action-submit', error: 'incident-action-error' }}
       onValues={(v) => setTier(v.tier as string | undefined)}
+      draftKey={`incident.${incident.id}.${action}`}
       onClose={onClose}
       onDone={onDone}
     />

@@ -128,6 +128,7 @@ export function ActionModal({
           </div>
         ) : undefined
       }
+      draftKey={`work-order.${order.id}.${action}`}
       onClose={onClose}
       onDone={onDone}
     />
