@@ -207,12 +207,11 @@ export class OutboxSender {
       await markSmsSent(this.db, smsId, out.gatewayRef);
       return { status: 200, body: {} };
     }
-    if (out.kind === 'refused') return { status: 400, body: { error: out.error } };
+    if (out.kind === 'refused') return { status: out.status, body: { error: out.error } };
     // Recorded as the bridge records a peer that does not answer, or the status the gateway gave.
-    if (out.error.startsWith('no answer: ')) throw new Error(out.error.slice('no answer: '.length));
-    const status = Number(out.error.split(' ')[0]);
-    const retried = status === 408 || status === 429 || (status >= 500 && status < 600);
-    return { status: retried ? status : 503, body: { error: out.error } };
+    if (out.status === 0) throw new Error(out.error);
+    const retried = out.status === 408 || out.status === 429 || (out.status >= 500 && out.status < 600);
+    return { status: retried ? out.status : 503, body: { error: out.error } };
   }
 
   /** The SMS gateway behind a connector (one HTTP implementation, docs/sms.md). */

@@ -3,7 +3,9 @@
  * the document alone — the signed `POST /sms/v1/messages` (signature, clock, nonce, shape, idempotent by
  * id) — keeps what it was given in memory instead of sending it to phones, lists it at `GET /messages`
  * for tests, and at `POST /control/reply` posts a citizen's answer to a survey back to the desk, signed,
- * as a real gateway does when a text comes in. Not for production: it keeps numbers in memory.
+ * as a real gateway does when a text comes in; `POST /control/unsubscribe` stands for a citizen who
+ * answered 退订 (later texts to the number are refused, 400 `unsubscribed`). Not for production: it
+ * keeps numbers in memory.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +53,8 @@ const read = (req: IncomingMessage) =>
 export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<void>; port: number }> {
   const messages = new Map<string, StoredSms>();
   const nonces = new Map<string, number>();
+  /** numbers that answered 退订 (TD): a real gateway refuses to text them again */
+  const unsubscribed = new Set<string>();
   const inbound = new Map([[o.deskKeyId, { secret: o.deskKey, alg: o.alg }]]);
 
   const server = createServer(async (req, res) => {
@@ -67,6 +71,11 @@ export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<v
           200,
           [...messages.values()].filter((m) => !to || m.to === to),
         );
+      }
+      if (req.method === 'POST' && url.pathname === '/control/unsubscribe') {
+        const c = JSON.parse(await read(req)) as { to: string };
+        unsubscribed.add(c.to);
+        return reply(200, { unsubscribed: c.to });
       }
       if (req.method === 'POST' && url.pathname === '/control/reply') {
         // The test's citizen answers: { replyTo, text, from? (the survey's number), id? }.
@@ -112,6 +121,7 @@ export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<v
       )
         return reply(400, { error: 'schema_invalid' });
       if (typeof m.to !== 'string' || !MOBILE.test(m.to)) return reply(400, { error: 'invalid_number' });
+      if (unsubscribed.has(m.to)) return reply(400, { error: 'unsubscribed' });
       const known = messages.get(m.id);
       if (known) return reply(200, { id: known.id, gatewayRef: known.gatewayRef, status: 'duplicate' });
       const stored: StoredSms = {

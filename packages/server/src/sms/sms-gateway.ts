@@ -22,7 +22,10 @@ export interface OutgoingSms {
 
 /** What the gateway did with it: taken (its own reference), refused for good, or not now (try again). */
 export type SmsSendOutcome =
-  { kind: 'accepted'; gatewayRef: string } | { kind: 'refused'; error: string } | { kind: 'retry'; error: string };
+  | { kind: 'accepted'; gatewayRef: string }
+  | { kind: 'refused'; status: number; error: string }
+  /** `status` 0: no answer (refused connection, timeout) */
+  | { kind: 'retry'; status: number; error: string };
 
 export interface SmsGateway {
   send(message: OutgoingSms): Promise<SmsSendOutcome>;
@@ -61,7 +64,7 @@ export class HttpSmsGateway implements SmsGateway {
         signal: AbortSignal.timeout(this.o.timeoutMs),
       });
     } catch (err) {
-      return { kind: 'retry', error: `no answer: ${(err as Error).message}` };
+      return { kind: 'retry', status: 0, error: (err as Error).message };
     }
     let answer: Record<string, unknown> = {};
     try {
@@ -71,9 +74,9 @@ export class HttpSmsGateway implements SmsGateway {
     }
     if (res.status === 200 && typeof answer.gatewayRef === 'string')
       return { kind: 'accepted', gatewayRef: answer.gatewayRef.slice(0, 200) };
-    const error = `${res.status} ${typeof answer.error === 'string' ? answer.error : ''}`.trim();
+    const error = typeof answer.error === 'string' ? answer.error.slice(0, 200) : '';
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
-      return { kind: 'refused', error };
-    return { kind: 'retry', error: res.status === 200 ? '200 without gatewayRef' : error };
+      return { kind: 'refused', status: res.status, error };
+    return { kind: 'retry', status: res.status, error: res.status === 200 ? 'accepted without gatewayRef' : error };
   }
 }

@@ -62,6 +62,12 @@ function parseInbound(raw: Buffer): InboundSms {
   };
 }
 
+/** A mainland mobile number as texts are sent to it (11 digits; +86 or 0086 before it dropped), or null. */
+export function mobileNumber(phone: string): string | null {
+  const d = phone.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '');
+  return /^1[3-9]\d{9}$/.test(d) ? d : null;
+}
+
 export class SmsService {
   private workOrders: WorkOrderService | null = null;
 
@@ -94,9 +100,19 @@ export class SmsService {
     return id;
   }
 
-  /** 受理短信: the request number and the query code (the query code is not stored in the clear anywhere else). */
-  receipt(tx: Queryable, order: { id: string; no: string }, phone: string, queryCode: string) {
-    return this.queue(tx, { workOrderId: order.id, purpose: 'receipt', phone, text: receiptText(order.no, queryCode) });
+  /**
+   * 受理短信: the request number and the query code (the query code is not stored in the clear anywhere
+   * else). Only a mobile number gets texts (an Open311 client may give a landline): null for another.
+   */
+  async receipt(tx: Queryable, order: { id: string; no: string }, phone: string, queryCode: string) {
+    const mobile = mobileNumber(phone);
+    if (!mobile) return null;
+    return this.queue(tx, {
+      workOrderId: order.id,
+      purpose: 'receipt',
+      phone: mobile,
+      text: receiptText(order.no, queryCode),
+    });
   }
 
   /** The port of every work-order transition (app.ts): a reply goes to the citizen, then the survey. */

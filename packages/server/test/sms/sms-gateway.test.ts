@@ -262,15 +262,21 @@ describe('SMS to citizens through the gateway', () => {
     expect(receipt.text.startsWith('【重庆12345】')).toBe(true);
     expect(receipt.replyExpected).toBe(false);
     // At rest the number and the text are sealed; the outbox row names the message, not the number.
-    const row = (await db.db.query('SELECT * FROM sms_messages WHERE id = $1', [receipt.id])).rows[0];
+    // Marked sent and delivered once the gateway's answer is back (a moment after it has the text).
+    const row = await eventually(async () => {
+      const r = (await db.db.query('SELECT * FROM sms_messages WHERE id = $1', [receipt.id])).rows[0];
+      return r?.gateway_ref ? r : null;
+    });
     expect(row.phone_sealed).not.toContain(phone);
     expect(row.text_sealed).not.toContain(order.queryCode);
     expect(open(row.phone_sealed, 'caller.phone')).toBe(phone);
     expect(row.gateway_ref).toMatch(/^SMS-/);
-    const out = (
-      await db.db.query('SELECT status, envelope::text AS body FROM bridge_outbox WHERE id = $1', [receipt.id])
-    ).rows[0];
-    expect(out.status).toBe('delivered');
+    const out = await eventually(async () => {
+      const r = (
+        await db.db.query('SELECT status, envelope::text AS body FROM bridge_outbox WHERE id = $1', [receipt.id])
+      ).rows[0];
+      return r?.status === 'delivered' ? r : null;
+    });
     expect(out.body).not.toContain(phone);
   });
 
@@ -382,6 +388,28 @@ describe('SMS to citizens through the gateway', () => {
     // No number in the desk's log, for any of the texts sent.
     for (const p of [phone, '13900005502', later]) expect(deskOutput).not.toContain(p);
   }, 40_000);
+
+  it('a text the gateway refuses (the number unsubscribed) is dead-lettered at once, listed without the number', async () => {
+    const gone = '13900005504';
+    const o = await submit(gone);
+    await textOf(gone, 'receipt');
+    await fetch(`http://127.0.0.1:${gport}/control/unsubscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: gone }),
+    });
+    await replyTo(o.id, '已修复。');
+    const dead = await eventually(async () => {
+      const r = await api('admin', 'GET', '/api/admin/bridge/dead-letters');
+      const mine = (r.json.items ?? r.json.rows ?? r.json) as { type: string; lastError: string; attempts: number }[];
+      const sms = mine.filter((d) => d.type.startsWith('sms.'));
+      return sms.length >= 2 ? { sms, body: JSON.stringify(r.json) } : null;
+    }, 15_000);
+    expect(dead.sms.map((d) => d.type).sort()).toEqual(['sms.reply', 'sms.survey']);
+    expect(dead.sms.every((d) => d.attempts === 1 && d.lastError === '400 unsubscribed')).toBe(true);
+    expect(dead.body).not.toContain(gone);
+    expect(deskOutput).not.toContain(gone);
+  });
 });
 
 describe('upward reports to 互联网+督查', () => {
