@@ -3,7 +3,7 @@
  * city's 互联网+督查 platform, and every 回访 result to the 好差评 evaluation system. Each report is a
  * signed JSON document posted to the platform's connector (`POST {endpoint}/reports/v1/events`) through
  * the bridge outbox, in the transaction of the transition it reports: never lost, retried, dead-lettered.
- * No report carries the citizen's name, number or words.
+ * No report carries the citizen's name, number or words; a drill (应急演练) is never reported.
  */
 import { randomUUID } from 'node:crypto';
 import type { Satisfaction, WorkOrderCommand } from '@liandong/domain';
@@ -112,6 +112,8 @@ export class UpwardReports {
 
   /** The port of every work-order transition (app.ts): 派单 of an urgent order, 督办, 回访. */
   async afterWorkOrderTransition(tx: Queryable, _actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) {
+    // A drill (应急演练) is counted in no statistic: the city's platforms never hear of it.
+    if (row.exercise) return;
     if (cmd.action === 'assign' && row.urgent)
       await this.queue(tx, 'supervision_platform', urgentOrderReport(this.deskId, row, 'dispatched', null));
     if (cmd.action === 'supervise')

@@ -412,7 +412,7 @@ describe('SMS to citizens through the gateway', () => {
   });
 });
 
-describe('upward reports to 互联网+督查', () => {
+describe('upward reports to 互联网+督查 and 好差评', () => {
   it('an urgent order is reported when it is dispatched, and again when it is put under 督办', async () => {
     const created = await api(
       'callTaker',
@@ -449,6 +449,58 @@ describe('upward reports to 互联网+督查', () => {
     // Nothing of this reached 好差评, and nothing of the SMS reached 督查.
     expect((await reportsAt(hcpPort)).filter((r) => r.order.no === no)).toEqual([]);
     expect((await reportsAt(dcPort)).every((r) => r.type === 'urgent_order')).toBe(true);
+  });
+
+  it('a drill (应急演练) is never reported upward', async () => {
+    const r = await api('admin', 'POST', '/api/intake', {
+      ...sampleOrder({
+        urgentKind: 'pregnancy_childbirth',
+        orderType: 'help',
+        categoryCode: 'YLWS01',
+        content: '演练：孕妇临产，道路封闭，请求协调通行',
+      }),
+      exercise: true,
+      handling: { kind: 'order', reason: '应急演练：按紧急工单受理' },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const drill = (
+      await db.db.query(
+        `SELECT w.id, w.no, w.status FROM work_orders w WHERE w.exercise ORDER BY w.created_at DESC LIMIT 1`,
+      )
+    ).rows[0];
+    expect(drill.status).toBe('assigned'); // the fast channel dispatched it, as it would a real one
+    const sup = await api('supervisor', 'POST', `/api/work-orders/${drill.id}/supervise`, { note: '演练督办' });
+    expect(sup.status, JSON.stringify(sup.json)).toBe(200);
+    const queued = await db.db.query(
+      `SELECT count(*)::int AS n FROM bridge_outbox WHERE type LIKE 'report.%' AND envelope->'order'->>'no' = $1`,
+      [drill.no],
+    );
+    expect(queued.rows[0].n).toBe(0);
+  });
+
+  it('a seat’s call back is reported to 好差评 too, in three levels; an order filed by phone gets no texts', async () => {
+    const created = await api('callTaker', 'POST', '/api/work-orders', sampleOrder());
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    await replyTo(created.json.id, '已责成城管执法队夜间巡查，摊贩已劝离。');
+    const fu = await api('callTaker', 'POST', `/api/work-orders/${created.json.id}/follow-up`, {
+      satisfaction: 'basically_satisfied',
+      contacted: true,
+      resolved: true,
+    });
+    expect(fu.status, JSON.stringify(fu.json)).toBe(200);
+    const evaluation = await eventually(async () =>
+      (await reportsAt(hcpPort)).find((r) => r.type === 'evaluation' && r.order.no === created.json.no),
+    );
+    expect(evaluation.order.channel).toBe('phone_12345');
+    expect(evaluation.evaluation).toMatchObject({
+      rating: 3,
+      level: '基本满意',
+      satisfaction: 'basically_satisfied',
+      source: 'call_back',
+      contacted: true,
+      resolved: true,
+    });
+    expect(await texts('13812345678')).toEqual([]);
   });
 
   it('a service connector is no transfer target for the seats', async () => {
