@@ -40,6 +40,9 @@ interface Log {
   error(o: object, m: string): void;
 }
 
+/** A receiver's answer; `refused`: the receiver said no for good, whatever the status (the SMS gateway's reading). */
+type Sent = { status: number; body: Record<string, unknown>; refused?: boolean };
+
 export class OutboxSender {
   private listener: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -176,7 +179,7 @@ export class OutboxSender {
   }
 
   /** A bridge message to its peer; a service message (docs/sms.md) to its connector's own endpoint. */
-  private send(m: OutboxRow): Promise<{ status: number; body: Record<string, unknown> }> {
+  private send(m: OutboxRow): Promise<Sent> {
     if (m.type.startsWith('sms.')) return this.sendSms(m);
     if (m.type.startsWith('report.')) return this.sendReport(m);
     return this.post(m.envelope);
@@ -195,19 +198,19 @@ export class OutboxSender {
    * A text to a citizen: opened from sms_messages only now, handed to the gateway (SmsGateway, HTTP). The
    * outcome is written as a status, so the retry and dead-letter rules are the bridge's own.
    */
-  private async sendSms(m: OutboxRow): Promise<{ status: number; body: Record<string, unknown> }> {
+  private async sendSms(m: OutboxRow): Promise<Sent> {
     const peer = (await this.peers.fresh()).service(m.peer);
     if (!peer) return { status: 503, body: { error: `no route to ${m.peer}` } };
     const smsId = (m.envelope as unknown as { smsId: string }).smsId;
     const message = await loadOutgoing(this.db, smsId);
-    if (!message) return { status: 410, body: { error: 'sms_message_missing' } };
+    if (!message) return { status: 410, body: { error: 'sms_message_missing' }, refused: true };
     const gateway = this.gatewayFor(peer);
     const out = await gateway.send(message);
     if (out.kind === 'accepted') {
       await markSmsSent(this.db, smsId, out.gatewayRef);
       return { status: 200, body: {} };
     }
-    if (out.kind === 'refused') return { status: out.status, body: { error: out.error } };
+    if (out.kind === 'refused') return { status: out.status, body: { error: out.error }, refused: true };
     // Recorded as the bridge records a peer that does not answer, or the status the gateway gave.
     if (out.status === 0) throw new Error(out.error);
     const retried = out.status === 408 || out.status === 429 || (out.status >= 500 && out.status < 600);
@@ -315,7 +318,7 @@ export class OutboxSender {
           [...byItem.values()].map(async (msgs) => {
             const done: Outcome[] = [];
             for (const m of msgs.sort((a, b) => a.seq - b.seq)) {
-              let res: { status: number; body: Record<string, unknown> };
+              let res: Sent;
               const release = await this.slot(m.peer);
               try {
                 res = await this.send(m);
@@ -328,6 +331,10 @@ export class OutboxSender {
               if (res.status === 200) {
                 done.push({ m, kind: 'delivered' });
                 continue;
+              }
+              if (res.refused) {
+                done.push({ m, kind: 'dead', error: `${res.status} ${String(res.body.error ?? '')}` });
+                break;
               }
               if (res.status === 409 && typeof res.body.expected === 'number') {
                 done.push({
