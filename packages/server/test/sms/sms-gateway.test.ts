@@ -142,6 +142,7 @@ const textOf = (to: string, purpose: string) =>
 const reportsAt = async (port: number): Promise<any[]> =>
   (await (await fetch(`http://127.0.0.1:${port}/reports`)).json()) as unknown[] as never;
 
+/** A filing on the public API; this file makes five, the public channel's limit per address in 10 minutes. */
 async function submit(phone: string, extra: Record<string, unknown> = {}) {
   const c = await api(null, 'GET', '/api/public/challenge');
   expect(c.status).toBe(200);
@@ -366,6 +367,23 @@ describe('SMS to citizens through the gateway', () => {
     expect(JSON.stringify(dead.json)).not.toContain(secret);
   });
 
+  it('a seat who called back first has the last word: the survey’s answer comes too late, 好差评 hears once', async () => {
+    const first = '13900005505';
+    const o = await submit(first);
+    await replyTo(o.id, '已修复破损地砖。');
+    const s = await textOf(first, 'survey');
+    const fu = await api('callTaker', 'POST', `/api/work-orders/${o.id}/follow-up`, { satisfaction: 'satisfied' });
+    expect(fu.status, JSON.stringify(fu.json)).toBe(200);
+    const late = await inbound({ id: `MO-${randomUUID()}`, replyTo: s.id, from: first, text: '1' });
+    expect([late.status, late.json.code]).toEqual([409, 'SMS_SURVEY_CLOSED']);
+    const evaluations = await eventually(async () => {
+      const mine = (await reportsAt(hcpPort)).filter((r) => r.order.no === o.requestNo);
+      return mine.length ? mine : null;
+    });
+    expect(evaluations.map((r) => [r.evaluation.source, r.evaluation.rating])).toEqual([['call_back', 4]]);
+    expect((await api('callTaker', 'GET', `/api/work-orders/${o.id}`)).json.satisfaction).toBe('satisfied');
+  });
+
   it('with the gateway down the texts wait in the outbox, and are delivered when it is back', async () => {
     await stopGateway();
     const later = '13900005503';
@@ -501,6 +519,27 @@ describe('upward reports to 互联网+督查 and 好差评', () => {
       resolved: true,
     });
     expect(await texts('13812345678')).toEqual([]);
+  });
+
+  it('a service connector’s key is not taken on the bridge wire', async () => {
+    const env = JSON.stringify({
+      v: 1,
+      id: randomUUID(),
+      type: 'info.copy',
+      itemId: 'cq-haochaping:X-1',
+      seq: 1,
+      from: 'cq-haochaping',
+      to: 'cq-12345',
+      sentAt: new Date().toISOString(),
+      payload: { summary: '不应被接收' },
+    });
+    const res = await fetch(`${deskUrl}/bridge/v1/messages`, {
+      method: 'POST',
+      body: env,
+      headers: { 'content-type': 'application/json', ...signedHeaders('hmac-sha256', FROM_HCP[0], FROM_HCP[1], env) },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'unknown_key' });
   });
 
   it('a service connector is no transfer target for the seats', async () => {
