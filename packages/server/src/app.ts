@@ -70,6 +70,12 @@ import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
 import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
 import { citizenRoutes } from './citizen/citizen.routes.ts';
+import { SmsService } from './sms/sms.service.ts';
+import { smsRoutes } from './sms/sms.routes.ts';
+import { UpwardReports } from './bridge/upward-reports.ts';
+import type { AfterTransition } from './shared/after-transition.ts';
+import type { WorkOrderRow } from './hotline/work-orders.repo.ts';
+import type { WorkOrderCommand } from '@liandong/domain';
 import { CitizenService } from './citizen/citizen.service.ts';
 import { HttpGeocoder, ReferenceGeocoder, type Geocoder } from './citizen/geocoder.ts';
 import { open311Routes } from './open311/open311.routes.ts';
@@ -147,9 +153,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await peers.reload();
   const bridge = new BridgeService(opts.db, { deskId, bridge: opts.config.bridge ?? null }, peers, app.log);
   const deskEvents = bridgeDeskEvents(bridge);
-  const workOrders = new WorkOrderService(opts.db, deadlines, triage, deskEvents.afterWorkOrderTransition, () =>
+  // Texts to citizens and the upward reports (docs/sms.md) hang on the same port, after the bridge.
+  const sms = new SmsService(opts.db, peers);
+  const upward = new UpwardReports(peers, deskId);
+  const afterWorkOrderTransition: AfterTransition<WorkOrderRow, WorkOrderCommand> = async (tx, actor, row, cmd) => {
+    await deskEvents.afterWorkOrderTransition(tx, actor, row, cmd);
+    await sms.afterWorkOrderTransition(tx, actor, row, cmd);
+    await upward.afterWorkOrderTransition(tx, actor, row, cmd);
+  };
+  const workOrders = new WorkOrderService(opts.db, deadlines, triage, afterWorkOrderTransition, () =>
     metrics.counter('liandong_work_orders_created_total', 'Work orders created'),
   );
+  sms.attachWorkOrders(workOrders);
   const dispatchModels = new DispatchModelService(opts.db);
   const incidents = new IncidentService(opts.db, triage, deskEvents.afterIncidentTransition);
   const local = localRecords(opts.db, desk, workOrders, incidents);
@@ -184,6 +199,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
         { name: 'knowledge', description: '政策知识库与智能应答' },
         { name: 'citizen', description: '市民网上诉求、进度查询与办理情况公开' },
         { name: 'open311', description: 'Open311 GeoReport v2' },
+        { name: 'sms', description: '短信网关：受理、答复与回访短信' },
         { name: 'admin' },
         { name: 'ops' },
       ],
@@ -260,8 +276,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     const geocoder: Geocoder = opts.config.geocoderUrl
       ? new HttpGeocoder(opts.config.geocoderUrl, reference)
       : reference;
-    const citizen = new CitizenService(opts.db, workOrders, attachments, triage, bridge, geocoder, app.log);
+    const citizen = new CitizenService(opts.db, workOrders, attachments, triage, bridge, geocoder, app.log, sms);
     await app.register(citizenRoutes(opts.db, citizen));
+    await app.register(smsRoutes(sms));
     await app.register(open311Routes(new Open311Service(opts.db, citizen, workOrders, deskId)));
   }
   await app.register(reminderRoutes(opts.db, new ReminderService(opts.db, workOrders), reminderStream));

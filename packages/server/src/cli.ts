@@ -30,6 +30,9 @@ const HELP = `用法：npx liandong <命令> [选项]
   connector-receiver --id ID --desk-url URL --desk-id ID --key-id K --key S --desk-key-id K --desk-key S [--auto] [--port N] [--parent-pid PID]
                           联动单位（119、120、水电气等）参考接收端：验签、收报，--auto 时自动签收并反馈；
                           --parent-pid 所指的父进程退出后随之退出
+  sms-gateway --desk-url URL --key-id K --key S --desk-key-id K --desk-key S [--alg A] [--port N] [--parent-pid PID]
+                          参考短信网关（仅供测试与演示）：验签收下短信并保存在内存中（GET /messages 查看），
+                          POST /control/reply 代市民回复回访短信并签名回传平台
   report <monthly> --period 2026-10 [--format json|xlsx|docx] [--out FILE] [--url URL]
                           统计报表：月度通报；周期写作 2026-10、2026-Q4、2026、2026-W48 或 2026-10-01..2026-10-15（北京时间）
   audit verify [--url URL]
@@ -181,6 +184,57 @@ async function main(argv: string[]): Promise<void> {
         // Started by `serve --demo`: do not outlive it, even when it is killed with SIGKILL. The spawner
         // names itself, since it may already be gone by the time this process has started (seen: a serve
         // killed while starting its receivers left two of them adopted by init, and running).
+        const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
+        const check = () => {
+          if (process.ppid !== parent) stop();
+        };
+        check();
+        setInterval(check, 1000).unref();
+      }
+      return;
+    }
+    case 'sms-gateway': {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: {
+          port: { type: 'string', default: '0' },
+          host: { type: 'string', default: '127.0.0.1' },
+          'desk-url': { type: 'string' },
+          'key-id': { type: 'string' },
+          key: { type: 'string' },
+          'desk-key-id': { type: 'string' },
+          'desk-key': { type: 'string' },
+          alg: { type: 'string', default: 'hmac-sha256' },
+          'parent-pid': { type: 'string' },
+        },
+      });
+      for (const k of ['desk-url', 'key-id', 'key', 'desk-key-id', 'desk-key'] as const)
+        if (!values[k]) throw new ConfigError(`sms-gateway 缺少 --${k}`);
+      if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3')
+        throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
+      const { startSmsGateway } = await import('./sms/reference-gateway.ts');
+      const g = await startSmsGateway({
+        port: positiveInt('port', values.port, 0, 65535),
+        host: values.host!,
+        deskUrl: values['desk-url']!.replace(/\/$/, ''),
+        keyId: values['key-id']!,
+        key: values.key!,
+        deskKeyId: values['desk-key-id']!,
+        deskKey: values['desk-key']!,
+        alg: values.alg,
+      });
+      say(`参考短信网关已启动：http://${values.host}:${g.port}`);
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        setTimeout(() => process.exit(0), 2000).unref();
+        void g.close().finally(() => process.exit(0));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      if (values['parent-pid'] !== undefined) {
         const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
         const check = () => {
           if (process.ppid !== parent) stop();

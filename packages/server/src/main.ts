@@ -104,6 +104,55 @@ async function startDemoConnectors(
     }
   }
   say('演示联动单位（119、120）参考接收端已启动，可在对接事项中选择 fire-119 / medical-120');
+  // The 12345 desk's service connectors (docs/sms.md): a reference SMS gateway, and reference receivers
+  // standing for 互联网+督查 and 好差评.
+  for (const d of desks) {
+    if (d.cfg.desk !== 'hotline') continue;
+    const services = [
+      ['cq-sms', 'sms_gateway', '重庆市政务短信平台（演示参考网关）'],
+      ['cq-duchao', 'supervision_platform', '重庆市互联网+督查平台（演示参考接收端）'],
+      ['cq-haochaping', 'evaluation_platform', '重庆市政务服务好差评系统（演示参考接收端）'],
+    ] as const;
+    const ports: string[] = [];
+    for (const [id, kind, name] of services) {
+      const port = await freePort();
+      const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
+      const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
+      const keys = ['--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1]];
+      const args =
+        kind === 'sms_gateway'
+          ? ['sms-gateway', '--desk-url', deskUrls.get(d.cfg.deskId)!, ...keys]
+          : [
+              'connector-receiver',
+              '--id',
+              id,
+              '--desk-url',
+              deskUrls.get(d.cfg.deskId)!,
+              '--desk-id',
+              d.cfg.deskId,
+              ...keys,
+            ];
+      const child = spawn(
+        process.execPath,
+        [BIN, ...args, '--port', String(port), '--parent-pid', String(process.pid)],
+        { stdio: 'ignore' },
+      );
+      children.push(child);
+      await upsertConnector(d.db, {
+        id,
+        name,
+        kind,
+        endpointUrl: `http://127.0.0.1:${port}`,
+        keyId: out[0],
+        key: out[1],
+        inboundKeyId: back[0],
+        inboundKey: back[1],
+      });
+      ports.push(`${id} http://127.0.0.1:${port}`);
+    }
+    await d.app.services.peers.reload();
+    say(`演示短信网关与上报平台参考接收端已启动（短信：GET /messages；上报：GET /reports）：${ports.join('，')}`);
+  }
   return children;
 }
 

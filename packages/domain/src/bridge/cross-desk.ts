@@ -26,8 +26,22 @@ export const CONNECTOR_KINDS = [
 ] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
 
+/**
+ * Kinds of service connector (docs/sms.md): not partner lines a matter is transferred to, but links the
+ * desk itself sends through — the SMS gateway (短信网关), the city's 互联网+督查 platform (urgent and
+ * supervised orders reported upward) and the 好差评 evaluation system (satisfaction reported upward).
+ * They never take part in linkage: no item is opened to them and their keys are not accepted on the wire.
+ */
+export const SERVICE_CONNECTOR_KINDS = ['sms_gateway', 'supervision_platform', 'evaluation_platform'] as const;
+export type ServiceConnectorKind = (typeof SERVICE_CONNECTOR_KINDS)[number];
+/** Every kind an administrator may give a connector. */
+export const ALL_CONNECTOR_KINDS = [...CONNECTOR_KINDS, ...SERVICE_CONNECTOR_KINDS] as const;
+export type AnyConnectorKind = ConnectorKind | ServiceConnectorKind;
+export const isServiceConnectorKind = (k: string): k is ServiceConnectorKind =>
+  (SERVICE_CONNECTOR_KINDS as readonly string[]).includes(k);
+
 /** Each connector kind as the administrators' pages name it (the one list: 外部接口 and the reference data). */
-export const CONNECTOR_KIND_LABELS: Record<ConnectorKind, string> = {
+export const CONNECTOR_KIND_LABELS: Record<AnyConnectorKind, string> = {
   fire: '119 消防救援',
   medical: '120 急救',
   water: '供水抢修',
@@ -35,6 +49,9 @@ export const CONNECTOR_KIND_LABELS: Record<ConnectorKind, string> = {
   gas: '燃气抢修',
   governance_center: '综治中心',
   vehicle_moving: '挪车服务',
+  sms_gateway: '短信网关',
+  supervision_platform: '互联网+督查平台',
+  evaluation_platform: '政务服务好差评系统',
 };
 
 /**

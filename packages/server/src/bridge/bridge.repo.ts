@@ -156,6 +156,25 @@ export async function insertOutbox(db: Queryable, env: Envelope): Promise<void> 
   await db.query("SELECT pg_notify('bridge_outbox', $1)", [env.itemId]);
 }
 
+/**
+ * A message to a service connector (SMS gateway, 互联网+督查, 好差评) in the caller's transaction: a
+ * one-message item of its own (`sms:<id>`, `report:<id>`), so one that fails never holds up another;
+ * `body` is what the worker needs (never a phone number). Delivery is woken at commit.
+ */
+export async function insertServiceOutbox(
+  db: Queryable,
+  m: { id: string; itemId: string; peer: string; type: string; body: Record<string, unknown> },
+): Promise<void> {
+  await db.query(`INSERT INTO bridge_outbox (id, item_id, seq, peer, type, envelope) VALUES ($1, $2, 1, $3, $4, $5)`, [
+    m.id,
+    m.itemId,
+    m.peer,
+    m.type,
+    JSON.stringify(m.body),
+  ]);
+  await db.query("SELECT pg_notify('bridge_outbox', $1)", [m.itemId]);
+}
+
 export interface OutboxRow {
   id: string;
   out_no: number;
@@ -163,6 +182,7 @@ export interface OutboxRow {
   seq: number;
   peer: string;
   type: string;
+  /** the signed envelope of a bridge message; a service message's body (`sms.*`, `report.*`) otherwise */
   envelope: Envelope;
   status: string;
   attempts: number;

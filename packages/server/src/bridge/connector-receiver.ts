@@ -2,7 +2,9 @@
  * A small reference receiver for connectors (119, 120, a utility, a governance centre, the vehicle-moving
  * service): implements the receiving side of bridge-protocol.md from the document alone — signature,
  * clock, nonce, envelope and allow-list checks, idempotent receipt — and, with --auto, answers like a
- * partner agency would: accepts each new item, then sends feedback. Used by the tests and the demo.
+ * partner agency would: accepts each new item, then sends feedback. It also stands for the upward
+ * platforms (互联网+督查, 好差评): signed reports at `POST /reports/v1/events`, listed at `GET /reports`.
+ * Used by the tests and the demo.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import fs from 'node:fs';
@@ -38,8 +40,31 @@ const read = (req: IncomingMessage) =>
     req.on('error', reject);
   });
 
+/** An upward report's shape as docs/sms.md states it, checked from the document alone. */
+export function checkReport(d: unknown): { ok: true } | { ok: false; detail: string } {
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return { ok: false, detail: 'not an object' };
+  const r = d as Record<string, unknown>;
+  if (r.v !== 1) return { ok: false, detail: 'v must be 1' };
+  for (const k of ['id', 'from', 'sentAt'])
+    if (typeof r[k] !== 'string' || !(r[k] as string).length) return { ok: false, detail: `${k} missing` };
+  const order = r.order as Record<string, unknown> | undefined;
+  if (!order || typeof order.no !== 'string') return { ok: false, detail: 'order.no missing' };
+  if (r.type === 'urgent_order')
+    return r.event === 'dispatched' || r.event === 'supervised'
+      ? { ok: true }
+      : { ok: false, detail: 'event must be dispatched or supervised' };
+  if (r.type === 'evaluation') {
+    const e = r.evaluation as Record<string, unknown> | undefined;
+    if (!e || !Number.isInteger(e.rating) || (e.rating as number) < 1 || (e.rating as number) > 5)
+      return { ok: false, detail: 'evaluation.rating must be 1–5' };
+    return { ok: true };
+  }
+  return { ok: false, detail: 'unknown type' };
+}
+
 export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): Promise<void>; port: number }> {
   const received = new Map<string, Envelope>();
+  const reports = new Map<string, Record<string, unknown>>();
   const nonces = new Map<string, number>();
   const seqOut = new Map<string, number>();
   const inbound = new Map([[o.deskKeyId, { secret: o.deskKey, alg: o.alg }]]);
@@ -90,7 +115,10 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
     try {
       if (req.method === 'GET' && req.url === '/health') return reply(200, { status: 'ok', id: o.id });
       if (req.method === 'GET' && req.url === '/received') return reply(200, [...received.values()]);
-      if (req.method !== 'POST' || req.url !== '/bridge/v1/messages') return reply(404, { error: 'not_found' });
+      if (req.method === 'GET' && req.url === '/reports') return reply(200, [...reports.values()]);
+      const isReport = req.url === '/reports/v1/events';
+      if (req.method !== 'POST' || (req.url !== '/bridge/v1/messages' && !isReport))
+        return reply(404, { error: 'not_found' });
       const raw = await read(req);
       const v = verify(req.headers, raw, inbound);
       if (!v.ok) return reply(401, { error: v.reason });
@@ -98,6 +126,21 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
       for (const [n, t] of nonces) if (now - t > NONCE_TTL_MS) nonces.delete(n);
       if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
       nonces.set(v.nonce, now);
+      if (isReport) {
+        // An upward report (docs/sms.md): 互联网+督查 or 好差评, kept once per id.
+        let doc: Record<string, unknown>;
+        try {
+          doc = JSON.parse(raw) as Record<string, unknown>;
+        } catch {
+          return reply(400, { error: 'schema_invalid' });
+        }
+        const report = checkReport(doc);
+        if (!report.ok) return reply(400, { error: 'schema_invalid', detail: report.detail });
+        if (reports.has(doc.id as string)) return reply(200, { ack: doc.id, status: 'duplicate' });
+        reports.set(doc.id as string, doc);
+        if (o.logFile) fs.appendFileSync(o.logFile, `${JSON.stringify(doc)}\n`);
+        return reply(200, { ack: doc.id, status: 'stored' });
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw);

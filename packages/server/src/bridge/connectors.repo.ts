@@ -1,4 +1,5 @@
 /** Connectors' SQL. Secrets are written, never read back through the API. */
+import { CONNECTOR_KINDS } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 
 export interface ConnectorInput {
@@ -125,11 +126,12 @@ export async function findActiveConnectorOfKinds(db: Queryable, kinds: string[])
   ).rows.map((r) => r.id);
 }
 
-/** Active connectors a seat may transfer to: names and kinds only, never endpoints or keys. */
+/** Active partner lines a seat may transfer to (service connectors are not): names and kinds only, never endpoints or keys. */
 export async function listActiveTargets(db: Queryable): Promise<{ id: string; name: string; kind: string }[]> {
   return (
     await db.query<{ id: string; name: string; kind: string }>(
-      'SELECT id, name, kind FROM connectors WHERE active ORDER BY kind, id',
+      'SELECT id, name, kind FROM connectors WHERE active AND kind = ANY($1) ORDER BY kind, id',
+      [CONNECTOR_KINDS],
     )
   ).rows;
 }

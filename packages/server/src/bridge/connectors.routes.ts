@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CONNECTOR_KINDS } from '@liandong/domain';
+import { ALL_CONNECTOR_KINDS } from '@liandong/domain';
 import { enumOf, errorResponses, strict } from '../http/schemas.ts';
 import type { ConnectorService } from './connectors.service.ts';
 
@@ -32,7 +32,7 @@ export const connectorRoutes =
           body: strict({
             id: ConnectorId.properties.id,
             name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-            kind: enumOf(CONNECTOR_KINDS),
+            kind: enumOf(ALL_CONNECTOR_KINDS),
             endpointUrl: Type.String({ pattern: '^https?://[^\\s/]+', maxLength: 500 }),
             keyId: KeyId,
             inboundKeyId: KeyId,
@@ -54,7 +54,7 @@ export const connectorRoutes =
           params: ConnectorId,
           body: strict({
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            kind: enumOf(CONNECTOR_KINDS),
+            kind: enumOf(ALL_CONNECTOR_KINDS),
             endpointUrl: Type.String({ pattern: '^https?://', maxLength: 500 }),
             keyId: Type.String({ minLength: 1, maxLength: 100 }),
             key: Secret,
@@ -79,7 +79,7 @@ export const connectorRoutes =
           body: Type.Object(
             {
               name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })),
-              kind: Type.Optional(enumOf(CONNECTOR_KINDS)),
+              kind: Type.Optional(enumOf(ALL_CONNECTOR_KINDS)),
               endpointUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+', maxLength: 500 })),
               keyId: Type.Optional(KeyId),
               inboundKeyId: Type.Optional(KeyId),

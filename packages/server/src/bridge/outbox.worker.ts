@@ -28,7 +28,9 @@ import {
   type OutboxRow,
 } from './bridge.repo.ts';
 import type { BridgeService } from './bridge.service.ts';
-import type { PeerDirectory } from './peers.ts';
+import type { PeerDirectory, ServicePeer } from './peers.ts';
+import { HttpSmsGateway, type SmsGateway } from '../sms/sms-gateway.ts';
+import { loadOutgoing, markSmsSent } from '../sms/sms.repo.ts';
 import { inProcessFetch } from './inproc.ts';
 import { signedHeaders } from './signing.ts';
 
@@ -37,6 +39,9 @@ interface Log {
   warn(o: object, m: string): void;
   error(o: object, m: string): void;
 }
+
+/** A receiver's answer; `refused`: the receiver said no for good, whatever the status (the SMS gateway's reading). */
+type Sent = { status: number; body: Record<string, unknown>; refused?: boolean };
 
 export class OutboxSender {
   private listener: pg.Client | null = null;
@@ -173,6 +178,56 @@ export class OutboxSender {
     };
   }
 
+  /** A bridge message to its peer; a service message (docs/sms.md) to its connector's own endpoint. */
+  private send(m: OutboxRow): Promise<Sent> {
+    if (m.type.startsWith('sms.')) return this.sendSms(m);
+    if (m.type.startsWith('report.')) return this.sendReport(m);
+    return this.post(m.envelope);
+  }
+
+  /** An upward report (互联网+督查, 好差评): the stored document, signed, to `{endpoint}/reports/v1/events`. */
+  private async sendReport(m: OutboxRow): Promise<{ status: number; body: Record<string, unknown> }> {
+    const peer = (await this.peers.fresh()).service(m.peer);
+    if (!peer) return { status: 503, body: { error: `no route to ${m.peer}` } };
+    const body = JSON.stringify(m.envelope);
+    const headers = { 'content-type': 'application/json', ...signedHeaders(peer.alg, peer.keyId, peer.key, body) };
+    return this.postHttp(`${peer.url}/reports/v1/events`, body, headers);
+  }
+
+  /**
+   * A text to a citizen: opened from sms_messages only now, handed to the gateway (SmsGateway, HTTP). The
+   * outcome is written as a status, so the retry and dead-letter rules are the bridge's own.
+   */
+  private async sendSms(m: OutboxRow): Promise<Sent> {
+    const peer = (await this.peers.fresh()).service(m.peer);
+    if (!peer) return { status: 503, body: { error: `no route to ${m.peer}` } };
+    const smsId = (m.envelope as unknown as { smsId: string }).smsId;
+    const message = await loadOutgoing(this.db, smsId);
+    if (!message) return { status: 410, body: { error: 'sms_message_missing' }, refused: true };
+    const gateway = this.gatewayFor(peer);
+    const out = await gateway.send(message);
+    if (out.kind === 'accepted') {
+      await markSmsSent(this.db, smsId, out.gatewayRef);
+      return { status: 200, body: {} };
+    }
+    if (out.kind === 'refused') return { status: out.status, body: { error: out.error }, refused: true };
+    // Recorded as the bridge records a peer that does not answer, or the status the gateway gave.
+    if (out.status === 0) throw new Error(out.error);
+    const retried = out.status === 408 || out.status === 429 || (out.status >= 500 && out.status < 600);
+    return { status: retried ? out.status : 503, body: { error: out.error } };
+  }
+
+  /** The SMS gateway behind a connector (one HTTP implementation, docs/sms.md). */
+  private gatewayFor(peer: ServicePeer): SmsGateway {
+    return new HttpSmsGateway({
+      url: peer.url,
+      keyId: peer.keyId,
+      key: peer.key,
+      alg: peer.alg,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+
   private async post(env: Envelope): Promise<{ status: number; body: Record<string, unknown> }> {
     const peer = (await this.peers.fresh()).peer(env.to);
     // An unknown or deactivated target: not stored anywhere, so it waits (and dead-letters after 24 h).
@@ -263,10 +318,10 @@ export class OutboxSender {
           [...byItem.values()].map(async (msgs) => {
             const done: Outcome[] = [];
             for (const m of msgs.sort((a, b) => a.seq - b.seq)) {
-              let res: { status: number; body: Record<string, unknown> };
+              let res: Sent;
               const release = await this.slot(m.peer);
               try {
-                res = await this.post(m.envelope);
+                res = await this.send(m);
               } catch (err) {
                 done.push({ m, kind: 'retry', error: `no answer: ${(err as Error).message}` });
                 break; // keep the item's order: later messages wait for this one
@@ -276,6 +331,10 @@ export class OutboxSender {
               if (res.status === 200) {
                 done.push({ m, kind: 'delivered' });
                 continue;
+              }
+              if (res.refused) {
+                done.push({ m, kind: 'dead', error: `${res.status} ${String(res.body.error ?? '')}` });
+                break;
               }
               if (res.status === 409 && typeof res.body.expected === 'number') {
                 done.push({

@@ -4,6 +4,7 @@
  */
 import type { BridgeConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
+import { isServiceConnectorKind, type ServiceConnectorKind } from '@liandong/domain';
 import type { InboundKey } from './signing.ts';
 
 export interface Peer {
@@ -15,6 +16,13 @@ export interface Peer {
   connector: boolean;
 }
 
+/** A service connector (SMS gateway, 互联网+督查, 好差评): where the desk sends, and the key it is answered with. */
+export interface ServicePeer extends Peer {
+  kind: ServiceConnectorKind;
+  inboundKeyId: string;
+  inboundKey: InboundKey;
+}
+
 const RELOAD_MS = 30_000;
 
 export class PeerDirectory {
@@ -22,6 +30,7 @@ export class PeerDirectory {
   private inbound = new Map<string, InboundKey>();
   /** inbound key id → the peer it identifies, so a connector can only speak for itself */
   private keyOwner = new Map<string, string>();
+  private services = new Map<string, ServicePeer>();
   private loadedAt = 0;
 
   constructor(
@@ -33,6 +42,7 @@ export class PeerDirectory {
     const peers = new Map<string, Peer>();
     const inbound = new Map<string, InboundKey>();
     const owner = new Map<string, string>();
+    const services = new Map<string, ServicePeer>();
     if (this.desk) {
       peers.set(this.desk.peerId, {
         id: this.desk.peerId,
@@ -49,6 +59,7 @@ export class PeerDirectory {
     }
     const rows = await this.db.query<{
       id: string;
+      kind: string;
       endpoint_url: string;
       key_id: string;
       key_secret: string;
@@ -56,23 +67,35 @@ export class PeerDirectory {
       inbound_key_secret: string;
       alg: Peer['alg'];
     }>(
-      'SELECT id, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg FROM connectors WHERE active',
+      'SELECT id, kind, endpoint_url, key_id, key_secret, inbound_key_id, inbound_key_secret, alg FROM connectors WHERE active',
     );
     for (const c of rows.rows) {
-      peers.set(c.id, {
+      const peer: Peer = {
         id: c.id,
         url: c.endpoint_url.replace(/\/$/, ''),
         keyId: c.key_id,
         key: c.key_secret,
         alg: c.alg,
         connector: true,
-      });
+      };
+      // Service connectors take no part in linkage: not a transfer target, their keys not taken on the wire.
+      if (isServiceConnectorKind(c.kind)) {
+        services.set(c.id, {
+          ...peer,
+          kind: c.kind,
+          inboundKeyId: c.inbound_key_id,
+          inboundKey: { secret: c.inbound_key_secret, alg: c.alg },
+        });
+        continue;
+      }
+      peers.set(c.id, peer);
       inbound.set(c.inbound_key_id, { secret: c.inbound_key_secret, alg: c.alg });
       owner.set(c.inbound_key_id, c.id);
     }
     this.peers = peers;
     this.inbound = inbound;
     this.keyOwner = owner;
+    this.services = services;
     this.loadedAt = Date.now();
   }
 
@@ -89,6 +112,14 @@ export class PeerDirectory {
   }
   ownerOf(keyId: string): string | undefined {
     return this.keyOwner.get(keyId);
+  }
+  /** A service connector by id (active), whatever its kind. */
+  service(id: string): ServicePeer | undefined {
+    return this.services.get(id);
+  }
+  /** The active service connectors of one kind, by id. */
+  servicesOf(kind: ServiceConnectorKind): ServicePeer[] {
+    return [...this.services.values()].filter((s) => s.kind === kind).sort((a, b) => a.id.localeCompare(b.id));
   }
   all(): Peer[] {
     return [...this.peers.values()];

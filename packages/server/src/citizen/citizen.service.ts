@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import { WORK_ORDER_TYPES, type WorkOrderStatus, type WorkOrderType } from '@liandong/domain';
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
+import type { SmsService } from '../sms/sms.service.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import type { BridgeService } from '../bridge/bridge.service.ts';
@@ -89,6 +90,7 @@ export class CitizenService {
     private readonly bridge: BridgeService,
     readonly geocoder: Geocoder,
     private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined },
+    private readonly sms: SmsService | null = null,
   ) {}
 
   async limit(kind: keyof typeof PUBLIC_LIMITS, key: string): Promise<void> {
@@ -242,15 +244,19 @@ export class CitizenService {
       }
     }
     const queryCode = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    // The public record and the receipt text (受理短信, docs/sms.md) commit together.
     if (created)
-      await insertPublicRequest(this.db, {
-        workOrderId: order.id,
-        source: input.source,
-        queryCodeHash: sha256(`${order.no}:${queryCode}`),
-        consent: input.disclosureConsent ?? false,
-        emergency,
-        linkageItemId,
-        clientId: input.clientId,
+      await inTransaction(this.db, async (tx) => {
+        await insertPublicRequest(tx, {
+          workOrderId: order.id,
+          source: input.source,
+          queryCodeHash: sha256(`${order.no}:${queryCode}`),
+          consent: input.disclosureConsent ?? false,
+          emergency,
+          linkageItemId,
+          clientId: input.clientId,
+        });
+        if (this.sms && input.phone) await this.sms.receipt(tx, order, input.phone, queryCode);
       });
     return {
       order,

@@ -46,7 +46,7 @@ async function keyUse(db: Db): Promise<{ key: string; n: number }[]> {
   const parts = SEALED_TABLES.flatMap((t) =>
     t.columns.flatMap((c) => [
       `SELECT split_part(${c.sealed}, ':', 2) AS k FROM ${t.table} WHERE ${c.sealed} IS NOT NULL`,
-      `SELECT '(明文)' FROM ${t.table} WHERE ${c.plain} IS NOT NULL`,
+      ...(c.plain ? [`SELECT '(明文)' FROM ${t.table} WHERE ${c.plain} IS NOT NULL`] : []),
     ]),
   );
   const r = await db.query<{ key: string; n: number }>(

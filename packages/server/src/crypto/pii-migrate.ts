@@ -11,8 +11,8 @@ import { keyIdOf, open, phoneHash, piiKeyring, seal, type PiiField, type PiiKeyr
 const BATCH = 500;
 
 interface SealedColumn {
-  /** the column the plaintext was in before (emptied by the data step) */
-  plain: string;
+  /** the column the plaintext was in before (emptied by the data step); none for a table sealed from the start */
+  plain?: string;
   sealed: string;
   field: PiiField;
   /** the keyed hash it is looked up by, if any */
@@ -52,6 +52,15 @@ export const SEALED_TABLES: readonly SealedTable[] = [
     id: 'id',
     columns: [{ plain: 'plain_phone', sealed: 'phone_sealed', field: 'caller.phone', hash: 'phone_hash' }],
   },
+  {
+    // Texts to citizens (docs/sms.md): sealed when written, so there is no plain column to empty.
+    table: 'sms_messages',
+    id: 'id',
+    columns: [
+      { sealed: 'phone_sealed', field: 'caller.phone', hash: 'phone_hash' },
+      { sealed: 'text_sealed', field: 'sms.text' },
+    ],
+  },
 ];
 
 async function inBatch(db: Db, fn: (q: Queryable) => Promise<number>): Promise<number> {
@@ -69,7 +78,13 @@ async function inBatch(db: Db, fn: (q: Queryable) => Promise<number>): Promise<n
   }
 }
 
-const anyPlain = (t: SealedTable) => t.columns.map((c) => `${c.plain} IS NOT NULL`).join(' OR ');
+const anyPlain = (t: SealedTable) =>
+  t.columns.some((c) => c.plain)
+    ? t.columns
+        .filter((c) => c.plain)
+        .map((c) => `${c.plain} IS NOT NULL`)
+        .join(' OR ')
+    : 'false';
 
 /**
  * A caller still in plain text whose number (normalised) another caller record already has: one caller
@@ -98,11 +113,12 @@ async function foldCaller(q: Queryable, row: Record<string, string | null>, hash
 export async function sealPlaintext(db: Db, log: (m: string) => void = () => undefined): Promise<number> {
   let total = 0;
   for (const t of SEALED_TABLES) {
+    if (!t.columns.some((c) => c.plain)) continue;
     for (;;) {
       const n = await inBatch(db, async (q) => {
         const order = t.table === 'callers' ? 'created_at DESC, id DESC' : t.id;
         const { rows } = await q.query<Record<string, string | null>>(
-          `SELECT ${t.id} AS id, ${t.columns.map((c) => c.plain).join(', ')} FROM ${t.table} WHERE ${anyPlain(t)}
+          `SELECT ${t.id} AS id, ${t.columns.flatMap((c) => (c.plain ? [c.plain] : [])).join(', ')} FROM ${t.table} WHERE ${anyPlain(t)}
            ORDER BY ${order} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );
         const ring = rows.length ? piiKeyring() : null;
@@ -110,6 +126,7 @@ export async function sealPlaintext(db: Db, log: (m: string) => void = () => und
           const set: string[] = [];
           const args: unknown[] = [r.id];
           for (const c of t.columns) {
+            if (!c.plain) continue;
             const plain = r[c.plain] ?? null;
             if (c.hash) {
               const h = phoneHash(plain, ring!);

@@ -17,7 +17,7 @@ import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 
 /** What a sealed value is (bound into its MAC: a name cannot be passed off as a phone number). */
-export type PiiField = 'caller.name' | 'caller.phone';
+export type PiiField = 'caller.name' | 'caller.phone' | 'sms.text';
 
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const VERSION = 'v1';

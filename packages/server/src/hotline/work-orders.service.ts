@@ -161,11 +161,23 @@ export class WorkOrderService {
     return { values, assign, triage };
   }
 
-  /** Writes a prepared order in the caller's transaction: 受理, and 派单 in the same step when a lead unit is set. */
-  async insertPrepared(tx: Queryable, actor: Actor, prepared: PreparedWorkOrder): Promise<WorkOrderRow> {
+  /**
+   * Writes a prepared order in the caller's transaction: 受理, and 派单 in the same step when a lead unit is
+   * set; `marked` runs between the two (the intake marks a drill there, before 派单 is reported upward).
+   */
+  async insertPrepared(
+    tx: Queryable,
+    actor: Actor,
+    prepared: PreparedWorkOrder,
+    marked?: (order: WorkOrderRow) => Promise<void>,
+  ): Promise<WorkOrderRow> {
     const { assign } = prepared;
     if (assign) await this.validateUnits(tx, actor, assign.leadUnitId, assign.assistUnitIds);
-    const order = await insertWorkOrder(tx, prepared.values, actor);
+    let order = await insertWorkOrder(tx, prepared.values, actor);
+    if (marked) {
+      await marked(order);
+      order = (await findWorkOrder(tx, order.id, true))!;
+    }
     return assign ? this.transition(tx, actor, order, { action: 'assign', ...assign }) : order;
   }
 

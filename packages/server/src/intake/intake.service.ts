@@ -154,9 +154,14 @@ export class IntakeService {
       input.clientRef,
       () =>
         inTransaction(this.db, async (tx) => {
-          let order = await this.workOrders.insertPrepared(tx, actor, prepared);
-          // before any item is opened from it: the items carry the flag to the peer
-          if (exercise) await markExercise(tx, order.request_id);
+          // before any item is opened from it (the items carry the flag to the peer), and before 派单 (a
+          // drill's is not reported upward, docs/sms.md)
+          let order = await this.workOrders.insertPrepared(
+            tx,
+            actor,
+            prepared,
+            exercise ? (o) => markExercise(tx, o.request_id) : undefined,
+          );
           let linkage: ItemRow | null = null;
           if (handling.kind === 'answer') {
             order = await this.workOrders.transition(tx, actor, order, {

@@ -1,0 +1,105 @@
+/** SMS messages' SQL. The number and the text are sealed here and opened only to be sent. */
+import { open, phoneHash, seal } from '../crypto/pii.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { OutgoingSms, SmsPurpose } from './sms-gateway.ts';
+
+export interface SmsRow {
+  id: string;
+  work_order_id: string;
+  purpose: SmsPurpose;
+  phone_sealed: string;
+  phone_hash: string;
+  gateway: string | null;
+  answer_ref: string | null;
+  answered_at: Date | null;
+}
+
+export async function insertSms(
+  db: Queryable,
+  m: { id: string; workOrderId: string; purpose: SmsPurpose; phone: string; text: string; gateway: string | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO sms_messages (id, work_order_id, purpose, phone_sealed, phone_hash, text_sealed, gateway)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      m.id,
+      m.workOrderId,
+      m.purpose,
+      seal(m.phone, 'caller.phone'),
+      phoneHash(m.phone),
+      seal(m.text, 'sms.text'),
+      m.gateway,
+    ],
+  );
+}
+
+/** The number the order's texts go to: the one its last text went to (the receipt's, given on the form). */
+export async function orderPhone(db: Queryable, workOrderId: string): Promise<string | null> {
+  const r = await db.query<{ phone_sealed: string }>(
+    'SELECT phone_sealed FROM sms_messages WHERE work_order_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
+    [workOrderId],
+  );
+  return r.rows[0] ? open(r.rows[0].phone_sealed, 'caller.phone') : null;
+}
+
+/** One message opened for the gateway (the outbox worker, at send time). */
+export async function loadOutgoing(db: Queryable, id: string): Promise<OutgoingSms | null> {
+  const r = await db.query<{ id: string; purpose: SmsPurpose; phone_sealed: string; text_sealed: string }>(
+    'SELECT id, purpose, phone_sealed, text_sealed FROM sms_messages WHERE id = $1',
+    [id],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    to: open(row.phone_sealed, 'caller.phone')!,
+    text: open(row.text_sealed, 'sms.text')!,
+    purpose: row.purpose,
+    replyExpected: row.purpose === 'survey',
+  };
+}
+
+export async function markSmsSent(db: Queryable, id: string, gatewayRef: string): Promise<void> {
+  await db.query('UPDATE sms_messages SET gateway_ref = $2, sent_at = coalesce(sent_at, now()) WHERE id = $1', [
+    id,
+    gatewayRef,
+  ]);
+}
+
+export async function findSurvey(db: Queryable, id: string): Promise<SmsRow | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const r = await db.query<SmsRow>(
+    `SELECT id, work_order_id, purpose, phone_sealed, phone_hash, gateway, answer_ref, answered_at
+    FROM sms_messages WHERE id = $1 AND purpose = 'survey' FOR UPDATE`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function latestSurveyId(db: Queryable, workOrderId: string): Promise<string | null> {
+  const r = await db.query<{ id: string }>(
+    `SELECT id FROM sms_messages WHERE work_order_id = $1 AND purpose = 'survey' ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [workOrderId],
+  );
+  return r.rows[0]?.id ?? null;
+}
+
+export async function recordAnswer(
+  db: Queryable,
+  id: string,
+  a: { ref: string; rating: number; satisfaction: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE sms_messages SET answer_ref = $2, answer_rating = $3, answer_satisfaction = $4, answered_at = now() WHERE id = $1`,
+    [id, a.ref, a.rating, a.satisfaction],
+  );
+}
+
+/** The rating a survey answered in this very transaction gave (now() is the transaction's start). */
+export async function ratingAnsweredNow(db: Queryable, workOrderId: string): Promise<number | null> {
+  const r = await db.query<{ answer_rating: number }>(
+    `SELECT answer_rating FROM sms_messages WHERE work_order_id = $1 AND purpose = 'survey' AND answered_at = now() LIMIT 1`,
+    [workOrderId],
+  );
+  return r.rows[0]?.answer_rating ?? null;
+}

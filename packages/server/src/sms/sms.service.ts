@@ -1,0 +1,172 @@
+/**
+ * Texts to citizens (docs/sms.md): the receipt with the query code when a citizen-channel request is
+ * accepted, the reply when the order is replied to, and the 回访 survey after it; and the citizen's answer
+ * to the survey, which arrives from the gateway signed and is recorded as the order's 回访. Each text is
+ * written with its outbox row in the caller's transaction; the outbox worker hands it to the gateway.
+ * The number is sealed at rest and never logged; a 保密 request gets its texts like any other.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkOrderCommand } from '@liandong/domain';
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
+import { insertServiceOutbox, rememberNonce } from '../bridge/bridge.repo.ts';
+import type { PeerDirectory } from '../bridge/peers.ts';
+import { verify, type InboundKey } from '../bridge/signing.ts';
+import { phoneHash } from '../crypto/pii.ts';
+import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
+import { AppError } from '../errors.ts';
+import { findWorkOrder, type WorkOrderRow } from '../hotline/work-orders.repo.ts';
+import type { WorkOrderService } from '../hotline/work-orders.service.ts';
+import type { SmsPurpose } from './sms-gateway.ts';
+import { findSurvey, insertSms, latestSurveyId, orderPhone, recordAnswer } from './sms.repo.ts';
+import {
+  RATING_LEVELS,
+  parseSurveyReply,
+  receiptText,
+  replyText,
+  satisfactionOfRating,
+  surveyText,
+} from './sms-texts.ts';
+
+/** What the gateway posts to `POST /api/sms/inbound` (docs/sms.md). */
+export interface InboundSms {
+  id: string;
+  replyTo: string;
+  from: string;
+  text: string;
+  receivedAt?: string;
+}
+
+function parseInbound(raw: Buffer): InboundSms {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
+  const o = (v && typeof v === 'object' && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
+  const str = (k: string, max: number) => {
+    const x = o[k];
+    if (typeof x !== 'string' || !x.length || x.length > max)
+      throw new AppError('VALIDATION_FAILED', `${k} 须为 1–${max} 个字符的字符串`, { field: k });
+    return x;
+  };
+  for (const k of Object.keys(o))
+    if (!['id', 'replyTo', 'from', 'text', 'receivedAt'].includes(k))
+      throw new AppError('VALIDATION_FAILED', `不允许的字段：${k}`, { field: k });
+  return {
+    id: str('id', 200),
+    replyTo: str('replyTo', 100),
+    from: str('from', 30),
+    text: str('text', 500),
+    ...(o.receivedAt !== undefined ? { receivedAt: str('receivedAt', 40) } : {}),
+  };
+}
+
+/** A mainland mobile number as texts are sent to it (11 digits; +86 or 0086 before it dropped), or null. */
+export function mobileNumber(phone: string): string | null {
+  const d = phone.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '');
+  return /^1[3-9]\d{9}$/.test(d) ? d : null;
+}
+
+export class SmsService {
+  private workOrders: WorkOrderService | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly peers: PeerDirectory,
+  ) {}
+
+  /** The work-order service the survey's answer is recorded through (built after this one: app.ts). */
+  attachWorkOrders(w: WorkOrderService): void {
+    this.workOrders = w;
+  }
+
+  /**
+   * One text, written with its outbox row in `tx`. No gateway configured: the text is kept (so the
+   * reply still knows the number) but nothing is queued. Several: the first by id.
+   */
+  async queue(tx: Queryable, m: { workOrderId: string; purpose: SmsPurpose; phone: string; text: string }) {
+    const gateway = (await this.peers.fresh()).servicesOf('sms_gateway')[0] ?? null;
+    const id = randomUUID();
+    await insertSms(tx, { id, ...m, gateway: gateway?.id ?? null });
+    if (gateway)
+      await insertServiceOutbox(tx, {
+        id,
+        itemId: `sms:${id}`,
+        peer: gateway.id,
+        type: `sms.${m.purpose}`,
+        body: { smsId: id },
+      });
+    return id;
+  }
+
+  /**
+   * 受理短信: the request number and the query code (the query code is not stored in the clear anywhere
+   * else). Only a mobile number gets texts (an Open311 client may give a landline): null for another.
+   */
+  async receipt(tx: Queryable, order: { id: string; no: string }, phone: string, queryCode: string) {
+    const mobile = mobileNumber(phone);
+    if (!mobile) return null;
+    return this.queue(tx, {
+      workOrderId: order.id,
+      purpose: 'receipt',
+      phone: mobile,
+      text: receiptText(order.no, queryCode),
+    });
+  }
+
+  /** The port of every work-order transition (app.ts): a reply goes to the citizen, then the survey. */
+  async afterWorkOrderTransition(tx: Queryable, _actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) {
+    if (cmd.action !== 'reply' && cmd.action !== 'answer_directly') return;
+    const phone = await orderPhone(tx, row.id);
+    if (!phone) return;
+    await this.queue(tx, { workOrderId: row.id, purpose: 'reply', phone, text: replyText(row.no, cmd.reply) });
+    await this.queue(tx, { workOrderId: row.id, purpose: 'survey', phone, text: surveyText(row.no) });
+  }
+
+  /** The gateways' inbound keys (their connectors' `inboundKeyId`), and whose each is. */
+  private async inboundKeys(): Promise<{ keys: Map<string, InboundKey>; owner: Map<string, string> }> {
+    const gateways = (await this.peers.fresh()).servicesOf('sms_gateway');
+    return {
+      keys: new Map(gateways.map((g) => [g.inboundKeyId, g.inboundKey])),
+      owner: new Map(gateways.map((g) => [g.inboundKeyId, g.id])),
+    };
+  }
+
+  /**
+   * A citizen's answer to a survey: verified (signature, clock, nonce), matched to the survey it answers
+   * (by our message id and the number it came from), read (1–5 or the words), and recorded as the
+   * order's 回访 in one transaction. Any refusal changes nothing. The same inbound id twice: `duplicate`.
+   */
+  async inbound(headers: Record<string, string | string[] | undefined>, raw: Buffer) {
+    const { keys, owner } = await this.inboundKeys();
+    const v = verify(headers, raw.toString('utf8'), keys);
+    if (!v.ok) throw new AppError('SMS_SIGNATURE_INVALID', undefined, { reason: v.reason });
+    const msg = parseInbound(raw);
+    const workOrders = this.workOrders;
+    if (!workOrders) throw new AppError('SMS_MESSAGE_UNKNOWN');
+    return inTransaction(this.db, async (tx) => {
+      if (!(await rememberNonce(tx, v.keyId, v.nonce)))
+        throw new AppError('SMS_SIGNATURE_INVALID', undefined, { reason: 'replayed_nonce' });
+      const survey = await findSurvey(tx, msg.replyTo);
+      // Not ours, not a survey, another gateway's, or not the number it was sent to: all alike to the sender.
+      if (!survey || survey.gateway !== owner.get(v.keyId) || phoneHash(msg.from) !== survey.phone_hash)
+        throw new AppError('SMS_MESSAGE_UNKNOWN');
+      if (survey.answer_ref === msg.id) return { status: 'duplicate' as const };
+      if (survey.answered_at) throw new AppError('SMS_SURVEY_CLOSED', '该回访短信已评价过');
+      const rating = parseSurveyReply(msg.text);
+      if (rating === null) throw new AppError('SMS_REPLY_INVALID');
+      const order = await findWorkOrder(tx, survey.work_order_id, true);
+      if (!order || order.status !== 'replied' || (await latestSurveyId(tx, order.id)) !== survey.id)
+        throw new AppError('SMS_SURVEY_CLOSED', '该工单已回访或已重新办理，此条评价不再记录');
+      const satisfaction = satisfactionOfRating(rating);
+      await recordAnswer(tx, survey.id, { ref: msg.id, rating, satisfaction });
+      await workOrders.transition(tx, SYSTEM_ACTOR, order, {
+        action: 'follow_up',
+        satisfaction,
+        note: `短信回访：市民回复“${rating}”（${RATING_LEVELS[rating]}）`,
+      });
+      return { status: 'recorded' as const, rating, satisfaction };
+    });
+  }
+}
