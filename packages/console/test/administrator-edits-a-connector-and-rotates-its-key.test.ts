@@ -46,6 +46,8 @@ describe('the administrator looks after the connectors (外部接口)', () => {
     await page.goto(page.url().replace(/\/[^/]*$/, '/admin?tab=connectors'));
     const table = page.getByTestId('connectors');
     await expect.poll(() => table.innerText()).toContain('燃气抢修热线');
+    // the kinds' names come with the reference data, which may arrive after the list
+    await expect.poll(() => table.innerText()).toContain('119 消防救援');
     const text = await table.innerText();
     expect(text).toContain('重庆市消防救援总队119指挥中心');
     expect(text).toContain('119 消防救援');
@@ -131,7 +133,7 @@ describe('the administrator looks after the connectors (外部接口)', () => {
 
 describe('the administrator adds a connector', () => {
   const id = `power-${mark().toLowerCase()}`;
-  // Connectors cannot be deleted: the one added is disabled afterwards, so no other test transfers to it.
+  // Should the test stop before deleting it, the one added is disabled afterwards, so no other test transfers to it.
   afterAll(async () => {
     const admin = await apiAs('admin');
     const list = await admin<{ id: string; active: boolean }[]>('GET', '/api/admin/connectors');
@@ -199,6 +201,19 @@ describe('the administrator adds a connector', () => {
       )
       .toContain('该接入编号已被使用');
     await dialog.getByRole('button', { name: /取\s*消/ }).click();
+
+    // added by mistake and never used: stopped, then deleted (an active line offers no 删除)
+    expect(await row.getByRole('button', { name: '删除' }).count()).toBe(0);
+    await row.getByRole('button', { name: '停用' }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await row.getByRole('button', { name: '删除' }).click();
+    const confirm = page.getByRole('dialog', { name: '删除“国网重庆供电抢修”？' });
+    expect(await confirm.innerText()).toContain('已有联动记录的接入只能停用');
+    await confirm.getByRole('button', { name: /删\s*除/ }).click();
+    await expect.poll(() => table.innerText()).not.toContain(`${id}-to-desk`);
     expectNoConsoleErrors(person, [409]);
   });
 });

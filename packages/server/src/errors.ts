@@ -47,6 +47,8 @@ export const ERROR_CATALOGUE = {
   CONNECTOR_NOT_FOUND: { status: 404, message: '联动单位接入不存在' },
   CONNECTOR_KEY_ID_TAKEN: { status: 409, message: '该密钥编号已被其他联动单位使用' },
   CONNECTOR_ID_TAKEN: { status: 409, message: '该接入编号已被使用，请换一个' },
+  CONNECTOR_ACTIVE: { status: 409, message: '该联动单位接入仍在启用，请先停用再删除' },
+  CONNECTOR_IN_USE: { status: 409, message: '该联动单位已有联动记录，只能停用，不能删除' },
   PHRASE_NOT_FOUND: { status: 404, message: '该常用语不存在（可能已被删除）' },
   PHRASE_EMPTY: { status: 422, message: '常用语不能为空' },
   PHRASE_TOO_LONG: { status: 422, message: '常用语过长' },

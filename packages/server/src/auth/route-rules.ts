@@ -82,6 +82,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/admin/connectors': perm('admin.connectors', 'connected units (联动单位) and their keys'),
   'PATCH /api/admin/connectors/:id': perm('admin.connectors', 'connected units (联动单位) and their keys'),
   'PUT /api/admin/connectors/:id': perm('admin.connectors', 'connected units (联动单位) and their keys'),
+  'DELETE /api/admin/connectors/:id': perm('admin.connectors', 'connected units (联动单位) and their keys'),
   'POST /api/admin/connectors/:id/rotate-key': perm('admin.connectors', 'connected units (联动单位) and their keys'),
   'GET /api/admin/dispatch-models': perm('admin.reference', 'smart-dispatch models', H),
   'POST /api/admin/dispatch-models': perm('admin.reference', 'smart-dispatch models', H),

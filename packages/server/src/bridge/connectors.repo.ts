@@ -141,3 +141,17 @@ export async function connectorKinds(db: Queryable, ids: string[]): Promise<Map<
   const r = await db.query<{ id: string; kind: string }>('SELECT id, kind FROM connectors WHERE id = ANY($1)', [ids]);
   return new Map(r.rows.map((x) => [x.id, x.kind]));
 }
+
+/** How many linkage items and messages name the connector as their peer (its history, which a delete would orphan). */
+export async function connectorUses(db: Queryable, id: string): Promise<number> {
+  return (
+    await db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM linkage_items WHERE peer = $1) + (SELECT count(*) FROM bridge_outbox WHERE peer = $1) AS n`,
+      [id],
+    )
+  ).rows[0]!.n;
+}
+
+export async function deleteConnector(db: Queryable, id: string): Promise<void> {
+  await db.query('DELETE FROM connectors WHERE id = $1', [id]);
+}

@@ -94,6 +94,22 @@ export const connectorRoutes =
       async (req) => connectors.update(req.actor, req.params.id, req.body),
     );
 
+    app.delete(
+      '/api/admin/connectors/:id',
+      {
+        schema: {
+          tags: ['bridge'],
+          summary: '删除误建的联动单位接入：须已停用，且无任何联动事项或消息记录（否则只能停用）',
+          params: ConnectorId,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        await connectors.remove(req.actor, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
     app.post(
       '/api/admin/connectors/:id/rotate-key',
       {

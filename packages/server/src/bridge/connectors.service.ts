@@ -7,6 +7,8 @@ import { AppError } from '../errors.ts';
 import { inTransaction, type Db } from '../db/pool.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import {
+  connectorUses,
+  deleteConnector,
   getConnector,
   insertConnector,
   listConnectors,
@@ -127,5 +129,27 @@ export class ConnectorService {
       keyId: (direction === 'inbound' ? row.inboundKeyId : row.keyId) as string,
       key: secret,
     };
+  }
+
+  /**
+   * A connector set up by mistake (a wrong id, a line never used) is deleted; one that is active must be
+   * stopped first (CONNECTOR_ACTIVE), and one with linkage items or messages stays, stopped, so its history
+   * keeps its name (CONNECTOR_IN_USE). Nothing changes on a refusal.
+   */
+  async remove(actor: Actor, id: string): Promise<void> {
+    requirePermission(actor, 'admin.connectors');
+    await inTransaction(this.db, async (tx) => {
+      const before = await getConnector(tx, id, true);
+      if (!before) throw new AppError('CONNECTOR_NOT_FOUND');
+      if (before.active) throw new AppError('CONNECTOR_ACTIVE');
+      const uses = Number(await connectorUses(tx, id));
+      if (uses > 0)
+        throw new AppError('CONNECTOR_IN_USE', `该联动单位已有 ${uses} 条联动事项或消息记录，只能停用，不能删除`, {
+          uses,
+        });
+      await deleteConnector(tx, id);
+      await audit(tx, actor.id, 'connector.delete', id, { name: before.name, kind: before.kind });
+    });
+    await this.peers.reload();
   }
 }

@@ -1,4 +1,4 @@
-/** Administering a connector: edit its settings, rotate a key (the old one stops working), enable/disable; each audited. */
+/** Administering a connector: edit its settings, rotate a key (the old one stops working), enable/disable, delete one made by mistake; each audited. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../src/bridge/signing.ts';
 import { uuidv7 } from '../../src/bridge/message-id.ts';
@@ -224,5 +224,66 @@ describe('an administrator adds a connector', () => {
     expect((await create({ ...NEW, id: 'power-7' }, 'dispatcher')).json().code).toBe('FORBIDDEN');
     expect(await rowCounts(t.db)).toEqual(before);
     expect(JSON.stringify(await listed())).toBe(connectors);
+  });
+});
+
+describe('an administrator deletes a connector set up by mistake', () => {
+  const del = (id: string, who: 'admin' | 'dispatcher' = 'admin') =>
+    t.app.inject({ method: 'DELETE', url: `/api/admin/connectors/${id}`, headers: t.as(who) });
+  const make = (id: string, inboundKeyId: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/admin/connectors',
+      headers: t.as('admin'),
+      payload: {
+        id,
+        name: '误建的接入',
+        kind: 'gas',
+        endpointUrl: 'http://127.0.0.1:9/',
+        keyId: `d-${id}`,
+        inboundKeyId,
+      },
+    });
+
+  it('only a stopped one without history: refused while active, by others, when unknown; then gone, audited', async () => {
+    expect((await make('gas-typo', 'gas-typo-in')).statusCode).toBe(201);
+    const before = await rowCounts(t.db);
+    const refusals: [string, 'admin' | 'dispatcher', number, string][] = [
+      ['gas-typo', 'admin', 409, 'CONNECTOR_ACTIVE'],
+      ['gas-typo', 'dispatcher', 403, 'FORBIDDEN'],
+      ['no-such-line', 'admin', 404, 'CONNECTOR_NOT_FOUND'],
+      ['Bad Id', 'admin', 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [id, who, status, code] of refusals) {
+      const r = await del(encodeURIComponent(id), who);
+      expect(r.statusCode, `${id} ${who}`).toBe(status);
+      expect(r.json().code).toBe(code);
+    }
+    expect(await rowCounts(t.db)).toEqual(before);
+    expect((await patch('gas-typo', { active: false })).statusCode).toBe(200);
+    expect((await del('gas-typo')).statusCode).toBe(204);
+    expect((await listed()).map((c) => c.id)).not.toContain('gas-typo');
+    expect((await auditOf('connector.delete')).at(-1)).toMatchObject({
+      target: 'gas-typo',
+      details: { name: '误建的接入', kind: 'gas' },
+    });
+    // its inbound key id is free again
+    expect((await make('gas-96777', 'gas-typo-in')).statusCode).toBe(201);
+  });
+
+  it('one that linkage items name keeps its history: stopped, it still cannot be deleted, and nothing changes', async () => {
+    // an item once diverted to the water line (as the bridge writes it)
+    await t.db.query(
+      `INSERT INTO linkage_items (item_id, kind, side, peer, status, opening)
+       VALUES ('cq-12345:LK-2026-990001', 'diversion', 'originator', 'water-96069', 'closed', '{}')`,
+    );
+    expect((await patch('water-96069', { active: false })).statusCode).toBe(200);
+    const before = await rowCounts(t.db);
+    const r = await del('water-96069');
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'CONNECTOR_IN_USE', details: { uses: 1 } });
+    expect(r.json().message).toContain('只能停用，不能删除');
+    expect(await rowCounts(t.db)).toEqual(before);
+    expect((await listed()).map((c) => c.id)).toContain('water-96069');
   });
 });

@@ -133,6 +133,24 @@ export function ConnectorsPanel() {
         }
       },
     });
+  // Only a stopped line can go, and only one without history (the server says CONNECTOR_IN_USE otherwise).
+  const remove = (c: Connector) =>
+    modal.confirm({
+      title: `删除“${c.name}”？`,
+      content: '仅用于删除误建且从未使用的接入；已有联动记录的接入只能停用。删除后不可恢复。',
+      okText: '删除',
+      okButtonProps: { danger: true },
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api('DELETE', `/api/admin/connectors/${c.id}`);
+          message.success(`已删除“${c.name}”`);
+          load();
+        } catch (e) {
+          message.error(messageOf(e));
+        }
+      },
+    });
   const rotate = async () => {
     if (!rotating) return;
     try {
@@ -203,7 +221,7 @@ export function ConnectorsPanel() {
           {
             title: '操作',
             key: 'actions',
-            width: 190,
+            width: 230,
             render: (_: unknown, c: Connector) => (
               <Space size={0}>
                 <Button type="link" size="small" onClick={() => open(c)}>
@@ -222,6 +240,11 @@ export function ConnectorsPanel() {
                 <Button type="link" size="small" danger={c.active} onClick={() => toggle(c)}>
                   {c.active ? '停用' : '启用'}
                 </Button>
+                {!c.active && (
+                  <Button type="link" size="small" danger onClick={() => remove(c)} data-testid={`delete-${c.id}`}>
+                    删除
+                  </Button>
+                )}
               </Space>
             ),
           },
