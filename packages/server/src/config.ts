@@ -12,6 +12,8 @@ export interface Config {
   deadlineSweepMs: number;
   /** How often the audit chain is sealed (AUDIT_SEAL_SECONDS). */
   auditSealMs: number;
+  /** How often the report deltas are folded into the day summaries (REPORT_FOLD_SECONDS). */
+  reportFoldMs: number;
   sessionTtlHours: number;
   bodyLimitBytes: number;
   poolSize: number;
@@ -195,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     deadlineSweepMs: int(env, 'DEADLINE_SWEEP_SECONDS', 30, 1, 86400) * 1000,
     auditSealMs: int(env, 'AUDIT_SEAL_SECONDS', 5, 1, 3600) * 1000,
+    reportFoldMs: int(env, 'REPORT_FOLD_SECONDS', 5, 1, 3600) * 1000,
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),

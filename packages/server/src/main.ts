@@ -22,6 +22,7 @@ import { seedDemoLinkage } from './demo/seed-linkage.ts';
 import { seedDemoKnowledge } from './knowledge/seed-knowledge.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
+import { startReportFoldWorker } from './workers/report-fold.worker.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { startSharePull } from './analytics/share.service.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
@@ -290,6 +291,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
     for (const d of desks) {
       const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
       const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
+      const stopReportFold = startReportFoldWorker(d.db, config.reportFoldMs, d.app.log);
       // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
       const sender = new OutboxSender(
         d.db,
@@ -308,6 +310,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         await sender.stop();
         await stopDeadlines();
         await stopAuditSeal();
+        await stopReportFold();
         await d.app.close();
         await d.close?.();
       });

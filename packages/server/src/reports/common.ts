@@ -1,7 +1,7 @@
 /** What every report has: its period in JSON, the issuing lines, and the note that drills were left out. */
 import { beijingDate, type Period } from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
-import { drillCounts, type DrillCounts } from './monthly.repo.ts';
+import { SUMMARIES, type DrillCounts, type FigureSource } from './monthly.repo.ts';
 import { ownKinds, type ReportDesk } from './monthly.service.ts';
 
 export const ISSUER = '12345政务服务便民热线与110报警服务台对接联动工作专班';
@@ -29,8 +29,13 @@ export interface ExerciseNote {
   note: string;
 }
 
-export async function exerciseNote(db: Db, desk: ReportDesk, p: { from: Date; to: Date }): Promise<ExerciseNote> {
-  const drills = await drillCounts(db, p, ownKinds(desk.desk));
+export async function exerciseNote(
+  db: Db,
+  desk: ReportDesk,
+  p: { from: Date; to: Date },
+  source: Pick<FigureSource, 'drillCounts'> = SUMMARIES,
+): Promise<ExerciseNote> {
+  const drills = await source.drillCounts(db, p, ownKinds(desk.desk));
   return {
     excluded: true,
     drills,

@@ -22,8 +22,10 @@ import { pseudonym } from '../analytics/share.service.ts';
 import type { Db } from '../db/pool.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
+import { SUMMARIES, type FigureSource } from './monthly.repo.ts';
 import { ownKinds, type ReportDesk } from './monthly.service.ts';
 import { openColumns } from '../crypto/pii.ts';
+import { dayRange, OWN_VIEW } from './summary.ts';
 
 /** Baseline windows before the period, each as long as the period. */
 export const BASELINE_WINDOWS = 8;
@@ -31,24 +33,7 @@ export const BASELINE_WINDOWS = 8;
 export const DISPUTE_CATEGORIES = ['public_order', 'social_linkage'];
 const TOP = 20;
 
-/** Both desks' records in [$1, $2) without drills, in one shape; $3 the desk's own kinds. */
-const RECORDS = `
-  SELECT 'work_order'::text AS kind, r.received_at, w.district_code, r.street_code,
-    w.category_code AS topic, w.order_type AS type, NULL::text AS outcome, true AS own
-  FROM work_orders w JOIN requests r ON r.id = w.request_id
-  WHERE 'work_order' = ANY($3::text[]) AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
-  UNION ALL
-  SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, i.category,
-    CASE WHEN i.close_kind IS NOT NULL AND i.disposition IS NOT NULL THEN i.close_kind || ':' || i.disposition
-         ELSE COALESCE(i.close_kind, i.disposition) END, true
-  FROM incidents i JOIN requests r ON r.id = i.request_id
-  WHERE 'incident' = ANY($3::text[]) AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
-  UNION ALL
-  SELECT kind, received_at, district_code, street_code, CASE WHEN kind = 'work_order' THEN COALESCE(category, type) ELSE type END,
-    type, outcome, false FROM shared_records
-  WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2`;
-
-interface CountRow {
+export interface CountRow {
   place: string | null;
   district: string | null;
   topic: string | null;
@@ -58,19 +43,42 @@ interface CountRow {
   incidents: number;
 }
 
-async function counts(db: Db, own: string[], from: Date, to: Date, windowMs: number): Promise<CountRow[]> {
+/**
+ * Counts by place and by topic in windows of `windowMs` from `from` (bucket 0) to `to`, and by place and
+ * topic together in the last window (the period: the clusters), from the day summaries' grains — every
+ * window starts at a Beijing midnight, so a day falls in one window whole. Ordered by place, district,
+ * topic and window, as the raw-row reference is.
+ */
+export async function counts(db: Db, own: string[], from: Date, to: Date, windowMs: number): Promise<CountRow[]> {
+  const d = dayRange({ from, to });
+  const windowDays = Math.round(windowMs / 86_400_000);
+  if (windowDays * 86_400_000 !== windowMs) throw new Error(`hot-spot window ${windowMs} ms is not whole days`);
+  const lastWindow = Math.ceil(d.days / windowDays) - 1;
   return (
     await db.query<CountRow>(
-      `WITH recs AS (${RECORDS})
-       SELECT place, district, topic, bucket, count(*)::int AS n,
-         count(*) FILTER (WHERE kind = 'work_order')::int AS orders, count(*) FILTER (WHERE kind = 'incident')::int AS incidents
-       FROM (SELECT COALESCE(street_code, district_code, '') AS place, district_code AS district, topic, kind,
-               floor(extract(epoch FROM received_at - $1::timestamptz) * 1000 / $4)::int AS bucket FROM recs) x
-       GROUP BY GROUPING SETS ((place, district, bucket), (topic, bucket), (place, district, topic, bucket))`,
-      [from, to, own, windowMs],
+      `SELECT place, district, topic, bucket, sum(n)::int AS n,
+         COALESCE(sum(n) FILTER (WHERE kind = 'work_order'), 0)::int AS orders,
+         COALESCE(sum(n) FILTER (WHERE kind = 'incident'), 0)::int AS incidents
+       FROM (SELECT grain, CASE WHEN grain <> 'topic' THEN COALESCE(street_code, district_code, '') END AS place,
+               district_code AS district, topic, kind, n, (day - $1::date) / $4::int AS bucket
+             FROM report_day_records_live
+             WHERE grain IN ('place', 'topic', 'place_topic') AND day >= $1::date AND day < $2::date AND NOT exercise
+               AND ${OWN_VIEW} AND (grain <> 'place_topic' OR day >= $1::date + $4::int * $5::int)) x
+       GROUP BY grain, place, district, topic, bucket
+       HAVING sum(n) > 0
+       ORDER BY place, district, topic, bucket`,
+      [d.fromDay, d.toDay, own, windowDays, lastWindow],
     )
   ).rows;
 }
+
+/** Where the hot spots' counts and the drill note come from: the day summaries, or the test's raw-row reference. */
+export interface HotspotSource {
+  counts: typeof counts;
+  drillCounts: FigureSource['drillCounts'];
+}
+
+const HOTSPOT_SUMMARIES: HotspotSource = { counts, drillCounts: SUMMARIES.drillCounts };
 
 interface RiskRow {
   kind: 'work_order' | 'incident';
@@ -113,14 +121,19 @@ async function riskRows(db: Db, own: string[], p: { from: Date; to: Date }): Pro
   return openColumns(rows, { phone: 'caller.phone' });
 }
 
-export async function hotspotsReport(db: Db, desk: ReportDesk, period: Period) {
+export async function hotspotsReport(
+  db: Db,
+  desk: ReportDesk,
+  period: Period,
+  source: HotspotSource = HOTSPOT_SUMMARIES,
+) {
   const own = ownKinds(desk.desk);
   const len = period.to.getTime() - period.from.getTime();
   const base = new Date(period.from.getTime() - BASELINE_WINDOWS * len);
   const [rows, risks, exercise, streets, districts, cats] = await Promise.all([
-    counts(db, own, base, period.to, len),
+    source.counts(db, own, base, period.to, len),
     riskRows(db, own, period),
-    exerciseNote(db, desk, period),
+    exerciseNote(db, desk, period, source),
     db.query<{ code: string; name: string }>('SELECT code, name FROM streets'),
     db.query<{ code: string; name: string }>('SELECT code, name FROM districts'),
     db.query<{ code: string; name: string }>('SELECT code, name FROM catalogue_categories'),
@@ -299,9 +312,21 @@ export async function hotspotsReport(db: Db, desk: ReportDesk, period: Period) {
       if (!g.examples.includes(text)) g.examples.push(text);
     }
   };
+  // a pseudonym per distinct address and number (many rows share one; the HMAC is the costly part)
+  const placeKeys = new Map<string | null, string | null>(),
+    callerKeys = new Map<string | null, string | null>();
+  const keyed = (
+    cache: Map<string | null, string | null>,
+    raw: string | null,
+    normalise: (x: string | null) => string | null,
+  ) => {
+    let k = cache.get(raw);
+    if (k === undefined) cache.set(raw, (k = pseudonym(key, normalise(raw))));
+    return k;
+  };
   for (const r of risks) {
-    const placeKey = r.own ? (key ? pseudonym(key, normaliseAddress(r.address)) : null) : r.place_key;
-    const callerKey = r.own ? (key ? pseudonym(key, normalisePhone(r.phone)) : null) : r.caller_key;
+    const placeKey = r.own ? (key ? keyed(placeKeys, r.address, normaliseAddress) : null) : r.place_key;
+    const callerKey = r.own ? (key ? keyed(callerKeys, r.phone, normalisePhone) : null) : r.caller_key;
     add('place', placeKey, r.own && r.address ? r.address : '（对方平台记录的地址，已去标识）', r);
     add(
       'caller',

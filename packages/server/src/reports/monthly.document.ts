@@ -35,7 +35,7 @@ export function monthlyDocument(r: MonthlyReportData): ReportDocument {
         paragraphs: [
           `${r.period.label}，${sentences[0]}`,
           ...sentences.slice(1),
-          `上期为${r.previous.label}，去年同期为${r.lastYear.label}。数据来源：${r.sources.records}。`,
+          `上期为${r.previous.label}，去年同期为${r.lastYear.label}。数据来源：${r.sources.records}。${r.sources.timePrecision}`,
           r.exercise.note,
         ],
         tables: [

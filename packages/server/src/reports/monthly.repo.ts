@@ -2,11 +2,13 @@
  * The monthly linkage report's figures (月度通报), in SQL over both desks' data: this desk's linkage
  * items (each item is on both desks, so either desk counts every transfer), this desk's own records,
  * and the peer desk's records as its analysis feed carried them (`shared_records`, docs/data-sharing.md).
- * Every function takes one period [from, to); the service runs it for the period, the one before and
- * the same one a year earlier.
+ * Every function takes one period [from, to) (Beijing midnights); the service runs it for the period, the
+ * one before and the same one a year earlier. Counts, sums and times come from the day summaries
+ * (summary.ts); rejections, negotiations and returns are few and read from their event rows.
  */
 import type { ShareKind } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
+import { dayRange, histogramPercentile, OWN_VIEW } from './summary.ts';
 
 export interface Range {
   from: Date;
@@ -14,22 +16,10 @@ export interface Range {
 }
 
 /**
- * Both desks' records of the period, in one shape: this desk's own kinds from its tables, the other
- * kinds from the peer's feed. $1, $2: the period; $3: this desk's own kinds.
+ * The figures that are counts and sums, read from the day summaries (summary.ts): a month is a few
+ * thousand rows there instead of millions of records. The raw-row computation they equal is the
+ * reference in packages/server/test/reports/raw-reference.ts.
  */
-export const RECORDS = `
-  SELECT 'work_order'::text AS kind, r.received_at, w.district_code, w.lead_unit_id AS unit_id, w.urgent, w.overdue,
-    w.satisfaction, w.order_type AS type
-  FROM work_orders w JOIN requests r ON r.id = w.request_id
-  WHERE 'work_order' = ANY($3::text[]) AND r.received_at >= $1 AND r.received_at < $2 AND NOT r.exercise
-  UNION ALL
-  SELECT 'incident', r.received_at, i.district_code, i.unit_id, i.priority = 1, false, NULL, i.category
-  FROM incidents i JOIN requests r ON r.id = i.request_id
-  WHERE 'incident' = ANY($3::text[]) AND r.received_at >= $1 AND r.received_at < $2 AND NOT r.exercise
-  UNION ALL
-  SELECT kind, received_at, district_code, unit_id, urgent, overdue, satisfaction, type FROM shared_records
-  WHERE NOT (kind = ANY($3::text[])) AND received_at >= $1 AND received_at < $2 AND NOT exercise`;
-
 export interface RecordTotals {
   work_orders: number;
   incidents: number;
@@ -41,17 +31,18 @@ export interface RecordTotals {
 }
 
 export async function recordTotals(db: Queryable, p: Range, own: readonly ShareKind[]): Promise<RecordTotals> {
+  const d = dayRange(p);
   const r = await db.query<RecordTotals>(
-    `WITH recs AS (${RECORDS})
-     SELECT count(*) FILTER (WHERE kind = 'work_order')::int AS work_orders,
-       count(*) FILTER (WHERE kind = 'incident')::int AS incidents,
-       count(*) FILTER (WHERE kind = 'work_order' AND urgent)::int AS urgent_orders,
-       count(*) FILTER (WHERE kind = 'work_order' AND overdue)::int AS overdue_orders,
-       count(*) FILTER (WHERE satisfaction = 'satisfied')::int AS satisfied,
-       count(*) FILTER (WHERE satisfaction = 'basically_satisfied')::int AS basically_satisfied,
-       count(*) FILTER (WHERE satisfaction = 'unsatisfied')::int AS unsatisfied
-     FROM recs`,
-    [p.from, p.to, own],
+    `SELECT COALESCE(sum(n) FILTER (WHERE kind = 'work_order'), 0)::int AS work_orders,
+       COALESCE(sum(n) FILTER (WHERE kind = 'incident'), 0)::int AS incidents,
+       COALESCE(sum(urgent) FILTER (WHERE kind = 'work_order'), 0)::int AS urgent_orders,
+       COALESCE(sum(overdue) FILTER (WHERE kind = 'work_order'), 0)::int AS overdue_orders,
+       COALESCE(sum(satisfied), 0)::int AS satisfied,
+       COALESCE(sum(basically_satisfied), 0)::int AS basically_satisfied,
+       COALESCE(sum(unsatisfied), 0)::int AS unsatisfied
+     FROM report_day_records_live
+     WHERE grain = 'district' AND day >= $1::date AND day < $2::date AND NOT exercise AND ${OWN_VIEW}`,
+    [d.fromDay, d.toDay, own],
   );
   return r.rows[0]!;
 }
@@ -74,30 +65,42 @@ export interface LinkageTotals {
   emergencies: number;
 }
 
-/** Items opened in the period, each way: acceptance and feedback times (seconds), the loop, the flags. */
+/**
+ * Items opened in the period, each way: the counts, and the acceptance and feedback times (seconds) as
+ * P50 and P90 of the fixed histograms — within one bin of the exact percentile (TIME_PRECISION_NOTE).
+ */
 export async function linkageTotals(db: Queryable, p: Range): Promise<LinkageTotals[]> {
-  return (
-    await db.query<LinkageTotals>(
+  const d = dayRange(p);
+  const [totals, times] = await Promise.all([
+    db.query<Omit<LinkageTotals, 'accept_p50' | 'accept_p90' | 'feedback_p50' | 'feedback_p90'>>(
       `SELECT CASE side WHEN 'originator' THEN 'sent' ELSE 'received' END AS direction,
-         count(*)::int AS items,
-         count(accepted_at)::int AS accepted,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM accepted_at - created_at)) AS accept_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM accepted_at - created_at)) AS accept_p90,
-         count(feedback_at)::int AS feedback,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM feedback_at - created_at)) AS feedback_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM feedback_at - created_at)) AS feedback_p90,
-         count(*) FILTER (WHERE feedback_at IS NOT NULL AND (accepted_at IS NOT NULL OR kept_by_first_receiver))::int AS closed_loop,
-         count(*) FILTER (WHERE accepted_at IS NOT NULL OR kept_by_first_receiver)::int AS loop_base,
-         count(*) FILTER (WHERE accept_overdue)::int AS accept_overdue,
-         count(*) FILTER (WHERE kept_by_first_receiver)::int AS first_receiver,
-         count(*) FILTER (WHERE kind = 'mediation')::int AS mediations,
-         count(*) FILTER (WHERE kind = 'mediation' AND feedback_at IS NOT NULL)::int AS mediation_feedback,
-         count(*) FILTER (WHERE kind = 'emergency')::int AS emergencies
-       FROM linkage_items WHERE created_at >= $1 AND created_at < $2 AND NOT exercise
-       GROUP BY 1 ORDER BY 1 DESC`,
-      [p.from, p.to],
-    )
-  ).rows;
+         sum(items)::int AS items, sum(accepted)::int AS accepted, sum(feedback)::int AS feedback,
+         sum(closed_loop)::int AS closed_loop, sum(loop_base)::int AS loop_base,
+         sum(accept_overdue)::int AS accept_overdue, sum(first_receiver)::int AS first_receiver,
+         COALESCE(sum(items) FILTER (WHERE kind = 'mediation'), 0)::int AS mediations,
+         COALESCE(sum(feedback) FILTER (WHERE kind = 'mediation'), 0)::int AS mediation_feedback,
+         COALESCE(sum(items) FILTER (WHERE kind = 'emergency'), 0)::int AS emergencies
+       FROM report_day_linkage_live WHERE day >= $1::date AND day < $2::date AND NOT exercise
+       GROUP BY 1 HAVING sum(items) > 0 ORDER BY 1 DESC`,
+      [d.fromDay, d.toDay],
+    ),
+    db.query<{ direction: string; measure: string; bin: number; n: number; seconds: number }>(
+      `SELECT CASE side WHEN 'originator' THEN 'sent' ELSE 'received' END AS direction, measure, bin, sum(n)::int AS n,
+         sum(seconds) AS seconds
+       FROM report_day_linkage_times_live WHERE day >= $1::date AND day < $2::date AND NOT exercise
+       GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`,
+      [d.fromDay, d.toDay],
+    ),
+  ]);
+  const hist = (direction: string, measure: string) =>
+    times.rows.filter((t) => t.direction === direction && t.measure === measure);
+  return totals.rows.map((t) => ({
+    ...t,
+    accept_p50: histogramPercentile(hist(t.direction, 'accept'), 0.5),
+    accept_p90: histogramPercentile(hist(t.direction, 'accept'), 0.9),
+    feedback_p50: histogramPercentile(hist(t.direction, 'feedback'), 0.5),
+    feedback_p90: histogramPercentile(hist(t.direction, 'feedback'), 0.9),
+  }));
 }
 
 /** Rejections in the period by reason and by who rejected: this desk's seat's unit, or the peer desk. */
@@ -171,27 +174,29 @@ export interface DistrictRow {
 
 /** Per district: both desks' records and the linkage items (by the item's district). */
 export async function byDistrict(db: Queryable, p: Range, own: readonly ShareKind[]): Promise<DistrictRow[]> {
+  const d = dayRange(p);
   return (
     await db.query<DistrictRow>(
-      `WITH recs AS (${RECORDS}), r AS (
-         SELECT district_code AS code, count(*) FILTER (WHERE kind = 'work_order')::int AS work_orders,
-           count(*) FILTER (WHERE kind = 'incident')::int AS incidents,
-           count(*) FILTER (WHERE kind = 'work_order' AND urgent)::int AS urgent_orders,
-           count(*) FILTER (WHERE kind = 'work_order' AND overdue)::int AS overdue_orders,
-           count(satisfaction)::int AS followed_up,
-           count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied'))::int AS satisfied
-         FROM recs GROUP BY 1
+      `WITH r AS (
+         SELECT district_code AS code, COALESCE(sum(n) FILTER (WHERE kind = 'work_order'), 0)::int AS work_orders,
+           COALESCE(sum(n) FILTER (WHERE kind = 'incident'), 0)::int AS incidents,
+           COALESCE(sum(urgent) FILTER (WHERE kind = 'work_order'), 0)::int AS urgent_orders,
+           COALESCE(sum(overdue) FILTER (WHERE kind = 'work_order'), 0)::int AS overdue_orders,
+           sum(satisfied + basically_satisfied + unsatisfied)::int AS followed_up,
+           sum(satisfied + basically_satisfied)::int AS satisfied
+         FROM report_day_records_live
+         WHERE grain = 'district' AND day >= $1::date AND day < $2::date AND NOT exercise AND ${OWN_VIEW} GROUP BY 1
        ), l AS (
-         SELECT district_code AS code, count(*) FILTER (WHERE side = 'originator')::int AS linkage_sent,
-           count(*) FILTER (WHERE side = 'receiver')::int AS linkage_received
-         FROM linkage_items WHERE created_at >= $1 AND created_at < $2 AND NOT exercise GROUP BY 1
+         SELECT district_code AS code, COALESCE(sum(items) FILTER (WHERE side = 'originator'), 0)::int AS linkage_sent,
+           COALESCE(sum(items) FILTER (WHERE side = 'receiver'), 0)::int AS linkage_received
+         FROM report_day_linkage_live WHERE day >= $1::date AND day < $2::date AND NOT exercise GROUP BY 1
        )
        SELECT d.code, COALESCE(r.work_orders, 0) AS work_orders, COALESCE(r.incidents, 0) AS incidents,
          COALESCE(r.urgent_orders, 0) AS urgent_orders, COALESCE(r.overdue_orders, 0) AS overdue_orders,
          COALESCE(r.followed_up, 0) AS followed_up, COALESCE(r.satisfied, 0) AS satisfied,
          COALESCE(l.linkage_sent, 0) AS linkage_sent, COALESCE(l.linkage_received, 0) AS linkage_received
        FROM districts d LEFT JOIN r ON r.code = d.code LEFT JOIN l ON l.code = d.code ORDER BY d.code`,
-      [p.from, p.to, own],
+      [d.fromDay, d.toDay, own],
     )
   ).rows;
 }
@@ -207,16 +212,18 @@ export interface UnitRow {
 
 /** Per handling unit (承办单位, police unit): both desks' records. */
 export async function byUnit(db: Queryable, p: Range, own: readonly ShareKind[]): Promise<UnitRow[]> {
+  const d = dayRange(p);
   return (
     await db.query<UnitRow>(
-      `WITH recs AS (${RECORDS})
-       SELECT unit_id, count(*) FILTER (WHERE kind = 'work_order')::int AS work_orders,
-         count(*) FILTER (WHERE kind = 'incident')::int AS incidents,
-         count(*) FILTER (WHERE kind = 'work_order' AND overdue)::int AS overdue_orders,
-         count(satisfaction)::int AS followed_up,
-         count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied'))::int AS satisfied
-       FROM recs WHERE unit_id IS NOT NULL GROUP BY 1 ORDER BY 1`,
-      [p.from, p.to, own],
+      `SELECT unit_id, COALESCE(sum(n) FILTER (WHERE kind = 'work_order'), 0)::int AS work_orders,
+         COALESCE(sum(n) FILTER (WHERE kind = 'incident'), 0)::int AS incidents,
+         COALESCE(sum(overdue) FILTER (WHERE kind = 'work_order'), 0)::int AS overdue_orders,
+         sum(satisfied + basically_satisfied + unsatisfied)::int AS followed_up,
+         sum(satisfied + basically_satisfied)::int AS satisfied
+       FROM report_day_records_live
+       WHERE grain = 'unit' AND day >= $1::date AND day < $2::date AND NOT exercise AND ${OWN_VIEW} AND unit_id IS NOT NULL
+       GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1`,
+      [d.fromDay, d.toDay, own],
     )
   ).rows;
 }
@@ -235,18 +242,30 @@ export interface DrillCounts {
 
 /** The drills (应急演练) of the period, each report's note that it left them out: records of both desks, linkage items. */
 export async function drillCounts(db: Queryable, p: Range, own: readonly ShareKind[]): Promise<DrillCounts> {
+  const d = dayRange(p);
   const r = await db.query<DrillCounts>(
     `SELECT
-       (SELECT count(*) FROM work_orders w JOIN requests r ON r.id = w.request_id
-         WHERE 'work_order' = ANY($3::text[]) AND r.exercise AND r.received_at >= $1 AND r.received_at < $2)::int
-       + (SELECT count(*) FROM shared_records WHERE kind = 'work_order' AND NOT ('work_order' = ANY($3::text[]))
-         AND exercise AND received_at >= $1 AND received_at < $2)::int AS "workOrders",
-       (SELECT count(*) FROM incidents i JOIN requests r ON r.id = i.request_id
-         WHERE 'incident' = ANY($3::text[]) AND r.exercise AND r.received_at >= $1 AND r.received_at < $2)::int
-       + (SELECT count(*) FROM shared_records WHERE kind = 'incident' AND NOT ('incident' = ANY($3::text[]))
-         AND exercise AND received_at >= $1 AND received_at < $2)::int AS "incidents",
-       (SELECT count(*) FROM linkage_items WHERE exercise AND created_at >= $1 AND created_at < $2)::int AS "linkageItems"`,
-    [p.from, p.to, own],
+       (SELECT COALESCE(sum(n) FILTER (WHERE kind = 'work_order'), 0) FROM report_day_records_live
+         WHERE grain = 'district' AND exercise AND day >= $1::date AND day < $2::date AND ${OWN_VIEW})::int AS "workOrders",
+       (SELECT COALESCE(sum(n) FILTER (WHERE kind = 'incident'), 0) FROM report_day_records_live
+         WHERE grain = 'district' AND exercise AND day >= $1::date AND day < $2::date AND ${OWN_VIEW})::int AS "incidents",
+       (SELECT COALESCE(sum(items), 0) FROM report_day_linkage_live
+         WHERE exercise AND day >= $1::date AND day < $2::date)::int AS "linkageItems"`,
+    [d.fromDay, d.toDay, own],
   );
   return r.rows[0]!;
 }
+
+/**
+ * Where a report's counts and sums come from: the day summaries. The equality test passes the raw-row
+ * reference (test/reports/raw-reference.ts) to build the same reports straight from the rows.
+ */
+export interface FigureSource {
+  recordTotals: typeof recordTotals;
+  linkageTotals: typeof linkageTotals;
+  byDistrict: typeof byDistrict;
+  byUnit: typeof byUnit;
+  drillCounts: typeof drillCounts;
+}
+
+export const SUMMARIES: FigureSource = { recordTotals, linkageTotals, byDistrict, byUnit, drillCounts };

@@ -14,19 +14,18 @@ import {
 import type { Db } from '../db/pool.ts';
 import { exerciseNote } from './common.ts';
 import {
-  byDistrict,
-  byUnit,
-  linkageTotals,
   names,
   negotiations,
-  recordTotals,
   rejections,
   returnsByUnit,
+  SUMMARIES,
   type DistrictRow,
+  type FigureSource,
   type LinkageTotals,
   type Range,
   type UnitRow,
 } from './monthly.repo.ts';
+import { TIME_PRECISION_NOTE } from './summary.ts';
 import { accuracyTotals, dispatchAccuracy, type AccuracyCount } from './dispatch-accuracy.ts';
 
 export type FigureUnit = 'count' | 'seconds' | 'rate';
@@ -56,7 +55,7 @@ type FigureDef = [string, string, FigureUnit, (s: Snapshot) => number | null];
 const dir = (s: Snapshot, d: 'sent' | 'received') => s.linkage.find((x) => x.direction === d);
 
 interface Snapshot {
-  records: Awaited<ReturnType<typeof recordTotals>>;
+  records: Awaited<ReturnType<FigureSource['recordTotals']>>;
   linkage: LinkageTotals[];
   rejections: Awaited<ReturnType<typeof rejections>>;
   negotiations: Awaited<ReturnType<typeof negotiations>>;
@@ -83,17 +82,19 @@ export class MonthlyReport {
   constructor(
     private readonly db: Db,
     private readonly desk: ReportDesk,
+    /** the day summaries; the equality test passes the raw-row reference */
+    private readonly source: FigureSource = SUMMARIES,
   ) {}
 
   private async snapshot(p: Range): Promise<Snapshot> {
     const own = ownKinds(this.desk.desk);
     const [records, linkage, rej, neg, districts, units, accuracy] = await Promise.all([
-      recordTotals(this.db, p, own),
-      linkageTotals(this.db, p),
+      this.source.recordTotals(this.db, p, own),
+      this.source.linkageTotals(this.db, p),
       rejections(this.db, p),
       negotiations(this.db, p),
-      byDistrict(this.db, p, own),
-      byUnit(this.db, p, own),
+      this.source.byDistrict(this.db, p, own),
+      this.source.byUnit(this.db, p, own),
       this.desk.desk === 'dispatch' ? null : accuracyTotals(this.db, p),
     ]);
     return { records, linkage, rejections: rej, negotiations: neg, districts, units, accuracy };
@@ -177,7 +178,7 @@ export class MonthlyReport {
       this.snapshot(prev),
       this.snapshot(ly),
       names(this.db),
-      exerciseNote(this.db, this.desk, period),
+      exerciseNote(this.db, this.desk, period, this.source),
     ]);
     const hotlineSide = this.desk.desk !== 'dispatch';
     const dirLabel = {
@@ -309,6 +310,8 @@ export class MonthlyReport {
       sources: {
         linkage: '本平台对接事项（每一事项两个平台均有记录）',
         records: this.desk.desk === 'both' ? '本平台工单与警情' : '本平台记录及对方平台共享的去标识化分析数据',
+        /** the P50 and P90 times come from fixed histograms: how close they are to the exact percentile */
+        timePrecision: TIME_PRECISION_NOTE,
       },
     };
   }

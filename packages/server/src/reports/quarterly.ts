@@ -17,6 +17,7 @@ import {
 import type { Db } from '../db/pool.ts';
 import { findActiveCatalogue } from '../triage/catalogue.repo.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
+import { SUMMARIES, type FigureSource } from './monthly.repo.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportDesk } from './monthly.service.ts';
 
@@ -121,12 +122,21 @@ function propose(t: {
   return null;
 }
 
-export async function quarterlyReport(db: Db, desk: ReportDesk, period: Period) {
+/**
+ * `source` gives only the drill note's counts (the day summaries, or the test's raw-row reference): the
+ * disputed items are few and read from their event rows.
+ */
+export async function quarterlyReport(
+  db: Db,
+  desk: ReportDesk,
+  period: Period,
+  source: Pick<FigureSource, 'drillCounts'> = SUMMARIES,
+) {
   const [items, returns, catalogue, exercise, cats] = await Promise.all([
     disputedItems(db, period),
     desk.desk === 'dispatch' ? Promise.resolve(null) : returnedOrders(db, period),
     findActiveCatalogue(db),
-    exerciseNote(db, desk, period),
+    exerciseNote(db, desk, period, source),
     db.query<{ code: string; name: string }>('SELECT code, name FROM catalogue_categories'),
   ]);
   const catName = new Map(cats.rows.map((c) => [c.code, c.name]));

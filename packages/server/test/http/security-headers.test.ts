@@ -107,6 +107,11 @@ describe('the settings', () => {
     expect(set.exposure.trustProxy).toBe('10.0.0.1,10.0.0.2');
   });
 
+  it('the report fold runs every 5 s unless REPORT_FOLD_SECONDS says otherwise', () => {
+    expect(loadConfig({}).reportFoldMs).toBe(5000);
+    expect(loadConfig({ REPORT_FOLD_SECONDS: '2' }).reportFoldMs).toBe(2000);
+  });
+
   it.each([
     { AUTH_TOTP: 'always' },
     { AUTH_TOTP_ROLES: 'supervisor,king' },
@@ -114,6 +119,8 @@ describe('the settings', () => {
     { DOCS_ACCESS: 'login' },
     { PASSWORD_MIN_LENGTH: '4' },
     { AUTH_LOCKOUT_MINUTES: '0' },
+    { REPORT_FOLD_SECONDS: '0' },
+    { REPORT_FOLD_SECONDS: 'often' },
   ])('refuses %o', (env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
   });
