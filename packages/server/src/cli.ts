@@ -55,6 +55,33 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+/**
+ * A reference process (receiver, gateway) stops at once on a signal or when its parent is gone: it closes
+ * its server and exits after 2 s at the latest even if a connection or a pending send would hold it (seen:
+ * receivers outliving a killed `npm start`). Started by `serve --demo` with --parent-pid, it does not
+ * outlive that process even when it is killed with SIGKILL; the spawner names itself, since it may already
+ * be gone by the time this process has started (seen: a serve killed while starting its receivers left two
+ * of them adopted by init, and running).
+ */
+function stopWithParent(server: { close(): Promise<unknown> }, parentPid: string | undefined): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), 2000).unref();
+    void server.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (parentPid === undefined) return;
+  const parent = positiveInt('parent-pid', parentPid, 1, 2 ** 31 - 1);
+  const check = () => {
+    if (process.ppid !== parent) stop();
+  };
+  check();
+  setInterval(check, 1000).unref();
+}
+
 function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
@@ -168,29 +195,7 @@ async function main(argv: string[]): Promise<void> {
         logFile: values.log ?? null,
       });
       say(`联动单位参考接收端 ${values.id} 已启动：http://${values.host}:${r.port}`);
-      // Stop at once on a signal or when the parent is gone: close the server, and exit after 2 s at the
-      // latest even if a connection or a pending send would hold the process (seen: receivers outliving
-      // a killed `npm start`).
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        setTimeout(() => process.exit(0), 2000).unref();
-        void r.close().finally(() => process.exit(0));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      if (values['parent-pid'] !== undefined) {
-        // Started by `serve --demo`: do not outlive it, even when it is killed with SIGKILL. The spawner
-        // names itself, since it may already be gone by the time this process has started (seen: a serve
-        // killed while starting its receivers left two of them adopted by init, and running).
-        const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
-        const check = () => {
-          if (process.ppid !== parent) stop();
-        };
-        check();
-        setInterval(check, 1000).unref();
-      }
+      stopWithParent(r, values['parent-pid']);
       return;
     }
     case 'sms-gateway': {
@@ -225,23 +230,7 @@ async function main(argv: string[]): Promise<void> {
         alg: values.alg,
       });
       say(`参考短信网关已启动：http://${values.host}:${g.port}`);
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        setTimeout(() => process.exit(0), 2000).unref();
-        void g.close().finally(() => process.exit(0));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      if (values['parent-pid'] !== undefined) {
-        const parent = positiveInt('parent-pid', values['parent-pid'], 1, 2 ** 31 - 1);
-        const check = () => {
-          if (process.ppid !== parent) stop();
-        };
-        check();
-        setInterval(check, 1000).unref();
-      }
+      stopWithParent(g, values['parent-pid']);
       return;
     }
     case 'report': {

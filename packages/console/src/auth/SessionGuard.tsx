@@ -8,7 +8,7 @@
  * fifteen minutes before, it says when and offers to log in again now (between two calls rather than
  * in the middle of one); 稍后提醒 puts the notice off to the last three minutes.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { App, Button, Modal, Typography } from 'antd';
 import { ClockCircleOutlined } from '@ant-design/icons';
 import { errorText, post, session } from '../api/client.ts';
@@ -28,6 +28,41 @@ const mmss = (ms: number) => {
   const s = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(s / 60)} 分 ${String(s % 60).padStart(2, '0')} 秒`;
 };
+
+/** A notice the person must answer (no close button, no click outside, no Esc). */
+function Notice({
+  title,
+  width,
+  footer,
+  rootClassName,
+  children,
+}: {
+  title: string;
+  width: number;
+  footer: ReactNode[];
+  rootClassName: string;
+  children: ReactNode;
+}) {
+  return (
+    <Modal
+      open
+      closable={false}
+      maskClosable={false}
+      keyboard={false}
+      width={width}
+      title={
+        <span>
+          <ClockCircleOutlined style={{ color: '#faad14', marginRight: 8 }} />
+          {title}
+        </span>
+      }
+      footer={footer}
+      rootClassName={rootClassName}
+    >
+      {children}
+    </Modal>
+  );
+}
 
 export function SessionGuard() {
   const { me, expire, logout, sessionEndsAt } = useAuth();
@@ -53,18 +88,9 @@ export function SessionGuard() {
     const putOffNow = putOff === sessionEndsAt && lifeLeft > LIFETIME_LAST_MS;
     if (lifeLeft > LIFETIME_LEAD_MS || putOffNow) return null;
     return (
-      <Modal
-        open
-        closable={false}
-        maskClosable={false}
-        keyboard={false}
+      <Notice
+        title="本次登录即将到期"
         width={440}
-        title={
-          <span>
-            <ClockCircleOutlined style={{ color: '#faad14', marginRight: 8 }} />
-            本次登录即将到期
-          </span>
-        }
         footer={[
           <Button key="now" onClick={() => void expire('relogin')}>
             现在重新登录
@@ -83,7 +109,7 @@ export function SessionGuard() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
           建议在处理完当前来电后重新登录；未提交的受理内容会保留在本机，重新登录后自动恢复。
         </Typography.Paragraph>
-      </Modal>
+      </Notice>
     );
   }
   const renew = async () => {
@@ -98,18 +124,9 @@ export function SessionGuard() {
     }
   };
   return (
-    <Modal
-      open
-      closable={false}
-      maskClosable={false}
-      keyboard={false}
+    <Notice
+      title="登录即将过期"
       width={420}
-      title={
-        <span>
-          <ClockCircleOutlined style={{ color: '#faad14', marginRight: 8 }} />
-          登录即将过期
-        </span>
-      }
       footer={[
         <Button key="out" onClick={() => void logout()}>
           退出登录
@@ -126,6 +143,6 @@ export function SessionGuard() {
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
         未提交的受理内容会保留在本机，重新登录后自动恢复。
       </Typography.Paragraph>
-    </Modal>
+    </Notice>
   );
 }
