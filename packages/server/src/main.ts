@@ -44,7 +44,8 @@ const freePort = () =>
 
 /**
  * The demo's partner agencies: a reference connector receiver per line (119, 120), each its own
- * process, configured as connectors on every desk, answering like the real line would (--auto).
+ * process, configured as connectors on every desk, answering like the real line would (--auto); and the
+ * 12345 desk's service connectors (a reference SMS gateway, receivers for 互联网+督查 and 好差评).
  */
 async function startDemoConnectors(
   desks: { app: App; db: Db; cfg: Config; url?: string }[],
@@ -56,53 +57,48 @@ async function startDemoConnectors(
     ['medical-120', 'medical', '重庆市急救医疗中心120'],
   ] as const;
   const children: ChildProcess[] = [];
+  type DemoDesk = (typeof desks)[number];
+  /**
+   * One reference process for a connector of desk `d`: its port, both keys made here, the process (which
+   * stops with this one) and the connector row that points at it. Gives the address.
+   */
+  const reference = async (
+    d: DemoDesk,
+    c: { id: string; kind: string; name: string },
+    args: (keys: string[]) => string[],
+  ) => {
+    const port = await freePort();
+    const out: [string, string] = [`${d.cfg.deskId}-to-${c.id}`, randomBytes(24).toString('base64url')];
+    const back: [string, string] = [`${c.id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
+    const keys = ['--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1]];
+    const child = spawn(
+      process.execPath,
+      [BIN, ...args(keys), '--port', String(port), '--parent-pid', String(process.pid)],
+      { stdio: 'ignore' },
+    );
+    children.push(child);
+    await upsertConnector(d.db, {
+      ...c,
+      endpointUrl: `http://127.0.0.1:${port}`,
+      keyId: out[0],
+      key: out[1],
+      inboundKeyId: back[0],
+      inboundKey: back[1],
+    });
+    return `http://127.0.0.1:${port}`;
+  };
+  const receiver = (d: DemoDesk, id: string, keys: string[]) => [
+    'connector-receiver',
+    ...['--id', id, '--desk-url', deskUrls.get(d.cfg.deskId)!, '--desk-id', d.cfg.deskId],
+    ...keys,
+  ];
   for (const d of desks) {
-    for (const [id, kind, name] of lines) {
-      const port = await freePort();
-      const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
-      const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
-      const child = spawn(
-        process.execPath,
-        [
-          BIN,
-          'connector-receiver',
-          '--id',
-          id,
-          '--port',
-          String(port),
-          '--desk-url',
-          deskUrls.get(d.cfg.deskId)!,
-          '--desk-id',
-          d.cfg.deskId,
-          '--key-id',
-          back[0],
-          '--key',
-          back[1],
-          '--desk-key-id',
-          out[0],
-          '--desk-key',
-          out[1],
-          '--auto',
-          '--feedback-after-ms',
-          '20000',
-          '--parent-pid',
-          String(process.pid),
-        ],
-        { stdio: 'ignore' },
-      );
-      children.push(child);
-      await upsertConnector(d.db, {
-        id,
-        name,
-        kind,
-        endpointUrl: `http://127.0.0.1:${port}`,
-        keyId: out[0],
-        key: out[1],
-        inboundKeyId: back[0],
-        inboundKey: back[1],
-      });
-      await d.app.services.peers.reload();
-    }
+    for (const [id, kind, name] of lines)
+      await reference(d, { id, kind, name }, (keys) => [
+        ...receiver(d, id, keys),
+        ...['--auto', '--feedback-after-ms', '20000'],
+      ]);
+    await d.app.services.peers.reload();
   }
   say('演示联动单位（119、120）参考接收端已启动，可在对接事项中选择 fire-119 / medical-120');
   // The 12345 desk's service connectors (docs/sms.md): a reference SMS gateway, and reference receivers
@@ -116,40 +112,12 @@ async function startDemoConnectors(
     ] as const;
     const ports: string[] = [];
     for (const [id, kind, name] of services) {
-      const port = await freePort();
-      const out: [string, string] = [`${d.cfg.deskId}-to-${id}`, randomBytes(24).toString('base64url')];
-      const back: [string, string] = [`${id}-to-${d.cfg.deskId}`, randomBytes(24).toString('base64url')];
-      const keys = ['--key-id', back[0], '--key', back[1], '--desk-key-id', out[0], '--desk-key', out[1]];
-      const args =
+      const url = await reference(d, { id, kind, name }, (keys) =>
         kind === 'sms_gateway'
           ? ['sms-gateway', '--desk-url', deskUrls.get(d.cfg.deskId)!, ...keys]
-          : [
-              'connector-receiver',
-              '--id',
-              id,
-              '--desk-url',
-              deskUrls.get(d.cfg.deskId)!,
-              '--desk-id',
-              d.cfg.deskId,
-              ...keys,
-            ];
-      const child = spawn(
-        process.execPath,
-        [BIN, ...args, '--port', String(port), '--parent-pid', String(process.pid)],
-        { stdio: 'ignore' },
+          : receiver(d, id, keys),
       );
-      children.push(child);
-      await upsertConnector(d.db, {
-        id,
-        name,
-        kind,
-        endpointUrl: `http://127.0.0.1:${port}`,
-        keyId: out[0],
-        key: out[1],
-        inboundKeyId: back[0],
-        inboundKey: back[1],
-      });
-      ports.push(`${id} http://127.0.0.1:${port}`);
+      ports.push(`${id} ${url}`);
     }
     await d.app.services.peers.reload();
     say(`演示短信网关与上报平台参考接收端已启动（短信：GET /messages；上报：GET /reports）：${ports.join('，')}`);

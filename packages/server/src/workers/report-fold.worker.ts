@@ -7,6 +7,7 @@
  * other. The reports read summaries and unfolded deltas together, so they are exact whether it has run or not.
  */
 import type { Db } from '../db/pool.ts';
+import { startPeriodic } from './periodic.ts';
 
 /** Deltas folded per transaction, of each delta table. */
 export const FOLD_BATCH = 50_000;
@@ -32,20 +33,5 @@ export function startReportFoldWorker(
   everyMs: number,
   log: { error(o: object, m: string): void },
 ): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const tick = () => {
-    if (busy) return;
-    busy = true;
-    running = foldReportDeltas(db)
-      .catch((err) => log.error({ err }, 'folding the report deltas failed'))
-      .finally(() => (busy = false));
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  tick();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(() => foldReportDeltas(db), everyMs, log, 'folding the report deltas failed');
 }
