@@ -23,6 +23,7 @@ import { seedDemoKnowledge } from './knowledge/seed-knowledge.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
 import { startReportFoldWorker } from './workers/report-fold.worker.ts';
+import { startShareKeyWorker } from './analytics/share-keys.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { startSharePull } from './analytics/share.service.ts';
 import { registerInProcessPeer } from './bridge/inproc.ts';
@@ -260,6 +261,11 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
       const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
       const stopReportFold = startReportFoldWorker(d.db, config.reportFoldMs, d.app.log);
+      // the sharing pseudonyms on the desk's own records, for the hot spots' repeat-dispute list
+      const shareKey = d.cfg.bridge?.shareKey ?? null;
+      const stopShareKeys = shareKey
+        ? startShareKeyWorker(d.db, shareKey, config.reportFoldMs, d.app.log)
+        : async () => undefined;
       // The sender runs on every desk: it serves the peer desk and the connectors (119, 120, utilities …).
       const sender = new OutboxSender(
         d.db,
@@ -279,6 +285,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         await stopDeadlines();
         await stopAuditSeal();
         await stopReportFold();
+        await stopShareKeys();
         await d.app.close();
         await d.close?.();
       });

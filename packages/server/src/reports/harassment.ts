@@ -15,6 +15,7 @@ import {
 } from '@liandong/domain';
 import { audit } from '../admin/audit.repo.ts';
 import { pseudonym } from '../analytics/share.service.ts';
+import { shareKeyFingerprint, STALE } from '../analytics/share-keys.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import type { Db } from '../db/pool.ts';
@@ -76,14 +77,20 @@ export async function harassmentReport(db: Db, desk: ReportDesk, period: Period)
   const peerKeys = [...new Set(calls.filter((c) => !c.own).map((c) => c.caller_key!))];
   const ownByKey = new Map<string, { id: string; phone: string }>();
   if (peerKeys.length && key) {
-    const callers = await db.query<{ id: string; phone: string }>(
-      `SELECT DISTINCT c.id, c.phone_sealed AS phone FROM callers c JOIN requests r ON r.caller_id = c.id
-       WHERE c.phone_sealed IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2`,
-      [period.from, period.to],
+    // the callers keyed under the current sharing key (migration 20261216100000) that carry one of the
+    // peer's pseudonyms, and those not keyed under it yet, keyed here
+    const fp = shareKeyFingerprint(key);
+    const callers = await db.query<{ id: string; phone: string; caller_key: string | null }>(
+      `SELECT DISTINCT c.id, c.phone_sealed AS phone, CASE WHEN c.share_key_fp = $3 THEN c.caller_key END AS caller_key
+       FROM callers c JOIN requests r ON r.caller_id = c.id
+       WHERE c.phone_sealed IS NOT NULL AND r.received_at >= $1 AND r.received_at < $2
+         AND (c.caller_key = ANY($4::text[]) OR ${STALE('c.share_key_fp', '$3')})`,
+      [period.from, period.to, fp, peerKeys],
     );
+    const wanted = new Set(peerKeys);
     for (const c of openColumns(callers.rows, { phone: 'caller.phone' })) {
-      const k = pseudonym(key, normalisePhone(c.phone));
-      if (k && peerKeys.includes(k)) ownByKey.set(k, c);
+      const k = c.caller_key ?? pseudonym(key, normalisePhone(c.phone));
+      if (k && wanted.has(k)) ownByKey.set(k, { id: c.id, phone: c.phone });
     }
   }
   const watchedPhones = new Map(watched.rows.map((w) => [w.phone, w.confirmed_at]));

@@ -13,13 +13,11 @@ import {
   WORK_ORDER_TYPE_LABELS,
   maskPhone,
   maskShareText,
-  normaliseAddress,
-  normalisePhone,
   spikeOf,
   type Period,
 } from '@liandong/domain';
-import { pseudonym } from '../analytics/share.service.ts';
-import type { Db } from '../db/pool.ts';
+import { callerKeyOf, placeKeyOf, shareKeyFingerprint, STALE } from '../analytics/share-keys.ts';
+import { inTransaction, type Db } from '../db/pool.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
 import { SUMMARIES, type FigureSource } from './monthly.repo.ts';
@@ -75,51 +73,209 @@ export async function counts(db: Db, own: string[], from: Date, to: Date, window
 /** Where the hot spots' counts and the drill note come from: the day summaries, or the test's raw-row reference. */
 export interface HotspotSource {
   counts: typeof counts;
+  risks: typeof riskGroups;
   drillCounts: FigureSource['drillCounts'];
 }
 
-const HOTSPOT_SUMMARIES: HotspotSource = { counts, drillCounts: SUMMARIES.drillCounts };
-
-interface RiskRow {
-  kind: 'work_order' | 'incident';
-  received_at: Date;
-  district_code: string | null;
-  street_code: string | null;
-  topic: string | null;
-  own: boolean;
-  text: string;
-  address: string | null;
-  phone: string | null;
-  caller_key: string | null;
-  place_key: string | null;
+/**
+ * One group of the repeat-dispute list: an address (its placeKey), a caller (callerKey) or a street, with
+ * its 12345 complaints and 110 dispute calls of the period. `label` is the desk's own address or masked
+ * number when one of its own records is in the group (null: only the peer's de-identified records);
+ * `districtCode` and `streetCode` are the group's first record's; `examples` the first two distinct texts
+ * among its first EXAMPLE_ROWS records (the desk's own masked as its feed masks them).
+ */
+export interface RiskGroup {
+  dimension: 'place' | 'caller' | 'street';
+  key: string;
+  label: string | null;
+  districtCode: string | null;
+  streetCode: string | null;
+  complaints: number;
+  disputes: number;
+  first: Date;
+  last: Date;
+  examples: string[];
 }
 
-/** 12345 complaints and 110 dispute calls of the period, with what keys them. */
-async function riskRows(db: Db, own: string[], p: { from: Date; to: Date }): Promise<RiskRow[]> {
-  const rows = (
-    await db.query<RiskRow>(
-      `SELECT 'work_order' AS kind, r.received_at, w.district_code, r.street_code, w.category_code AS topic, true AS own,
-         r.content AS text, r.address, c.phone_sealed AS phone, NULL::text AS caller_key, NULL::text AS place_key
-       FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
-       WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'complaint' AND NOT r.exercise
-         AND r.received_at >= $1 AND r.received_at < $2
+/** The repeat-dispute statement's work_mem (SET LOCAL: that statement only). */
+const RISK_WORK_MEM = '128MB';
+
+/** Groups listed, at most. */
+export const RISK_GROUPS = TOP * 3;
+
+/** A group's examples are the first two distinct texts among its first EXAMPLE_ROWS records (time order). */
+export const EXAMPLE_ROWS = 10;
+
+/**
+ * The period's 12345 complaints and 110 dispute calls, both desks' ($1, $2 the period, $3 this desk's own
+ * kinds, $4 the categories counted as disputes, $5 the sharing key's fingerprint), each with its
+ * placeKey and callerKey: the desk's own as stored (migration 20261216100000) or, for a row the worker has
+ * not keyed under the current key yet, as the report keyed it ($6–$9: request and caller ids with their
+ * keys); the peer's as its feed carried them.
+ */
+const RISK_ROWS = `
+  fr AS (SELECT * FROM unnest($6::uuid[], $7::text[]) f (id, k)),
+  fc AS (SELECT * FROM unnest($8::uuid[], $9::text[]) f (id, k)),
+  risk AS MATERIALIZED (
+    SELECT x.kind, x.received_at, x.district_code, x.street_code, true AS own, x.rid, NULL::text AS source,
+      CASE WHEN x.rfp = $5 THEN x.place_key ELSE fr.k END AS place_key,
+      CASE WHEN x.cfp = $5 THEN x.caller_key ELSE fc.k END AS caller_key
+    FROM (
+      SELECT 'work_order'::text AS kind, r.received_at, w.district_code, r.street_code, r.id AS rid, r.share_key_fp AS rfp,
+        r.place_key, c.id AS cid, c.share_key_fp AS cfp, c.caller_key
+      FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
+      WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'complaint' AND NOT r.exercise
+        AND r.received_at >= $1 AND r.received_at < $2
+      UNION ALL
+      SELECT 'incident', r.received_at, i.district_code, r.street_code, r.id, r.share_key_fp, r.place_key, c.id, c.share_key_fp, c.caller_key
+      FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
+      WHERE 'incident' = ANY($3::text[]) AND (i.category = ANY($4::text[]) OR i.disposition = 'mediated') AND NOT r.exercise
+        AND r.received_at >= $1 AND r.received_at < $2) x
+      LEFT JOIN fr ON fr.id = x.rid LEFT JOIN fc ON fc.id = x.cid
+    UNION ALL
+    SELECT kind, received_at, district_code, street_code, false, record_id, source, place_key, caller_key
+    FROM shared_records
+    WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2
+      AND ((kind = 'work_order' AND type = 'complaint')
+        OR (kind = 'incident' AND (type = ANY($4::text[]) OR outcome LIKE '%mediated%')))
+  )`;
+
+/**
+ * The repeat-dispute groups in one statement: the period's rows grouped by each key, the groups that
+ * qualify (complaints and dispute calls both, or three records of one address or caller) ordered as the
+ * list shows them and cut at RISK_GROUPS, and for each the first rows with what its label and examples
+ * need. The own rows not yet keyed under the current sharing key are keyed here first.
+ */
+export async function riskGroups(
+  db: Db,
+  own: string[],
+  p: { from: Date; to: Date },
+  shareKey: string | null,
+): Promise<RiskGroup[]> {
+  const fp = shareKey ? shareKeyFingerprint(shareKey) : null;
+  const fresh = {
+    rids: [] as string[],
+    rkeys: [] as (string | null)[],
+    cids: [] as string[],
+    ckeys: [] as (string | null)[],
+  };
+  if (shareKey) {
+    const stale = await db.query<{ t: 'r' | 'c'; id: string; v: string | null }>(
+      `SELECT 'r' AS t, id, address AS v FROM requests
+       WHERE ${STALE('share_key_fp', '$1')} AND received_at >= $2 AND received_at < $3
        UNION ALL
-       SELECT 'incident', r.received_at, i.district_code, r.street_code, i.category, true, r.content, r.address, c.phone_sealed, NULL, NULL
-       FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
-       WHERE 'incident' = ANY($3::text[]) AND (i.category = ANY($4::text[]) OR i.disposition = 'mediated') AND NOT r.exercise
-         AND r.received_at >= $1 AND r.received_at < $2
-       UNION ALL
-       SELECT kind, received_at, district_code, street_code, COALESCE(category, type), false, text, NULL, NULL, caller_key, place_key
-       FROM shared_records
-       WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2
-         AND ((kind = 'work_order' AND type = 'complaint')
-           OR (kind = 'incident' AND (type = ANY($4::text[]) OR outcome LIKE '%mediated%')))
-       ORDER BY 2`,
-      [p.from, p.to, own, DISPUTE_CATEGORIES],
-    )
-  ).rows;
-  return openColumns(rows, { phone: 'caller.phone' });
+       SELECT 'c', id, phone_sealed FROM callers WHERE ${STALE('share_key_fp', '$1')}`,
+      [fp, p.from, p.to],
+    );
+    for (const s of stale.rows) {
+      if (s.t === 'r') {
+        fresh.rids.push(s.id);
+        fresh.rkeys.push(placeKeyOf(shareKey, s.v));
+      } else {
+        fresh.cids.push(s.id);
+        fresh.ckeys.push(callerKeyOf(shareKey, s.v));
+      }
+    }
+  }
+  interface Row {
+    dimension: RiskGroup['dimension'];
+    key: string;
+    complaints: number;
+    disputes: number;
+    first: Date;
+    last: Date;
+    own: boolean;
+    rn: string;
+    district_code: string | null;
+    street_code: string | null;
+    text: string | null;
+    address: string | null;
+    phone: string | null;
+  }
+  // One statement in a transaction of its own, with memory enough to group a month's keys in a hash
+  // table (at 2,000,000 orders a month some 700,000 keys; with the default work_mem the grouping sorted on
+  // disk, most of the statement's time).
+  const rows = await inTransaction(db, async (tx) => {
+    await tx.query(`SET LOCAL work_mem = '${RISK_WORK_MEM}'`);
+    return (
+      await tx.query<Row>(
+        `WITH ${RISK_ROWS},
+       keyed AS (
+         SELECT 'place'::text AS dimension, place_key AS key, kind, received_at FROM risk WHERE place_key IS NOT NULL
+         UNION ALL SELECT 'caller', caller_key, kind, received_at FROM risk WHERE caller_key IS NOT NULL
+         UNION ALL SELECT 'street', street_code, kind, received_at FROM risk WHERE street_code IS NOT NULL
+       ),
+       g AS (
+         SELECT dimension, key, count(*) FILTER (WHERE kind = 'work_order')::int AS complaints,
+           count(*) FILTER (WHERE kind = 'incident')::int AS disputes, min(received_at) AS first, max(received_at) AS last
+         FROM keyed GROUP BY dimension, key
+         HAVING (count(*) FILTER (WHERE kind = 'work_order') > 0 AND count(*) FILTER (WHERE kind = 'incident') > 0)
+           OR (dimension <> 'street' AND count(*) >= 3)
+         ORDER BY (count(*) FILTER (WHERE kind = 'work_order') > 0 AND count(*) FILTER (WHERE kind = 'incident') > 0) DESC,
+           count(*) DESC, dimension COLLATE "C", key COLLATE "C"
+         LIMIT ${RISK_GROUPS}
+       ),
+       members AS (
+         SELECT g.dimension, g.key, x.* FROM g JOIN risk x ON g.dimension = 'place' AND x.place_key = g.key
+         UNION ALL SELECT g.dimension, g.key, x.* FROM g JOIN risk x ON g.dimension = 'caller' AND x.caller_key = g.key
+         UNION ALL SELECT g.dimension, g.key, x.* FROM g JOIN risk x ON g.dimension = 'street' AND x.street_code = g.key
+       ),
+       picked AS (
+         SELECT * FROM (
+           SELECT m.*, row_number() OVER (PARTITION BY dimension, key ORDER BY received_at, rid) AS rn,
+             row_number() OVER (PARTITION BY dimension, key, own ORDER BY received_at, rid) AS rn_own
+           FROM members m) y
+         WHERE rn <= ${EXAMPLE_ROWS} OR (own AND rn_own = 1)
+       )
+       SELECT g.*, p.own, p.rn, p.district_code, p.street_code,
+         CASE WHEN p.own THEN rq.content ELSE s.text END AS text, rq.address, c.phone_sealed AS phone
+       FROM g JOIN picked p USING (dimension, key)
+         LEFT JOIN requests rq ON p.own AND rq.id = p.rid
+         LEFT JOIN callers c ON c.id = rq.caller_id
+         LEFT JOIN shared_records s ON NOT p.own AND s.source = p.source AND s.record_id = p.rid
+       ORDER BY (g.complaints > 0 AND g.disputes > 0) DESC, g.complaints + g.disputes DESC, g.dimension COLLATE "C",
+         g.key COLLATE "C", p.rn`,
+        [p.from, p.to, own, DISPUTE_CATEGORIES, fp, fresh.rids, fresh.rkeys, fresh.cids, fresh.ckeys],
+      )
+    ).rows;
+  });
+  openColumns(rows, { phone: 'caller.phone' });
+  const groups = new Map<string, RiskGroup>();
+  for (const r of rows) {
+    const id = `${r.dimension}:${r.key}`;
+    let g = groups.get(id);
+    if (!g)
+      groups.set(
+        id,
+        (g = {
+          dimension: r.dimension,
+          key: r.key,
+          label: null,
+          districtCode: null,
+          streetCode: null,
+          complaints: r.complaints,
+          disputes: r.disputes,
+          first: r.first,
+          last: r.last,
+          examples: [],
+        }),
+      );
+    if (Number(r.rn) === 1) {
+      g.districtCode = r.district_code;
+      g.streetCode = r.street_code;
+    }
+    // the label from the desk's first own record (it knows its own address or number)
+    if (r.own && g.label === null)
+      g.label = r.dimension === 'place' ? r.address : r.phone ? `来电人 ${maskPhone(r.phone)}` : null;
+    if (Number(r.rn) <= EXAMPLE_ROWS && g.examples.length < 2 && r.text !== null) {
+      const text = r.own ? maskShareText(r.text) : r.text;
+      if (!g.examples.includes(text)) g.examples.push(text);
+    }
+  }
+  return [...groups.values()];
 }
+
+const HOTSPOT_SUMMARIES: HotspotSource = { counts, risks: riskGroups, drillCounts: SUMMARIES.drillCounts };
 
 export async function hotspotsReport(
   db: Db,
@@ -132,7 +288,7 @@ export async function hotspotsReport(
   const base = new Date(period.from.getTime() - BASELINE_WINDOWS * len);
   const [rows, risks, exercise, streets, districts, cats] = await Promise.all([
     source.counts(db, own, base, period.to, len),
-    riskRows(db, own, period),
+    source.risks(db, own, period, desk.shareKey ?? null),
     exerciseNote(db, desk, period, source),
     db.query<{ code: string; name: string }>('SELECT code, name FROM streets'),
     db.query<{ code: string; name: string }>('SELECT code, name FROM districts'),
@@ -267,81 +423,17 @@ export async function hotspotsReport(
 
   // repeat-dispute risk: the desk's own rows keyed as its feed keys them
   const key = desk.shareKey ?? null;
-  interface Risk {
-    dimension: 'place' | 'caller' | 'street';
-    key: string;
-    label: string;
-    districtCode: string | null;
-    streetCode: string | null;
-    complaints: number;
-    disputes: number;
-    first: Date;
-    last: Date;
-    examples: string[];
-  }
-  const groups = new Map<string, Risk>();
-  const add = (dimension: Risk['dimension'], k: string | null, label: string, r: RiskRow) => {
-    if (!k) return;
-    const id = `${dimension}:${k}`;
-    let g = groups.get(id);
-    if (!g)
-      groups.set(
-        id,
-        (g = {
-          dimension,
-          key: k,
-          label,
-          districtCode: r.district_code,
-          streetCode: r.street_code,
-          complaints: 0,
-          disputes: 0,
-          first: r.received_at,
-          last: r.received_at,
-          examples: [],
-        }),
-      );
-    if (r.kind === 'work_order') g.complaints++;
-    else g.disputes++;
-    if (r.received_at < g.first) g.first = r.received_at;
-    if (r.received_at > g.last) g.last = r.received_at;
-    // a label from the desk's own record (it knows its own address or number) wins over the peer's
-    if (r.own && g.label.startsWith('（')) g.label = label;
-    if (g.examples.length < 2) {
-      // masking is the costly part of a row: only for the two examples a group shows
-      const text = r.own ? maskShareText(r.text) : r.text;
-      if (!g.examples.includes(text)) g.examples.push(text);
-    }
-  };
-  // a pseudonym per distinct address and number (many rows share one; the HMAC is the costly part)
-  const placeKeys = new Map<string | null, string | null>(),
-    callerKeys = new Map<string | null, string | null>();
-  const keyed = (
-    cache: Map<string | null, string | null>,
-    raw: string | null,
-    normalise: (x: string | null) => string | null,
-  ) => {
-    let k = cache.get(raw);
-    if (k === undefined) cache.set(raw, (k = pseudonym(key, normalise(raw))));
-    return k;
-  };
-  for (const r of risks) {
-    const placeKey = r.own ? (key ? keyed(placeKeys, r.address, normaliseAddress) : null) : r.place_key;
-    const callerKey = r.own ? (key ? keyed(callerKeys, r.phone, normalisePhone) : null) : r.caller_key;
-    add('place', placeKey, r.own && r.address ? r.address : '（对方平台记录的地址，已去标识）', r);
-    add(
-      'caller',
-      callerKey,
-      r.own && r.phone ? `来电人 ${maskPhone(r.phone)}` : '（对方平台记录的来电人，已去标识）',
-      r,
-    );
-    if (r.street_code) add('street', r.street_code, placeLabel(r.street_code, r.district_code), r);
-  }
-  const repeatRisks = [...groups.values()]
+  const placeholder = '（对方平台记录的地址，已去标识）',
+    callerPlaceholder = '（对方平台记录的来电人，已去标识）';
+  const repeatRisks = risks
     .filter((g) => (g.complaints > 0 && g.disputes > 0) || (g.dimension !== 'street' && g.complaints + g.disputes >= 3))
     .map((g) => ({
       dimension: g.dimension,
       key: g.key,
-      label: g.label,
+      label:
+        g.dimension === 'street'
+          ? placeLabel(g.key, g.districtCode)
+          : (g.label ?? (g.dimension === 'place' ? placeholder : callerPlaceholder)),
       districtCode: g.districtCode,
       districtName: g.districtCode ? (districtName.get(g.districtCode) ?? g.districtCode) : null,
       streetName: g.streetCode ? (streetName.get(g.streetCode) ?? g.streetCode) : null,
@@ -362,7 +454,7 @@ export async function hotspotsReport(
         a.dimension.localeCompare(b.dimension) ||
         a.key.localeCompare(b.key),
     )
-    .slice(0, TOP * 3);
+    .slice(0, RISK_GROUPS);
 
   return {
     name: 'hotspots' as const,

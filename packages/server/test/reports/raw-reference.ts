@@ -3,9 +3,18 @@
  * figures computed straight from the raw rows, as the reports computed them before the day summaries.
  * It lives with the tests only; reports.summary.test.ts builds every report both ways and compares them.
  */
-import type { ShareKind } from '@liandong/domain';
+import { maskPhone, maskShareText, normaliseAddress, normalisePhone, type ShareKind } from '@liandong/domain';
+import { pseudonym } from '../../src/analytics/share.service.ts';
+import { openColumns } from '../../src/crypto/pii.ts';
 import type { Db, Queryable } from '../../src/db/pool.ts';
-import type { CountRow, HotspotSource } from '../../src/reports/hotspots.ts';
+import {
+  DISPUTE_CATEGORIES,
+  EXAMPLE_ROWS,
+  RISK_GROUPS,
+  type CountRow,
+  type HotspotSource,
+  type RiskGroup,
+} from '../../src/reports/hotspots.ts';
 import type {
   DistrictRow,
   DrillCounts,
@@ -175,4 +184,102 @@ export async function rawHotspotCounts(
 }
 
 export const RAW: FigureSource = { recordTotals, linkageTotals, byDistrict, byUnit, drillCounts };
-export const RAW_HOTSPOTS: HotspotSource = { counts: rawHotspotCounts, drillCounts };
+interface RiskRow {
+  kind: 'work_order' | 'incident';
+  received_at: Date;
+  district_code: string | null;
+  street_code: string | null;
+  own: boolean;
+  text: string;
+  address: string | null;
+  phone: string | null;
+  caller_key: string | null;
+  place_key: string | null;
+}
+
+/**
+ * The repeat-dispute groups as the report built them before the stored keys: every complaint and dispute
+ * call of the period read, the desk's own keyed here one by one, grouped in memory.
+ */
+async function rawRiskGroups(
+  db: Db,
+  own: string[],
+  p: { from: Date; to: Date },
+  key: string | null,
+): Promise<RiskGroup[]> {
+  const risks = openColumns(
+    (
+      await db.query<RiskRow>(
+        `SELECT 'work_order' AS kind, r.received_at, w.district_code, r.street_code, true AS own, r.id AS rid,
+           r.content AS text, r.address, c.phone_sealed AS phone, NULL::text AS caller_key, NULL::text AS place_key
+         FROM work_orders w JOIN requests r ON r.id = w.request_id LEFT JOIN callers c ON c.id = r.caller_id
+         WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'complaint' AND NOT r.exercise
+           AND r.received_at >= $1 AND r.received_at < $2
+         UNION ALL
+         SELECT 'incident', r.received_at, i.district_code, r.street_code, true, r.id, r.content, r.address, c.phone_sealed, NULL, NULL
+         FROM incidents i JOIN requests r ON r.id = i.request_id LEFT JOIN callers c ON c.id = r.caller_id
+         WHERE 'incident' = ANY($3::text[]) AND (i.category = ANY($4::text[]) OR i.disposition = 'mediated') AND NOT r.exercise
+           AND r.received_at >= $1 AND r.received_at < $2
+         UNION ALL
+         SELECT kind, received_at, district_code, street_code, false, record_id, text, NULL, NULL, caller_key, place_key
+         FROM shared_records
+         WHERE NOT (kind = ANY($3::text[])) AND NOT exercise AND received_at >= $1 AND received_at < $2
+           AND ((kind = 'work_order' AND type = 'complaint')
+             OR (kind = 'incident' AND (type = ANY($4::text[]) OR outcome LIKE '%mediated%')))
+         ORDER BY 2, 6`,
+        [p.from, p.to, own, DISPUTE_CATEGORIES],
+      )
+    ).rows,
+    { phone: 'caller.phone' },
+  );
+  const groups = new Map<string, RiskGroup>();
+  const add = (dimension: RiskGroup['dimension'], k: string | null, label: string | null, r: RiskRow) => {
+    if (!k) return;
+    const id = `${dimension}:${k}`;
+    let g = groups.get(id);
+    if (!g)
+      groups.set(
+        id,
+        (g = {
+          dimension,
+          key: k,
+          label: null,
+          districtCode: r.district_code,
+          streetCode: r.street_code,
+          complaints: 0,
+          disputes: 0,
+          first: r.received_at,
+          last: r.received_at,
+          examples: [],
+        }),
+      );
+    if (r.kind === 'work_order') g.complaints++;
+    else g.disputes++;
+    if (r.received_at > g.last) g.last = r.received_at;
+    if (r.own && g.label === null) g.label = label;
+    // the first two distinct texts among the group's first EXAMPLE_ROWS records
+    const text = r.own ? maskShareText(r.text) : r.text;
+    if (g.complaints + g.disputes <= EXAMPLE_ROWS && g.examples.length < 2 && !g.examples.includes(text))
+      g.examples.push(text);
+  };
+  for (const r of risks) {
+    const placeKey = r.own ? pseudonym(key, normaliseAddress(r.address)) : r.place_key;
+    const callerKey = r.own ? pseudonym(key, normalisePhone(r.phone)) : r.caller_key;
+    add('place', placeKey, r.address, r);
+    add('caller', callerKey, r.phone ? `来电人 ${maskPhone(r.phone)}` : null, r);
+    if (r.street_code) add('street', r.street_code, null, r);
+  }
+  const both = (g: RiskGroup) => g.complaints > 0 && g.disputes > 0;
+  return [...groups.values()]
+    .filter((g) => both(g) || (g.dimension !== 'street' && g.complaints + g.disputes >= 3))
+    .sort(
+      (a, b) =>
+        Number(both(b)) - Number(both(a)) ||
+        b.complaints + b.disputes - (a.complaints + a.disputes) ||
+        (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    )
+    .slice(0, RISK_GROUPS);
+}
+
+export const RAW_HOTSPOTS: HotspotSource = { counts: rawHotspotCounts, risks: rawRiskGroups, drillCounts };

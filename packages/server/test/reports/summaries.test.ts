@@ -10,8 +10,11 @@
  * report states (summary.ts timeTolerance). In between, a fold is shown to be one transaction that one
  * process at a time runs, which a crash leaves undone.
  */
-import { parsePeriod, type Period } from '@liandong/domain';
+import { normaliseAddress, normalisePhone, parsePeriod, type Period } from '@liandong/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyShareRecords } from '../../src/analytics/share-keys.ts';
+import { pseudonym } from '../../src/analytics/share.service.ts';
+import { phoneHash, seal } from '../../src/crypto/pii.ts';
 import type { Db, Queryable } from '../../src/db/pool.ts';
 import { annualReport } from '../../src/reports/annual.ts';
 import { hotspotsReport } from '../../src/reports/hotspots.ts';
@@ -21,6 +24,11 @@ import { histogramPercentile, timeBin, timeTolerance } from '../../src/reports/s
 import { foldReportDeltas, startReportFoldWorker } from '../../src/workers/report-fold.worker.ts';
 import { createTestDatabase } from '../helpers.ts';
 import { RAW, RAW_HOTSPOTS } from './raw-reference.ts';
+
+/** The sharing key both desks of these tests hold (their feeds' pseudonyms). */
+const SHARE_KEY = 'summary-test-key';
+/** A number some of the test's orders come from. */
+const orders0Phone = '13800000003';
 
 let t: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -104,13 +112,33 @@ beforeAll(async () => {
       category: categories[0]!,
       exercise: false,
     });
+  // the callers (one per number, sealed as intake seals them)
+  const callerOf = new Map<string, string>();
+  for (const phone of new Set(orders.map((o) => o.phone)))
+    callerOf.set(
+      phone,
+      (
+        await db.query<{ id: string }>('INSERT INTO callers (phone_sealed, phone_hash) VALUES ($1, $2) RETURNING id', [
+          seal(phone, 'caller.phone'),
+          phoneHash(phone),
+        ])
+      ).rows[0]!.id,
+    );
   const insertOrders = async (list: typeof orders, tag: string) => {
     const req = await db.query<{ id: string }>(
       `INSERT INTO requests (channel, content, address, district_code, street_code, received_at, exercise, caller_id)
-       SELECT 'phone_12345', '反映小区噪音扰民', '幸福路' || (x.ord % 5) || '号', x.district, x.street, x.at, x.exercise, NULL
-       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::boolean[]) WITH ORDINALITY AS x (district, street, at, exercise, ord)
+       SELECT 'phone_12345', '反映小区噪音扰民，电话13800001234', '幸福路' || (x.ord % 5) || '号', x.district, x.street, x.at,
+         x.exercise, CASE WHEN x.ord % 3 > 0 THEN x.caller END
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::boolean[], $5::uuid[])
+         WITH ORDINALITY AS x (district, street, at, exercise, caller, ord)
        ORDER BY x.ord RETURNING id`,
-      [list.map((o) => o.district), list.map((o) => o.street), list.map((o) => o.at), list.map((o) => o.exercise)],
+      [
+        list.map((o) => o.district),
+        list.map((o) => o.street),
+        list.map((o) => o.at),
+        list.map((o) => o.exercise),
+        list.map((o) => callerOf.get(o.phone)!),
+      ],
     );
     await db.query(
       `INSERT INTO work_orders (no, request_id, order_type, category_code, title, urgent, urgent_kind, status,
@@ -168,16 +196,19 @@ beforeAll(async () => {
       overdue: rnd() < 0.1,
       unit: rnd() < 0.3 ? null : pick(['police.command', ...units]),
       exercise: rnd() < 0.05,
+      // the peer's pseudonyms of addresses and numbers this desk has too (the repeat-dispute list matches them)
+      placeKey: rnd() < 0.5 ? pseudonym(SHARE_KEY, normaliseAddress(`幸福路${Math.floor(rnd() * 7)}号`)) : null,
+      callerKey: rnd() < 0.5 ? pseudonym(SHARE_KEY, normalisePhone(pick(orders).phone)) : null,
     };
   });
   await db.query(
     `INSERT INTO shared_records (source, record_id, kind, received_at, district_code, street_code, type, category, channel,
-       status, satisfaction, urgent, overdue, unit_id, text, changed_at, exercise)
+       status, satisfaction, urgent, overdue, unit_id, text, changed_at, exercise, place_key, caller_key)
      SELECT 'cq-peer', x.id, x.kind, x.at, x.district, x.street, x.type, x.category, 'phone', 'closed', x.sat, x.urgent,
-       x.overdue, x.unit, '某某反映', now(), x.exercise
+       x.overdue, x.unit, '某某反映' || x.ord % 3, now(), x.exercise, x.place_key, x.caller_key
      FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-       $9::boolean[], $10::boolean[], $11::text[], $12::boolean[])
-       AS x (id, kind, at, district, street, type, category, sat, urgent, overdue, unit, exercise)`,
+       $9::boolean[], $10::boolean[], $11::text[], $12::boolean[], $13::text[], $14::text[]) WITH ORDINALITY
+       AS x (id, kind, at, district, street, type, category, sat, urgent, overdue, unit, exercise, place_key, caller_key, ord)`,
     [
       shared.map((x) => x.id),
       shared.map((x) => x.kind),
@@ -191,6 +222,8 @@ beforeAll(async () => {
       shared.map((x) => x.overdue),
       shared.map((x) => x.unit),
       shared.map((x) => x.exercise),
+      shared.map((x) => x.placeKey),
+      shared.map((x) => x.callerKey),
     ],
   );
 
@@ -311,8 +344,8 @@ function differences(sum: unknown, raw: unknown, path = '$', out: string[] = [],
 const strip = <T extends { generatedAt?: unknown }>(x: T) => ({ ...x, generatedAt: null });
 
 const DESKS: ReportDesk[] = [
-  { desk: 'hotline', deskId: 'cq-12345', shareKey: 'summary-test-key' },
-  { desk: 'dispatch', deskId: 'cq-110', shareKey: 'summary-test-key' },
+  { desk: 'hotline', deskId: 'cq-12345', shareKey: SHARE_KEY },
+  { desk: 'dispatch', deskId: 'cq-110', shareKey: SHARE_KEY },
   { desk: 'both', deskId: 'cq-joint', shareKey: null },
 ];
 
@@ -406,16 +439,45 @@ function equalToTheRawRows() {
       expect(differences(strip(ya), strip(yb)), 'annual').toEqual([]);
       expect(yb.months.length).toBe(12);
 
-      for (const key of ['2026-10', '2026-W41', '2026-Q3']) {
-        const [ha, hb] = [
-          await hotspotsReport(db, desk, period(key)),
-          await hotspotsReport(db, desk, period(key), RAW_HOTSPOTS),
-        ];
-        expect(differences(strip(ha), strip(hb)), `hotspots ${key}`).toEqual([]);
-        if (key === '2026-10') {
-          expect(hb.places.length).toBeGreaterThan(0);
-          if (desk.desk !== 'dispatch') expect(hb.spikes.length).toBeGreaterThan(0);
+      // the repeat-dispute list with none of the desk's records keyed (the report keys them), all keyed by
+      // the worker, and all keyed under a sharing key since replaced (the report keys them again)
+      for (const keyed of [null, SHARE_KEY, 'a-replaced-share-key']) {
+        if (keyed) {
+          expect(await keyShareRecords(db, keyed, 50)).toBeGreaterThan(100);
+          // the stored keys are the feed's pseudonyms under that key
+          const place = await db.query<{ place_key: string }>(
+            `SELECT DISTINCT place_key FROM requests WHERE address = '幸福路1号'`,
+          );
+          expect(place.rows).toEqual([{ place_key: pseudonym(keyed, normaliseAddress('幸福路1号')) }]);
+          const caller = await db.query<{ caller_key: string }>(
+            `SELECT caller_key FROM callers WHERE phone_hash = $1`,
+            [phoneHash(orders0Phone)],
+          );
+          expect(caller.rows).toEqual([{ caller_key: pseudonym(keyed, normalisePhone(orders0Phone)) }]);
         }
+        for (const key of ['2026-10', '2026-W41', '2026-Q3']) {
+          const [ha, hb] = [
+            await hotspotsReport(db, desk, period(key)),
+            await hotspotsReport(db, desk, period(key), RAW_HOTSPOTS),
+          ];
+          expect(differences(strip(ha), strip(hb)), `hotspots ${key}, keyed under ${keyed}`).toEqual([]);
+          if (key === '2026-10') {
+            expect(hb.places.length).toBeGreaterThan(0);
+            if (desk.desk !== 'dispatch') expect(hb.spikes.length).toBeGreaterThan(0);
+            // the 12345 desk's list has every kind of group, some matched with the peer's records by the
+            // sharing key (the compared lists are not empty)
+            if (desk.desk === 'hotline') {
+              expect([...new Set(hb.repeatRisks.map((r) => r.dimension))].sort()).toEqual([
+                'caller',
+                'place',
+                'street',
+              ]);
+              expect(hb.repeatRisks.some((r) => r.bothDesks && r.dimension !== 'street')).toBe(true);
+            }
+          }
+        }
+        // a second run keys nothing more
+        if (keyed) expect(await keyShareRecords(db, keyed)).toBe(0);
       }
     });
 
