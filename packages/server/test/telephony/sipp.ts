@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../ports.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp');
 
@@ -24,17 +25,16 @@ export interface SippRun {
   stderr: string;
 }
 
-/** A port free for both UDP and TCP on 127.0.0.1 (a SIP desk listens on both). */
+/**
+ * A port free for both UDP and TCP on 127.0.0.1 (a SIP desk listens on both), from this vitest worker's
+ * block below the ephemeral range (../ports.ts). A seat's or a specialist's phone keeps its port for the
+ * whole file while SIPp runs on it one call at a time; a port from the ephemeral range could be taken in
+ * between by any socket the kernel numbers itself (another file's SIPp media, an outgoing connection), and
+ * the next SIPp then could not bind it ("Unable to bind main socket").
+ */
 export async function freeSipPort(): Promise<number> {
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     if (await udpFree(port)) return port;
   }
 }
@@ -76,9 +76,28 @@ export async function sipp(
   }
 }
 
+/** A port the kernel numbers (listen on 0, then close), free for UDP too. */
+async function ephemeralPort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    if (await udpFree(port)) return port;
+  }
+}
+
+/**
+ * SIPp's media ports, for one run: from the ephemeral range, so they never take the next port of this
+ * worker's block (a desk's or a phone's); a run that loses one to another socket is tried again.
+ */
 async function freeMediaPort(): Promise<number> {
   for (;;) {
-    const port = await freeSipPort();
+    const port = await ephemeralPort();
     if (port > 65530) continue;
     const rest = await Promise.all([1, 2, 3].map((k) => udpFree(port + k)));
     if (rest.every(Boolean)) return port;
