@@ -49,6 +49,9 @@ describe('call-taker files a complete order with the keyboard alone', () => {
     await tab(page, '要求保密');
     await tab(page, '同意转办单位回电');
     await page.keyboard.press('Space');
+    // 短信告知 is open to a mobile number only, and on unless the caller declines
+    await tab(page, '短信告知');
+    expect(await page.getByRole('checkbox', { name: '短信告知' }).isChecked()).toBe(true);
     await tab(page, '诉求内容');
     // A district and a street typed in part and left with Tab are chosen, not lost.
     await tab(page, '区县');
@@ -86,6 +89,12 @@ describe('call-taker files a complete order with the keyboard alone', () => {
     expect(order.request.location.address).toBe('民族路188号3栋');
     expect(order.request.caller.phone).toBe('13800138123');
     expect(order.request.caller.name).toBe('刘女士');
+    // 短信告知 left on: the receipt goes to the caller's mobile (through the demo's reference gateway)
+    const texts = (await hotline('GET', `/api/work-orders/${found.items[0]!.id}/texts`)) as {
+      items: { purpose: string; status: string }[];
+    };
+    expect(texts.items.map((t) => t.purpose)).toEqual(['receipt']);
+    expect(['queued', 'sent']).toContain(texts.items[0]!.status);
     // The next call starts with the keyboard too.
     await page.keyboard.press('Alt+N');
     await expect.poll(() => focused(page)).toBe('诉求内容');

@@ -71,7 +71,7 @@ import { TelephonyService } from './telephony/telephony.service.ts';
 import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
 import { citizenRoutes } from './citizen/citizen.routes.ts';
 import { SmsService } from './sms/sms.service.ts';
-import { smsRoutes } from './sms/sms.routes.ts';
+import { smsRoutes, smsTextRoutes } from './sms/sms.routes.ts';
 import { UpwardReports } from './bridge/upward-reports.ts';
 import type { AfterTransition } from './shared/after-transition.ts';
 import type { WorkOrderRow } from './hotline/work-orders.repo.ts';
@@ -268,7 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(dispatchModelRoutes(dispatchModels, workOrders));
     await app.register(mergeCandidateRoutes(opts.db, workOrders));
     await app.register(
-      intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge, telephony), dispatchModels),
+      intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge, telephony, sms), dispatchModels),
     );
     await app.register(attachmentRoutes(attachments));
     // The citizen side of the 12345 desk: the public web channel, status page, disclosure, Open311.
@@ -279,6 +279,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     const citizen = new CitizenService(opts.db, workOrders, attachments, triage, bridge, geocoder, app.log, sms);
     await app.register(citizenRoutes(opts.db, citizen));
     await app.register(smsRoutes(sms));
+    await app.register(smsTextRoutes(sms));
     await app.register(open311Routes(new Open311Service(opts.db, citizen, workOrders, deskId)));
   }
   await app.register(reminderRoutes(opts.db, new ReminderService(opts.db, workOrders), reminderStream));

@@ -212,3 +212,15 @@ export interface Attachment {
 }
 
 export type Enums = Record<string, Record<string, string>>;
+
+/** A text of a work order to its citizen (GET /api/work-orders/:id/texts): no number, no words. */
+export interface OrderText {
+  id: string;
+  purpose: 'receipt' | 'reply' | 'survey';
+  purposeLabel: string;
+  status: 'not_sent' | 'queued' | 'sent' | 'failed';
+  statusLabel: string;
+  queuedAt: string;
+  sentAt: string | null;
+  answer: { rating: number; level: string; at: string } | null;
+}

@@ -27,3 +27,7 @@ export const fmtSize = (n: number) =>
  */
 export const readableReason = (reason: string) =>
   reason.replace(/〔[A-Z][A-Z0-9_-]*〕/g, '').replace(/〔[A-Z][A-Z0-9_-]*·/g, '〔');
+
+/** A mainland mobile number as the desk texts it (+86 or 0086 before it allowed), as the server reads it. */
+export const isMobileNumber = (phone: string | null | undefined) =>
+  Boolean(phone) && /^1[3-9]\d{9}$/.test(phone!.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, ''));

@@ -323,6 +323,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/work-orders/:id/assign': perm('work_order.assign', 'orders in view', H),
   'GET /api/work-orders/:id/attachments': perm('work_order.read', 'attachments of an order in scope', H),
   'POST /api/work-orders/:id/attachments': perm('work_order.attach', 'an order in scope', H),
+  'GET /api/work-orders/:id/texts': perm(
+    'work_order.read',
+    'texts of an order in scope: purpose, state, times, the survey’s answer (no number, no words)',
+    H,
+  ),
   'GET /api/work-orders/:id/dispatch-suggestions': perm(
     ['work_order.assign', 'work_order.reassign'],
     'an order in scope',

@@ -36,6 +36,12 @@ export const IntakeBody = strict({
       description: '话务员正在接听的通话：关联到本诉求；一键转110时连同对接事项把通话转至110专席',
     }),
   ),
+  smsConsent: Type.Optional(
+    Type.Boolean({
+      description:
+        '短信告知：来电人同意以短信接收受理（工单编号）、办结答复和回访；手机号码默认同意，false 不发；生成工单和直接答复时发送，演练不发',
+    }),
+  ),
   handling: Type.Union(
     [
       strict({

@@ -28,6 +28,7 @@ import type { KnowledgeService } from '../knowledge/knowledge.service.ts';
 import type { CreateWorkOrderInput, WorkOrderService } from '../hotline/work-orders.service.ts';
 import type { WorkOrderRow } from '../hotline/work-orders.repo.ts';
 import { createOnce } from '../shared/create-once.ts';
+import { mobileNumber } from '../sms/sms.service.ts';
 import { markExercise } from '../shared/requests.repo.ts';
 import type { TriageDecision, TriageService } from '../triage/triage.service.ts';
 
@@ -60,6 +61,22 @@ export interface IntakeInput extends Omit<
    * transfer to 110 moves it to the 110 specialist seat together with the linkage item (一键转接).
    */
   callId?: string;
+  /**
+   * 短信告知: the caller agrees to texts on the number given (the receipt with the order number, then the
+   * reply and the 回访 survey; docs/sms.md). Default: yes for a mobile number. Only an order or a direct
+   * answer is texted (a transfer's handling is the other desk's), and never a drill.
+   */
+  smsConsent?: boolean;
+}
+
+/** Texts to the caller of an order filed here (the SMS service implements it). */
+export interface IntakeTexts {
+  phoneIntake(
+    tx: Queryable,
+    order: { id: string; no: string },
+    phone: string,
+    answered: string | null,
+  ): Promise<unknown>;
 }
 
 export interface IntakeResult {
@@ -115,10 +132,11 @@ export class IntakeService {
     private readonly bridge: BridgeService,
     private readonly knowledge: KnowledgeService,
     private readonly calls: IntakeCalls | null = null,
+    private readonly texts: IntakeTexts | null = null,
   ) {}
 
   async intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
-    const { handling, exercise, callId, ...request } = input;
+    const { handling, exercise, callId, smsConsent, ...request } = input;
     if (exercise) requirePermission(actor, 'exercise.run');
     // Checks first: nothing is written for an intake that cannot be carried out.
     if (handling.kind === 'transfer' || handling.kind === 'consultation') requirePermission(actor, 'linkage.act');
@@ -132,6 +150,13 @@ export class IntakeService {
     const reply = handling.kind === 'answer' ? handling.reply.trim() : '';
     if (handling.kind === 'answer' && !reply)
       throw new AppError('VALIDATION_FAILED', '请求参数不合法：答复内容不能为空', { field: 'handling.reply' });
+    const phone = request.caller?.phone ? mobileNumber(request.caller.phone) : null;
+    if (smsConsent === true && !phone)
+      throw new AppError('VALIDATION_FAILED', '请求参数不合法：短信告知须填写来电人的手机号码', {
+        field: 'smsConsent',
+      });
+    const texted =
+      phone !== null && smsConsent !== false && !exercise && (handling.kind === 'order' || handling.kind === 'answer');
     const cited =
       handling.kind === 'answer' && handling.knowledge
         ? await this.knowledge.citation(this.db, handling.knowledge.articleId, handling.knowledge.version)
@@ -178,6 +203,8 @@ export class IntakeService {
                 workOrderId: order.id,
               });
           }
+          if (texted && phone && this.texts)
+            await this.texts.phoneIntake(tx, order, phone, handling.kind === 'answer' ? reply : null);
           let linked: ItemRow[] = [];
           if (handling.kind === 'transfer' || handling.kind === 'consultation')
             ({ item: linkage, linked } = await this.transfer(

@@ -103,3 +103,26 @@ export async function ratingAnsweredNow(db: Queryable, workOrderId: string): Pro
   );
   return r.rows[0]?.answer_rating ?? null;
 }
+
+/** An order's texts as staff see them: what and when, never the number or the words (a receipt holds the query code). */
+export interface SmsListRow {
+  id: string;
+  purpose: SmsPurpose;
+  gateway: string | null;
+  outbox_status: 'pending' | 'delivered' | 'dead' | null;
+  sent_at: Date | null;
+  created_at: Date;
+  answer_rating: number | null;
+  answered_at: Date | null;
+}
+
+export async function listOrderTexts(db: Queryable, workOrderId: string): Promise<SmsListRow[]> {
+  const r = await db.query<SmsListRow>(
+    `SELECT s.id, s.purpose, s.gateway, o.status AS outbox_status, s.sent_at, s.created_at, s.answer_rating, s.answered_at
+       FROM sms_messages s LEFT JOIN bridge_outbox o ON o.id = s.id::text
+      WHERE s.work_order_id = $1
+      ORDER BY s.created_at, s.id`,
+    [workOrderId],
+  );
+  return r.rows;
+}

@@ -4,10 +4,53 @@
  * Refusals are the API's error catalogue (SMS_SIGNATURE_INVALID, SMS_MESSAGE_UNKNOWN, …).
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses } from '../http/schemas.ts';
+import { IdParams, errorResponses } from '../http/schemas.ts';
 import type { SmsService } from './sms.service.ts';
 
 export const SMS_INBOUND_LIMIT_BYTES = 16 * 1024;
+
+const SmsText = Type.Object(
+  {
+    id: Type.String(),
+    purpose: Type.Union([Type.Literal('receipt'), Type.Literal('reply'), Type.Literal('survey')]),
+    purposeLabel: Type.String(),
+    status: Type.Union([
+      Type.Literal('not_sent'),
+      Type.Literal('queued'),
+      Type.Literal('sent'),
+      Type.Literal('failed'),
+    ]),
+    statusLabel: Type.String(),
+    queuedAt: Type.String(),
+    sentAt: Type.Union([Type.String(), Type.Null()]),
+    answer: Type.Union([
+      Type.Object({ rating: Type.Integer(), level: Type.String(), at: Type.String() }, { additionalProperties: false }),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
+/** `GET /api/work-orders/:id/texts`: the order's texts for those who may read the order (no number, no words). */
+export const smsTextRoutes =
+  (sms: SmsService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/api/work-orders/:id/texts',
+      {
+        schema: {
+          tags: ['sms'],
+          summary: '工单的短信记录：受理、办结答复、回访短信的发送状态和市民评价（不含号码和短信内容）',
+          params: IdParams,
+          response: {
+            200: Type.Object({ items: Type.Array(SmsText) }, { additionalProperties: false }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => ({ items: await sms.textsOf(req.actor, req.params.id) }),
+    );
+  };
 
 export const smsRoutes =
   (sms: SmsService): FastifyPluginAsyncTypebox =>

@@ -17,10 +17,13 @@ import { AppError } from '../errors.ts';
 import { findWorkOrder, type WorkOrderRow } from '../hotline/work-orders.repo.ts';
 import type { WorkOrderService } from '../hotline/work-orders.service.ts';
 import type { SmsPurpose } from './sms-gateway.ts';
-import { findSurvey, insertSms, latestSurveyId, orderPhone, recordAnswer } from './sms.repo.ts';
+import { findSurvey, insertSms, latestSurveyId, listOrderTexts, orderPhone, recordAnswer } from './sms.repo.ts';
 import {
   RATING_LEVELS,
+  SMS_PURPOSE_LABELS,
+  SMS_STATUS_LABELS,
   parseSurveyReply,
+  phoneReceiptText,
   receiptText,
   replyText,
   satisfactionOfRating,
@@ -115,13 +118,65 @@ export class SmsService {
     });
   }
 
+  /**
+   * Texts for an order filed at the telephone intake, with the caller's consent (docs/sms.md): filed as an
+   * order, the receipt with its number (no query code); answered on the spot (直接答复, `answered`: the
+   * reply), the reply and the survey at once — the transition's own hook ran before the number was known.
+   * Only a mobile number gets texts: null for another.
+   */
+  async phoneIntake(tx: Queryable, order: { id: string; no: string }, phone: string, answered: string | null) {
+    const mobile = mobileNumber(phone);
+    if (!mobile) return null;
+    if (answered !== null) return this.replyAndSurvey(tx, order, mobile, answered);
+    return this.queue(tx, {
+      workOrderId: order.id,
+      purpose: 'receipt',
+      phone: mobile,
+      text: phoneReceiptText(order.no),
+    });
+  }
+
   /** The port of every work-order transition (app.ts): a reply goes to the citizen, then the survey. */
   async afterWorkOrderTransition(tx: Queryable, _actor: Actor, row: WorkOrderRow, cmd: WorkOrderCommand) {
     if (cmd.action !== 'reply' && cmd.action !== 'answer_directly') return;
     const phone = await orderPhone(tx, row.id);
-    if (!phone) return;
-    await this.queue(tx, { workOrderId: row.id, purpose: 'reply', phone, text: replyText(row.no, cmd.reply) });
-    await this.queue(tx, { workOrderId: row.id, purpose: 'survey', phone, text: surveyText(row.no) });
+    if (phone) await this.replyAndSurvey(tx, row, phone, cmd.reply);
+  }
+
+  private async replyAndSurvey(tx: Queryable, order: { id: string; no: string }, phone: string, reply: string) {
+    await this.queue(tx, { workOrderId: order.id, purpose: 'reply', phone, text: replyText(order.no, reply) });
+    return this.queue(tx, { workOrderId: order.id, purpose: 'survey', phone, text: surveyText(order.no) });
+  }
+
+  /**
+   * The texts of an order its reader may see (GET /api/work-orders/:id/texts): purpose, state and times,
+   * and a survey's answer. Neither the number nor the words: a web receipt holds the query code.
+   */
+  async textsOf(actor: Actor, workOrderId: string) {
+    if (!this.workOrders) throw new AppError('WORK_ORDER_NOT_FOUND');
+    await this.workOrders.getReadable(actor, workOrderId);
+    return (await listOrderTexts(this.db, workOrderId)).map((r) => {
+      const status = !r.gateway
+        ? 'not_sent'
+        : r.outbox_status === 'dead'
+          ? 'failed'
+          : r.sent_at || r.outbox_status === 'delivered'
+            ? 'sent'
+            : 'queued';
+      return {
+        id: r.id,
+        purpose: r.purpose,
+        purposeLabel: SMS_PURPOSE_LABELS[r.purpose],
+        status,
+        statusLabel: SMS_STATUS_LABELS[status],
+        queuedAt: r.created_at.toISOString(),
+        sentAt: r.sent_at?.toISOString() ?? null,
+        answer:
+          r.answer_rating !== null && r.answered_at
+            ? { rating: r.answer_rating, level: RATING_LEVELS[r.answer_rating]!, at: r.answered_at.toISOString() }
+            : null,
+      };
+    });
   }
 
   /** The gateways' inbound keys (their connectors' `inboundKeyId`), and whose each is. */

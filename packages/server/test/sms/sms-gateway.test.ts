@@ -496,7 +496,7 @@ describe('upward reports to 互联网+督查 and 好差评', () => {
     expect(queued.rows[0].n).toBe(0);
   });
 
-  it('a seat’s call back is reported to 好差评 too, in three levels; an order filed by phone gets no texts', async () => {
+  it('a seat’s call back is reported to 好差评 too, in three levels; an order made on the bare work-order API gets no texts', async () => {
     const created = await api('callTaker', 'POST', '/api/work-orders', sampleOrder());
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     await replyTo(created.json.id, '已责成城管执法队夜间巡查，摊贩已劝离。');
@@ -519,6 +519,95 @@ describe('upward reports to 互联网+督查 and 好差评', () => {
       resolved: true,
     });
     expect(await texts('13812345678')).toEqual([]);
+  });
+
+  it('an order filed at the phone intake texts the caller its number (no query code); the reply and the survey follow', async () => {
+    const caller = '13900005533';
+    const r = await api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder({ caller: { name: '王女士', phone: `+86 ${caller}` } }),
+      handling: { kind: 'order' },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const no = r.json.workOrder.no as string;
+    const receipt = await textOf(caller, 'receipt');
+    expect(receipt.text).toContain(`工单编号${no}`);
+    expect(receipt.text).toContain('拨打12345');
+    expect(receipt.text).not.toContain('查询码');
+    // a phone order is no public filing: nothing to look it up by on the status page
+    const pub = await db.db.query(
+      'SELECT count(*)::int AS n FROM public_requests p JOIN work_orders w ON w.id = p.work_order_id WHERE w.no = $1',
+      [no],
+    );
+    expect(pub.rows[0].n).toBe(0);
+    await replyTo(r.json.workOrder.id, '已约谈占道经营摊贩并设置隔离栏。');
+    expect((await textOf(caller, 'reply')).text).toContain('已约谈占道经营摊贩');
+    const survey = await textOf(caller, 'survey');
+    const answered = await inbound({ id: `MO-${randomUUID()}`, replyTo: survey.id, from: caller, text: '4' });
+    expect(answered.status, JSON.stringify(answered.json)).toBe(200);
+    const order = await api('callTaker', 'GET', `/api/work-orders/${r.json.workOrder.id}`);
+    expect(order.json.status).toBe('followed_up');
+    // The order's texts as staff see them: what, in what state, and the answer; never the number or the words.
+    // (marked sent when the gateway's answer is back, a moment after it has the text)
+    const listed = await eventually(async () => {
+      const l = await api('chengguan', 'GET', `/api/work-orders/${r.json.workOrder.id}/texts`);
+      expect(l.status, JSON.stringify(l.json)).toBe(200);
+      return l.json.items.every((t: { status: string }) => t.status === 'sent') ? l : null;
+    });
+    expect(listed.json.items.map((t: { purpose: string }) => t.purpose)).toEqual(['receipt', 'reply', 'survey']);
+    expect(listed.json.items[2].answer).toMatchObject({ rating: 4, level: '满意' });
+    expect(JSON.stringify(listed.json)).not.toContain(caller);
+    expect(JSON.stringify(listed.json)).not.toContain('已约谈');
+    const missing = await api('callTaker', 'GET', `/api/work-orders/${randomUUID()}/texts`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('at the intake: a direct answer is texted with the survey; a caller who declines, a landline and a transfer get none', async () => {
+    const answeredBy = '13900005544';
+    const a = await api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder({ caller: { phone: answeredBy }, orderType: 'consultation' }),
+      handling: { kind: 'answer', reply: '居住证办理请携带身份证和租房合同到所在街道便民服务中心。' },
+    });
+    expect(a.status, JSON.stringify(a.json)).toBe(201);
+    expect((await textOf(answeredBy, 'reply')).text).toContain('便民服务中心');
+    await textOf(answeredBy, 'survey');
+    const declined = '13900005545';
+    const d = await api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder({ caller: { phone: declined } }),
+      smsConsent: false,
+      handling: { kind: 'order' },
+    });
+    expect(d.status, JSON.stringify(d.json)).toBe(201);
+    const landline = await api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder({ caller: { phone: '023-63851234' } }),
+      handling: { kind: 'order' },
+    });
+    expect(landline.status, JSON.stringify(landline.json)).toBe(201);
+    const texted = async (id: string) =>
+      (await db.db.query('SELECT count(*)::int AS n FROM sms_messages WHERE work_order_id = $1', [id])).rows[0].n;
+    expect(await texted(d.json.workOrder.id)).toBe(0);
+    expect(await texted(landline.json.workOrder.id)).toBe(0);
+    expect((await texts(answeredBy)).map((m) => m.purpose).sort()).toEqual(['reply', 'survey']);
+    expect(await texts(declined)).toEqual([]);
+  });
+
+  it('短信告知 asked for without a mobile number is refused and writes nothing', async () => {
+    const before = await db.db.query('SELECT count(*)::int AS n FROM work_orders');
+    for (const caller of [{ phone: '023-63851234' }, { name: '赵先生' }]) {
+      const r = await api('callTaker', 'POST', '/api/intake', {
+        ...sampleOrder({ caller }),
+        smsConsent: true,
+        handling: { kind: 'order' },
+      });
+      expect(r.status).toBe(400);
+      expect(r.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'smsConsent' } });
+    }
+    const wrong = await api('callTaker', 'POST', '/api/intake', {
+      ...sampleOrder(),
+      smsConsent: 'yes',
+      handling: { kind: 'order' },
+    });
+    expect(wrong.status).toBe(400);
+    expect((await db.db.query('SELECT count(*)::int AS n FROM work_orders')).rows[0].n).toBe(before.rows[0].n);
   });
 
   it('a service connector’s key is not taken on the bridge wire', async () => {

@@ -27,7 +27,7 @@ import {
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import type { TriageOutcome, WorkOrder } from '../../api/types.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
-import { fmtShort } from '../../shared/format.ts';
+import { fmtShort, isMobileNumber } from '../../shared/format.ts';
 import { TabSelect } from '../../shared/TabSelect.tsx';
 import {
   useIntakeSubmit,
@@ -57,6 +57,8 @@ interface IntakeValues {
   /** 应急演练 (for those who run drills): handled end to end, counted in no report. */
   exercise?: boolean;
   callbackConsent?: boolean;
+  /** 短信告知: receipt, reply and 回访 texted to the caller's mobile number (on unless she declines). */
+  smsConsent?: boolean;
   content?: string;
   address?: string;
   districtCode?: string;
@@ -185,6 +187,7 @@ export function IntakePage() {
         ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
         : {}),
       confidential: Boolean(v.confidential),
+      ...(isMobileNumber(v.phone) ? { smsConsent: v.smsConsent !== false } : {}),
       ...(v.exercise ? { exercise: true } : {}),
       content: v.content ?? '',
       address: v.address || undefined,
@@ -422,7 +425,7 @@ export function IntakePage() {
             form={form}
             layout="vertical"
             size="small"
-            initialValues={{ orderType: 'help', urgentKind: 'emergency_rescue' }}
+            initialValues={{ orderType: 'help', urgentKind: 'emergency_rescue', smsConsent: true }}
             onValuesChange={(c, all) => {
               if ('categoryCode' in c) categoryTouched.current = true;
               // at once, not after the next render: a session ending right now must not lose this keystroke
@@ -449,6 +452,17 @@ export function IntakePage() {
                     <Form.Item name="callbackConsent" valuePropName="checked" noStyle>
                       <Checkbox>同意转办单位回电</Checkbox>
                     </Form.Item>
+                    {isMobileNumber(phone) ? (
+                      <Form.Item name="smsConsent" valuePropName="checked" noStyle>
+                        <Checkbox title="受理（工单编号）、办结答复和回访短信发至来电手机号码；来电人不愿接收时取消">
+                          短信告知
+                        </Checkbox>
+                      </Form.Item>
+                    ) : (
+                      <Checkbox disabled checked={false} title="仅手机号码可接收短信">
+                        短信告知
+                      </Checkbox>
+                    )}
                     {can('exercise.run') && (
                       <Form.Item name="exercise" valuePropName="checked" noStyle>
                         <Checkbox data-testid="intake-exercise">应急演练</Checkbox>

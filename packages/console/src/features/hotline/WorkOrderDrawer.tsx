@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Drawer, Space, Spin, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, errorText, get, getBlob, post } from '../../api/client.ts';
-import type { Attachment, LinkageItem, Reminder, WorkOrder, WorkOrderDetail } from '../../api/types.ts';
+import type { Attachment, LinkageItem, OrderText, Reminder, WorkOrder, WorkOrderDetail } from '../../api/types.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { fmtSize, fmtTime, readableReason } from '../../shared/format.ts';
 import { PeerText } from '../bridge/PeerText.tsx';
@@ -21,6 +21,13 @@ function citation(k: unknown): string {
   return typeof title === 'string' && typeof version === 'number' ? `（依据知识：${title}，第 ${version} 版）` : '';
 }
 
+const TEXT_STATUS_COLOURS: Record<OrderText['status'], string> = {
+  not_sent: 'default',
+  queued: 'blue',
+  sent: 'green',
+  failed: 'red',
+};
+
 /** A work order: request, units, allowed actions, history, attachments and reminders. */
 export function WorkOrderDrawer({
   id,
@@ -36,6 +43,7 @@ export function WorkOrderDrawer({
   const [d, setD] = useState<WorkOrderDetail | null>(null);
   const [files, setFiles] = useState<Attachment[]>([]);
   const [reminders, setReminders] = useState<Reminder[]>([]);
+  const [texts, setTexts] = useState<OrderText[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<string | null>(null);
   const [remind, setRemind] = useState(false);
@@ -45,14 +53,16 @@ export function WorkOrderDrawer({
 
   const load = useCallback(async () => {
     try {
-      const [detail, att, rem] = await Promise.all([
+      const [detail, att, rem, sms] = await Promise.all([
         get<WorkOrderDetail>(`/api/work-orders/${id}`),
         get<Attachment[]>(`/api/work-orders/${id}/attachments`),
         get<Reminder[]>(`/api/work-orders/${id}/reminders`),
+        get<{ items: OrderText[] }>(`/api/work-orders/${id}/texts`),
       ]);
       setD(detail);
       setFiles(att);
       setReminders(rem);
+      setTexts(sms.items);
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -291,6 +301,30 @@ export function WorkOrderDrawer({
                   </div>
                 ),
               },
+              // 短信: only when the citizen was texted (the tab is absent for an order without texts)
+              ...(texts.length
+                ? [
+                    {
+                      key: 'texts',
+                      label: `短信（${texts.length}）`,
+                      children: (
+                        <div data-testid="order-texts">
+                          {texts.map((t) => (
+                            <div key={t.id} className="reminder-item" data-testid="order-text">
+                              {fmtTime(t.sentAt ?? t.queuedAt)} {t.purposeLabel}{' '}
+                              <Tag color={TEXT_STATUS_COLOURS[t.status]}>{t.statusLabel}</Tag>
+                              {t.answer && (
+                                <Typography.Text>
+                                  市民回复评价：{t.answer.level}（{fmtTime(t.answer.at)}）
+                                </Typography.Text>
+                              )}
+                            </div>
+                          ))}
+                        </div>
+                      ),
+                    },
+                  ]
+                : []),
               {
                 key: 'reminders',
                 label: `催办（${reminders.length}）`,
