@@ -103,6 +103,14 @@ describe('citizen files a request on the phone', () => {
     await handler.page.getByTestId('work-order-drawer').getByTestId('do-sign').click();
     await handler.page.getByTestId('action-submit').click();
     await expect.poll(() => handler.page.getByTestId('order-status').innerText()).toBe('已签收');
+    // The drawer's 短信 tab: the receipt texted to the citizen, without the number or the query code.
+    const drawer = handler.page.getByTestId('work-order-drawer');
+    await drawer.getByRole('tab', { name: /短信/ }).click();
+    await expect
+      .poll(() => drawer.getByTestId('order-text').first().innerText(), { timeout: 15_000 })
+      .toMatch(/受理短信\s*(已发送|待发送)/);
+    expect(await drawer.getByTestId('order-texts').innerText()).not.toContain('13900008888');
+    expect(await drawer.getByTestId('order-texts').innerText()).not.toContain(code);
     await handler.shot('citizen-files-a-request-4-handler-signs');
     const cg = await apiAs('chengguan01');
     await cg('POST', `/api/work-orders/${items[0]!.id}/start`, {});
