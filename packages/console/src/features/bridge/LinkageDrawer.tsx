@@ -8,7 +8,7 @@ import { Countdown } from '../../shared/Countdown.tsx';
 import { useNow } from '../../shared/useNow.ts';
 import { useReference } from '../../shared/reference.tsx';
 import { RemindModal } from '../supervision/RemindModal.tsx';
-import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel } from './linkage-labels.ts';
+import { MESSAGE_LABELS, STEP_PATHS, usePeerLabel, itemNo, linkageNo } from './linkage-labels.ts';
 import { PeerText } from './PeerText.tsx';
 import { StepModal } from './StepModal.tsx';
 import { CallLegs, callLegItems, mergeByTime, readsCallLegs, useCallLegs } from '../telephony/CallLegs.tsx';
@@ -65,7 +65,7 @@ export function LinkageDrawer({
       title={
         d ? (
           <>
-            {d.kindLabel} · <span translate="no">{d.localNo ?? d.itemId}</span>
+            {d.kindLabel} · <span translate="no">{linkageNo(d)}</span>
           </>
         ) : (
           '对接事项'
@@ -172,7 +172,7 @@ export function LinkageDrawer({
                         <span data-testid="linkage-linked">
                           {linkedOf(d.opening).map((l) => (
                             <Tag key={l.itemId} color="volcano">
-                              {peerLabel(l.to)} · <span translate="no">{l.itemId}</span>
+                              {peerLabel(l.to)} · <span translate="no">{itemNo(l.itemId)}</span>
                             </Tag>
                           ))}
                         </span>
@@ -230,7 +230,7 @@ export function LinkageDrawer({
       )}
       {d && remind && (
         <RemindModal
-          target={{ kind: 'linkage', id: d.itemId, label: d.localNo ?? d.itemId }}
+          target={{ kind: 'linkage', id: d.itemId, label: linkageNo(d) }}
           onClose={() => setRemind(false)}
           onDone={() => setRemind(false)}
         />

@@ -12,7 +12,7 @@ import { Countdown } from '../../shared/Countdown.tsx';
 import { fmtShort } from '../../shared/format.ts';
 import { useEventStream } from '../../shared/useEventStream.ts';
 import { useNow } from '../../shared/useNow.ts';
-import { usePeerLabel } from './linkage-labels.ts';
+import { usePeerLabel, linkageNo } from './linkage-labels.ts';
 import { LinkageDrawer } from './LinkageDrawer.tsx';
 import { StepModal } from './StepModal.tsx';
 import { DENSE_TABLE } from '../../shared/dense-table.ts';
@@ -150,15 +150,15 @@ export function LinkageQueue({ fixedTab }: { fixedTab?: string }) {
         !alerted.current.has(item.itemId)
       ) {
         alerted.current.add(item.itemId);
-        const title = `${item.kind === 'emergency' ? '紧急移交' : '紧急工单'}已自动签收：${item.localNo ?? item.itemId}`;
-        const text = item.opening.request?.content ?? item.opening.reason ?? item.itemId;
+        const title = `${item.kind === 'emergency' ? '紧急移交' : '紧急工单'}已自动签收：${linkageNo(item)}`;
+        const text = item.opening.request?.content ?? item.opening.reason ?? linkageNo(item);
         notification.error({ title, description: text, key: item.itemId, placement: 'bottomRight' });
         beep();
         notifyDesktop(title, text, item.itemId);
       } else if (item.side === 'receiver' && item.status === 'requested' && fresh) {
         notification.info({
           title: `新转入：${item.kindLabel}`,
-          description: item.opening.request?.content ?? item.opening.reason ?? item.itemId,
+          description: item.opening.request?.content ?? item.opening.reason ?? linkageNo(item),
           key: item.itemId,
           placement: 'bottomRight',
         });

@@ -2,7 +2,7 @@ import { Input, Select } from 'antd';
 import type { LinkageItem } from '../../api/types.ts';
 import { ActionFormModal, type ActionField } from '../../shared/ActionFormModal.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
-import { STEP_PATHS } from './linkage-labels.ts';
+import { STEP_PATHS, linkageNo } from './linkage-labels.ts';
 
 /** The fields each step asks for (the same as the server's schema). */
 const FIELDS: Record<string, { name: string; label: string; enumKey?: string; required?: boolean; long?: boolean }[]> =
@@ -54,7 +54,7 @@ export function StepModal({
   }));
   return (
     <ActionFormModal<LinkageItem>
-      title={`${def.label} · ${item.localNo ?? item.itemId}`}
+      title={`${def.label} · ${linkageNo(item)}`}
       okText={def.label}
       danger={def.danger}
       fields={fields}

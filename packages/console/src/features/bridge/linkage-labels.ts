@@ -2,6 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { get } from '../../api/client.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 
+/** An item's own number without the sending desk's id (`cq-12345:LK-2026-000123` → `LK-2026-000123`). */
+export const itemNo = (itemId: string) => itemId.slice(itemId.lastIndexOf(':') + 1);
+
+/** An item as people name it: the record it made here (GD…/JJ…), else its own number (not yet signed for). */
+export const linkageNo = (i: { localNo: string | null; itemId: string }) => i.localNo ?? itemNo(i.itemId);
+
 /** Chinese names of the bridge messages (bridge-protocol.md §message types) for the timeline. */
 export const MESSAGE_LABELS: Record<string, string> = {
   'transfer.request': '转接请求',

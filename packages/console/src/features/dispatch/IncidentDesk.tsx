@@ -28,7 +28,7 @@ import { beep, notifyDesktop, useDesktopNotifications } from '../../shared/alert
 import { fmtDuration, fmtShort, fmtTime } from '../../shared/format.ts';
 import { useEventStream } from '../../shared/useEventStream.ts';
 import { useNow } from '../../shared/useNow.ts';
-import { usePeerLabel } from '../bridge/linkage-labels.ts';
+import { usePeerLabel, itemNo } from '../bridge/linkage-labels.ts';
 import { PeerText } from '../bridge/PeerText.tsx';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { useDebounced } from '../../shared/useDebounced.ts';
@@ -566,7 +566,7 @@ export function IncidentDrawer({
                       span: 2,
                       children: (
                         <>
-                          {peerLabel(d.linkage.peer)}移交 · <span translate="no">{d.linkage.itemId}</span>
+                          {peerLabel(d.linkage.peer)}移交 · <span translate="no">{itemNo(d.linkage.itemId)}</span>
                         </>
                       ),
                     },
@@ -580,7 +580,7 @@ export function IncidentDrawer({
                               <span data-testid="incident-linked">
                                 {d.linkage.linked.map((l) => (
                                   <Tag key={l.itemId} color="volcano">
-                                    {peerLabel(l.to)} · <span translate="no">{l.itemId}</span>
+                                    {peerLabel(l.to)} · <span translate="no">{itemNo(l.itemId)}</span>
                                   </Tag>
                                 ))}
                               </span>
