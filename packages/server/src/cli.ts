@@ -43,6 +43,9 @@ const HELP = `用法：npx liandong <命令> [选项]
                           个人信息密钥：密钥来源、当前密钥，以及各密钥加密的来电人数
   keys rotate [--new-key-id ID] [--batch N] [--url URL]
                           轮换个人信息密钥：（密钥文件）加入新密钥并设为当前，再分批用它重新加密来电人信息，服务不停
+  retention purge [--dry-run] [--url URL]
+                          个人信息保存期限：立即清除已过保存期限的来电人姓名号码、通话号码、短信号码与内容、联动回电信息
+                          （各项期限见 RETAIN_* 配置；--dry-run 只统计不清除），每个数据库输出一行 JSON
   help                    显示本帮助
 
 环境变量见 README 的“配置”一节（PORT、HOST、DATABASE_URL、LIANDONG_DATA_DIR …）。`;
@@ -246,6 +249,11 @@ async function main(argv: string[]): Promise<void> {
     case 'keys': {
       const { keysCommand } = await import('./crypto/keys.cli.ts');
       await keysCommand(rest, say);
+      return;
+    }
+    case 'retention': {
+      const { retentionCommand } = await import('./crypto/retention.cli.ts');
+      await retentionCommand(rest, (line) => process.stdout.write(`${line}\n`));
       return;
     }
     case 'help':

@@ -1,6 +1,7 @@
 /** Deployment settings: environment variables, parsed once at start (business knobs live in the database). */
 import path from 'node:path';
 import { ROLES, type Role } from '@liandong/domain';
+import { RETENTION_DEFAULTS, type RetentionPolicy } from './crypto/retention-policy.ts';
 
 export interface Config {
   port: number;
@@ -30,6 +31,8 @@ export interface Config {
   auth: AuthConfig;
   /** Who may read /metrics and /docs, and which proxy's X-Forwarded-For to trust. */
   exposure: ExposureConfig;
+  /** How long personal data is kept once its matter is over, and how often the purge runs (docs/security.md). */
+  retention: RetentionPolicy & { purgeMs: number };
 }
 
 /**
@@ -208,6 +211,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip: loadSip(env),
     auth: loadAuth(env),
     exposure: loadExposure(env),
+    retention: loadRetention(env),
+  };
+}
+
+export function loadRetention(env: NodeJS.ProcessEnv): RetentionPolicy & { purgeMs: number } {
+  const days = (name: string, d: number) => int(env, name, d, 1, 36_500);
+  return {
+    callerDays: days('RETAIN_CALLER_DAYS', RETENTION_DEFAULTS.callerDays),
+    callDays: days('RETAIN_CALL_DAYS', RETENTION_DEFAULTS.callDays),
+    smsDays: days('RETAIN_SMS_DAYS', RETENTION_DEFAULTS.smsDays),
+    linkageDays: days('RETAIN_LINKAGE_CALLBACK_DAYS', RETENTION_DEFAULTS.linkageDays),
+    purgeMs: int(env, 'RETENTION_PURGE_HOURS', 24, 1, 24 * 30) * 3_600_000,
   };
 }
 

@@ -23,6 +23,7 @@ import { seedDemoKnowledge } from './knowledge/seed-knowledge.ts';
 import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
 import { startReportFoldWorker } from './workers/report-fold.worker.ts';
+import { startRetentionWorker } from './crypto/retention.ts';
 import { startShareKeyWorker } from './analytics/share-keys.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { startSharePull } from './analytics/share.service.ts';
@@ -261,6 +262,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const stopDeadlines = startDeadlineWorker(d.db, d.app.services.workOrders, config.deadlineSweepMs, d.app.log);
       const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
       const stopReportFold = startReportFoldWorker(d.db, config.reportFoldMs, d.app.log);
+      const stopRetention = startRetentionWorker(d.db, config.retention, config.retention.purgeMs, d.app.log);
       // the sharing pseudonyms on the desk's own records, for the hot spots' repeat-dispute list
       const shareKey = d.cfg.bridge?.shareKey ?? null;
       const stopShareKeys = shareKey
@@ -285,6 +287,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         await stopDeadlines();
         await stopAuditSeal();
         await stopReportFold();
+        await stopRetention();
         await stopShareKeys();
         await d.app.close();
         await d.close?.();

@@ -7,8 +7,9 @@ export interface SmsRow {
   id: string;
   work_order_id: string;
   purpose: SmsPurpose;
-  phone_sealed: string;
-  phone_hash: string;
+  /** null once erased (the retention purge) */
+  phone_sealed: string | null;
+  phone_hash: string | null;
   gateway: string | null;
   answer_ref: string | null;
   answered_at: Date | null;
@@ -35,7 +36,7 @@ export async function insertSms(
 
 /** The number the order's texts go to: the one its last text went to (the receipt's, given on the form). */
 export async function orderPhone(db: Queryable, workOrderId: string): Promise<string | null> {
-  const r = await db.query<{ phone_sealed: string }>(
+  const r = await db.query<{ phone_sealed: string | null }>(
     'SELECT phone_sealed FROM sms_messages WHERE work_order_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
     [workOrderId],
   );
@@ -44,12 +45,15 @@ export async function orderPhone(db: Queryable, workOrderId: string): Promise<st
 
 /** One message opened for the gateway (the outbox worker, at send time). */
 export async function loadOutgoing(db: Queryable, id: string): Promise<OutgoingSms | null> {
-  const r = await db.query<{ id: string; purpose: SmsPurpose; phone_sealed: string; text_sealed: string }>(
-    'SELECT id, purpose, phone_sealed, text_sealed FROM sms_messages WHERE id = $1',
-    [id],
-  );
+  const r = await db.query<{
+    id: string;
+    purpose: SmsPurpose;
+    phone_sealed: string | null;
+    text_sealed: string | null;
+  }>('SELECT id, purpose, phone_sealed, text_sealed FROM sms_messages WHERE id = $1', [id]);
   const row = r.rows[0];
-  if (!row) return null;
+  // erased (past its retention): nothing left to send
+  if (!row?.phone_sealed || !row.text_sealed) return null;
   return {
     id: row.id,
     to: open(row.phone_sealed, 'caller.phone')!,
@@ -121,7 +125,7 @@ export async function listOrderTexts(db: Queryable, workOrderId: string): Promis
     `SELECT s.id, s.purpose, s.gateway, o.status AS outbox_status, s.sent_at, s.created_at, s.answer_rating, s.answered_at
        FROM sms_messages s LEFT JOIN bridge_outbox o ON o.id = s.id::text
       WHERE s.work_order_id = $1
-      ORDER BY s.created_at, s.id`,
+      ORDER BY s.created_at, array_position(ARRAY['receipt', 'reply', 'survey'], s.purpose), s.id`,
     [workOrderId],
   );
   return r.rows;

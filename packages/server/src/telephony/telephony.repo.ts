@@ -343,7 +343,8 @@ export async function insertImportedCalls(db: Queryable, importId: string, recor
 
 export interface CallBackRow {
   call_id: string;
-  caller: string;
+  /** null: erased once the call-back was done and its time passed (docs/security.md, "Retention") */
+  caller: string | null;
   reason: 'dropped_in_transfer' | 'abandoned_in_queue';
   created_at: Date;
   done_at: Date | null;

@@ -17,6 +17,7 @@ export const AUDIT_ACTION: Record<string, string> = {
   'auth.totp_enabled': '绑定动态验证码',
   'auth.totp_disabled': '解除动态验证码',
   'caller.reveal': '查看来电人信息',
+  'retention.purge': '按期清除个人信息',
   'calendar.set': '设置节假日或调休',
   'calendar.clear': '取消特殊安排',
   'time_limit.set': '设置办理时限',

@@ -53,7 +53,13 @@ export function CallBacksPage() {
         data-testid="call-backs"
         locale={{ emptyText: tab === 'open' ? '没有待回拨的来电' : '暂无回拨记录' }}
         columns={[
-          { title: '来电号码', dataIndex: 'caller', width: 140 },
+          {
+            title: '来电号码',
+            dataIndex: 'caller',
+            width: 140,
+            // erased once done and past its time (保存期限)
+            render: (v: string | null) => v ?? '已按期清除',
+          },
           { title: '来电时间', dataIndex: 'offeredAt', width: 150, render: fmtTime },
           {
             title: '原因',
