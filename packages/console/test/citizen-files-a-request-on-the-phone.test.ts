@@ -177,4 +177,50 @@ describe('citizen files a request on the phone', () => {
     expectNoConsoleErrors(citizen);
     expectNoConsoleErrors(seat);
   });
+
+  it('asks online: an answer from an article with its source, a plain "I do not know", and 转人工 with the conversation', async () => {
+    const citizen = await openPhone('/m/ask');
+    const { page } = citizen;
+    const ask = async (q: string) => {
+      const before = await page.getByTestId('chat-messages').locator('.msg').count();
+      await page.getByLabel('您的问题').fill(q);
+      await page.getByRole('button', { name: '发送' }).click();
+      await expect.poll(() => page.getByTestId('chat-messages').locator('.msg').count()).toBe(before + 2);
+    };
+    await ask('社保卡丢了怎么补办');
+    const answer = page.getByTestId('chat-answer').last();
+    expect(await answer.innerText()).toMatch(/社会保障卡[\s\S]*挂失[\s\S]*答复依据：市人力社保局/);
+    expect(await answer.innerText()).toContain('演示内容');
+    await ask('明天重庆天气怎么样');
+    expect(await page.getByTestId('chat-unknown').last().innerText()).toContain('知识库中没有能准确回答');
+    await citizen.shot('citizen-asks-online-1-chat');
+    await page.getByTestId('chat-handover').click();
+    // The form opens as a consultation with the questions and the conversation attached.
+    await expect.poll(() => page.getByTestId('handover-note').innerText()).toContain('已附上在线咨询记录（4条）');
+    expect(await page.getByLabel('诉求内容').inputValue()).toBe('社保卡丢了怎么补办；明天重庆天气怎么样');
+    const m = mark();
+    await page.getByLabel('诉求内容').fill(`${m} 社保卡丢了怎么补办，我人在外地能不能邮寄`);
+    await page.getByLabel('区县').selectOption({ label: '渝中区' });
+    await page.getByLabel('手机号').fill('13900008899');
+    await answerChallenge(page);
+    await page.getByRole('button', { name: '提交诉求' }).click();
+    await page.getByTestId('request-no').or(page.locator('.error')).first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.error').allInnerTexts()).toEqual([]);
+    const no = await page.getByTestId('request-no').innerText();
+    // The call-taker reads the conversation in the order's log.
+    const ct = await logIn('hotline01');
+    await ct.page.getByTestId('main-menu').getByText('工单查询').click();
+    await ct.page.getByTestId('order-search').locator('input').fill(no);
+    await ct.page.keyboard.press('Enter');
+    const row = ct.page.getByTestId('work-order-table').locator('tr', { hasText: no });
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    const timeline = ct.page.getByTestId('work-order-drawer').getByTestId('order-timeline');
+    await expect
+      .poll(() => timeline.innerText(), { timeout: 15_000 })
+      .toMatch(/市民在线咨询记录[\s\S]*市民：社保卡丢了怎么补办[\s\S]*智能应答（知识“社会保障卡申领和补换”）/);
+    await ct.shot('citizen-asks-online-2-call-taker-reads-the-conversation');
+    expectNoConsoleErrors(citizen);
+    expectNoConsoleErrors(ct);
+  });
 });

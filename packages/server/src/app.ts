@@ -70,6 +70,7 @@ import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
 import { startTelephony, type Telephony } from './telephony/telephony.start.ts';
 import { citizenRoutes } from './citizen/citizen.routes.ts';
+import { PublicChat } from './citizen/chat.service.ts';
 import { SmsService } from './sms/sms.service.ts';
 import { smsRoutes, smsTextRoutes } from './sms/sms.routes.ts';
 import { UpwardReports } from './bridge/upward-reports.ts';
@@ -277,7 +278,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       ? new HttpGeocoder(opts.config.geocoderUrl, reference)
       : reference;
     const citizen = new CitizenService(opts.db, workOrders, attachments, triage, bridge, geocoder, app.log, sms);
-    await app.register(citizenRoutes(opts.db, citizen));
+    await app.register(citizenRoutes(opts.db, citizen, new PublicChat(opts.db, knowledge, triage, citizen)));
     await app.register(smsRoutes(sms));
     await app.register(smsTextRoutes(sms));
     await app.register(open311Routes(new Open311Service(opts.db, citizen, workOrders, deskId)));

@@ -3,7 +3,8 @@
  * moment a danger is described, get a request number and a query code, follow the request.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { call, PublicError, type Filed, type Meta, type PublicStatus } from './api.ts';
+import { call, PublicError, type ChatTurn, type Filed, type Meta, type PublicStatus } from './api.ts';
+import { ChatPage } from './ChatPage.tsx';
 import { MapPicker } from './MapPicker.tsx';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -72,13 +73,19 @@ async function shrink(file: File): Promise<{ name: string; type: string; dataBas
   };
 }
 
-function Form({ onFiled }: { onFiled: (f: Filed) => void }) {
+/** 转人工 from the online consultation: the questions asked, and the conversation attached to the request. */
+interface Handover {
+  content: string;
+  conversation: ChatTurn[];
+}
+
+function Form({ onFiled, handover }: { onFiled: (f: Filed) => void; handover: Handover | null }) {
   const [meta, setMeta] = useState<Meta | null>(null);
   const [metaError, setMetaError] = useState<string | null>(null);
-  const [orderType, setOrderType] = useState('help');
+  const [orderType, setOrderType] = useState(handover ? 'consultation' : 'help');
   const [group, setGroup] = useState('');
   const [categoryCode, setCategoryCode] = useState('');
-  const [content, setContent] = useState('');
+  const [content, setContent] = useState(handover?.content ?? '');
   const [districtCode, setDistrictCode] = useState('');
   const [streets, setStreets] = useState<{ code: string; name: string }[]>([]);
   const [streetCode, setStreetCode] = useState('');
@@ -160,6 +167,7 @@ function Form({ onFiled }: { onFiled: (f: Filed) => void }) {
         disclosureConsent: consent,
         callbackConsent: callback,
         ...(photo ? { photo } : {}),
+        ...(handover?.conversation.length ? { conversation: handover.conversation } : {}),
         challengeId: challenge.id,
         challengeAnswer: answer.trim(),
       });
@@ -175,6 +183,11 @@ function Form({ onFiled }: { onFiled: (f: Filed) => void }) {
   return (
     <form onSubmit={submit} noValidate>
       {metaError && <p className="error">{metaError}</p>}
+      {handover && (
+        <p className="notice" data-testid="handover-note">
+          已附上在线咨询记录（{handover.conversation.length}条），工作人员答复时可以看到。
+        </p>
+      )}
       <section className="card">
         <div className="label">诉求类型</div>
         <div className="chips" role="radiogroup" aria-label="诉求类型">
@@ -496,21 +509,27 @@ function StatusPage() {
 export function CitizenApp() {
   const path = usePath();
   const [filed, setFiled] = useState<Filed | null>(null);
+  const [handover, setHandover] = useState<Handover | null>(null);
   const onStatus = path.startsWith('/m/status');
+  const onAsk = path.startsWith('/m/ask');
+  const title = onStatus ? '查询办理进度' : onAsk ? '在线咨询' : '12345网上诉求';
   useEffect(() => {
-    document.title = onStatus ? '查询办理进度 - 12345' : '12345网上诉求';
-  }, [onStatus]);
+    document.title = onStatus || onAsk ? `${title} - 12345` : title;
+  }, [onStatus, onAsk, title]);
   return (
     <div className="app">
       <header>
-        <h1>{onStatus ? '查询办理进度' : '12345网上诉求'}</h1>
+        <h1>{title}</h1>
         <nav>
           <a
             href="/m/"
-            onClick={(e) => (e.preventDefault(), setFiled(null), go('/m/'))}
-            className={onStatus ? '' : 'on'}
+            onClick={(e) => (e.preventDefault(), setFiled(null), setHandover(null), go('/m/'))}
+            className={onStatus || onAsk ? '' : 'on'}
           >
             我要反映
+          </a>
+          <a href="/m/ask" onClick={(e) => (e.preventDefault(), go('/m/ask'))} className={onAsk ? 'on' : ''}>
+            在线咨询
           </a>
           <a href="/m/status" onClick={(e) => (e.preventDefault(), go('/m/status'))} className={onStatus ? 'on' : ''}>
             查询进度
@@ -519,13 +538,27 @@ export function CitizenApp() {
         </nav>
       </header>
       <main>
-        {!onStatus && (
+        {!onStatus && !onAsk && (
           <p className="banner">
             遇到危及人身财产安全的紧急情况，请直接拨打 <a href="tel:110">110</a>、<a href="tel:119">119</a>、
             <a href="tel:120">120</a>。
           </p>
         )}
-        {onStatus ? <StatusPage /> : filed ? <Receipt filed={filed} /> : <Form onFiled={setFiled} />}
+        {onStatus ? (
+          <StatusPage />
+        ) : onAsk ? (
+          <ChatPage
+            onHandover={(h) => {
+              setFiled(null);
+              setHandover(h);
+              go('/m/');
+            }}
+          />
+        ) : filed ? (
+          <Receipt filed={filed} />
+        ) : (
+          <Form key={handover ? 'handover' : 'new'} onFiled={setFiled} handover={handover} />
+        )}
       </main>
     </div>
   );

@@ -54,3 +54,30 @@ export interface PublicStatus {
   repliedAt: string | null;
   emergency: boolean;
 }
+
+/** A turn of a conversation handed over with a request (转人工). */
+export interface ChatTurn {
+  from: 'citizen' | 'assistant';
+  text: string;
+  articleTitle?: string;
+}
+
+/** What the self-service answering says (POST /api/public/chat). */
+export type ChatReply =
+  | {
+      kind: 'answer';
+      answer: {
+        articleId: string;
+        version: number;
+        title: string;
+        text: string;
+        department: string;
+        effectiveFrom: string;
+        expiresAt: string | null;
+        source: { name: string; docNo: string; issuer: string; issuedOn: string } | null;
+        demo: boolean;
+      };
+      related: { articleId: string; title: string }[];
+    }
+  | { kind: 'unknown'; message: string }
+  | { kind: 'emergency'; message: string; callNow: string[] };

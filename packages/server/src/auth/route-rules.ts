@@ -243,6 +243,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/linkage/items/:itemId/status': perm('linkage.act', 'items on this desk’s side of the exchange'),
   'GET /api/linkage/stream': perm('linkage.read', 'linkage changes; caller masked for analyst'),
   'GET /api/linkage/targets': perm('linkage.read', 'where an item may be transferred'),
+  'POST /api/public/chat': pub('citizens: self-service answers from published articles, no log-in', H),
   'GET /api/public/challenge': pub('citizens: the web channel, status by number and code, disclosure', H),
   'POST /api/public/danger-check': pub('citizens: the web channel, status by number and code, disclosure', H),
   'GET /api/public/disclosure': pub('citizens: the web channel, status by number and code, disclosure', H),

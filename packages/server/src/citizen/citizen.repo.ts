@@ -17,6 +17,23 @@ export interface PublicRequestRow {
 }
 
 /** Counts a bucket's events in each window and, when none is full, records one more. */
+/**
+ * The conversation with the public page's self-service answering a citizen handed over with the request
+ * (转人工), as an entry of the order's action log: staff read it beside the request.
+ */
+export async function insertChatTranscript(
+  db: Queryable,
+  workOrderId: string,
+  turns: readonly { from: string; text: string; articleTitle?: string }[],
+  note: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO work_order_actions (work_order_id, action, from_status, to_status, actor_id, actor_role, details)
+     SELECT id, 'chat_transcript', status, status, NULL, 'system', $2 FROM work_orders WHERE id = $1`,
+    [workOrderId, JSON.stringify({ note, turns })],
+  );
+}
+
 export async function takeRate(
   db: Queryable,
   bucket: string,

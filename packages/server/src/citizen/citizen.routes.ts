@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { WORK_ORDER_TYPES } from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
 import { DistrictCode, StreetCode, Uuid, enumOf, errorResponses } from '../http/schemas.ts';
+import type { PublicChat } from './chat.service.ts';
 import type { CitizenService } from './citizen.service.ts';
 import { renderDisclosurePage } from './disclosure.page.ts';
 
@@ -35,6 +36,19 @@ export const SubmissionBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    conversation: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            from: enumOf(['citizen', 'assistant'] as const, '谁说的：市民或智能应答'),
+            text: Type.String({ minLength: 1, maxLength: 1000 }),
+            articleTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 20, description: '转人工时附上的在线咨询记录' },
+      ),
+    ),
     challengeId: Uuid,
     challengeAnswer: Type.String({ minLength: 1, maxLength: 10 }),
   },
@@ -42,9 +56,29 @@ export const SubmissionBody = Type.Object(
 );
 
 export const citizenRoutes =
-  (db: Db, service: CitizenService): FastifyPluginAsyncTypebox =>
+  (db: Db, service: CitizenService, chat: PublicChat): FastifyPluginAsyncTypebox =>
   async (app) => {
     const pub = { public: true };
+    app.post(
+      '/api/public/chat',
+      {
+        config: pub,
+        schema: {
+          tags: ['citizen'],
+          summary:
+            '在线咨询（智能应答）：只以已发布且有效的知识原文作答并注明出处；无把握时明确说不知道；紧急情形只提示拨打紧急电话',
+          body: Type.Object(
+            {
+              question: Type.String({ minLength: 1, maxLength: 200, description: '市民的问题' }),
+              district: Type.Optional(DistrictCode),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => chat.ask(req.ip, req.body.question, req.body.district),
+    );
     app.get(
       '/api/public/meta',
       {

@@ -19,9 +19,11 @@ import type { TriageService } from '../triage/triage.service.ts';
 import type { Geocoder } from './geocoder.ts';
 import { PUBLIC_STATUS_WORDS, historyLine } from './plain-words.ts';
 import { redact } from './redact.ts';
+import { transcriptNote, type ChatTurn } from './chat-transcript.ts';
 import {
   findPublicByNo,
   insertChallenge,
+  insertChatTranscript,
   insertPublicRequest,
   listPending,
   listPublicActions,
@@ -47,6 +49,7 @@ export const PUBLIC_LIMITS = {
   lookupPerIp: [{ max: 30, seconds: 600 }],
   checkPerIp: [{ max: 120, seconds: 600 }],
   challengePerIp: [{ max: 30, seconds: 600 }],
+  chatPerIp: [{ max: 60, seconds: 600 }],
 } as const;
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -77,6 +80,8 @@ export interface PublicSubmission {
   disclosureConsent?: boolean;
   callbackConsent?: boolean;
   photo?: { name: string; type: string; dataBase64: string };
+  /** 转人工: the conversation with the self-service answering, attached to the request */
+  conversation?: ChatTurn[];
   challengeId: string;
   challengeAnswer: string;
 }
@@ -189,6 +194,7 @@ export class CitizenService {
     confidential?: boolean;
     disclosureConsent?: boolean;
     callbackConsent?: boolean;
+    conversation?: readonly ChatTurn[];
   }) {
     const content = input.content.trim();
     const place = await this.geocoder.resolve({
@@ -257,6 +263,8 @@ export class CitizenService {
           clientId: input.clientId,
         });
         if (this.sms && input.phone) await this.sms.receipt(tx, order, input.phone, queryCode);
+        if (input.conversation?.length)
+          await insertChatTranscript(tx, order.id, input.conversation, transcriptNote(input.conversation));
       });
     return {
       order,

@@ -10,6 +10,9 @@ import {
   type WorkOrderAction,
   type WorkOrderType,
 } from '@liandong/domain';
+
+/** Entries of an order's log that are no transition: the conversation a citizen handed over (转人工). */
+const RECORD_NOTE_LABELS: Record<string, string> = { chat_transcript: '市民在线咨询记录' };
 import type { WorkOrderService } from './work-orders.service.ts';
 import type { WorkOrderRow } from './work-orders.repo.ts';
 import { presentRecordContext, presentTimes } from '../shared/request.present.ts';
@@ -61,6 +64,10 @@ export function presentWorkOrderDetail(d: Awaited<ReturnType<WorkOrderService['g
       kind: u.kind,
       role: u.id === d.row.lead_unit_id ? 'lead' : 'assist',
     })),
-    ...presentRecordContext(d, (a) => WORK_ORDER_ACTION_LABELS[a as WorkOrderAction] ?? linkageLogLabel(a), '受理'),
+    ...presentRecordContext(
+      d,
+      (a) => WORK_ORDER_ACTION_LABELS[a as WorkOrderAction] ?? RECORD_NOTE_LABELS[a] ?? linkageLogLabel(a),
+      '受理',
+    ),
   };
 }

@@ -147,7 +147,7 @@ export async function listVisibleUpdates(db: Queryable, start: Date, end: Date, 
   }>(
     `SELECT a.id::text AS action_id, w.no, a.action, a.to_status, a.details, a.at, c.name_sealed AS caller_name, w.reply
      ${VISIBLE.replace('FROM public_requests p', 'FROM work_order_actions a JOIN public_requests p ON p.work_order_id = a.work_order_id')}
-       AND a.at >= $1 AND a.at <= $2 AND a.action NOT IN ('mark_overdue', 'refuse_extension')
+       AND a.at >= $1 AND a.at <= $2 AND a.action NOT IN ('mark_overdue', 'refuse_extension', 'chat_transcript')
      ORDER BY a.at, a.id LIMIT ${limit}`,
     [start, end],
   );

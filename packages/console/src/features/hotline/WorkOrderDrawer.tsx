@@ -234,7 +234,8 @@ export function WorkOrderDrawer({
                         at: a.at,
                         title: fmtTime(a.at),
                         content: (
-                          <span>
+                          // a note may hold lines (the conversation a citizen handed over)
+                          <span style={{ whiteSpace: 'pre-line' }}>
                             <b>{a.actionLabel}</b> · {a.actor.name ?? '系统'}
                             {typeof a.details.note === 'string' && a.details.note ? (
                               <>
