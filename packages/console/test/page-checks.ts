@@ -125,7 +125,7 @@ export function englishWords(page: Page, allowed: readonly string[] = []): Promi
       read(el.getAttribute('title'));
     }
     // An input's value that the console filled in (a default, a chosen option) is read too.
-    for (const el of document.body.querySelectorAll('input:not([type=hidden]):not([type=password]), textarea')) {
+    for (const el of document.body.querySelectorAll('input:not([type=hidden]):not([type=password]):not([type=checkbox]):not([type=radio]), textarea')) {
       if (hidden(el) || el.closest('[translate="no"]')) continue;
       if (el.readOnly || el.disabled) read(el.value);
     }

@@ -92,10 +92,10 @@ describe('the desks scan dense lists at 1366×768', () => {
     expect(closed.rows).toBeGreaterThanOrEqual(15);
     expect(closed.inView).toBeGreaterThanOrEqual(15);
     expect(closed.badNumbers).toEqual([]);
-    // The demo has fewer than 15 incidents waiting: their rows (with 派警 and 分流) are as compact as the closed
-    // ones (where the page has room for 15). Above them, an emergency alert from earlier tests may stand.
+    // The 待派警 rows (with 派警 and 分流) are as compact as the closed ones: all of them, or 15 when earlier
+    // test files on the same server have filed more, are in view. Above them, an emergency alert may stand.
     const waiting = await open(d.page, '接警调度', 'incident-table', '待派警');
-    expect(waiting.inView).toBe(waiting.rows);
+    expect(waiting.inView).toBeGreaterThanOrEqual(Math.min(waiting.rows, 15));
     expect(waiting.rowHeight).toBeLessThanOrEqual(closed.rowHeight + 4);
     expect(waiting.sideways).toBe(false);
     expectNoConsoleErrors(d);
