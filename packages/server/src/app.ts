@@ -65,6 +65,7 @@ import { guideRoutes } from './knowledge/guide.routes.ts';
 import { ivrRoutes } from './knowledge/ivr.routes.ts';
 import { IvrService } from './knowledge/ivr.service.ts';
 import { KnowledgeService } from './knowledge/knowledge.service.ts';
+import { KnowledgeTasks } from './knowledge/tasks.service.ts';
 import { KnowledgeSearch } from './knowledge/search.service.ts';
 import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
@@ -120,6 +121,7 @@ export interface AppServices {
   metrics: Metrics;
   telephony: TelephonyService;
   knowledge: KnowledgeService;
+  knowledgeTasks: KnowledgeTasks | null;
   share: ShareService;
   dispatchModels: DispatchModelService;
 }
@@ -305,17 +307,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     app.log,
   );
   await app.register(shareRoutes(share));
+  const reportDesk = { desk, deskId, shareKey: opts.config.bridge?.shareKey ?? null };
+  // 待补知识: the weekly consultation list's clusters no article answers (the 12345 desk's knowledge base)
+  const knowledgeTasks = desk !== 'dispatch' ? new KnowledgeTasks(opts.db, knowledge, deadlines, reportDesk) : null;
   await app.register(
-    reportRoutes(
-      new ReportService(opts.db, { desk, deskId, shareKey: opts.config.bridge?.shareKey ?? null }),
-      opts.db,
-      watchList,
-    ),
+    reportRoutes(new ReportService(opts.db, reportDesk, knowledgeTasks ?? undefined), opts.db, watchList),
   );
   await app.register(connectorRoutes(new ConnectorService(opts.db, peers)));
   await app.register(bridgeAdminRoutes(new BridgeAdminService(opts.db)));
   await app.register(telephonyRoutes(telephony));
-  if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge));
+  if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge, knowledgeTasks));
   if (desk !== 'dispatch') await app.register(phraseRoutes(new PhraseService(opts.db)));
   if (desk !== 'dispatch') await app.register(guideRoutes(opts.db));
   if (desk !== 'dispatch') await app.register(ivrRoutes(new IvrService(opts.db)));
@@ -334,6 +335,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       peers,
       telephony,
       knowledge,
+      knowledgeTasks,
       share,
       dispatchModels,
     },

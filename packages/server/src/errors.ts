@@ -102,6 +102,8 @@ export const ERROR_CATALOGUE = {
   KNOWLEDGE_BODY_INVALID: { status: 422, message: '正文格式不合法' },
   IVR_TREE_INVALID: { status: 422, message: '导航流程不合法' },
   IVR_VERSION_NOT_FOUND: { status: 404, message: '导航流程的该版本不存在' },
+  KNOWLEDGE_TASK_NOT_FOUND: { status: 404, message: '待补知识任务不存在' },
+  KNOWLEDGE_TASK_CLOSED: { status: 409, message: '该待补知识任务已起草或已办结' },
   KNOWLEDGE_NOT_CITABLE: { status: 409, message: '该知识版本未发布或已下架，不能作为答复依据' },
   PUBLIC_RATE_LIMITED: { status: 429, message: '提交过于频繁，请稍后再试' },
   PUBLIC_CHALLENGE_FAILED: { status: 422, message: '验证题答案不正确或已过期，请重新作答' },

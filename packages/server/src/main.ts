@@ -24,6 +24,7 @@ import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
 import { startReportFoldWorker } from './workers/report-fold.worker.ts';
 import { startRetentionWorker } from './crypto/retention.ts';
+import { KNOWLEDGE_TASK_SYNC_MS, startKnowledgeTaskWorker } from './knowledge/tasks.service.ts';
 import { startShareKeyWorker } from './analytics/share-keys.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
 import { startSharePull } from './analytics/share.service.ts';
@@ -263,6 +264,11 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
       const stopReportFold = startReportFoldWorker(d.db, config.reportFoldMs, d.app.log);
       const stopRetention = startRetentionWorker(d.db, config.retention, config.retention.purgeMs, d.app.log);
+      // 待补知识: last week's consultation clusters no article answers become draft-article tasks
+      const knowledgeTasks = d.app.services.knowledgeTasks;
+      const stopKnowledgeTasks = knowledgeTasks
+        ? startKnowledgeTaskWorker(knowledgeTasks, KNOWLEDGE_TASK_SYNC_MS, d.app.log)
+        : async () => undefined;
       // the sharing pseudonyms on the desk's own records, for the hot spots' repeat-dispute list
       const shareKey = d.cfg.bridge?.shareKey ?? null;
       const stopShareKeys = shareKey
@@ -288,6 +294,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         await stopAuditSeal();
         await stopReportFold();
         await stopRetention();
+        await stopKnowledgeTasks();
         await stopShareKeys();
         await d.app.close();
         await d.close?.();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod, previousPeriod, sameLastYear, type Period } from './period.ts';
+import { parsePeriod, previousPeriod, sameLastYear, weekContaining, type Period } from './period.ts';
 
 const p = (s: string): Period => {
   const r = parsePeriod(s);
@@ -56,5 +56,17 @@ describe('report periods, in Beijing time', () => {
   ])('%s: previous %s, a year earlier %s', (s, prev, yoy) => {
     expect(previousPeriod(p(s)).key).toBe(prev);
     expect(sameLastYear(p(s)).key).toBe(yoy);
+  });
+});
+
+describe('the ISO week an instant falls in', () => {
+  it('is counted on the Beijing calendar, Monday to Sunday, with the ISO year of its Thursday', () => {
+    // Sunday 23:30 in Beijing is still that week; Monday 00:10 in Beijing (Sunday in UTC) is the next
+    expect(weekContaining(new Date('2026-11-29T23:30:00+08:00')).key).toBe('2026-W48');
+    expect(weekContaining(new Date('2026-11-30T00:10:00+08:00')).key).toBe('2026-W49');
+    expect(weekContaining(new Date('2026-12-04T12:00:00+08:00')).key).toBe('2026-W49');
+    // 1 January 2027 is a Friday: it belongs to 2026's last week
+    expect(weekContaining(new Date('2027-01-01T09:00:00+08:00')).key).toBe('2026-W53');
+    expect(weekContaining(new Date('2021-01-03T09:00:00+08:00')).key).toBe('2020-W53');
   });
 });

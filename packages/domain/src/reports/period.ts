@@ -177,3 +177,10 @@ export function sameLastYear(p: Period): Period {
     }
   }
 }
+
+/** The ISO week (in Beijing time) an instant falls in. */
+export function weekContaining(at: Date): Period {
+  const { y, m, d } = ymd(at);
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday 0
+  return weekOf(new Date(bj(y, m, d).getTime() - weekday * DAY_MS));
+}

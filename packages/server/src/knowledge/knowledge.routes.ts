@@ -1,8 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KNOWLEDGE_STATUSES, KNOWLEDGE_TOPICS, type ArticleContent } from '@liandong/domain';
+import { AppError } from '../errors.ts';
 import { PageQuery, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { presentArticle, presentListItem, presentSource, presentVersion } from './knowledge.present.ts';
 import type { KnowledgeService } from './knowledge.service.ts';
+import { TASK_STATUSES } from './tasks.repo.ts';
+import type { KnowledgeTasks } from './tasks.service.ts';
 
 const Any = Type.Unknown();
 const ArticleId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' });
@@ -38,9 +41,89 @@ const toContent = (b: ArticleContent & { changeNote: string }): ArticleContent =
 
 const ACTION_PATHS = { review: 'review', 'send-back': 'send_back', publish: 'publish', withdraw: 'withdraw' } as const;
 
+const TaskId = Type.String({ pattern: '^\\d{1,18}$' });
+const Week = Type.String({ pattern: '^\\d{4}-W\\d{2}$', description: 'ISO 周，如 2026-W48' });
+
 export const knowledgeRoutes =
-  (knowledge: KnowledgeService): FastifyPluginAsyncTypebox =>
+  (knowledge: KnowledgeService, tasks: KnowledgeTasks | null = null): FastifyPluginAsyncTypebox =>
   async (app) => {
+    if (tasks) {
+      app.get(
+        '/api/knowledge/tasks',
+        {
+          schema: {
+            tags: ['knowledge'],
+            summary:
+              '待补知识：每周高频咨询中无知识答复的主题，交主管部门限期起草（部门看本部门的，知识库编辑和督办看全部）',
+            querystring: strict({
+              status: Type.Optional(enumOf([...TASK_STATUSES, 'active'] as const, '状态（active：待起草和已起草）')),
+              period: Type.Optional(Week),
+            }),
+            response: { 200: Type.Object({ items: Type.Array(Any) }), ...errorResponses },
+          },
+        },
+        async (req) => ({
+          items: await tasks.list(req.actor, { status: req.query.status ?? null, period: req.query.period ?? null }),
+        }),
+      );
+      app.post(
+        '/api/knowledge/tasks',
+        {
+          schema: {
+            tags: ['knowledge'],
+            summary: '按一周的高频咨询生成待补知识（每周自动生成上一周的；已生成的不重复）',
+            body: strict({ period: Week }),
+            response: { 200: Any, ...errorResponses },
+          },
+        },
+        async (req) => tasks.sync(req.actor, req.body.period),
+      );
+      app.post(
+        '/api/knowledge/tasks/:id/draft',
+        {
+          schema: {
+            tags: ['knowledge'],
+            summary: '按待补知识起草新知识（草稿，第 1 版，归主管部门），发布后任务办结',
+            params: strict({ id: TaskId }),
+            body: strict(Content),
+            response: { 201: Any, ...errorResponses },
+          },
+        },
+        async (req, reply) =>
+          reply.code(201).send(await tasks.draft(req.actor, req.params.id, toContent(req.body), req.body.changeNote)),
+      );
+      app.post(
+        '/api/knowledge/tasks/:id/link',
+        {
+          schema: {
+            tags: ['knowledge'],
+            summary: '已有知识能答复该主题：关联已发布的知识，任务办结',
+            params: strict({ id: TaskId }),
+            body: strict({ articleId: ArticleId }),
+            response: { 200: Any, ...errorResponses },
+          },
+        },
+        async (req) => tasks.linkArticle(req.actor, req.params.id, req.body.articleId),
+      );
+      app.post(
+        '/api/knowledge/tasks/:id/dismiss',
+        {
+          schema: {
+            tags: ['knowledge'],
+            summary: '撤销待补知识（须写明理由）',
+            params: strict({ id: TaskId }),
+            body: strict({ note: Type.String({ minLength: 1, maxLength: 1000 }) }),
+            response: { 200: Any, ...errorResponses },
+          },
+        },
+        async (req) => {
+          const note = req.body.note.trim();
+          if (!note) throw new AppError('VALIDATION_FAILED', '请写明撤销理由', { field: 'note' });
+          return tasks.dismiss(req.actor, req.params.id, note);
+        },
+      );
+    }
+
     app.get(
       '/api/knowledge/search',
       {

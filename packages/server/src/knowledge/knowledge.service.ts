@@ -36,6 +36,7 @@ import {
   type ArticleRow,
 } from './articles.repo.ts';
 import { deleteSearchRow } from './search.repo.ts';
+import { closeDraftedTasks } from './tasks.repo.ts';
 import { indexVersion, type KnowledgeSearch, type SearchOptions } from './search.service.ts';
 
 function requireFound<T>(v: T | null, code: 'KNOWLEDGE_ARTICLE_NOT_FOUND' | 'KNOWLEDGE_VERSION_NOT_FOUND'): T {
@@ -120,8 +121,17 @@ export class KnowledgeService {
     return v;
   }
 
-  /** A new article, as version 1 in draft. A department's new article is owned by its function. */
-  async create(actor: Actor, content: ArticleContent, changeNote: string): Promise<{ id: string; version: number }> {
+  /**
+   * A new article, as version 1 in draft. A department's new article is owned by its function; one drafted
+   * from a 待补知识 task by the task's department (`extra.ownerUnitId`), and `extra.within` runs in the
+   * same transaction (the task is marked drafted, or the article is not made).
+   */
+  async create(
+    actor: Actor,
+    content: ArticleContent,
+    changeNote: string,
+    extra?: { ownerUnitId: string | null; within: (tx: Queryable, articleId: string) => Promise<void> },
+  ): Promise<{ id: string; version: number }> {
     if (!can(actor, 'knowledge.edit')) requirePermission(actor, 'knowledge.propose');
     try {
       return await inTransaction(this.db, async (tx) => {
@@ -136,8 +146,9 @@ export class KnowledgeService {
         const id = await nextArticleId(tx);
         const fn = unitFunction(actor.unitId);
         const cityUnit = fn ? `city.${fn}` : null;
-        const owner =
-          actor.role === 'department_handler' && cityUnit
+        const owner = extra
+          ? extra.ownerUnitId
+          : actor.role === 'department_handler' && cityUnit
             ? (await tx.query('SELECT 1 FROM units WHERE id = $1', [cityUnit])).rowCount
               ? cityUnit
               : actor.unitId
@@ -160,6 +171,7 @@ export class KnowledgeService {
           actorId: actor.id,
           actorName: actor.displayName,
         });
+        await extra?.within(tx, id);
         return { id, version: 1 };
       });
     } catch (err) {
@@ -297,6 +309,8 @@ export class KnowledgeService {
       if (action === 'publish') {
         await setPublishedVersion(tx, id, version);
         await indexVersion(tx, id, version, contentOf(v));
+        // a 待补知识 task drafted as this article is done once it is published
+        await closeDraftedTasks(tx, id, actor.id);
       }
       if (action === 'withdraw' && v.status === 'published') {
         await setPublishedVersion(tx, id, null);

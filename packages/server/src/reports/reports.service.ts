@@ -13,7 +13,7 @@ import { harassmentDocument, harassmentReport } from './harassment.ts';
 import { hotspotsDocument, hotspotsReport } from './hotspots.ts';
 import { policeFiguresDocument, policeFiguresReport } from './police-figures.ts';
 import { monthlyDocument } from './monthly.document.ts';
-import { weeklyFaqDocument, weeklyFaqReport } from './weekly-faq.ts';
+import { weeklyFaqDocument, weeklyFaqReport, type FaqLinker } from './weekly-faq.ts';
 import { quarterlyDocument, quarterlyReport } from './quarterly.ts';
 import { MonthlyReport, type ReportDesk } from './monthly.service.ts';
 
@@ -51,13 +51,14 @@ export class ReportService {
   readonly monthly: MonthlyReport;
   private readonly reports: Record<ReportName, ReportDefinition<unknown>>;
 
-  constructor(db: Db, desk: ReportDesk) {
+  /** `linker`: the knowledge base, linking the weekly consultation list's clusters to articles (12345 desk). */
+  constructor(db: Db, desk: ReportDesk, linker?: FaqLinker) {
     const monthly = (this.monthly = new MonthlyReport(db, desk));
     this.reports = {
       monthly: define({ build: (p) => monthly.build(p), document: monthlyDocument }),
       quarterly: define({ build: (p) => quarterlyReport(db, desk, p), document: quarterlyDocument }),
       annual: define({ build: (p) => annualReport(desk, monthly, p), document: annualDocument }),
-      'weekly-faq': define({ build: (p) => weeklyFaqReport(db, desk, p), document: weeklyFaqDocument }),
+      'weekly-faq': define({ build: (p) => weeklyFaqReport(db, desk, p, linker), document: weeklyFaqDocument }),
       hotspots: define({ build: (p) => hotspotsReport(db, desk, p), document: hotspotsDocument }),
       'police-figures': define({ build: (p) => policeFiguresReport(db, desk, p), document: policeFiguresDocument }),
       harassment: define({ build: (p) => harassmentReport(db, desk, p), document: harassmentDocument }),

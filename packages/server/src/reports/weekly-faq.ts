@@ -29,13 +29,13 @@ export const FAQ_TOP = 20;
 
 async function consultations(db: Db, desk: ReportDesk, p: { from: Date; to: Date }) {
   return (
-    await db.query<{ received_at: Date; text: string; category: string | null; own: boolean }>(
-      `SELECT r.received_at, r.content AS text, w.category_code AS category, true AS own
+    await db.query<{ received_at: Date; text: string; category: string | null; own: boolean; order_id: string | null }>(
+      `SELECT r.received_at, r.content AS text, w.category_code AS category, true AS own, w.id::text AS order_id
        FROM work_orders w JOIN requests r ON r.id = w.request_id
        WHERE 'work_order' = ANY($3::text[]) AND w.order_type = 'consultation' AND NOT r.exercise
          AND r.received_at >= $1 AND r.received_at < $2
        UNION ALL
-       SELECT received_at, text, category, false FROM shared_records
+       SELECT received_at, text, category, false, NULL FROM shared_records
        WHERE kind = 'work_order' AND NOT ('work_order' = ANY($3::text[])) AND type = 'consultation' AND NOT exercise
          AND received_at >= $1 AND received_at < $2
        ORDER BY 1`,
@@ -51,7 +51,27 @@ function daysOf(p: { from: Date; to: Date }): string[] {
   return out;
 }
 
-export async function weeklyFaqReport(db: Db, desk: ReportDesk, period: Period) {
+/** A cluster as the knowledge base links it: its words and the desk's own orders among its requests. */
+export interface FaqClusterToLink {
+  label: string;
+  terms: string[];
+  examples: string[];
+  orderIds: string[];
+}
+
+/**
+ * Links each cluster to the article that answered it, or to none and the draft-article task (待补知识)
+ * made for it (the knowledge module's KnowledgeTasks; absent when the report runs without it).
+ */
+export interface FaqLinker {
+  link(period: string, clusters: FaqClusterToLink[]): Promise<FaqLink[]>;
+}
+export interface FaqLink {
+  answer: { articleId: string; version: number; title: string; via: 'used' | 'search'; uses: number } | null;
+  task: { id: string; status: string; statusLabel: string; dueAt: string; owner: string; overdue: boolean } | null;
+}
+
+export async function weeklyFaqReport(db: Db, desk: ReportDesk, period: Period, linker?: FaqLinker) {
   const prev = previousPeriod(period);
   const [rows, before, exercise, cats] = await Promise.all([
     consultations(db, desk, period),
@@ -101,10 +121,17 @@ export async function weeklyFaqReport(db: Db, desk: ReportDesk, period: Period) 
         trendLabel: TREND_LABELS[trend],
         daily: days.map((day) => ({ day, count: perDay.get(day) ?? 0 })),
         examples: [...new Set(c.members.map((m) => texts[m]!))].slice(0, 3),
+        orderIds: c.members.map((m) => rows[m]!.order_id).filter((id): id is string => id !== null),
         categoryCode,
         categoryName: categoryCode ? (catName.get(categoryCode) ?? categoryCode) : null,
       };
     });
+  const links: (FaqLink | null)[] = linker ? await linker.link(period.key, clusters) : clusters.map(() => null);
+  const linked = clusters.map(({ orderIds: _ids, ...c }, i) => ({
+    ...c,
+    answer: links[i]?.answer ?? null,
+    task: links[i]?.task ?? null,
+  }));
   return {
     name: 'weekly-faq' as const,
     title: '12345热线每周高频咨询问题汇总',
@@ -119,11 +146,21 @@ export async function weeklyFaqReport(db: Db, desk: ReportDesk, period: Period) 
     previousTotal: before.length,
     inClusters: clusters.reduce((s, c) => s + c.count, 0),
     minCount: FAQ_MIN_COUNT,
-    clusters,
+    /** Whether the clusters were linked to the knowledge base (the 12345 desk's report). */
+    linked: linker !== undefined,
+    answered: linked.filter((c) => c.answer).length,
+    clusters: linked,
   };
 }
 
 export type WeeklyFaqData = Awaited<ReturnType<typeof weeklyFaqReport>>;
+
+/** The cluster's article, or the task made for it. */
+function linkText(c: WeeklyFaqData['clusters'][number]): string {
+  if (c.answer) return `${c.answer.title}（${c.answer.via === 'used' ? `答复${c.answer.uses}次` : '检索可答'}）`;
+  if (c.task) return `无：待补知识，${c.task.owner}，${beijingDate(new Date(c.task.dueAt))}前，${c.task.statusLabel}`;
+  return '无';
+}
 
 export function weeklyFaqDocument(r: WeeklyFaqData): ReportDocument {
   return {
@@ -138,6 +175,11 @@ export function weeklyFaqDocument(r: WeeklyFaqData): ReportDocument {
         paragraphs: [
           `${r.period.label}，受理咨询类诉求${r.total}件（上期${r.previousTotal}件），归入${r.clusters.length}个高频主题的${r.inClusters}件。`,
           `${r.method}；${r.minCount}件以上的主题列为高频。`,
+          ...(r.linked
+            ? [
+                `${r.answered}个主题有知识库中的知识答复，${r.clusters.length - r.answered}个主题无对应知识，列为待补知识，由主管部门限期起草。`,
+              ]
+            : []),
           r.exercise.note,
         ],
         tables: [],
@@ -163,6 +205,7 @@ export function weeklyFaqDocument(r: WeeklyFaqData): ReportDocument {
               { header: '趋势', format: 'text' },
               { header: '主要分类', format: 'text' },
               { header: '示例', format: 'text' },
+              ...(r.linked ? [{ header: '对应知识', format: 'text' as const }] : []),
             ],
             rows: r.clusters.map((c) => [
               c.label,
@@ -173,6 +216,7 @@ export function weeklyFaqDocument(r: WeeklyFaqData): ReportDocument {
               c.trendLabel,
               c.categoryName ?? '',
               c.examples[0] ?? '',
+              ...(r.linked ? [linkText(c)] : []),
             ]),
           },
         ],
