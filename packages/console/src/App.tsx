@@ -20,6 +20,7 @@ import { AssessmentPage } from './features/telephony/AssessmentPage.tsx';
 import { CapacityPage } from './features/telephony/CapacityPage.tsx';
 import { TrainingPage } from './features/telephony/TrainingPage.tsx';
 import { AdminPage } from './features/admin/AdminPage.tsx';
+import { KnowledgePage } from './features/knowledge/KnowledgePage.tsx';
 import { FollowUpPage } from './features/follow-up/FollowUpPage.tsx';
 import { OrderSheet } from './features/hotline/OrderSheet.tsx';
 import './app.css';
@@ -44,6 +45,7 @@ const PAGES: Record<string, () => React.ReactNode> = {
   '/capacity': () => <CapacityPage />,
   '/training': () => <TrainingPage />,
   '/admin': () => <AdminPage />,
+  '/knowledge': () => <KnowledgePage />,
   '/dashboard': () => (
     <Suspense fallback={<Spin />}>
       <Dashboard />

@@ -12,6 +12,7 @@ import {
   PhoneFilled,
   FileTextOutlined,
   PhoneOutlined,
+  ReadOutlined,
   ProfileOutlined,
   SettingOutlined,
   SwapOutlined,
@@ -27,6 +28,8 @@ export interface MenuEntry {
   icon: ReactNode;
   /** The permissions (from the server's /api/auth/me) a user needs, all of them, to see the page. */
   needs: string[];
+  /** And one of these, when given. */
+  needsAny?: string[];
   desks: Desk[];
 }
 
@@ -141,6 +144,14 @@ export const MENU: MenuEntry[] = [
     desks: ['hotline', 'dispatch', 'both'],
   },
   {
+    path: '/knowledge',
+    label: '知识库',
+    icon: <ReadOutlined />,
+    needs: ['knowledge.read'],
+    needsAny: ['knowledge.edit', 'knowledge.propose'],
+    desks: ['hotline', 'both'],
+  },
+  {
     path: '/training',
     label: '培训记录',
     icon: <BookOutlined />,
@@ -157,4 +168,4 @@ export const MENU: MenuEntry[] = [
 ];
 
 export const menuFor = (can: (permission: string) => boolean, desk: Desk) =>
-  MENU.filter((m) => m.needs.every(can) && m.desks.includes(desk));
+  MENU.filter((m) => m.needs.every(can) && (!m.needsAny || m.needsAny.some(can)) && m.desks.includes(desk));

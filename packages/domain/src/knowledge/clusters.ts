@@ -27,3 +27,28 @@ export const DRAFT_TASK_WORKING_DAYS = 5;
 export function clusterQuery(c: ConsultationCluster): string {
   return [c.label, c.terms.join(' '), c.examples[0] ?? ''].join(' ').trim();
 }
+
+/** A draft-article task's status (knowledge_tasks.status) and its name on the console. */
+export const KNOWLEDGE_TASK_STATUSES = ['open', 'drafted', 'done', 'dismissed'] as const;
+export type KnowledgeTaskStatus = (typeof KNOWLEDGE_TASK_STATUSES)[number];
+export const KNOWLEDGE_TASK_STATUS_LABELS: Record<KnowledgeTaskStatus, string> = {
+  open: '待起草',
+  drafted: '已起草待发布',
+  done: '已补充',
+  dismissed: '已撤销',
+};
+
+/**
+ * A recorded request without the recorder's opening (市民来电称，来电人反映：，“渝快办”用户留言：…) and the
+ * 咨询 that follows: the question in the caller's words, as the search and the topic terms should read it.
+ */
+export function questionOf(text: string): string {
+  const t = text
+    .trim()
+    .replace(
+      /^[“"]?[^，,：:。？！]{0,10}?(?:用户|市民|群众|网民|来电人|居民|企业|报警人)[^，,：:。？！]{0,8}?(?:称|反映|留言|来电|来信|表示|诉求|询问)[，,：:]\s*/,
+      '',
+    )
+    .replace(/^(?:来电)?(?:咨询|询问|想问|请问)[：:，,]?\s*/, '');
+  return t || text.trim();
+}

@@ -5,7 +5,7 @@ import { PageQuery, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { presentArticle, presentListItem, presentSource, presentVersion } from './knowledge.present.ts';
 import type { KnowledgeService } from './knowledge.service.ts';
 import { TASK_STATUSES } from './tasks.repo.ts';
-import type { KnowledgeTasks } from './tasks.service.ts';
+import { lastWeek, type KnowledgeTasks } from './tasks.service.ts';
 
 const Any = Type.Unknown();
 const ArticleId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' });
@@ -71,12 +71,12 @@ export const knowledgeRoutes =
         {
           schema: {
             tags: ['knowledge'],
-            summary: '按一周的高频咨询生成待补知识（每周自动生成上一周的；已生成的不重复）',
-            body: strict({ period: Week }),
+            summary: '按一周的高频咨询生成待补知识（不写周次为上一周；每周自动生成上一周的；已生成的不重复）',
+            body: strict({ period: Type.Optional(Week) }),
             response: { 200: Any, ...errorResponses },
           },
         },
-        async (req) => tasks.sync(req.actor, req.body.period),
+        async (req) => tasks.sync(req.actor, req.body.period ?? lastWeek()),
       );
       app.post(
         '/api/knowledge/tasks/:id/draft',

@@ -1,8 +1,9 @@
 /** 待补知识: draft-article tasks made from the weekly high-frequency consultation clusters no article answers. */
+import { KNOWLEDGE_TASK_STATUSES, type KnowledgeTaskStatus } from '@liandong/domain';
 import type { Queryable } from '../db/pool.ts';
 
-export const TASK_STATUSES = ['open', 'drafted', 'done', 'dismissed'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_STATUSES = KNOWLEDGE_TASK_STATUSES;
+export type TaskStatus = KnowledgeTaskStatus;
 
 export interface TaskRow {
   id: string;

@@ -10,8 +10,10 @@
  */
 import {
   DRAFT_TASK_WORKING_DAYS,
+  KNOWLEDGE_TASK_STATUS_LABELS,
   parsePeriod,
   previousPeriod,
+  questionOf,
   weekContaining,
   type ArticleContent,
 } from '@liandong/domain';
@@ -35,12 +37,7 @@ import {
   type TaskStatus,
 } from './tasks.repo.ts';
 
-export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
-  open: '待起草',
-  drafted: '已起草待发布',
-  done: '已补充',
-  dismissed: '已撤销',
-};
+const TASK_STATUS_LABELS = KNOWLEDGE_TASK_STATUS_LABELS;
 /** Who drafts a task with no owning department. */
 export const CENTRE_EDITORS = '12345热线知识库编辑';
 
@@ -123,7 +120,7 @@ export class KnowledgeTasks implements FaqLinker {
     const texts = c.examples.slice(0, 3);
     const votes = new Map<string, { articleId: string; version: number; title: string; n: number; score: number }>();
     for (const text of texts) {
-      const found = await this.knowledge.search.search(text, { limit: 1 });
+      const found = await this.knowledge.search.search(questionOf(text), { limit: 1 });
       const top = found.items[0];
       if (!found.answerable || !top) continue;
       const v = votes.get(top.articleId) ?? { ...top, n: 0, score: 0 };

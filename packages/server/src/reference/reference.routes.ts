@@ -37,6 +37,9 @@ const ENUMS = {
   routeNames: domain.ROUTE_NAMES,
   connectorKinds: domain.CONNECTOR_KIND_LABELS,
   catalogueEntryKinds: domain.ENTRY_KIND_LABELS,
+  knowledgeTopics: Object.fromEntries(domain.KNOWLEDGE_TOPICS.map((t) => [t, t])),
+  knowledgeStatuses: domain.KNOWLEDGE_STATUS_LABELS,
+  knowledgeTaskStatuses: domain.KNOWLEDGE_TASK_STATUS_LABELS,
   /** Not labels: each connector kind → the triage route it answers (the call-taker's partner buttons). */
   connectorKindRoutes: domain.CONNECTOR_KIND_ROUTES,
 };

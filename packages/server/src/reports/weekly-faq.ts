@@ -11,6 +11,7 @@ import {
   clusterTopics,
   maskShareText,
   previousPeriod,
+  questionOf,
   topicTerms,
   trendOf,
   TREND_LABELS,
@@ -82,11 +83,12 @@ export async function weeklyFaqReport(db: Db, desk: ReportDesk, period: Period, 
   const catName = new Map(cats.rows.map((c) => [c.code, c.name]));
   // the desk's own texts are masked as the feed masks them before anything reads them
   const texts = rows.map((r) => (r.own ? maskShareText(r.text) : r.text));
-  const terms = texts.map((t) => topicTerms(segmentWords(t)));
+  // the topic is read from the question, not the recorder's opening (市民来电称，咨询…)
+  const terms = texts.map((t) => topicTerms(segmentWords(questionOf(t))));
   const model = clusterTopics(terms);
   const previousCounts = new Map<number, number>();
   for (const r of before) {
-    const c = model.assign(topicTerms(segmentWords(r.own ? maskShareText(r.text) : r.text)));
+    const c = model.assign(topicTerms(segmentWords(questionOf(r.own ? maskShareText(r.text) : r.text))));
     if (c >= 0) previousCounts.set(c, (previousCounts.get(c) ?? 0) + 1);
   }
   const days = daysOf(period);
