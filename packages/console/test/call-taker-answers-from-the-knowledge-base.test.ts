@@ -40,4 +40,47 @@ describe('call-taker answers a 社保卡 question from the knowledge base', () =
     await ct.shot('order-history-names-the-article');
     expectNoConsoleErrors(ct);
   });
+
+  it('with the caller’s consent looks up her 社保 balance: shown masked, an unknown person said plainly', async () => {
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    // the demo links the desk to reference social-security, medical-insurance and housing-fund systems
+    await page.getByTestId('lookup-open').click();
+    await page.getByTestId('lookup-id-number').fill('500103199001011232');
+    await page.getByTestId('lookup-name').fill('陈晓明');
+    // no consent ticked: nothing is asked
+    await page.getByTestId('lookup-consent-submit').click();
+    await expect.poll(() => page.locator('.ant-form-item-explain-error').innerText()).toContain('须经来电人同意');
+    await page.getByTestId('lookup-agreed').check();
+    await page.getByTestId('lookup-consent-submit').click();
+    await page.getByTestId('lookup-balance').click();
+    const answer = page.getByTestId('lookup-answer');
+    await expect.poll(() => answer.innerText().catch(() => ''), { timeout: 15_000 }).toContain('18,640.50 元');
+    const text = await page.locator('.ant-modal').innerText();
+    expect(text).toContain('陈**');
+    expect(text).toContain('500***********1232');
+    expect(text).not.toContain('陈晓明');
+    await expectPageClean(page, '来电受理（业务查询）');
+    await ct.shot('call-taker-looks-up-a-social-security-balance');
+    await page.getByTestId('lookup-contributions').click();
+    await expect.poll(() => answer.innerText()).toContain('2026-11');
+    await page.getByRole('button', { name: '关闭' }).click();
+
+    // someone the system does not know
+    await page.getByTestId('lookup-open').click();
+    await page.getByTestId('lookup-id-number').fill('11010519491231002X');
+    await page.getByTestId('lookup-name').fill('张三');
+    await page.getByTestId('lookup-agreed').check();
+    await page.getByTestId('lookup-consent-submit').click();
+    await page.getByTestId('lookup-balance').click();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('lookup-error')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('未查到该人员');
+    expectNoConsoleErrors(ct, [404]);
+  });
 });

@@ -17,7 +17,14 @@ import { referenceAdminRoutes } from './admin/reference-admin.routes.ts';
 import { ReferenceAdminService } from './admin/reference-admin.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
-import { DEFAULT_DESK_IDS, EXPOSURE_DEFAULTS, type AuthConfig, type Config, type ExposureConfig } from './config.ts';
+import {
+  BRIDGE_DEFAULTS,
+  DEFAULT_DESK_IDS,
+  EXPOSURE_DEFAULTS,
+  type AuthConfig,
+  type Config,
+  type ExposureConfig,
+} from './config.ts';
 import type { DatabaseState } from './db/database.ts';
 import type { Db } from './db/pool.ts';
 import { incidentRoutes } from './dispatch/incidents.routes.ts';
@@ -66,6 +73,8 @@ import { ivrRoutes } from './knowledge/ivr.routes.ts';
 import { IvrService } from './knowledge/ivr.service.ts';
 import { KnowledgeService } from './knowledge/knowledge.service.ts';
 import { KnowledgeTasks } from './knowledge/tasks.service.ts';
+import { lookupRoutes } from './lookup/lookup.routes.ts';
+import { LookupService } from './lookup/lookup.service.ts';
 import { KnowledgeSearch } from './knowledge/search.service.ts';
 import { telephonyRoutes } from './telephony/telephony.routes.ts';
 import { TelephonyService } from './telephony/telephony.service.ts';
@@ -318,6 +327,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   await app.register(telephonyRoutes(telephony));
   if (desk !== 'dispatch') await app.register(knowledgeRoutes(knowledge, knowledgeTasks));
   if (desk !== 'dispatch') await app.register(phraseRoutes(new PhraseService(opts.db)));
+  // 社保/医保/公积金 look-ups, with the caller's consent (docs/business-lookup.md)
+  if (desk !== 'dispatch')
+    await app.register(
+      lookupRoutes(new LookupService(opts.db, peers, opts.config.bridge?.timeoutMs ?? BRIDGE_DEFAULTS.timeoutMs)),
+    );
   if (desk !== 'dispatch') await app.register(guideRoutes(opts.db));
   if (desk !== 'dispatch') await app.register(ivrRoutes(new IvrService(opts.db)));
   await serveConsole(app, opts.consoleDir ?? DEFAULT_CONSOLE_DIR);

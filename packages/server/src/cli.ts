@@ -33,6 +33,9 @@ const HELP = `用法：npx liandong <命令> [选项]
   sms-gateway --desk-url URL --key-id K --key S --desk-key-id K --desk-key S [--alg A] [--port N] [--parent-pid PID]
                           参考短信网关（仅供测试与演示）：验签收下短信并保存在内存中（GET /messages 查看），
                           POST /control/reply 代市民回复回访短信并签名回传平台
+  business-system --system social_security|medical_insurance|housing_fund --desk-key-id K --desk-key S [--alg A] [--port N] [--parent-pid PID]
+                          参考业务系统（社保、医保、公积金，仅供测试与演示）：验签后按身份证号和姓名答复几位虚构人员的
+                          余额、缴费记录和报销进度（POST /lookup/v1/query）
   report <monthly> --period 2026-10 [--format json|xlsx|docx] [--out FILE] [--url URL]
                           统计报表：月度通报；周期写作 2026-10、2026-Q4、2026、2026-W48 或 2026-10-01..2026-10-15（北京时间）
   audit verify [--url URL]
@@ -234,6 +237,43 @@ async function main(argv: string[]): Promise<void> {
       });
       say(`参考短信网关已启动：http://${values.host}:${g.port}`);
       stopWithParent(g, values['parent-pid']);
+      return;
+    }
+    case 'business-system': {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: {
+          system: { type: 'string' },
+          port: { type: 'string', default: '0' },
+          host: { type: 'string', default: '127.0.0.1' },
+          'desk-key-id': { type: 'string' },
+          'desk-key': { type: 'string' },
+          alg: { type: 'string', default: 'hmac-sha256' },
+          'delay-ms': { type: 'string', default: '0' },
+          'parent-pid': { type: 'string' },
+        },
+      });
+      for (const k of ['system', 'desk-key-id', 'desk-key'] as const)
+        if (!values[k]) throw new ConfigError(`business-system 缺少 --${k}`);
+      const { BUSINESS_SYSTEMS } = await import('@liandong/domain');
+      const system = values.system as (typeof BUSINESS_SYSTEMS)[number];
+      if (!BUSINESS_SYSTEMS.includes(system))
+        throw new ConfigError(`--system 须为 ${BUSINESS_SYSTEMS.join('、')} 之一`);
+      if (values.alg !== 'hmac-sha256' && values.alg !== 'hmac-sm3')
+        throw new ConfigError('--alg 须为 hmac-sha256 或 hmac-sm3');
+      const { startReferenceSystem } = await import('./lookup/reference-system.ts');
+      const s = await startReferenceSystem({
+        system,
+        port: positiveInt('port', values.port, 0, 65535),
+        host: values.host!,
+        deskKeyId: values['desk-key-id']!,
+        deskKey: values['desk-key']!,
+        alg: values.alg,
+        delayMs: positiveInt('delay-ms', values['delay-ms'], 0, 60_000),
+      });
+      say(`参考业务系统已启动（${system}）：http://${values.host}:${s.port}`);
+      stopWithParent(s, values['parent-pid']);
       return;
     }
     case 'report': {

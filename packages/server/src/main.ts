@@ -112,18 +112,27 @@ async function startDemoConnectors(
       ['cq-sms', 'sms_gateway', '重庆市政务短信平台（演示参考网关）'],
       ['cq-duchao', 'supervision_platform', '重庆市互联网+督查平台（演示参考接收端）'],
       ['cq-haochaping', 'evaluation_platform', '重庆市政务服务好差评系统（演示参考接收端）'],
+      // 社保、医保、公积金 (docs/business-lookup.md): reference systems over a few fictional people
+      ['cq-shebao', 'social_security', '重庆市社会保险业务系统（演示参考系统）'],
+      ['cq-yibao', 'medical_insurance', '重庆市医疗保障信息平台（演示参考系统）'],
+      ['cq-gongjijin', 'housing_fund', '重庆市住房公积金业务系统（演示参考系统）'],
     ] as const;
     const ports: string[] = [];
     for (const [id, kind, name] of services) {
       const url = await reference(d, { id, kind, name }, (keys) =>
         kind === 'sms_gateway'
           ? ['sms-gateway', '--desk-url', deskUrls.get(d.cfg.deskId)!, ...keys]
-          : receiver(d, id, keys),
+          : kind === 'social_security' || kind === 'medical_insurance' || kind === 'housing_fund'
+            ? // it only answers: it needs the key the desk signs with, not one of its own
+              ['business-system', '--system', kind, ...keys.slice(4)]
+            : receiver(d, id, keys),
       );
       ports.push(`${id} ${url}`);
     }
     await d.app.services.peers.reload();
-    say(`演示短信网关与上报平台参考接收端已启动（短信：GET /messages；上报：GET /reports）：${ports.join('，')}`);
+    say(
+      `演示短信网关、上报平台参考接收端与社保/医保/公积金参考系统已启动（短信：GET /messages；上报：GET /reports）：${ports.join('，')}`,
+    );
   }
   return children;
 }

@@ -32,7 +32,15 @@ export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
  * supervised orders reported upward) and the 好差评 evaluation system (satisfaction reported upward).
  * They never take part in linkage: no item is opened to them and their keys are not accepted on the wire.
  */
-export const SERVICE_CONNECTOR_KINDS = ['sms_gateway', 'supervision_platform', 'evaluation_platform'] as const;
+export const SERVICE_CONNECTOR_KINDS = [
+  'sms_gateway',
+  'supervision_platform',
+  'evaluation_platform',
+  // the business systems a call-taker looks a caller's own record up in (docs/business-lookup.md)
+  'social_security',
+  'medical_insurance',
+  'housing_fund',
+] as const;
 export type ServiceConnectorKind = (typeof SERVICE_CONNECTOR_KINDS)[number];
 /** Every kind an administrator may give a connector. */
 export const ALL_CONNECTOR_KINDS = [...CONNECTOR_KINDS, ...SERVICE_CONNECTOR_KINDS] as const;
@@ -52,6 +60,9 @@ export const CONNECTOR_KIND_LABELS: Record<AnyConnectorKind, string> = {
   sms_gateway: '短信网关',
   supervision_platform: '互联网+督查平台',
   evaluation_platform: '政务服务好差评系统',
+  social_security: '社保业务系统',
+  medical_insurance: '医保业务系统',
+  housing_fund: '住房公积金业务系统',
 };
 
 /**

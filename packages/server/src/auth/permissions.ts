@@ -52,6 +52,8 @@ export type Permission =
   | 'triage.run'
   /** moderate what the public disclosure page shows (办理情况公开) */
   | 'disclosure.moderate'
+  /** look a caller's own record up in the social-security, medical-insurance and housing-fund systems, with their consent */
+  | 'business.lookup'
   | KnowledgePermission;
 
 /**
@@ -131,6 +133,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'caller.lookup',
     'triage.run',
     'disclosure.moderate',
+    'business.lookup',
   ]),
   dispatcher: new Set([
     'reference.read',

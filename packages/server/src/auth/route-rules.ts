@@ -224,6 +224,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
     'the centre; an author their own unpublished proposal',
     H,
   ),
+  'GET /api/lookups/systems': perm('business.lookup', 'the 12345 call-takers', H),
+  'POST /api/lookups/consents': perm('business.lookup', 'the 12345 call-takers', H),
+  'POST /api/lookups': perm('business.lookup', "the consent's own call-taker, within its 60 minutes", H),
   'GET /api/knowledge/tasks': perm(
     ['knowledge.edit', 'knowledge.propose'],
     "a department its own subjects' tasks; the centre's editors and supervisors all",

@@ -44,6 +44,7 @@ import { CallerPanel } from '../callers/CallerPanel.tsx';
 import { TriagePanel } from './TriagePanel.tsx';
 import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
+import { BusinessLookupPanel } from './BusinessLookupPanel.tsx';
 import { WorkOrderDrawer } from './WorkOrderDrawer.tsx';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { insertPhrase, usePhrases } from './phrases.ts';
@@ -626,6 +627,7 @@ export function IntakePage() {
           <TriagePanel outcome={triage} loading={triageBusy} error={triageError} routeLabels={routeLabels} />
         </Card>
         <KnowledgePanel content={content} districtCode={districtCode} onUse={answerFromArticle} />
+        {can('business.lookup') && <BusinessLookupPanel />}
         <Card
           title={<span>疑似重复诉求 {similar.length > 0 && <Tag color="orange">{similar.length}</Tag>}</span>}
           size="small"
