@@ -7,6 +7,7 @@
  * Used by the tests and the demo.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { readBody } from './read-body.ts';
 import fs from 'node:fs';
 import { OPENING_TYPES, validateEnvelope, type Envelope, type MessageType } from '@liandong/domain';
 import { NONCE_TTL_MS, signedHeaders, verify, type SignatureAlg } from './signing.ts';
@@ -28,17 +29,7 @@ export interface ReceiverOptions {
   logFile: string | null;
 }
 
-const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let b = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      b += c;
-      if (b.length > 256 * 1024) req.destroy();
-    });
-    req.on('end', () => resolve(b));
-    req.on('error', reject);
-  });
+const read = (req: IncomingMessage) => readBody(req, 256 * 1024);
 
 /** An upward report's shape as docs/sms.md states it, checked from the document alone. */
 export function checkReport(d: unknown): { ok: true } | { ok: false; detail: string } {

@@ -6,6 +6,7 @@
  * and the demo run one process per system. `GET /queries` lists what it was asked (ids, no numbers).
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { readBody } from '../bridge/read-body.ts';
 import { BUSINESS_SYSTEMS, SYSTEM_QUERIES, type BusinessSystem, type LookupQuery } from '@liandong/domain';
 import { NONCE_TTL_MS, verify, type SignatureAlg } from '../bridge/signing.ts';
 
@@ -69,17 +70,7 @@ function answerFor(system: BusinessSystem, query: LookupQuery, p: Person, index:
   };
 }
 
-const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let b = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      b += c;
-      if (b.length > 16 * 1024) req.destroy();
-    });
-    req.on('end', () => resolve(b));
-    req.on('error', reject);
-  });
+const read = (req: IncomingMessage) => readBody(req, 16 * 1024);
 
 export function startReferenceSystem(o: ReferenceSystemOptions): Promise<{ close(): Promise<void>; port: number }> {
   if (!(BUSINESS_SYSTEMS as readonly string[]).includes(o.system)) throw new Error(`unknown system ${o.system}`);

@@ -8,6 +8,7 @@
  * keeps numbers in memory.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { readBody } from '../bridge/read-body.ts';
 import { randomUUID } from 'node:crypto';
 import { NONCE_TTL_MS, signedHeaders, verify, type SignatureAlg } from '../bridge/signing.ts';
 import { SMS_PURPOSES } from './sms-gateway.ts';
@@ -38,17 +39,7 @@ export interface StoredSms {
 /** A mainland mobile number (what the gateway can deliver to). */
 const MOBILE = /^1[3-9]\d{9}$/;
 
-const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let b = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      b += c;
-      if (b.length > 64 * 1024) req.destroy();
-    });
-    req.on('end', () => resolve(b));
-    req.on('error', reject);
-  });
+const read = (req: IncomingMessage) => readBody(req, 64 * 1024);
 
 export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<void>; port: number }> {
   const messages = new Map<string, StoredSms>();
