@@ -12,16 +12,19 @@ ALTER TABLE connectors ADD CONSTRAINT connectors_kind_check CHECK (kind IN (
 CREATE TABLE lookup_consents (
   id uuid PRIMARY KEY,
   system text NOT NULL CHECK (system IN ('social_security', 'medical_insurance', 'housing_fund')),
-  subject_hash text NOT NULL,
-  id_number_masked text NOT NULL,
-  name_masked text NOT NULL,
+  -- null once erased by the retention purge (RETAIN_CALL_DAYS after it expired)
+  subject_hash text,
+  id_number_masked text,
+  name_masked text,
+  erased_at timestamptz,
   -- how the caller consented, in the call-taker's words (口头同意，通话录音留存)
   how text NOT NULL CHECK (length(how) BETWEEN 1 AND 200),
   work_order_id uuid REFERENCES work_orders (id),
   given_to uuid NOT NULL REFERENCES users (id),
   given_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,
-  CHECK (expires_at > given_at)
+  CHECK (expires_at > given_at),
+  CHECK (erased_at IS NOT NULL OR (subject_hash IS NOT NULL AND id_number_masked IS NOT NULL AND name_masked IS NOT NULL))
 );
 
 CREATE TABLE business_lookups (

@@ -29,6 +29,7 @@ export interface PurgeReport {
   linkageItems: number;
   outboxMessages: number;
   inboxMessages: number;
+  lookupConsents: number;
 }
 
 /** Rows per transaction. */
@@ -125,6 +126,15 @@ const KINDS: readonly Kind[] = [
     erase: `UPDATE bridge_inbox SET envelope = envelope #- '{payload,callback}' WHERE message_id = ANY($1::text[])`,
   },
   {
+    // a 社保/医保/公积金 look-up consent's person (keyed hash, masked number and name), kept as long as the
+    // call's number; the consent and its look-ups stay, as the record that they were made
+    key: 'lookupConsents',
+    days: (p) => p.callDays,
+    select: `SELECT id FROM lookup_consents WHERE erased_at IS NULL AND expires_at < $1 LIMIT $2`,
+    erase: `UPDATE lookup_consents SET subject_hash = NULL, id_number_masked = NULL, name_masked = NULL, erased_at = now()
+      WHERE id = ANY($1::uuid[])`,
+  },
+  {
     // (its events keep theirs: linkage_events is append-only and hash-chained in the audit trail)
     key: 'linkageItems',
     days: (p) => p.linkageDays,
@@ -142,6 +152,7 @@ const emptyReport = (): PurgeReport => ({
   linkageItems: 0,
   outboxMessages: 0,
   inboxMessages: 0,
+  lookupConsents: 0,
 });
 
 /**

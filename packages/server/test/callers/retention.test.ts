@@ -121,7 +121,8 @@ const snapshot = async () =>
       `SELECT (SELECT json_agg(c ORDER BY id)::text FROM callers c) || (SELECT json_agg(c ORDER BY id)::text FROM calls c)
           || (SELECT json_agg(s ORDER BY id)::text FROM sms_messages s)
           || (SELECT json_agg(i ORDER BY item_id)::text FROM linkage_items i)
-          || (SELECT json_agg(o ORDER BY id)::text FROM bridge_outbox o) AS s`,
+          || (SELECT json_agg(o ORDER BY id)::text FROM bridge_outbox o)
+          || (SELECT json_agg(l ORDER BY id)::text FROM lookup_consents l) AS s`,
     )
   ).rows[0]!.s;
 
@@ -141,7 +142,21 @@ beforeAll(async () => {
   ids.oldItem = await item(DAYS_AGO(200));
   ids.openItem = await item(null);
   ids.recentItem = await item(DAYS_AGO(20));
+  ids.oldConsent = await lookupConsent(DAYS_AGO(400));
+  ids.recentConsent = await lookupConsent(DAYS_AGO(30));
 });
+
+/** A 社保 look-up consent given (and expired an hour later) that long ago. */
+async function lookupConsent(givenAt: Date) {
+  const id = randomUUID();
+  await t.db.query(
+    `INSERT INTO lookup_consents (id, system, subject_hash, id_number_masked, name_masked, how, given_to, given_at, expires_at)
+     VALUES ($1::uuid, 'social_security', 'h-' || $1::text, '500***********1232', '陈**', '口头同意',
+       (SELECT id FROM users WHERE username = 'ct1'), $2, $2::timestamptz + interval '1 hour')`,
+    [id, givenAt],
+  );
+  return id;
+}
 afterAll(async () => {
   await t?.close();
 });
@@ -163,6 +178,7 @@ describe('the retention purge', () => {
       linkageItems: 1,
       outboxMessages: 1,
       inboxMessages: 1,
+      lookupConsents: 1,
     });
     expect(await snapshot()).toBe(before);
     expect(
@@ -172,7 +188,24 @@ describe('the retention purge', () => {
 
   it('erases the person from what is over and old, keeps the records, and leaves the open and the young alone', async () => {
     const r = await purgeExpired(t.db, policy, { batch: 1 });
-    expect(r).toMatchObject({ callers: 1, calls: 1, callBacks: 1, texts: 1, linkageItems: 1, outboxMessages: 1 });
+    expect(r).toMatchObject({
+      callers: 1,
+      calls: 1,
+      callBacks: 1,
+      texts: 1,
+      linkageItems: 1,
+      outboxMessages: 1,
+      lookupConsents: 1,
+    });
+    // a look-up consent keeps that it was given, not whom it was about; a young one is left
+    const consents = await t.db.query<{ id: string; subject_hash: string | null; erased_at: Date | null }>(
+      'SELECT id, subject_hash, erased_at FROM lookup_consents WHERE id = ANY($1)',
+      [[ids.oldConsent, ids.recentConsent]],
+    );
+    const consentById = Object.fromEntries(consents.rows.map((c) => [c.id, c]));
+    expect(consentById[ids.oldConsent!]).toMatchObject({ subject_hash: null });
+    expect(consentById[ids.oldConsent!]!.erased_at).not.toBeNull();
+    expect(consentById[ids.recentConsent!]).toMatchObject({ erased_at: null });
     // the caller of the old, finished order: nothing of the person left, the order still there
     const gone = await callerOf(ids.oldDone!);
     expect(gone).toMatchObject({ name_sealed: null, phone_sealed: null, phone_hash: null, caller_key: null });
