@@ -218,9 +218,10 @@ export interface OrderText {
   id: string;
   purpose: 'receipt' | 'reply' | 'survey';
   purposeLabel: string;
-  status: 'not_sent' | 'queued' | 'sent' | 'failed';
+  status: 'not_sent' | 'queued' | 'sent' | 'failed' | 'delivered' | 'undelivered';
   statusLabel: string;
   queuedAt: string;
   sentAt: string | null;
+  deliveredAt: string | null;
   answer: { rating: number; level: string; at: string } | null;
 }

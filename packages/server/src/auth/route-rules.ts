@@ -269,6 +269,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /api/public/requests': pub('citizens: the web channel, status by number and code, disclosure', H),
   'GET /api/public/requests/:no': pub('citizens: the web channel, status by number and code, disclosure', H),
   'POST /api/sms/inbound': signed('the SMS gateway, signed: a citizen’s answer to a 回访 survey', H),
+  'POST /api/sms/reports': signed('the SMS gateway, signed: a delivery report of a text it took', H),
   'GET /api/reference/categories': perm('reference.read', 'districts, units, categories, enums'),
   'GET /api/reference/districts': perm('reference.read', 'districts, units, categories, enums'),
   'GET /api/reference/districts/:code/streets': perm('reference.read', 'districts, units, categories, enums'),

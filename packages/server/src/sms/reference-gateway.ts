@@ -3,7 +3,8 @@
  * the document alone — the signed `POST /sms/v1/messages` (signature, clock, nonce, shape, idempotent by
  * id) — keeps what it was given in memory instead of sending it to phones, lists it at `GET /messages`
  * for tests, and at `POST /control/reply` posts a citizen's answer to a survey back to the desk, signed,
- * as a real gateway does when a text comes in; `POST /control/unsubscribe` stands for a citizen who
+ * as a real gateway does when a text comes in; `POST /control/report` posts a delivery report (状态报告)
+ * for a text, signed; `POST /control/unsubscribe` stands for a citizen who
  * answered 退订 (later texts to the number are refused, 400 `unsubscribed`). Not for production: it
  * keeps numbers in memory.
  */
@@ -80,6 +81,24 @@ export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<v
           receivedAt: new Date().toISOString(),
         });
         const r = await fetch(`${o.deskUrl}/api/sms/inbound`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...signedHeaders(o.alg, o.keyId, o.key, body) },
+        });
+        const text = await r.text();
+        return reply(200, { status: r.status, body: text ? JSON.parse(text) : null });
+      }
+      if (req.method === 'POST' && url.pathname === '/control/report') {
+        // The handset's delivery report: { messageId, status: delivered|undelivered, error?, id? }.
+        const c = JSON.parse(await read(req)) as { messageId: string; status: string; error?: string; id?: string };
+        const body = JSON.stringify({
+          id: c.id ?? `RPT-${randomUUID()}`,
+          messageId: c.messageId,
+          status: c.status,
+          ...(c.error !== undefined ? { error: c.error } : {}),
+          at: new Date().toISOString(),
+        });
+        const r = await fetch(`${o.deskUrl}/api/sms/reports`, {
           method: 'POST',
           body,
           headers: { 'content-type': 'application/json', ...signedHeaders(o.alg, o.keyId, o.key, body) },

@@ -30,12 +30,17 @@ export const surveyText = (no: string) =>
 /** What each text is, as the console names it. */
 export const SMS_PURPOSE_LABELS = { receipt: '受理短信', reply: '办结答复短信', survey: '回访短信' } as const;
 
-/** A text's state: not_sent (no gateway was configured), queued, sent (the gateway took it), failed (dead-lettered). */
+/**
+ * A text's state: not_sent (no gateway was configured), queued, sent (the gateway took it), failed
+ * (dead-lettered), delivered / undelivered (the gateway's delivery report: 状态报告).
+ */
 export const SMS_STATUS_LABELS = {
   not_sent: '未发送（未配置短信网关）',
   queued: '待发送',
   sent: '已发送',
   failed: '发送失败',
+  delivered: '已送达',
+  undelivered: '未送达',
 } as const;
 
 /** 好差评's five levels (国办发〔2019〕51号), by rating. */

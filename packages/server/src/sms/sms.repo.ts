@@ -115,6 +115,8 @@ export interface SmsListRow {
   gateway: string | null;
   outbox_status: 'pending' | 'delivered' | 'dead' | null;
   sent_at: Date | null;
+  delivered_at: Date | null;
+  undelivered_at: Date | null;
   created_at: Date;
   answer_rating: number | null;
   answered_at: Date | null;
@@ -122,11 +124,38 @@ export interface SmsListRow {
 
 export async function listOrderTexts(db: Queryable, workOrderId: string): Promise<SmsListRow[]> {
   const r = await db.query<SmsListRow>(
-    `SELECT s.id, s.purpose, s.gateway, o.status AS outbox_status, s.sent_at, s.created_at, s.answer_rating, s.answered_at
+    `SELECT s.id, s.purpose, s.gateway, o.status AS outbox_status, s.sent_at, s.delivered_at, s.undelivered_at,
+            s.created_at, s.answer_rating, s.answered_at
        FROM sms_messages s LEFT JOIN bridge_outbox o ON o.id = s.id::text
       WHERE s.work_order_id = $1
       ORDER BY s.created_at, array_position(ARRAY['receipt', 'reply', 'survey'], s.purpose), s.id`,
     [workOrderId],
   );
   return r.rows;
+}
+
+/** A text as a delivery report finds it: which gateway it went through, and what is known of it already. */
+export async function findForReport(db: Queryable, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const r = await db.query<{
+    gateway: string | null;
+    sent_at: Date | null;
+    delivered_at: Date | null;
+    report_ref: string | null;
+  }>('SELECT gateway, sent_at, delivered_at, report_ref FROM sms_messages WHERE id = $1 FOR UPDATE', [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function recordDeliveryReport(
+  db: Queryable,
+  id: string,
+  r: { ref: string; delivered: boolean; error: string | null; at: Date },
+): Promise<void> {
+  await db.query(
+    r.delivered
+      ? `UPDATE sms_messages SET delivered_at = $3, undelivered_at = NULL, delivery_error = NULL, report_ref = $2,
+           sent_at = coalesce(sent_at, $3) WHERE id = $1`
+      : `UPDATE sms_messages SET undelivered_at = $3, delivery_error = $4, report_ref = $2 WHERE id = $1`,
+    r.delivered ? [id, r.ref, r.at] : [id, r.ref, r.at, r.error],
+  );
 }

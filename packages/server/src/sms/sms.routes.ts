@@ -19,10 +19,13 @@ const SmsText = Type.Object(
       Type.Literal('queued'),
       Type.Literal('sent'),
       Type.Literal('failed'),
+      Type.Literal('delivered'),
+      Type.Literal('undelivered'),
     ]),
     statusLabel: Type.String(),
     queuedAt: Type.String(),
     sentAt: Type.Union([Type.String(), Type.Null()]),
+    deliveredAt: Type.Union([Type.String(), Type.Null()]),
     answer: Type.Union([
       Type.Object({ rating: Type.Integer(), level: Type.String(), at: Type.String() }, { additionalProperties: false }),
       Type.Null(),
@@ -77,5 +80,20 @@ export const smsRoutes =
         },
       },
       async (req) => sms.inbound(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
+    );
+    app.post(
+      '/api/sms/reports',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['sms'],
+          summary: '短信网关状态报告：短信是否送达市民手机（网关签名）',
+          response: {
+            200: Type.Object({ status: Type.Union([Type.Literal('recorded'), Type.Literal('duplicate')]) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => sms.report(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
     );
   };

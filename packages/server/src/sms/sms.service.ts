@@ -17,7 +17,16 @@ import { AppError } from '../errors.ts';
 import { findWorkOrder, type WorkOrderRow } from '../hotline/work-orders.repo.ts';
 import type { WorkOrderService } from '../hotline/work-orders.service.ts';
 import type { SmsPurpose } from './sms-gateway.ts';
-import { findSurvey, insertSms, latestSurveyId, listOrderTexts, orderPhone, recordAnswer } from './sms.repo.ts';
+import {
+  findForReport,
+  findSurvey,
+  insertSms,
+  latestSurveyId,
+  listOrderTexts,
+  orderPhone,
+  recordAnswer,
+  recordDeliveryReport,
+} from './sms.repo.ts';
 import {
   RATING_LEVELS,
   SMS_PURPOSE_LABELS,
@@ -62,6 +71,44 @@ function parseInbound(raw: Buffer): InboundSms {
     from: str('from', 30),
     text: str('text', 500),
     ...(o.receivedAt !== undefined ? { receivedAt: str('receivedAt', 40) } : {}),
+  };
+}
+
+/** What the gateway posts to `POST /api/sms/reports` (docs/sms.md). */
+interface DeliveryReport {
+  id: string;
+  messageId: string;
+  status: 'delivered' | 'undelivered';
+  error?: string;
+  at: Date;
+}
+
+function parseReport(raw: Buffer): DeliveryReport {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
+  const o = (v && typeof v === 'object' && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
+  const bad = (k: string, why: string) => new AppError('VALIDATION_FAILED', `${k} ${why}`, { field: k });
+  for (const k of Object.keys(o))
+    if (!['id', 'messageId', 'status', 'error', 'at'].includes(k)) throw bad(k, '为不允许的字段');
+  const str = (k: string, max: number) => {
+    const x = o[k];
+    if (typeof x !== 'string' || !x.length || x.length > max) throw bad(k, `须为 1–${max} 个字符的字符串`);
+    return x;
+  };
+  const status = o.status;
+  if (status !== 'delivered' && status !== 'undelivered') throw bad('status', '须为 delivered 或 undelivered');
+  const at = new Date(str('at', 40));
+  if (Number.isNaN(at.getTime())) throw bad('at', '须为 ISO 8601 时间');
+  return {
+    id: str('id', 200),
+    messageId: str('messageId', 100),
+    status,
+    ...(o.error !== undefined ? { error: str('error', 200) } : {}),
+    at,
   };
 }
 
@@ -158,11 +205,15 @@ export class SmsService {
     return (await listOrderTexts(this.db, workOrderId)).map((r) => {
       const status = !r.gateway
         ? 'not_sent'
-        : r.outbox_status === 'dead'
-          ? 'failed'
-          : r.sent_at || r.outbox_status === 'delivered'
-            ? 'sent'
-            : 'queued';
+        : r.delivered_at
+          ? 'delivered'
+          : r.undelivered_at
+            ? 'undelivered'
+            : r.outbox_status === 'dead'
+              ? 'failed'
+              : r.sent_at || r.outbox_status === 'delivered'
+                ? 'sent'
+                : 'queued';
       return {
         id: r.id,
         purpose: r.purpose,
@@ -171,6 +222,7 @@ export class SmsService {
         statusLabel: SMS_STATUS_LABELS[status],
         queuedAt: r.created_at.toISOString(),
         sentAt: r.sent_at?.toISOString() ?? null,
+        deliveredAt: r.delivered_at?.toISOString() ?? null,
         answer:
           r.answer_rating !== null && r.answered_at
             ? { rating: r.answer_rating, level: RATING_LEVELS[r.answer_rating]!, at: r.answered_at.toISOString() }
@@ -222,6 +274,34 @@ export class SmsService {
         note: `短信回访：市民回复“${rating}”（${RATING_LEVELS[rating]}）`,
       });
       return { status: 'recorded' as const, rating, satisfaction };
+    });
+  }
+
+  /**
+   * A delivery report (状态报告) from the gateway the text went through: delivered (final) or not
+   * delivered, with the gateway's reason. Verified as an answer is; the same report id twice: duplicate.
+   */
+  async report(headers: Record<string, string | string[] | undefined>, raw: Buffer) {
+    const { keys, owner } = await this.inboundKeys();
+    const v = verify(headers, raw.toString('utf8'), keys);
+    if (!v.ok) throw new AppError('SMS_SIGNATURE_INVALID', undefined, { reason: v.reason });
+    const r = parseReport(raw);
+    return inTransaction(this.db, async (tx) => {
+      if (!(await rememberNonce(tx, v.keyId, v.nonce)))
+        throw new AppError('SMS_SIGNATURE_INVALID', undefined, { reason: 'replayed_nonce' });
+      const text = await findForReport(tx, r.messageId);
+      if (!text || !text.gateway || text.gateway !== owner.get(v.keyId))
+        throw new AppError('SMS_MESSAGE_UNKNOWN', '没有经该网关发送的这条短信');
+      if (text.report_ref === r.id) return { status: 'duplicate' as const };
+      // delivered is final: a later failure report (a retry's) changes nothing
+      if (text.delivered_at) return { status: 'duplicate' as const };
+      await recordDeliveryReport(tx, r.messageId, {
+        ref: r.id,
+        delivered: r.status === 'delivered',
+        error: r.error ?? null,
+        at: r.at,
+      });
+      return { status: 'recorded' as const };
     });
   }
 }

@@ -291,6 +291,58 @@ describe('SMS to citizens through the gateway', () => {
     expect(survey.text).toContain('5非常满意');
   });
 
+  it('the gateway’s delivery reports: the reply delivered, the receipt not; bad reports change nothing', async () => {
+    const report = (body: Record<string, unknown>) =>
+      fetch(`http://127.0.0.1:${gport}/control/report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => (await r.json()) as { status: number; body: { status?: string; code?: string } });
+    const receipt = await textOf(phone, 'receipt');
+    const reply = await textOf(phone, 'reply');
+    await eventually(async () =>
+      (await db.db.query('SELECT 1 FROM sms_messages WHERE id = $1 AND sent_at IS NOT NULL', [reply.id])).rowCount
+        ? true
+        : null,
+    );
+    expect(await report({ messageId: reply.id, status: 'delivered', id: 'RPT-1' })).toEqual({
+      status: 200,
+      body: { status: 'recorded' },
+    });
+    expect((await report({ messageId: reply.id, status: 'delivered', id: 'RPT-1' })).body.status).toBe('duplicate');
+    // delivered is final: a later failure changes nothing
+    expect((await report({ messageId: reply.id, status: 'undelivered', error: '停机' })).body.status).toBe('duplicate');
+    expect(
+      (await report({ messageId: receipt.id, status: 'undelivered', error: 'UNDELIV 用户关机', id: 'RPT-2' })).body,
+    ).toEqual({ status: 'recorded' });
+    const before = (await db.db.query('SELECT * FROM sms_messages ORDER BY id')).rows;
+    for (const [what, body, status, code] of [
+      ['unknown message', { messageId: randomUUID(), status: 'delivered' }, 404, 'SMS_MESSAGE_UNKNOWN'],
+      ['not an id', { messageId: 'x\u0000y', status: 'delivered' }, 404, 'SMS_MESSAGE_UNKNOWN'],
+      ['a bad status', { messageId: receipt.id, status: 'read' }, 400, 'VALIDATION_FAILED'],
+    ] as const) {
+      const r = await report(body);
+      expect(r.status, what).toBe(status);
+      expect(r.body.code, what).toBe(code);
+    }
+    const unsigned = await fetch(`${deskUrl}/api/sms/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'RPT-9', messageId: receipt.id, status: 'delivered', at: new Date().toISOString() }),
+    });
+    expect(unsigned.status).toBe(401);
+    expect((await db.db.query('SELECT * FROM sms_messages ORDER BY id')).rows).toEqual(before);
+    const texts = (await api('callTaker', 'GET', `/api/work-orders/${order.id}/texts`)).json.items as {
+      purpose: string;
+      status: string;
+      statusLabel: string;
+      deliveredAt: string | null;
+    }[];
+    expect(texts.find((x) => x.purpose === 'reply')).toMatchObject({ status: 'delivered', statusLabel: '已送达' });
+    expect(texts.find((x) => x.purpose === 'reply')!.deliveredAt).not.toBeNull();
+    expect(texts.find((x) => x.purpose === 'receipt')).toMatchObject({ status: 'undelivered', statusLabel: '未送达' });
+  });
+
   it('bad inbound texts are refused with a code and change nothing', async () => {
     const before = await counts();
     const good = { id: `MO-${randomUUID()}`, replyTo: survey.id, from: phone, text: '5' };

@@ -24,8 +24,10 @@ function citation(k: unknown): string {
 const TEXT_STATUS_COLOURS: Record<OrderText['status'], string> = {
   not_sent: 'default',
   queued: 'blue',
-  sent: 'green',
+  sent: 'cyan',
   failed: 'red',
+  delivered: 'green',
+  undelivered: 'orange',
 };
 
 /** A work order: request, units, allowed actions, history, attachments and reminders. */
