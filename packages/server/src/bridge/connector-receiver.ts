@@ -7,10 +7,10 @@
  * Used by the tests and the demo.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { readBody } from './read-body.ts';
+import { checkSigned, readBody } from './read-body.ts';
 import fs from 'node:fs';
 import { OPENING_TYPES, validateEnvelope, type Envelope, type MessageType } from '@liandong/domain';
-import { NONCE_TTL_MS, signedHeaders, verify, type SignatureAlg } from './signing.ts';
+import { signedHeaders, type SignatureAlg } from './signing.ts';
 import { uuidv7 } from './message-id.ts';
 
 export interface ReceiverOptions {
@@ -111,12 +111,8 @@ export function startConnectorReceiver(o: ReceiverOptions): Promise<{ close(): P
       if (req.method !== 'POST' || (req.url !== '/bridge/v1/messages' && !isReport))
         return reply(404, { error: 'not_found' });
       const raw = await read(req);
-      const v = verify(req.headers, raw, inbound);
-      if (!v.ok) return reply(401, { error: v.reason });
-      const now = Date.now();
-      for (const [n, t] of nonces) if (now - t > NONCE_TTL_MS) nonces.delete(n);
-      if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
-      nonces.set(v.nonce, now);
+      const signed = checkSigned(req.headers, raw, inbound, nonces);
+      if (!signed.ok) return reply(401, { error: signed.error });
       if (isReport) {
         // An upward report (docs/sms.md): 互联网+督查 or 好差评, kept once per id.
         let doc: Record<string, unknown>;

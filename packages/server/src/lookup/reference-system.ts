@@ -6,9 +6,9 @@
  * and the demo run one process per system. `GET /queries` lists what it was asked (ids, no numbers).
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { readBody } from '../bridge/read-body.ts';
+import { checkSigned, readBody } from '../bridge/read-body.ts';
 import { BUSINESS_SYSTEMS, SYSTEM_QUERIES, type BusinessSystem, type LookupQuery } from '@liandong/domain';
-import { NONCE_TTL_MS, verify, type SignatureAlg } from '../bridge/signing.ts';
+import type { SignatureAlg } from '../bridge/signing.ts';
 
 export interface ReferenceSystemOptions {
   system: BusinessSystem;
@@ -88,12 +88,8 @@ export function startReferenceSystem(o: ReferenceSystemOptions): Promise<{ close
       if (req.method === 'GET' && url.pathname === '/queries') return reply(200, asked);
       if (req.method !== 'POST' || url.pathname !== '/lookup/v1/query') return reply(404, { error: 'no_such_path' });
       const raw = await read(req);
-      const v = verify(req.headers, raw, inbound);
-      if (!v.ok) return reply(401, { error: v.reason });
-      const now = Date.now();
-      for (const [n, t] of nonces) if (now - t > NONCE_TTL_MS) nonces.delete(n);
-      if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
-      nonces.set(v.nonce, now);
+      const signed = checkSigned(req.headers, raw, inbound, nonces);
+      if (!signed.ok) return reply(401, { error: signed.error });
       let m: Record<string, unknown>;
       try {
         m = JSON.parse(raw) as Record<string, unknown>;

@@ -9,9 +9,9 @@
  * keeps numbers in memory.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { readBody } from '../bridge/read-body.ts';
+import { checkSigned, readBody } from '../bridge/read-body.ts';
 import { randomUUID } from 'node:crypto';
-import { NONCE_TTL_MS, signedHeaders, verify, type SignatureAlg } from '../bridge/signing.ts';
+import { signedHeaders, type SignatureAlg } from '../bridge/signing.ts';
 import { SMS_PURPOSES } from './sms-gateway.ts';
 
 export interface GatewayOptions {
@@ -108,12 +108,8 @@ export function startSmsGateway(o: GatewayOptions): Promise<{ close(): Promise<v
       }
       if (req.method !== 'POST' || url.pathname !== '/sms/v1/messages') return reply(404, { error: 'not_found' });
       const raw = await read(req);
-      const v = verify(req.headers, raw, inbound);
-      if (!v.ok) return reply(401, { error: v.reason });
-      const now = Date.now();
-      for (const [n, t] of nonces) if (now - t > NONCE_TTL_MS) nonces.delete(n);
-      if (nonces.has(v.nonce)) return reply(401, { error: 'replayed_nonce' });
-      nonces.set(v.nonce, now);
+      const signed = checkSigned(req.headers, raw, inbound, nonces);
+      if (!signed.ok) return reply(401, { error: signed.error });
       let m: Record<string, unknown>;
       try {
         m = JSON.parse(raw) as Record<string, unknown>;
