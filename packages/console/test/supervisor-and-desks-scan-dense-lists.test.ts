@@ -1,6 +1,6 @@
 /**
  * Dense lists (issue 14): at 1366×768 a supervisor, an analyst, a dispatcher, a seat and a handler see at
- * least 15 rows of their lists without scrolling, and order and incident numbers keep to one line (one
+ * least 15 rows of their lists without scrolling (at 1920×1080, a whole page of 20), and order and incident numbers keep to one line (one
  * line high, nothing cut). The lists are read as the demo data has them; nothing is added or changed.
  */
 import type { Page } from 'playwright-core';
@@ -120,5 +120,26 @@ describe('the desks scan dense lists at 1366×768', () => {
     expect(mine.badNumbers).toEqual([]);
     expect(mine.sideways).toBe(false);
     expectNoConsoleErrors(h);
+  });
+
+  it('on a 1920×1080 screen a whole page of 20 orders and 20 incidents is in view, nothing sideways', async () => {
+    const sv = await logIn('duban01');
+    await sv.page.setViewportSize({ width: 1920, height: 1080 });
+    const orders = await open(sv.page, '工单查询', 'work-order-table');
+    await sv.shot('supervisor-scans-orders-at-1920');
+    expect(orders.rows).toBeGreaterThanOrEqual(20);
+    expect(orders.inView).toBe(orders.rows);
+    expect(orders.badNumbers).toEqual([]);
+    expect(orders.sideways).toBe(false);
+    expectNoConsoleErrors(sv);
+
+    const d = await logIn('dispatch01', 'dispatch');
+    await d.page.setViewportSize({ width: 1920, height: 1080 });
+    const closed = await open(d.page, '接警调度', 'incident-table', '已结警');
+    expect(closed.rows).toBeGreaterThanOrEqual(20);
+    expect(closed.inView).toBe(closed.rows);
+    expect(closed.badNumbers).toEqual([]);
+    expect(closed.sideways).toBe(false);
+    expectNoConsoleErrors(d);
   });
 });
