@@ -131,6 +131,7 @@ export interface AppServices {
   telephony: TelephonyService;
   knowledge: KnowledgeService;
   knowledgeTasks: KnowledgeTasks | null;
+  sms: SmsService;
   share: ShareService;
   dispatchModels: DispatchModelService;
 }
@@ -350,6 +351,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
       telephony,
       knowledge,
       knowledgeTasks,
+      sms,
       share,
       dispatchModels,
     },

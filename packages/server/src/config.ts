@@ -33,6 +33,8 @@ export interface Config {
   exposure: ExposureConfig;
   /** How long personal data is kept once its matter is over, and how often the purge runs (docs/security.md). */
   retention: RetentionPolicy & { purgeMs: number };
+  /** Hours after which an unanswered 回访 survey is reminded of, once (SURVEY_REMINDER_HOURS; 0: never). */
+  surveyReminderHours: number;
 }
 
 /**
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: loadAuth(env),
     exposure: loadExposure(env),
     retention: loadRetention(env),
+    surveyReminderHours: int(env, 'SURVEY_REMINDER_HOURS', 48, 0, 24 * 30),
   };
 }
 

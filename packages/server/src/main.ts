@@ -24,6 +24,7 @@ import { startDeadlineWorker } from './workers/deadline.worker.ts';
 import { startAuditSealWorker } from './workers/audit-seal.worker.ts';
 import { startReportFoldWorker } from './workers/report-fold.worker.ts';
 import { startRetentionWorker } from './crypto/retention.ts';
+import { startPeriodic } from './workers/periodic.ts';
 import { KNOWLEDGE_TASK_SYNC_MS, startKnowledgeTaskWorker } from './knowledge/tasks.service.ts';
 import { startShareKeyWorker } from './analytics/share-keys.ts';
 import { OutboxSender } from './bridge/outbox.worker.ts';
@@ -273,6 +274,20 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
       const stopAuditSeal = startAuditSealWorker(d.db, config.auditSealMs, d.app.log);
       const stopReportFold = startReportFoldWorker(d.db, config.reportFoldMs, d.app.log);
       const stopRetention = startRetentionWorker(d.db, config.retention, config.retention.purgeMs, d.app.log);
+      // one reminder of a 回访 survey nobody answered (docs/sms.md), checked every hour
+      const hours = config.surveyReminderHours;
+      const stopSurveyReminders =
+        d.name !== 'dispatch' && hours > 0
+          ? startPeriodic(
+              async () => {
+                const n = await d.app.services.sms.remindUnanswered(hours);
+                if (n) d.app.log.info({ reminders: n }, 'unanswered surveys reminded of');
+              },
+              3_600_000,
+              d.app.log,
+              'survey reminders failed',
+            )
+          : async () => undefined;
       // 待补知识: last week's consultation clusters no article answers become draft-article tasks
       const knowledgeTasks = d.app.services.knowledgeTasks;
       const stopKnowledgeTasks = knowledgeTasks
@@ -304,6 +319,7 @@ export async function serve(options: { demo: boolean; config?: Config }): Promis
         await stopReportFold();
         await stopRetention();
         await stopKnowledgeTasks();
+        await stopSurveyReminders();
         await stopShareKeys();
         await d.app.close();
         await d.close?.();

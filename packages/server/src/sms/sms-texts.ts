@@ -24,6 +24,10 @@ export function replyText(no: string, reply: string): string {
   return `${SMS_SIGNATURE}您反映的诉求（工单编号${no}）已办结，答复如下：${quoted}`;
 }
 
+/** The one reminder of a survey nobody answered. */
+export const surveyReminderText = (no: string) =>
+  `${SMS_SIGNATURE}您对工单${no}的办理结果还未评价。请直接回复数字：5非常满意，4满意，3基本满意，2不满意，1非常不满意。如已通过电话回访评价，请忽略本短信。`;
+
 export const surveyText = (no: string) =>
   `${SMS_SIGNATURE}请对工单${no}的办理结果进行评价，直接回复数字：5非常满意，4满意，3基本满意，2不满意，1非常不满意；也可回复“满意”或“不满意”。感谢您的支持！`;
 

@@ -17,11 +17,19 @@ export interface SmsRow {
 
 export async function insertSms(
   db: Queryable,
-  m: { id: string; workOrderId: string; purpose: SmsPurpose; phone: string; text: string; gateway: string | null },
+  m: {
+    id: string;
+    workOrderId: string;
+    purpose: SmsPurpose;
+    phone: string;
+    text: string;
+    gateway: string | null;
+    reminderOf?: string | null;
+  },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO sms_messages (id, work_order_id, purpose, phone_sealed, phone_hash, text_sealed, gateway)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO sms_messages (id, work_order_id, purpose, phone_sealed, phone_hash, text_sealed, gateway, reminder_of)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       m.id,
       m.workOrderId,
@@ -30,6 +38,7 @@ export async function insertSms(
       phoneHash(m.phone),
       seal(m.text, 'sms.text'),
       m.gateway,
+      m.reminderOf ?? null,
     ],
   );
 }
@@ -86,6 +95,37 @@ export async function latestSurveyId(db: Queryable, workOrderId: string): Promis
     [workOrderId],
   );
   return r.rows[0]?.id ?? null;
+}
+
+/** Whether `surveyId` is the order's survey in force: the newest, or the one the newest reminds of. */
+export async function isCurrentSurvey(db: Queryable, workOrderId: string, surveyId: string): Promise<boolean> {
+  const r = await db.query<{ id: string; reminder_of: string | null }>(
+    `SELECT id, reminder_of FROM sms_messages WHERE work_order_id = $1 AND purpose = 'survey'
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [workOrderId],
+  );
+  const latest = r.rows[0];
+  return !!latest && (latest.id === surveyId || latest.reminder_of === surveyId);
+}
+
+/**
+ * Surveys sent before `before` that nobody answered, whose order still waits for its 回访 and has no newer
+ * survey, not yet reminded of, sent through a gateway (at most `limit`, oldest first; locked).
+ */
+export async function unansweredSurveys(db: Queryable, before: Date, limit: number) {
+  const r = await db.query<{ id: string; work_order_id: string; no: string; phone_sealed: string | null }>(
+    `SELECT s.id, s.work_order_id, w.no, s.phone_sealed
+       FROM sms_messages s JOIN work_orders w ON w.id = s.work_order_id
+      WHERE s.purpose = 'survey' AND s.reminder_of IS NULL AND s.answered_at IS NULL AND s.erased_at IS NULL
+        AND s.gateway IS NOT NULL AND s.created_at < $1 AND w.status = 'replied'
+        AND NOT EXISTS (SELECT 1 FROM sms_messages n WHERE n.work_order_id = s.work_order_id AND n.purpose = 'survey'
+                          AND (n.created_at > s.created_at OR n.reminder_of = s.id))
+      ORDER BY s.created_at, s.id
+      LIMIT $2
+      FOR UPDATE OF s SKIP LOCKED`,
+    [before, limit],
+  );
+  return r.rows;
 }
 
 export async function recordAnswer(

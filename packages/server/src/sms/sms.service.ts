@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
 import { insertServiceOutbox, rememberNonce } from '../bridge/bridge.repo.ts';
 import type { PeerDirectory } from '../bridge/peers.ts';
 import { verify, type InboundKey } from '../bridge/signing.ts';
-import { phoneHash } from '../crypto/pii.ts';
+import { open, phoneHash } from '../crypto/pii.ts';
 import { inTransaction, type Db, type Queryable } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { findWorkOrder, type WorkOrderRow } from '../hotline/work-orders.repo.ts';
@@ -21,11 +21,12 @@ import {
   findForReport,
   findSurvey,
   insertSms,
-  latestSurveyId,
+  isCurrentSurvey,
   listOrderTexts,
   orderPhone,
   recordAnswer,
   recordDeliveryReport,
+  unansweredSurveys,
 } from './sms.repo.ts';
 import {
   RATING_LEVELS,
@@ -36,6 +37,7 @@ import {
   receiptText,
   replyText,
   satisfactionOfRating,
+  surveyReminderText,
   surveyText,
 } from './sms-texts.ts';
 
@@ -135,7 +137,10 @@ export class SmsService {
    * One text, written with its outbox row in `tx`. No gateway configured: the text is kept (so the
    * reply still knows the number) but nothing is queued. Several: the first by id.
    */
-  async queue(tx: Queryable, m: { workOrderId: string; purpose: SmsPurpose; phone: string; text: string }) {
+  async queue(
+    tx: Queryable,
+    m: { workOrderId: string; purpose: SmsPurpose; phone: string; text: string; reminderOf?: string },
+  ) {
     const gateway = (await this.peers.fresh()).servicesOf('sms_gateway')[0] ?? null;
     const id = randomUUID();
     await insertSms(tx, { id, ...m, gateway: gateway?.id ?? null });
@@ -188,6 +193,32 @@ export class SmsService {
     if (cmd.action !== 'reply' && cmd.action !== 'answer_directly') return;
     const phone = await orderPhone(tx, row.id);
     if (phone) await this.replyAndSurvey(tx, row, phone, cmd.reply);
+  }
+
+  /**
+   * The one reminder of each 回访 survey nobody answered within `afterHours` while its order still waits
+   * for its 回访 (docs/sms.md): a survey of its own naming the first; answering either one counts. Returns
+   * how many were queued.
+   */
+  async remindUnanswered(afterHours: number, now = new Date()): Promise<number> {
+    if (afterHours <= 0) return 0;
+    return inTransaction(this.db, async (tx) => {
+      const due = await unansweredSurveys(tx, new Date(now.getTime() - afterHours * 3_600_000), 500);
+      let n = 0;
+      for (const s of due) {
+        const phone = open(s.phone_sealed, 'caller.phone');
+        if (!phone) continue;
+        await this.queue(tx, {
+          workOrderId: s.work_order_id,
+          purpose: 'survey',
+          phone,
+          text: surveyReminderText(s.no),
+          reminderOf: s.id,
+        });
+        n += 1;
+      }
+      return n;
+    });
   }
 
   private async replyAndSurvey(tx: Queryable, order: { id: string; no: string }, phone: string, reply: string) {
@@ -264,7 +295,7 @@ export class SmsService {
       const rating = parseSurveyReply(msg.text);
       if (rating === null) throw new AppError('SMS_REPLY_INVALID');
       const order = await findWorkOrder(tx, survey.work_order_id, true);
-      if (!order || order.status !== 'replied' || (await latestSurveyId(tx, order.id)) !== survey.id)
+      if (!order || order.status !== 'replied' || !(await isCurrentSurvey(tx, order.id, survey.id)))
         throw new AppError('SMS_SURVEY_CLOSED', '该工单已回访或已重新办理，此条评价不再记录');
       const satisfaction = satisfactionOfRating(rating);
       await recordAnswer(tx, survey.id, { ref: msg.id, rating, satisfaction });
