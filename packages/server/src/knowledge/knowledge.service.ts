@@ -44,7 +44,8 @@ function requireFound<T>(v: T | null, code: 'KNOWLEDGE_ARTICLE_NOT_FOUND' | 'KNO
   return v;
 }
 
-const unitFunction = (unitId: string | null) => (unitId ? unitId.slice(unitId.indexOf('.') + 1) : null);
+/** A unit's function: `city.hr` and `d500103.hr` are both `hr`. */
+export const unitFunction = (unitId: string | null) => (unitId ? unitId.slice(unitId.indexOf('.') + 1) : null);
 
 export class KnowledgeService {
   constructor(

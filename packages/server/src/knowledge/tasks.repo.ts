@@ -114,3 +114,30 @@ export async function closeDraftedTasks(db: Queryable, articleId: string, by: st
     [articleId, by],
   );
 }
+
+/** The published article the answers to these orders cited most, with how often (null: none in force). */
+export async function mostUsedArticle(db: Queryable, orderIds: string[]) {
+  if (!orderIds.length) return null;
+  const r = await db.query<{ article_id: string; version: number; title: string; uses: number }>(
+    `SELECT u.article_id, a.published_version AS version, v.title, count(*)::int AS uses
+       FROM knowledge_answer_uses u
+       JOIN knowledge_articles a ON a.id = u.article_id AND a.published_version IS NOT NULL
+       JOIN knowledge_versions v ON v.article_id = a.id AND v.version = a.published_version
+      WHERE u.work_order_id = ANY($1::uuid[])
+      GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 1`,
+    [orderIds],
+  );
+  const u = r.rows[0];
+  return u ? { articleId: u.article_id, version: u.version, title: u.title, uses: u.uses } : null;
+}
+
+/** The department that owns a dispatch category's subject: its lead city department, when there is one. */
+export async function categoryOwner(db: Queryable, categoryCode: string | null): Promise<string | null> {
+  if (!categoryCode) return null;
+  const r = await db.query<{ id: string }>(
+    `SELECT u.id FROM catalogue_categories c JOIN units u ON u.id = 'city.' || c.default_function AND u.active
+      WHERE c.code = $1`,
+    [categoryCode],
+  );
+  return r.rows[0]?.id ?? null;
+}

@@ -25,23 +25,23 @@ import type { DeadlinePolicy } from '../hotline/deadline-policy.ts';
 import type { ReportDesk } from '../reports/monthly.service.ts';
 import { weeklyFaqReport, type FaqClusterToLink, type FaqLink, type FaqLinker } from '../reports/weekly-faq.ts';
 import { startPeriodic } from '../workers/periodic.ts';
-import type { KnowledgeService } from './knowledge.service.ts';
+import { findArticle } from './articles.repo.ts';
+import { unitFunction, type KnowledgeService } from './knowledge.service.ts';
 import {
+  categoryOwner,
   closeTask,
   findTask,
   insertTask,
   listTasks,
+  mostUsedArticle,
   setTaskDrafted,
   tasksOfPeriod,
   type TaskRow,
   type TaskStatus,
 } from './tasks.repo.ts';
 
-const TASK_STATUS_LABELS = KNOWLEDGE_TASK_STATUS_LABELS;
 /** Who drafts a task with no owning department. */
 export const CENTRE_EDITORS = '12345热线知识库编辑';
-
-const unitFunction = (unitId: string | null) => (unitId ? unitId.slice(unitId.indexOf('.') + 1) : null);
 
 export function presentTask(t: TaskRow, now = new Date()) {
   const active = t.status === 'open' || t.status === 'drafted';
@@ -58,7 +58,7 @@ export function presentTask(t: TaskRow, now = new Date()) {
     dueAt: t.due_at.toISOString(),
     overdue: active && t.due_at.getTime() < now.getTime(),
     status: t.status,
-    statusLabel: TASK_STATUS_LABELS[t.status],
+    statusLabel: KNOWLEDGE_TASK_STATUS_LABELS[t.status],
     article: t.article_id ? { id: t.article_id, title: t.article_title } : null,
     note: t.note,
     createdAt: t.created_at.toISOString(),
@@ -96,22 +96,6 @@ export class KnowledgeTasks implements FaqLinker {
     private readonly desk: ReportDesk,
   ) {}
 
-  /** The article that answered the cluster's orders most often, still in force. */
-  private async usedArticle(db: Queryable, orderIds: string[]): Promise<FaqLink['answer']> {
-    if (!orderIds.length) return null;
-    const r = await db.query<{ article_id: string; version: number; title: string; uses: number }>(
-      `SELECT u.article_id, a.published_version AS version, v.title, count(*)::int AS uses
-         FROM knowledge_answer_uses u
-         JOIN knowledge_articles a ON a.id = u.article_id AND a.published_version IS NOT NULL
-         JOIN knowledge_versions v ON v.article_id = a.id AND v.version = a.published_version
-        WHERE u.work_order_id = ANY($1::uuid[])
-        GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 1`,
-      [orderIds],
-    );
-    const u = r.rows[0];
-    return u ? { articleId: u.article_id, version: u.version, title: u.title, via: 'used', uses: u.uses } : null;
-  }
-
   /**
    * A published article the search finds answering most of the cluster's typical requests (one request
    * that happens to reach an article is not enough: the search may stretch to a near one).
@@ -137,22 +121,12 @@ export class KnowledgeTasks implements FaqLinker {
     const tasks = await tasksOfPeriod(this.db, period);
     const out: FaqLink[] = [];
     for (const c of clusters) {
-      const answer = (await this.usedArticle(this.db, c.orderIds)) ?? (await this.foundArticle(c));
+      const used = await mostUsedArticle(this.db, c.orderIds);
+      const answer: FaqLink['answer'] = used ? { ...used, via: 'used' } : await this.foundArticle(c);
       const task = tasks.get(c.label);
       out.push({ answer, task: task ? taskLink(task) : null });
     }
     return out;
-  }
-
-  /** The department that owns a dispatch category's subject: its lead city department, when there is one. */
-  private async ownerOf(db: Queryable, categoryCode: string | null): Promise<string | null> {
-    if (!categoryCode) return null;
-    const r = await db.query<{ id: string }>(
-      `SELECT u.id FROM catalogue_categories c JOIN units u ON u.id = 'city.' || c.default_function AND u.active
-        WHERE c.code = $1`,
-      [categoryCode],
-    );
-    return r.rows[0]?.id ?? null;
   }
 
   /**
@@ -183,7 +157,7 @@ export class KnowledgeTasks implements FaqLinker {
         count: c.count,
         examples: c.examples,
         categoryCode: c.categoryCode,
-        ownerUnitId: await this.ownerOf(this.db, c.categoryCode),
+        ownerUnitId: await categoryOwner(this.db, c.categoryCode),
         dueAt,
         createdBy: actor?.id ?? null,
       });
@@ -223,7 +197,7 @@ export class KnowledgeTasks implements FaqLinker {
     if (!allowed.includes(t.status))
       throw new AppError('KNOWLEDGE_TASK_CLOSED', undefined, {
         status: t.status,
-        statusLabel: TASK_STATUS_LABELS[t.status],
+        statusLabel: KNOWLEDGE_TASK_STATUS_LABELS[t.status],
         articleId: t.article_id,
       });
     return t;
@@ -250,12 +224,9 @@ export class KnowledgeTasks implements FaqLinker {
     if (!/^\d{1,18}$/.test(id)) throw new AppError('KNOWLEDGE_TASK_NOT_FOUND');
     await inTransaction(this.db, async (tx) => {
       await this.open(tx, actor, id, ['open', 'drafted']);
-      const a = await tx.query<{ published_version: number | null }>(
-        'SELECT published_version FROM knowledge_articles WHERE id = $1',
-        [articleId],
-      );
-      if (!a.rowCount) throw new AppError('KNOWLEDGE_ARTICLE_NOT_FOUND', undefined, { field: 'articleId' });
-      if (a.rows[0]!.published_version === null)
+      const a = await findArticle(tx, articleId);
+      if (!a) throw new AppError('KNOWLEDGE_ARTICLE_NOT_FOUND', undefined, { field: 'articleId' });
+      if (a.published_version === null)
         throw new AppError('KNOWLEDGE_NOT_CITABLE', '该知识尚未发布，不能作为此主题的答复', { field: 'articleId' });
       await closeTask(tx, id, { status: 'done', articleId, note: null, by: actor.id });
     });

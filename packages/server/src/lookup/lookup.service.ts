@@ -26,9 +26,11 @@ import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import type { PeerDirectory } from '../bridge/peers.ts';
 import { piiKeyring } from '../crypto/pii.ts';
-import type { Db } from '../db/pool.ts';
+import { inTransaction, type Db } from '../db/pool.ts';
+import { findWorkOrder } from '../hotline/work-orders.repo.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { HttpBusinessSystem, type BusinessSystemClient } from './business-system.ts';
+import { connectorName, findConsent, insertConsent, insertLookup } from './lookup.repo.ts';
 
 /** The keyed hash a consent knows its person by (HMAC-SM3 under the look-up key, as callers' numbers). */
 const subjectHash = (idNumber: string, name: string) =>
@@ -74,38 +76,36 @@ export class LookupService {
     if (!subject.ok) throw fromDomain(subject);
     const how = c.how.trim();
     if (!how) throw new AppError('VALIDATION_FAILED', '请写明来电人如何表示同意', { field: 'how' });
-    if (c.workOrderId) {
-      const w = await this.db.query('SELECT 1 FROM work_orders WHERE id = $1', [c.workOrderId]);
-      if (!w.rowCount) throw new AppError('WORK_ORDER_NOT_FOUND', undefined, { field: 'workOrderId' });
-    }
+    if (c.workOrderId && !(await findWorkOrder(this.db, c.workOrderId)))
+      throw new AppError('WORK_ORDER_NOT_FOUND', undefined, { field: 'workOrderId' });
     const id = randomUUID();
-    const r = await this.db.query<{ given_at: Date; expires_at: Date }>(
-      `INSERT INTO lookup_consents (id, system, subject_hash, id_number_masked, name_masked, how, work_order_id, given_to, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(mins => $9)) RETURNING given_at, expires_at`,
-      [
+    // the consent and its audit entry together, or neither
+    const r = await inTransaction(this.db, async (tx) => {
+      const made = await insertConsent(tx, {
         id,
-        c.system,
-        subjectHash(subject.value.idNumber, subject.value.name),
-        maskIdNumber(subject.value.idNumber),
-        maskName(subject.value.name),
+        system: c.system,
+        subjectHash: subjectHash(subject.value.idNumber, subject.value.name),
+        idNumberMasked: maskIdNumber(subject.value.idNumber),
+        nameMasked: maskName(subject.value.name),
         how,
-        c.workOrderId ?? null,
-        actor.id,
-        CONSENT_VALID_MINUTES,
-      ],
-    );
-    await audit(this.db, actor.id, 'lookup.consent', id, {
-      system: c.system,
-      idNumber: maskIdNumber(subject.value.idNumber),
-      how,
+        workOrderId: c.workOrderId ?? null,
+        givenTo: actor.id,
+        validMinutes: CONSENT_VALID_MINUTES,
+      });
+      await audit(tx, actor.id, 'lookup.consent', id, {
+        system: c.system,
+        idNumber: maskIdNumber(subject.value.idNumber),
+        how,
+      });
+      return made;
     });
     return {
       consentId: id,
       system: c.system,
       systemLabel: BUSINESS_SYSTEM_LABELS[c.system],
       subject: { idNumber: maskIdNumber(subject.value.idNumber), name: maskName(subject.value.name) },
-      givenAt: r.rows[0]!.given_at.toISOString(),
-      expiresAt: r.rows[0]!.expires_at.toISOString(),
+      givenAt: r.given_at.toISOString(),
+      expiresAt: r.expires_at.toISOString(),
     };
   }
 
@@ -113,12 +113,7 @@ export class LookupService {
     requirePermission(actor, 'business.lookup');
     const subject = checkSubject({ idNumber: l.idNumber, name: l.name });
     if (!subject.ok) throw fromDomain(subject);
-    const consent = (
-      await this.db.query<{ system: BusinessSystem; subject_hash: string; given_to: string; live: boolean }>(
-        'SELECT system, subject_hash, given_to, expires_at > now() AS live FROM lookup_consents WHERE id = $1',
-        [l.consentId],
-      )
-    ).rows[0];
+    const consent = await findConsent(this.db, l.consentId);
     if (!consent) throw new AppError('LOOKUP_CONSENT_NOT_FOUND', undefined, { field: 'consentId' });
     if (!consent.live) throw new AppError('LOOKUP_CONSENT_EXPIRED');
     if (
@@ -148,24 +143,32 @@ export class LookupService {
     });
     const parsed = out.kind === 'answered' ? parseLookupAnswer(l.query, out.body) : null;
     const outcome = out.kind === 'answered' && parsed && !parsed.ok ? 'bad_answer' : out.kind;
-    await this.db.query(
-      `INSERT INTO business_lookups (consent_id, system, query, connector_id, actor_id, outcome, http_status, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [l.consentId, system, l.query, peer.id, actor.id, outcome, out.status, Date.now() - started],
-    );
-    await audit(this.db, actor.id, 'lookup.query', l.consentId, { system, query: l.query, outcome });
+    // every look-up is recorded and audited, answered or not
+    await inTransaction(this.db, async (tx) => {
+      await insertLookup(tx, {
+        consentId: l.consentId,
+        system,
+        query: l.query,
+        connectorId: peer.id,
+        actorId: actor.id,
+        outcome,
+        httpStatus: out.status,
+        durationMs: Date.now() - started,
+      });
+      await audit(tx, actor.id, 'lookup.query', l.consentId, { system, query: l.query, outcome });
+    });
     if (out.kind === 'not_found') throw new AppError('LOOKUP_SUBJECT_NOT_FOUND');
     if (out.kind === 'refused') throw new AppError('BUSINESS_SYSTEM_REFUSED', undefined, { status: out.status });
     if (out.kind === 'unavailable')
       throw new AppError('BUSINESS_SYSTEM_UNAVAILABLE', undefined, { status: out.status });
     if (!parsed || !parsed.ok) throw fromDomain(parsed ?? { code: 'BUSINESS_SYSTEM_BAD_ANSWER', message: '' });
-    const source = await this.db.query<{ name: string }>('SELECT name FROM connectors WHERE id = $1', [peer.id]);
+    const source = await connectorName(this.db, peer.id);
     return {
       system,
       systemLabel: BUSINESS_SYSTEM_LABELS[system],
       query: l.query,
       queryLabel: LOOKUP_QUERY_LABELS[l.query],
-      source: source.rows[0]?.name ?? peer.id,
+      source: source ?? peer.id,
       at: new Date().toISOString(),
       answer: maskLookupAnswer(parsed.value),
     };
