@@ -53,6 +53,18 @@ describe('call-taker inserts a common phrase into the request', () => {
     await menu(page).waitFor({ state: 'hidden' });
     await expect.poll(() => focusedIsContent(page)).toBe(true);
     expect(await content(page).inputValue()).toBe(`来电人反映：每晚${m} 楼下烧烤店油烟很大来电人要求回复处理结果。`);
+
+    // Alt+P and Enter at once, before the list has taken the focus: the first phrase, not a newline.
+    // (The mouse off the list, where it would make the phrase under it the active one.)
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Alt+P');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => content(page).inputValue())
+      .toBe(`来电人反映：每晚${m} 楼下烧烤店油烟很大来电人要求回复处理结果。来电人反映：`);
+    await menu(page).waitFor({ state: 'hidden' });
+    await expect.poll(() => focusedIsContent(page)).toBe(true);
     expectNoConsoleErrors(ct);
   });
 });

@@ -5,6 +5,7 @@
  * Possible duplicates are shown before a new order is made.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   Alert,
   App,
@@ -358,6 +359,39 @@ export function IntakePage() {
     });
   };
 
+  // When the 常用语 list closes (a phrase, Esc, a click on its button) the focus goes back to 诉求内容 —
+  // also when the list had taken it and is now gone — unless the user has put it somewhere else; a phrase
+  // chosen puts the caret after itself.
+  const phrasesWereOpen = useRef(false);
+  useEffect(() => {
+    if (phrasesOpen) phrasesWereOpen.current = true;
+    else if (phrasesWereOpen.current) {
+      phrasesWereOpen.current = false;
+      const box = contentBox.current?.resizableTextArea?.textArea;
+      setTimeout(() => {
+        const at = document.activeElement;
+        const nowhere = !at || at === document.body || at.closest('.ant-dropdown, .phrase-button') !== null;
+        if (box && nowhere) box.focus();
+      });
+    }
+  }, [phrasesOpen]);
+
+  /**
+   * The 常用语 list takes the focus a moment after it shows; a key pressed in that moment reaches the text
+   * box. Enter then takes the first phrase (the list opens on it) and Esc closes the list, as in the list:
+   * neither becomes a newline or a lost key in 诉求内容.
+   */
+  const keysBeforeMenuFocus = (e: ReactKeyboardEvent<HTMLTextAreaElement>) => {
+    if (!phrasesOpen || e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter' && !e.ctrlKey && !e.altKey && !e.shiftKey && !e.metaKey && phrases?.length) {
+      e.preventDefault();
+      insertChosen(phrases[0]!);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      setPhrasesOpen(false);
+    }
+  };
+
   if (done) {
     return (
       <Card>
@@ -477,12 +511,11 @@ export function IntakePage() {
             <div className="content-field">
               <Dropdown
                 open={phrasesOpen}
-                onOpenChange={(open, info) => {
-                  setPhrasesOpen(open);
-                  if (!open && info.source === 'trigger') setTimeout(() => contentBox.current?.focus());
-                }}
+                onOpenChange={setPhrasesOpen}
                 trigger={['click']}
                 autoFocus
+                // built anew each time, so the list opens on its first phrase, not on the last one chosen
+                destroyOnHidden
                 menu={{
                   items: phrases
                     ? phrases.map((p) => ({ key: p, label: p }))
@@ -504,6 +537,7 @@ export function IntakePage() {
                   placeholder="边听边录，系统自动研判去向"
                   data-testid="intake-content"
                   autoFocus
+                  onKeyDown={keysBeforeMenuFocus}
                 />
               </Form.Item>
             </div>
