@@ -160,11 +160,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
   const metrics = new Metrics();
   const deadlines = new DeadlinePolicy(opts.db);
   const auth = new AuthService(opts.db, { ttlHours: opts.config.sessionTtlHours, desk, auth: opts.config.auth });
-  const triage = new TriageService(opts.db, opts.config.desk ?? 'both');
+  // A version published here goes to the peer desk through the bridge, in the publishing transaction.
+  const triage: TriageService = new TriageService(opts.db, opts.config.desk ?? 'both', {
+    sendIn: (tx, c): Promise<void> => bridge.shareCatalogueIn(tx, c),
+  });
   await triage.current(); // load segmenter, catalogue and model before the first request
   const peers = new PeerDirectory(opts.db, opts.config.bridge ?? null);
   await peers.reload();
-  const bridge = new BridgeService(opts.db, { deskId, bridge: opts.config.bridge ?? null }, peers, app.log);
+  const bridge: BridgeService = new BridgeService(
+    opts.db,
+    { deskId, bridge: opts.config.bridge ?? null },
+    peers,
+    app.log,
+    triage,
+  );
   const deskEvents = bridgeDeskEvents(bridge);
   // Texts to citizens and the upward reports (docs/sms.md) hang on the same port, after the bridge.
   const sms = new SmsService(opts.db, peers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimise, validateEnvelope } from './envelope.ts';
+import { MAX_RECORDS, catalogueItemId, minimise, validateEnvelope } from './envelope.ts';
 
 const envelope = (payload: Record<string, unknown>) => ({
   v: 1,
@@ -65,5 +65,40 @@ describe('text and keys (bridge-protocol 1.1, Trust rules)', () => {
 
   it('accepts a well-formed surrogate pair (an emoji) and other Chinese text', () => {
     expect(validateEnvelope(envelope({ kind: 'transfer', reason: '求助😀', request })).ok).toBe(true);
+  });
+});
+
+describe('catalogue.publish (bridge-protocol 1.1: a catalogue agreed at a 会商, desk to desk)', () => {
+  const entry = { code: 'H-DRONE', name: '无人机扰民', kind: 'boundary', route: '12345', terms: ['放无人机'] };
+  const catalogue = (payload: Record<string, unknown>) => ({
+    ...envelope(payload),
+    type: 'catalogue.publish',
+    itemId: catalogueItemId('cq-12345', 12),
+  });
+  const full = { version: 12, effectiveFrom: '2026-12-06', source: '季度会商纪要', entries: [entry] };
+
+  it('is a type of the protocol, an item of one message named by the sender and the version', () => {
+    expect(catalogueItemId('cq-12345', 12)).toBe('cq-12345:CAT-12');
+    expect(validateEnvelope(catalogue(full))).toMatchObject({ ok: true, value: { payload: full } });
+  });
+
+  it.each([
+    ['without entries', { ...full, entries: undefined }, 'schema_invalid'],
+    ['without a source', { ...full, source: '' }, 'schema_invalid'],
+    ['with entries that are not objects', { ...full, entries: ['H-DRONE'] }, 'schema_invalid'],
+    ['with entries as one object', { ...full, entries: entry }, 'schema_invalid'],
+    [
+      'with more entries than a catalogue may have',
+      { ...full, entries: Array(MAX_RECORDS + 1).fill(entry) },
+      'schema_invalid',
+    ],
+    ['with a version as text', { ...full, version: '12' }, 'schema_invalid'],
+    ['with a note (not in the allow-list)', { ...full, note: '备注' }, 'field_not_allowed'],
+  ])('refuses one %s', (_l, payload, code) => {
+    expect(validateEnvelope(catalogue(payload))).toMatchObject({ ok: false, code });
+  });
+
+  it('keeps entries whole when minimised (their form is the catalogue format’s, checked by the receiver)', () => {
+    expect(minimise('catalogue.publish', { ...full, note: '不外发' })).toEqual(full);
   });
 });

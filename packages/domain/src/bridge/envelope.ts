@@ -20,6 +20,8 @@ export const MESSAGE_TYPES = [
   'closure.dispute',
   'info.copy',
   'link',
+  // revision 1.1: a jurisdiction catalogue agreed at a 会商, from one desk to the other
+  'catalogue.publish',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
@@ -84,11 +86,17 @@ export const BRIDGE_DISPOSITION_LABELS: Record<BridgeDisposition, string> = {
 };
 export const LINK_RELATIONS = ['duplicate_of', 'related', 'merged_into'] as const;
 
-/** A field's rule: a scalar type, a list of strings, a nested object, or a list of objects (`[shape]`). */
-type Rule = 'string' | 'number' | 'boolean' | 'strings' | Shape | readonly [Shape];
+/**
+ * A field's rule: a scalar type, a list of strings, a nested object, a list of objects (`[shape]`), or
+ * `records`: a list of at most MAX_RECORDS objects whose form another contract defines (a catalogue's
+ * entries: the receiver checks them against its catalogue format before it takes any).
+ */
+type Rule = 'string' | 'number' | 'boolean' | 'strings' | 'records' | Shape | readonly [Shape];
 type Shape = { [field: string]: Rule };
 /** At most this many objects in a list field (`linked`): a matter is linked to a few lines, not hundreds. */
 const MAX_LIST = 10;
+/** At most this many records in a `records` field: a catalogue's entries (the admin API's limit too). */
+export const MAX_RECORDS = 2000;
 const LOCATION: Shape = { address: 'string', district: 'string', street: 'string', lat: 'number', lng: 'number' };
 const REQUEST: Shape = {
   content: 'string',
@@ -131,6 +139,7 @@ export const ALLOWED_FIELDS: Record<MessageType, Shape> = {
   'closure.dispute': { reason: 'string' },
   'info.copy': { summary: 'string', ref: 'string' },
   link: { relatedItemId: 'string', relation: 'string' },
+  'catalogue.publish': { version: 'number', effectiveFrom: 'string', source: 'string', entries: 'records' },
 };
 
 /** Required payload fields and enumerations per type (beyond the allow-list). */
@@ -145,6 +154,7 @@ const REQUIRED: Partial<Record<MessageType, string[]>> = {
   feedback: ['disposition', 'summary'],
   'closure.dispute': ['reason'],
   link: ['relatedItemId', 'relation'],
+  'catalogue.publish': ['version', 'effectiveFrom', 'source', 'entries'],
 };
 const ENUMS: Partial<Record<MessageType, Record<string, readonly string[]>>> = {
   'transfer.reject': { reasonCode: REJECT_REASONS },
@@ -173,6 +183,9 @@ function checkShape(value: unknown, shape: Shape, path: string): Result<true> {
     } else if (typeof rule === 'object') {
       const r = checkShape(v, rule as Shape, here);
       if (!r.ok) return r;
+    } else if (rule === 'records') {
+      if (!Array.isArray(v) || v.length > MAX_RECORDS || v.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
+        return fail('schema_invalid', `${here} must be a list of at most ${MAX_RECORDS} objects`);
     } else if (rule === 'strings') {
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
         return fail('schema_invalid', `${here} must be a list of strings`);
@@ -270,6 +283,13 @@ export function validateEnvelope(raw: unknown): Result<Envelope> {
   }
   return ok({ ...(e as unknown as Envelope), payload });
 }
+
+/**
+ * A catalogue version sent to the other desk is an item of one message (bridge-protocol.md 1.1 names no
+ * item for it; Liandong settles it so every rule of the envelope holds unchanged): the item is the
+ * sender's `<desk>:CAT-<version>`, its only message has `seq` 1, and a second message of it is a duplicate.
+ */
+export const catalogueItemId = (desk: string, version: number) => `${desk}:CAT-${version}`;
 
 /** Keeps only allowed fields: what the sender applies before writing to its outbox (data minimisation). */
 export function minimise(type: MessageType, payload: Record<string, unknown>): Record<string, unknown> {

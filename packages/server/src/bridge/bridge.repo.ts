@@ -258,6 +258,15 @@ export async function listOutbox(db: Queryable, status: 'pending' | 'delivered' 
 export async function findInbox(db: Queryable, messageId: string): Promise<boolean> {
   return ((await db.query('SELECT 1 FROM bridge_inbox WHERE message_id = $1', [messageId])).rowCount ?? 0) > 0;
 }
+/** Whether the sender's message `seq` of an item is here already (under any message id). */
+export async function findInboxStep(db: Queryable, itemId: string, sender: string, seq: number): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM bridge_inbox WHERE item_id = $1 AND sender = $2 AND seq = $3', [
+    itemId,
+    sender,
+    seq,
+  ]);
+  return (r.rowCount ?? 0) > 0;
+}
 export async function insertInbox(db: Queryable, env: Envelope, outcome: string): Promise<void> {
   await db.query(
     `INSERT INTO bridge_inbox (message_id, item_id, seq, type, sender, envelope, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

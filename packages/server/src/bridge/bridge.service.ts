@@ -13,6 +13,7 @@ import {
   applyLinkageMessage,
   beijingIso,
   buildOpening,
+  catalogueItemId,
   connectorKindsForDiversion,
   connectorKindsForRoute,
   kindOfOpening,
@@ -22,6 +23,7 @@ import {
   openingDeadline,
   openingLocation,
   partnerRoutes,
+  type Catalogue,
   type DiversionTarget,
   type Envelope,
   type LinkageKind,
@@ -42,6 +44,7 @@ import {
   claimAcceptOverdue,
   claimNegotiationExpired,
   findInbox,
+  findInboxStep,
   findItem,
   findItemsAwaitingConclusion,
   insertEvent,
@@ -62,7 +65,19 @@ export type ReceiveResult =
   | { status: 'duplicate' }
   | { status: 'gap'; expected: number }
   /** bridge-protocol.md, Trust rules: the sender may not act on this item (nothing was stored). */
-  | { status: 'refused'; code: 'item_not_senders' | 'not_item_peer'; http: 400 | 403; detail: string };
+  | { status: 'refused'; code: 'item_not_senders' | 'not_item_peer'; http: 400 | 403; detail: string }
+  /** A catalogue this desk cannot triage by (bridge-protocol.md 1.1 `catalogue.publish`): never accepted. */
+  | { status: 'refused'; code: 'schema_invalid'; http: 400; detail: string };
+
+/**
+ * This desk's jurisdiction catalogue, for a `catalogue.publish` from the peer desk (the triage service):
+ * whether it can be triaged by, installing it in the caller's transaction, and reloading after the commit.
+ */
+export interface PeerCatalogues {
+  peerCatalogueProblem(payload: Record<string, unknown>): Promise<string | null>;
+  installPeerCatalogue(tx: Queryable, from: string, messageId: string, c: Catalogue): Promise<string>;
+  published(): void;
+}
 
 /** A new item from a local record: what to send, about which request, to whom (the peer desk unless `target`). */
 export interface OpenInput extends OpeningInput {
@@ -119,6 +134,7 @@ export class BridgeService {
     private readonly config: Pick<Config, 'deskId' | 'bridge'>,
     private readonly peers: PeerDirectory | null = null,
     private readonly log: { warn(o: object, m: string): void } = { warn: () => undefined },
+    private readonly catalogues: PeerCatalogues | null = null,
   ) {}
 
   private local: LocalRecords | null = null;
@@ -507,6 +523,7 @@ export class BridgeService {
    * (bridge-protocol.md, Trust rules); sequence numbers are per item and sender (the item has one sender).
    */
   async receive(env: Envelope): Promise<ReceiveResult> {
+    if (env.type === 'catalogue.publish') return this.receiveCatalogue(env);
     // An opening this desk accepts on receipt has its record prepared (triage, deadline) before the
     // transaction, which then stores the item, makes the record and sends the acceptance together.
     const prepared = await this.prepareOnReceipt(env);
@@ -539,6 +556,70 @@ export class BridgeService {
       await this.receiveStep(tx, item, env);
       return { status: 'stored' } as const;
     });
+  }
+
+  /**
+   * A catalogue version from the peer desk (bridge-protocol.md 1.1; an item of one message,
+   * `catalogueItemId`): from the peer desk only, in its own id space, seq 1; one this desk cannot triage
+   * by is refused (`schema_invalid`: the sender dead-letters it and alerts); otherwise it is stored and,
+   * unless it is a drill, installed under its number (or recorded as a conflict for the administrators).
+   */
+  private async receiveCatalogue(env: Envelope): Promise<ReceiveResult> {
+    if (!env.itemId.startsWith(`${env.from}:`))
+      return {
+        status: 'refused',
+        code: 'item_not_senders',
+        http: 400,
+        detail: `${env.from} may not name an item ${env.itemId}`,
+      };
+    const catalogues = this.catalogues;
+    if (!catalogues || env.from !== this.config.bridge?.peerId)
+      return {
+        status: 'refused',
+        code: 'not_item_peer',
+        http: 403,
+        detail: `${env.from} is not the desk this desk shares its catalogue with`,
+      };
+    if (env.seq !== 1) return { status: 'gap', expected: 1 };
+    if ((await findInbox(this.db, env.id)) || (await findInboxStep(this.db, env.itemId, env.from, 1)))
+      return { status: 'duplicate' };
+    const problem = await catalogues.peerCatalogueProblem(env.payload);
+    if (problem) return { status: 'refused', code: 'schema_invalid', http: 400, detail: problem };
+    const outcome = await inTransaction(this.db, async (tx) => {
+      // one copy of the item's message at a time: a concurrent copy waits here, then finds this one
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [env.itemId]);
+      if (await findInboxStep(tx, env.itemId, env.from, 1)) return null;
+      const o = env.exercise
+        ? 'exercise'
+        : await catalogues.installPeerCatalogue(tx, env.from, env.id, env.payload as unknown as Catalogue);
+      await insertInbox(tx, env, o === 'installed' || o === 'same' ? 'applied' : o);
+      return o;
+    });
+    if (outcome === null) return { status: 'duplicate' };
+    if (outcome === 'installed') catalogues.published();
+    else if (outcome !== 'same')
+      this.log.warn(
+        { itemId: env.itemId, version: env.payload.version, outcome },
+        'catalogue from the peer desk stored, not installed',
+      );
+    return { status: 'stored' };
+  }
+
+  /**
+   * Sends a version published here to the peer desk, in the publishing transaction (the triage
+   * service's CatalogueShare); a desk with no peer desk configured shares with nobody.
+   */
+  async shareCatalogueIn(tx: Queryable, c: Catalogue): Promise<void> {
+    const peer = this.config.bridge?.peerId;
+    if (!peer) return;
+    const { version, effectiveFrom, source, entries } = c;
+    const env = this.envelope({ item_id: catalogueItemId(this.config.deskId, version), peer }, 1, 'catalogue.publish', {
+      version,
+      effectiveFrom,
+      source,
+      entries,
+    });
+    await insertOutbox(tx, env);
   }
 
   private async prepareOnReceipt(env: Envelope): Promise<PreparedLocal | null> {

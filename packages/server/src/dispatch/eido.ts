@@ -6,8 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import {
   INCIDENT_ACTION_LABELS,
   INCIDENT_CATEGORIES,
@@ -15,6 +13,7 @@ import {
   DISPOSITION_LABELS,
 } from '@liandong/domain';
 import type { IncidentCategory, IncidentStatus, Disposition, IncidentAction } from '@liandong/domain';
+import { compileJsonSchema } from '../http/json-schema.ts';
 import { EIDO_AGENCY_TYPE, EIDO_DISPOSITIONS, EIDO_INCIDENT_STATUS, EIDO_INCIDENT_TYPES } from './eido-codes.ts';
 
 export const EIDO_SCHEMA_FILE = path.resolve(
@@ -22,15 +21,9 @@ export const EIDO_SCHEMA_FILE = path.resolve(
   '../../eido/eido.schema.json',
 );
 
-// ajv and ajv-formats are CommonJS: the class and the plugin sit on `default` when loaded from ESM.
-type AjvClass = typeof AjvModule;
-const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  a: InstanceType<AjvClass>,
-) => void;
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateEido = ajv.compile(JSON.parse(fs.readFileSync(EIDO_SCHEMA_FILE, 'utf8')) as object);
+const validateEido = compileJsonSchema(JSON.parse(fs.readFileSync(EIDO_SCHEMA_FILE, 'utf8')) as object, {
+  allErrors: true,
+});
 
 export function checkEido(doc: unknown): { ok: true } | { ok: false; errors: { path: string; message: string }[] } {
   if (validateEido(doc)) return { ok: true };

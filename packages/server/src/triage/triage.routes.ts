@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ENTRY_KINDS, HARMS, ROUTES, TRIAGE_CHANNELS, URGENT_KINDS } from '@liandong/domain';
+import { MAX_RECORDS, ROUTES, TRIAGE_CHANNELS } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { policy } from '../auth/policy.ts';
@@ -7,6 +7,7 @@ import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { Uuid, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { findCatalogueVersion, listCatalogueVersions } from './catalogue.repo.ts';
+import { CatalogueEntry, CatalogueEntryCode } from './catalogue.schema.ts';
 import { listCatalogueDrafts } from './catalogue-drafts.repo.ts';
 import { CatalogueDraftsService } from './catalogue-drafts.service.ts';
 import { presentOutcome, presentTriage } from './triage.present.ts';
@@ -15,9 +16,6 @@ import type { TriageService } from './triage.service.ts';
 const Any = Type.Unknown();
 const RouteSchema = enumOf(ROUTES, '去向');
 
-const Pattern = Type.String({ minLength: 1, maxLength: 2000 });
-/** A word or phrase, or two parts in order within one clause ("政策…打架"). */
-const Term = Type.String({ minLength: 1, maxLength: 40 });
 /**
  * A request's triage quotes the caller, so it is read under the scope of the record the request became:
  * a work order as its detail is (a department its own or assisted orders, a district its district's), an
@@ -57,51 +55,8 @@ async function requireRequestInScope(
   else if (actor.role !== 'system' && !mayTriage(actor.role)) throw new AppError('FORBIDDEN');
 }
 
-const Terms = (max: number) => Type.Array(Term, { maxItems: max });
-const common = {
-  code: Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,31}$' }),
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  kind: enumOf(ENTRY_KINDS),
-  route: RouteSchema,
-  category: Type.String({ minLength: 1, maxLength: 40 }),
-  linked: Type.Optional(Type.Array(RouteSchema, { maxItems: 7 })),
-  urgentKind: Type.Optional(enumOf(URGENT_KINDS)),
-  needsConsultation: Type.Optional(Type.Boolean()),
-  guidance: Type.Optional(Type.String({ maxLength: 1000 })),
-  channelRoute: Type.Optional(Type.Record(Type.String(), RouteSchema)),
-  linkedByChannel: Type.Optional(Type.Record(Type.String(), Type.Array(RouteSchema))),
-  examples: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 })),
-};
-/** Catalogue format 1: regular expressions (still accepted; refused when they could backtrack catastrophically). */
-const EntryV1 = strict({
-  ...common,
-  patterns: Type.Array(Pattern, { minItems: 1, maxItems: 20 }),
-  context: Type.Optional(Type.Array(Pattern, { maxItems: 10 })),
-  exclude: Type.Optional(Type.Array(Pattern, { maxItems: 10 })),
-  linkedIf: Type.Optional(Type.Array(Type.Tuple([Pattern, RouteSchema]), { maxItems: 10 })),
-  negatable: Type.Optional(Type.Boolean()),
-  pastSensitive: Type.Optional(Type.Boolean()),
-  urgentIf: Type.Optional(Pattern),
-});
-/** Catalogue format 2: words matched on word boundaries within a clause, read with the clause's time and modality. */
-const EntryV2 = strict({
-  ...common,
-  terms: Type.Array(Term, { minItems: 1, maxItems: 400 }),
-  cues: Type.Optional(Terms(200)),
-  context: Type.Optional(Terms(200)),
-  exclude: Type.Optional(Terms(200)),
-  harm: Type.Optional(enumOf(HARMS)),
-  calmIf: Type.Optional(Terms(100)),
-  nowOnly: Type.Optional(Type.Boolean()),
-  channels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 10 })),
-  linkedIf: Type.Optional(Type.Array(Type.Tuple([Terms(200), RouteSchema]), { maxItems: 10 })),
-  urgentIf: Type.Optional(Terms(100)),
-  defers: Type.Optional(Type.Array(RouteSchema, { maxItems: 8 })),
-  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
-});
-const Entry = Type.Union([EntryV2, EntryV1]);
 const DraftId = strict({ id: Uuid });
-const EntryCode = common.code;
+const EntryCode = CatalogueEntryCode;
 const Source = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
 const Note = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
 
@@ -211,7 +166,7 @@ export const triageRoutes =
             effectiveFrom: Type.String({ format: 'date' }),
             source: Type.String({ minLength: 1, maxLength: 500 }),
             note: Type.Optional(Type.String({ maxLength: 2000 })),
-            entries: Type.Array(Entry, { minItems: 1, maxItems: 2000 }),
+            entries: Type.Array(CatalogueEntry, { minItems: 1, maxItems: MAX_RECORDS }),
           }),
           response: { 201: Any, ...errorResponses },
         },
@@ -320,7 +275,7 @@ export const triageRoutes =
           tags: ['triage'],
           summary: '在草稿中新增或替换一个条目（须能单独编译）',
           params: strict({ id: Uuid, code: EntryCode }),
-          body: Entry,
+          body: CatalogueEntry,
           response: { 200: Any, ...errorResponses },
         },
       },

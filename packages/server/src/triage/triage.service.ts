@@ -1,7 +1,9 @@
 /**
  * Triage in the product: the engine over the database's active catalogue version, reloaded when an
  * administrator publishes a version (and every minute, for the other processes); the call-taker's
- * decisions on each suggestion.
+ * decisions on each suggestion. One catalogue on both desks (plan 任务3, issue 13 item 10): a version
+ * published here goes to the other desk in the publishing transaction (`catalogue.publish`), and one the
+ * other desk publishes is installed here under its own number.
  */
 import {
   EMERGENCY_ROUTES,
@@ -18,7 +20,15 @@ import { audit } from '../admin/audit.repo.ts';
 import { translatePgError } from '../db/pg-errors.ts';
 import { checkCataloguePatterns } from './pattern-probe.ts';
 import { AppError } from '../errors.ts';
-import { findActiveCatalogue, findTriage, insertCatalogueVersion, insertDecision } from './catalogue.repo.ts';
+import {
+  findActiveCatalogue,
+  findCatalogueVersion,
+  findTriage,
+  insertCatalogueVersion,
+  insertDecision,
+} from './catalogue.repo.ts';
+import { newestCatalogueVersion } from './catalogue-drafts.repo.ts';
+import { peerCatalogueProblem } from './catalogue.schema.ts';
 import { createTriageEngine, loadLexicon, loadModel } from './triage-engine.ts';
 
 const RELOAD_MS = 60_000;
@@ -36,6 +46,25 @@ export function triageChannel(channel: string): string | null {
   return 'web';
 }
 
+/** JSON with every object's keys in order: two catalogues compare alike however jsonb stored their keys. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Where a version published on this desk goes next: the other desk, in the same transaction. */
+export interface CatalogueShare {
+  sendIn(tx: Queryable, c: Catalogue): Promise<void>;
+}
+
+/** What became of a catalogue the other desk sent: installed, already here, or not installed and why. */
+export type PeerCatalogueOutcome = 'installed' | 'same' | 'conflict:version_taken';
+
 export class TriageService {
   private engine: TriageEngine | null = null;
   private loadedAt = 0;
@@ -49,6 +78,7 @@ export class TriageService {
   constructor(
     private readonly db: Db,
     private readonly desk: TriageDesk | 'both' = 'hotline',
+    private readonly share: CatalogueShare | null = null,
   ) {}
 
   async current(): Promise<TriageEngine> {
@@ -156,7 +186,76 @@ export class TriageService {
       entries: c.entries.length,
       ...details,
     });
+    await this.share?.sendIn(tx, { ...c, version: v });
     return v;
+  }
+
+  /**
+   * Whether a catalogue from the other desk can be triaged by here: its form (the admin API's schema),
+   * every entry compiling against this desk's lexicon, and every pattern safe to run. null: it can.
+   */
+  async peerCatalogueProblem(payload: Record<string, unknown>): Promise<string | null> {
+    const form = peerCatalogueProblem(payload);
+    if (form) return form;
+    const c = payload as unknown as Catalogue;
+    const checked = checkCatalogue(c, loadLexicon());
+    if (!checked.ok) return `${checked.code}: ${checked.message}`;
+    try {
+      await checkCataloguePatterns(c);
+    } catch (err) {
+      return err instanceof AppError ? `${err.code}: ${err.message}` : String(err);
+    }
+    return null;
+  }
+
+  /**
+   * Installs a checked catalogue from the other desk in the caller's transaction, under the sender's
+   * version number, so both desks name it alike: when that number is newer than every version here.
+   * The same version already here (sent back, or one database for both desks) is `same`; a number this
+   * desk has used for another catalogue, or an older one, is not installed (`conflict:version_taken`).
+   * Audited either way, as the system (no person of this desk published it).
+   */
+  async installPeerCatalogue(
+    tx: Queryable,
+    from: string,
+    messageId: string,
+    c: Catalogue,
+  ): Promise<PeerCatalogueOutcome> {
+    await tx.query('LOCK TABLE triage_catalogue_versions IN SHARE ROW EXCLUSIVE MODE');
+    const here = await findCatalogueVersion(tx, c.version);
+    const newest = await newestCatalogueVersion(tx);
+    const same =
+      here !== null &&
+      here.effectiveFrom === c.effectiveFrom &&
+      canonicalJson(here.entries) === canonicalJson(c.entries);
+    const outcome: PeerCatalogueOutcome = same
+      ? 'same'
+      : here === null && (newest === null || c.version > newest)
+        ? 'installed'
+        : 'conflict:version_taken';
+    if (outcome === 'installed')
+      await insertCatalogueVersion(
+        tx,
+        { effectiveFrom: c.effectiveFrom, source: c.source, note: `由${from}发布并同步至本平台`, entries: c.entries },
+        null,
+        c.version,
+      );
+    await audit(
+      tx,
+      null,
+      outcome === 'conflict:version_taken' ? 'catalogue.receive_conflict' : 'catalogue.receive',
+      String(c.version),
+      {
+        from,
+        messageId,
+        outcome,
+        effectiveFrom: c.effectiveFrom,
+        source: c.source,
+        entries: c.entries.length,
+        ...(outcome === 'conflict:version_taken' ? { newestHere: newest } : {}),
+      },
+    );
+    return outcome;
   }
 
   /** After a publication commits: triage picks the new version up on the next request. */

@@ -358,3 +358,172 @@ describe('dead letters and refusals, for administrators (/api/admin/bridge/…)'
       expect(Object.keys(doc.paths)).toContain(p);
   });
 });
+
+/**
+ * One catalogue on both desks (bridge-protocol.md 1.1 `catalogue.publish`, issue 13 item 10): a version
+ * the 12345 administrator publishes (as after a 会商) is installed at 110 under the same number, and 110
+ * triages by it; a catalogue 110 cannot triage by, from anyone but its peer desk, out of sequence, a
+ * drill or under a number 110 has used otherwise is not installed, and says so in the protocol's codes.
+ */
+describe('one catalogue on both desks: catalogue.publish', () => {
+  const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const DRONE = {
+    code: 'H-DRONE',
+    name: '无人机扰民',
+    kind: 'boundary',
+    route: '12345',
+    terms: ['放无人机'],
+    cues: ['无人机'],
+    category: 'QTSX01',
+    needsConsultation: true,
+  };
+  const versions = async (desk: Desk) =>
+    (
+      await desk.db.db.query<{ version: number }>('SELECT version FROM triage_catalogue_versions ORDER BY version')
+    ).rows.map((r) => r.version);
+  const receipts = async (action: string) =>
+    (
+      await dispatch.db.db.query<{ target: string; details: Record<string, unknown> }>(
+        'SELECT target, details FROM admin_audit WHERE action = $1 ORDER BY id',
+        [action],
+      )
+    ).rows;
+  const catalogueMessage = (over: Record<string, unknown> = {}, payload: Record<string, unknown> = {}) => {
+    const version = (payload.version as number | undefined) ?? 900 + ++n;
+    return {
+      v: 1,
+      id: uuidv7(),
+      type: 'catalogue.publish',
+      itemId: `cq-12345:CAT-${version}`,
+      seq: 1,
+      from: 'cq-12345',
+      to: 'cq-110',
+      sentAt: '2026-12-06T14:03:11.201+08:00',
+      payload: { version, effectiveFrom: today(), source: '测试会商纪要', entries: [DRONE], ...payload },
+      ...over,
+    };
+  };
+  let published: number;
+  let entries: Record<string, unknown>[];
+
+  it('a version published on 12345 is installed at 110 under its number, with its source, and 110 triages by it', async () => {
+    const list = await desks.hotline.api('admin', 'GET', '/api/admin/triage-catalogue');
+    const active = await desks.hotline.api('admin', 'GET', `/api/admin/triage-catalogue/${list.json[0].version}`);
+    entries = [...active.json.entries, DRONE];
+    const res = await desks.hotline.api('admin', 'POST', '/api/admin/triage-catalogue', {
+      effectiveFrom: today(),
+      source: '2026年第四季度12345与110对接联动会商纪要',
+      entries,
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    published = res.json.version;
+    const at110 = await eventually(async () => {
+      const v = await dispatch.api('admin', 'GET', `/api/admin/triage-catalogue/${published}`);
+      return v.status === 200 && v.json;
+    });
+    expect(at110).toMatchObject({
+      version: published,
+      effectiveFrom: today(),
+      source: '2026年第四季度12345与110对接联动会商纪要',
+      note: '由cq-12345发布并同步至本平台',
+      createdBy: null,
+    });
+    expect(at110.entries).toEqual(entries);
+    expect(await receipts('catalogue.receive')).toContainEqual({
+      target: String(published),
+      details: expect.objectContaining({ from: 'cq-12345', outcome: 'installed', entries: entries.length }),
+    });
+    // 12345's own outbox: one message, an item of its own, delivered
+    const sent = await desks.hotline.db.db.query(
+      "SELECT item_id, seq, status FROM bridge_outbox WHERE type = 'catalogue.publish'",
+    );
+    expect(sent.rows).toEqual([{ item_id: `cq-12345:CAT-${published}`, seq: 1, status: 'delivered' }]);
+    // 110 triages by the new version at once (not after its minute's reload)
+    const t = await dispatch.api('dispatcher', 'POST', '/api/triage', { text: '楼顶有人放无人机，一直在拍我家阳台' });
+    expect(t.status).toBe(200);
+    expect(t.json.catalogueVersion).toBe(published);
+  });
+
+  it('the same message again, or the same item under a new id, is a duplicate and installs nothing twice', async () => {
+    const row = (
+      await dispatch.db.db.query<{ envelope: Record<string, unknown> }>(
+        "SELECT envelope FROM bridge_inbox WHERE type = 'catalogue.publish' AND item_id = $1",
+        [`cq-12345:CAT-${published}`],
+      )
+    ).rows[0]!;
+    expect((await send(row.envelope)).json).toEqual({ ack: row.envelope.id, status: 'duplicate' });
+    const again = { ...row.envelope, id: uuidv7() };
+    expect((await send(again)).json).toEqual({ ack: again.id, status: 'duplicate' });
+    expect((await receipts('catalogue.receive')).filter((r) => r.target === String(published))).toHaveLength(1);
+  });
+
+  it('a catalogue 110 cannot triage by is refused schema_invalid and nothing is stored', async () => {
+    const before = await versions(dispatch);
+    const bad = [
+      catalogueMessage({}, { entries: [{ ...DRONE, route: 'moon' }] }), // not a route
+      catalogueMessage({}, { entries: [{ ...DRONE, extra: 1 }] }), // a field the format has not
+      catalogueMessage({}, { entries: [{ ...DRONE, terms: undefined, patterns: ['(a+)+$'] }] }), // catastrophic backtracking
+      catalogueMessage({}, { entries: [] }),
+      catalogueMessage({}, { version: 0 }),
+      catalogueMessage({}, { effectiveFrom: '2026-13-45' }),
+      catalogueMessage({}, { entries: 'H-DRONE' }),
+    ];
+    for (const env of bad) {
+      expect(await send(env), JSON.stringify(env.payload).slice(0, 200)).toEqual({
+        status: 400,
+        json: { error: 'schema_invalid' },
+      });
+      expect(await inboxed(env.id)).toBe(false);
+    }
+    expect(await versions(dispatch)).toEqual(before);
+  });
+
+  it('only the peer desk publishes, in its own id space, as the first message of its item', async () => {
+    const before = await versions(dispatch);
+    // the 119 connector, in its own id space: not the desk 110 shares its catalogue with
+    const fromConnector = catalogueMessage({ from: 'fire-119', itemId: 'fire-119:CAT-950' });
+    expect(await send(fromConnector, 'connector')).toEqual({ status: 403, json: { error: 'not_item_peer' } });
+    // the 12345 desk naming 110's own item
+    expect(await send(catalogueMessage({ itemId: 'cq-110:CAT-951' }))).toEqual({
+      status: 400,
+      json: { error: 'item_not_senders' },
+    });
+    // a second message of a catalogue's item: its first is missing
+    expect(await send(catalogueMessage({ seq: 2 }))).toEqual({
+      status: 409,
+      json: { error: 'sequence_gap', expected: 1 },
+    });
+    // a field outside the allow-list
+    expect(await send(catalogueMessage({}, { note: '备注' }))).toEqual({
+      status: 400,
+      json: { error: 'field_not_allowed' },
+    });
+    expect(await versions(dispatch)).toEqual(before);
+  });
+
+  it('a drill, or a number 110 has used for another catalogue, is stored but not installed, and audited', async () => {
+    const before = await versions(dispatch);
+    const drill = catalogueMessage({ exercise: true });
+    expect((await send(drill)).json).toEqual({ ack: drill.id, status: 'stored' });
+    // version 1 exists at 110 with other entries
+    const taken = catalogueMessage({ itemId: 'cq-12345:CAT-1' }, { version: 1 });
+    expect((await send(taken)).json).toEqual({ ack: taken.id, status: 'stored' });
+    expect(await versions(dispatch)).toEqual(before);
+    const outcomes = await dispatch.db.db.query<{ message_id: string; outcome: string }>(
+      'SELECT message_id, outcome FROM bridge_inbox WHERE message_id = ANY($1) ORDER BY received_at',
+      [[drill.id, taken.id]],
+    );
+    expect(outcomes.rows).toEqual([
+      { message_id: drill.id, outcome: 'exercise' },
+      { message_id: taken.id, outcome: 'conflict:version_taken' },
+    ]);
+    expect(await receipts('catalogue.receive_conflict')).toContainEqual({
+      target: '1',
+      details: expect.objectContaining({ from: 'cq-12345', messageId: taken.id, newestHere: published }),
+    });
+    // what 110 triages by is still the version both desks share
+    const t = await dispatch.api('dispatcher', 'POST', '/api/triage', { text: '楼顶有人放无人机' });
+    expect(t.json.catalogueVersion).toBe(published);
+    expect(dispatch.output).not.toMatch(/"statusCode":5\d\d|bridge wire request failed/);
+  });
+});

@@ -24,6 +24,7 @@ export const MESSAGE_LABELS: Record<string, string> = {
   'closure.dispute': '对反馈有异议',
   'info.copy': '信息抄送',
   link: '关联',
+  'catalogue.publish': '职责清单同步',
   'accept.overdue': '超时未签收',
   'negotiation.expired': '协商超时',
   linked: '同时联动',
