@@ -1,6 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KNOWLEDGE_STATUSES, KNOWLEDGE_TOPICS, type ArticleContent } from '@liandong/domain';
-import { AppError } from '../errors.ts';
 import { PageQuery, enumOf, errorResponses, strict } from '../http/schemas.ts';
 import { presentArticle, presentListItem, presentSource, presentVersion } from './knowledge.present.ts';
 import type { KnowledgeService } from './knowledge.service.ts';
@@ -116,11 +115,7 @@ export const knowledgeRoutes =
             response: { 200: Any, ...errorResponses },
           },
         },
-        async (req) => {
-          const note = req.body.note.trim();
-          if (!note) throw new AppError('VALIDATION_FAILED', '请写明撤销理由', { field: 'note' });
-          return tasks.dismiss(req.actor, req.params.id, note);
-        },
+        async (req) => tasks.dismiss(req.actor, req.params.id, req.body.note),
       );
     }
 

@@ -234,8 +234,11 @@ export class KnowledgeTasks implements FaqLinker {
   }
 
   /** Not a gap after all (a one-off, a question for another line): closed with the editor's reason. */
-  async dismiss(actor: Actor, id: string, note: string) {
+  /** Closes a task nobody will write for, with the reason (blank is refused, nothing changes). */
+  async dismiss(actor: Actor, id: string, reason: string) {
     requirePermission(actor, 'knowledge.edit');
+    const note = reason.trim();
+    if (!note) throw new AppError('VALIDATION_FAILED', '请写明撤销理由', { field: 'note' });
     if (!/^\d{1,18}$/.test(id)) throw new AppError('KNOWLEDGE_TASK_NOT_FOUND');
     await inTransaction(this.db, async (tx) => {
       await this.open(tx, actor, id, ['open', 'drafted']);
