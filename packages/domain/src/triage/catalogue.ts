@@ -229,9 +229,10 @@ const TERM_SPLIT = '…';
 const MAX_GAP = 14;
 /**
  * What may stand between a negator and the word it negates ("没有人受伤", "未发现有人员受伤", "没得哪个动手", "不需要叫救护车"), including
- * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹").
+ * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹") and a verb of
+ * smelling ("闻不到味道", "没闻到煤气味"; "到" also: "看不到火").
  */
-const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会哪个需用叫喊']);
+const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会哪个需用叫喊闻']);
 /** The experiential 过 right after a word ("摔倒过"), not 过 of motion ("过来", "过马路") or time ("过年"). */
 const experienced = (text: string, end: number) =>
   text[end] === '过' && !'来去马河桥街路年节完后头了得'.includes(text[end + 1] ?? '');
@@ -240,6 +241,17 @@ const WHO_HANDLES =
   /^(?:找哪个|找谁|该找谁|该找哪个|找哪个部门|找哪个管|哪个管|谁管|归哪个管|归谁管|哪个部门管|找哪里|找什么部门|向哪个部门)$/;
 /** Past words that order events rather than date them. */
 const SEQUENCE = new Set(['之后', '以后', '过后', '后来', '然后', '随后', '事后']);
+/** "过去" as a verb's complement ("走过去", "晕过去", "冲过去"): a motion or a faint, not the past. */
+const PAST_AS_COMPLEMENT = new Set([...'走跑冲扑游爬开看望飘飞追赶翻滚倒晕昏死睡绕跨跳递传拿送转挤溜扔砸踢撞漂冲']);
+/** "曾" as a surname ("曾先生", "曾XX"), not "once". */
+const SURNAME_AFTER = /^(?:先生|女士|小姐|某|阿姨|师傅|大爷|大妈|老师|经理|[xX＊*])/;
+/** A past word that here is no time word at all. */
+function notATimeWord(text: string, f: Found): boolean {
+  const w = text.slice(f.start, f.end);
+  if (w === '过去') return PAST_AS_COMPLEMENT.has(text[f.start - 1] ?? '');
+  if (w === '曾') return SURNAME_AFTER.test(text.slice(f.end, f.end + 2));
+  return false;
+}
 /** How far before a word a near-miss word still tells of it ("差点就被车撞了"). */
 const NEAR_MISS_REACH = 4;
 function negationReaches(text: string, from: number, to: number): boolean {
@@ -559,6 +571,7 @@ function markersOf(found: Found[], text: string) {
       // "找哪个", "谁管" ask who handles it, which does not say it is over; "谁来赔" does.
       if (x.role === 'redress' && !WHO_HANDLES.test(text.slice(f.start, f.end))) redressOver = true;
       if (x.role === 'past') {
+        if (notATimeWord(text, f)) continue;
         if (SEQUENCE.has(text.slice(f.start, f.end))) sequenceWords++;
         else otherPastWords++;
       }

@@ -17,7 +17,7 @@ const lexicon: Lexicon = {
   dialect: [['遭人', '被人']],
   typos: [['打加', '打架']],
   negators: ['没有', '无', '不', '没', '不是'],
-  past: ['昨晚', '昨天', '上个月', '上周三', '前几天'],
+  past: ['昨晚', '昨天', '上个月', '上周三', '前几天', '过去', '曾'],
   present: ['现在', '正在', '还在', '刚刚'],
   today: ['今天'],
   hypothetical: ['担心', '一旦', '万一'],
@@ -143,6 +143,19 @@ describe('step 3: a danger now, and only now', () => {
     expect(run('两车相撞，没有人员受伤')).toMatchObject({ route: '110', emergency: false });
     expect(run('两车相撞，有人受伤')).toMatchObject({ route: '110', emergency: true });
     expect(run('撞了我就逃逸了，我在流血')).toMatchObject({ emergency: true });
+  });
+
+  it('"过去" after a verb is a motion or a faint, not the past; "曾" before 先生 or a mask is a surname', () => {
+    expect(run('过去有人在门口打人')).toMatchObject({ route: '110', emergency: false });
+    expect(run('他们冲过去打人')).toMatchObject({ route: '110', emergency: true });
+    expect(run('曾有人在门口打人')).toMatchObject({ route: '110', emergency: false });
+    expect(run('曾先生家门口有人打人')).toMatchObject({ route: '110', emergency: true });
+    expect(run('曾XX家门口有人打人')).toMatchObject({ route: '110', emergency: true });
+  });
+
+  it('a negator reaches over a verb of smelling: "没闻到有漏气" denies the leak', () => {
+    expect(run('厨房里没闻到有漏气')).toMatchObject({ emergency: false });
+    expect(run('厨房里闻到有漏气')).toMatchObject({ route: '119', emergency: true });
   });
 
   it('a record that says the matter is resolved tells a past event', () => {
