@@ -394,6 +394,15 @@ describe('a request addressed to another body', () => {
     expect(run(`${story}，希望民警处理`, { channel: '12345' }).route).toBe('110');
     expect(run(`${story}，希望社区和派出所管理一下`, { channel: '12345' }).route).toBe('110');
   });
+  it('with nothing of 12345 in the story, the request still decides; not in a police record, nor when it is the accused', () => {
+    const police = '前几天有人撬锁偷走了快递';
+    const asks = run(`${police}，希望社区管理一下`, { channel: '12345' });
+    expect(asks).toMatchObject({ route: '12345', emergency: false });
+    expect(asks.reasons.join('')).toContain('来电人请社区处理');
+    expect(run(`${police}，民警已到场，希望社区管理一下`, { channel: '12345' }).route).toBe('110');
+    expect(run(`${police}，要求追究物业的责任`, { channel: '12345' }).route).toBe('110');
+    expect(run(`${police}，希望社区去查一下是谁`, { channel: '12345' }).route).toBe('110');
+  });
   it('on the 110 line it is a record of an event, and a danger now is an emergency whoever is asked', () => {
     expect(run(`${story}，希望社区管理一下`, { channel: '110' }).route).toBe('110');
     expect(run('有人正在撬门，希望社区管理一下', { channel: '12345' })).toMatchObject({

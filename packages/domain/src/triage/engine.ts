@@ -107,21 +107,27 @@ const INVESTIGATE = /查一下|查查|去看一下|来看一下|调查|查处|�
 // Not "有关部门", "相关部门", "职能部门": they include the police ("希望有关部门去看一下到底在做啥子" after signs of
 // drug use is a tip-off).
 const ASKS_AGENCY =
-  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(?:市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
-const POLICE_BODY = /警|派出所|公安|110/;
+  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
+const POLICE_BODY = /警|派出所|公安|110|追究|起诉/;
+/** A police record: the desk's own account of a report and of what officers did. */
+const POLICE_RECORD = /报警人|民警|接警|出警|处警|警情/;
 /** Police business in a text whose request goes to another body counts this much. */
 const ELSEWHERE = 0.35;
 
-/** Does the text's request go to a non-police body (and none to the police)? */
-function asksAnotherBody(r: Reading): boolean {
+/** The non-police body the text's request goes to (and none to the police), or null. */
+function agencyAsked(r: Reading): string | null {
   const body = r.text.slice(r.titleEnd);
-  let found = false;
+  let found: string | null = null;
   for (const m of body.matchAll(ASKS_AGENCY)) {
-    if (POLICE_BODY.test(m[0])) return false;
-    found = true;
+    if (POLICE_BODY.test(m[0])) return null;
+    found ??= m[1]!;
   }
-  return found && !/(?:请|要求|希望|麻烦)[^，,。！？!?；;\n]{0,8}?(?:警察|民警|派出所|公安|110|出警)/.test(body);
+  return found && !/(?:请|要求|希望|麻烦)[^，,。！？!?；;\n]{0,8}?(?:警察|民警|派出所|公安|110|出警)/.test(body)
+    ? found
+    : null;
 }
+/** Does the text's request go to a non-police body (and none to the police)? */
+const asksAnotherBody = (r: Reading): boolean => agencyAsked(r) !== null;
 /** Where the call-taker sends a police matter that is over when the caller asks where to take it. */
 const POLICE_REFERRAL = '已经发生的警务事项：告知来电人到辖区派出所报案或咨询办理进度；如有正在发生的危险，立即拨打110';
 
@@ -695,6 +701,36 @@ const weighJurisdiction: Step = (d, e) => {
   for (const [r, c] of best) total.set(r, c.score);
   if (modelHeard) for (const { route, p: pr } of p.probs) total.set(route, (total.get(route) ?? 0) + MODEL_WEIGHT * pr);
   const ranked = [...total].sort((a, b) => b[1] - a[1]);
+  // The caller asks a non-police body to act and tells no police matter as going on: the request is
+  // the matter and the police words its back-story ("酒店扣着身份证不还……要求主管部门处理"), even with
+  // no 12345 entry to outweigh them.
+  // Not in a police record (what the police did, and to whom they referred the rest), nor in a letter
+  // that also asks for the matter to be looked into (a theft ring in the garage: 请相关部门来查一下), nor
+  // when a title or a clause tells the police matter as happening.
+  // On a 12345 line only: on the 110 line the caller has come to the police.
+  const asked =
+    ranked[0]?.[0] === '110' &&
+    onHotlineLine(d.channel) &&
+    !POLICE_RECORD.test(d.reading.text) &&
+    !INVESTIGATE.test(d.reading.text)
+      ? agencyAsked(d.reading)
+      : null;
+  const police = best.get('110');
+  const toldAsEvent = (h: Hit) => h.ongoing || h.toldNow || d.reading.clauses[h.clause]!.title;
+  if (asked && police && !police.evidence.some(toldAsEvent)) {
+    if (!best.has('12345')) {
+      d.route = '12345';
+      d.decidedBy = 'rules';
+      d.confidence = 0.6;
+      d.category = bestHotlineCategory(d);
+      d.reasons.push(
+        `来电人请${asked}处理，所述${e.cite(police.evidence[0]!)}为事情经过，并未正在发生，由12345受理并按分类派单`,
+      );
+      return;
+    }
+    const hotline = ranked.findIndex(([r]) => r === '12345');
+    ranked.unshift([ranked.splice(hotline, 1)[0]![0], ranked[0]![1] + 0.01]);
+  }
   const top = ranked[0];
   const ruleTop = cands[0];
   if (!top || (!ruleTop && (!modelHeard || p.routeP < 0.45))) {
