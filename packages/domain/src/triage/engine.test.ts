@@ -403,6 +403,17 @@ describe('a request addressed to another body', () => {
     expect(run(`${police}，要求追究物业的责任`, { channel: '12345' }).route).toBe('110');
     expect(run(`${police}，希望社区去查一下是谁`, { channel: '12345' }).route).toBe('110');
   });
+  it('a body asked with 能不能让 is asked too', () => {
+    expect(run('前几天有人撬锁偷走了快递，能不能让社区管一下', { channel: '12345' }).route).toBe('12345');
+  });
+  it('a caller who asks the police to investigate brings police business, whatever the story names', () => {
+    const story = '小区垃圾一直没人清运，有人在群里发我家门口的照片';
+    expect(run(story, { channel: 'web' }).route).toBe('12345');
+    const asks = run(`${story}，请警方帮忙查一下这个人`, { channel: 'web' });
+    expect(asks).toMatchObject({ route: '110', emergency: false });
+    // asking the police to manage something is not asking them to investigate
+    expect(run(`${story}，希望民警加强管理`, { channel: 'web' }).route).toBe('12345');
+  });
   it('on the 110 line it is a record of an event, and a danger now is an emergency whoever is asked', () => {
     expect(run(`${story}，希望社区管理一下`, { channel: '110' }).route).toBe('110');
     expect(run('有人正在撬门，希望社区管理一下', { channel: '12345' })).toMatchObject({

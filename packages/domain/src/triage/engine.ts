@@ -107,8 +107,14 @@ const INVESTIGATE = /查一下|查查|去看一下|来看一下|调查|查处|�
 // Not "有关部门", "相关部门", "职能部门": they include the police ("希望有关部门去看一下到底在做啥子" after signs of
 // drug use is a tip-off).
 const ASKS_AGENCY =
-  /(?:要求|请求|恳请|希望|建议|麻烦|请)[^，,。！？!?；;\n]{0,12}?(市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
+  /(?:要求|请求|恳请|希望|建议|麻烦|请|能不能让|可不可以让|能否让)[^，,。！？!?；;\n]{0,12}?(市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
 const POLICE_BODY = /警|派出所|公安|110|追究|起诉/;
+/**
+ * The caller asks the police to find out or act ("请警方帮忙查一下这个人", "请公安部门调查"): police
+ * business however the story is told. Asking traffic police to manage parking is not ("希望交巡警加强管理").
+ */
+const ASKS_POLICE_TO_INVESTIGATE =
+  /(?:请|要求|希望|麻烦|恳请|请求)[^，,。！？!?；;\n]{0,6}?(?:警方|公安|派出所|民警|警察)[^，,。！？!?；;\n]{0,8}?(?:调查|查一下|查查|查处|查清|彻查|立案|抓)/;
 /** A police record: the desk's own account of a report and of what officers did. */
 const POLICE_RECORD = /报警人|民警|接警|出警|处警|警情/;
 /** Police business in a text whose request goes to another body counts this much. */
@@ -730,6 +736,22 @@ const weighJurisdiction: Step = (d, e) => {
     }
     const hotline = ranked.findIndex(([r]) => r === '12345');
     ranked.unshift([ranked.splice(hotline, 1)[0]![0], ranked[0]![1] + 0.01]);
+  }
+  // On a 12345 line, a caller who asks the police to investigate brings police business, whatever place
+  // or object the story names (a threat sent online, someone selling personal data).
+  const toPolice =
+    ranked[0] && ranked[0][0] !== '110' && onHotlineLine(d.channel) && ASKS_POLICE_TO_INVESTIGATE.exec(d.reading.text);
+  if (toPolice) {
+    if (!best.has('110')) {
+      d.route = '110';
+      d.decidedBy = 'rules';
+      d.confidence = 0.6;
+      d.category = 'public_help';
+      d.reasons.push(`来电人请警方调查（“${toPolice[0]}”），属于110受理范围（非紧急），建议转110受理`);
+      return;
+    }
+    const at = ranked.findIndex(([r]) => r === '110');
+    ranked.unshift([ranked.splice(at, 1)[0]![0], ranked[0]![1] + 0.01]);
   }
   const top = ranked[0];
   const ruleTop = cands[0];
