@@ -568,6 +568,8 @@ function markersOf(found: Found[], text: string) {
       }
       // A time compared with ("今天比昨天又宽了", "比以前更吵") is not the time of the event.
       if ((x.role === 'past' || x.role === 'habitual') && text[f.start - 1] === '比') continue;
+      // "不赔钱就…" is a threat's condition, not a question of who pays ("不赔钱就把店点了").
+      if (x.role === 'redress' && /^(?:他|她|我|你|我们|他们)?就/.test(text.slice(f.end, f.end + 3))) continue;
       // "找哪个", "谁管" ask who handles it, which does not say it is over; "谁来赔" does.
       if (x.role === 'redress' && !WHO_HANDLES.test(text.slice(f.start, f.end))) redressOver = true;
       if (x.role === 'past') {

@@ -37,6 +37,7 @@ export const SEED_CATALOGUES = [
   'catalogue-v8.json',
   'catalogue-v9.json',
   'catalogue-v10.json',
+  'catalogue-v11.json',
 ];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;

@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(10);
-    expect(o.reasons.join('')).toContain('清单第10版');
+    expect(o.catalogueVersion).toBe(11);
+    expect(o.reasons.join('')).toContain('清单第11版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -94,6 +94,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v8.json': '0ecd7dcf6a3b477ae4a5342eca92fb2d2f825167eff852626c97028d00b372e9',
       'catalogue-v9.json': 'a7fe16b293d5ba09c76ee8a7fc159744f9eb1de4fcf87121fbffabe293f5e0c3',
       'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
+      'catalogue-v11.json': '470c7a9ce05a06c6f4eebdd95f56aa1117b84b5f3fd5c9ec11b5b0e332c06067',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -621,7 +622,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(10);
+    expect(o.catalogueVersion).toBe(11);
   });
 });
 
@@ -1180,4 +1181,61 @@ describe('a city trains on its own history', () => {
     expect(own.emergencyRecall).toBe(1);
     expect(own.emergenciesInNonEmergencyQueue).toBe(0);
   }, 60_000);
+});
+
+describe('round 16 (catalogue 11): an arson threat, a fraud that leaves no word, a lost card for the record (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'petrol and a lighter with "or I set the shop alight" is a threat now',
+      'phone_110',
+      '有个男的提了一壶汽油站在我们饭馆门口，说不赔钱就把店点了',
+      '110',
+      true,
+    ],
+    [
+      'money sent, then the "agent" deletes the caller',
+      'phone_12345',
+      '刚刚给网上客服转了五千块，转完他就把我删了',
+      '110',
+      false,
+    ],
+    [
+      'a lost passport to be recorded by the police station',
+      'phone_110',
+      '我的护照昨天在地铁上遗失了，请派出所登记遗失情况并出具证明',
+      '110',
+      false,
+    ],
+    [
+      'a weak flame on the gas hob is no fire',
+      'web',
+      '这几天燃气灶的火小得很，蓝火苗只有一点点，请燃气公司来看看',
+      null,
+      false,
+    ],
+    [
+      'a pan on fire on the hob still is one',
+      'phone_12345',
+      '锅烧干了，灶台上的火苗窜到抽油烟机上了，越烧越大',
+      '119',
+      true,
+    ],
+    [
+      'flower pots outside a railing are no jump',
+      'wechat',
+      '楼上把花盆绑在阳台栏杆外面，风一吹就晃，麻烦网格员去说一下',
+      null,
+      false,
+    ],
+    [
+      'a "parking fine" charged by the property company is no traffic offence',
+      'phone_12345',
+      '物业把我的电瓶车锁了，说交五十块违停处理费才开锁',
+      null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
 });

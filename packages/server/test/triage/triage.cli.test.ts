@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 10,
+      catalogueVersion: 11,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
