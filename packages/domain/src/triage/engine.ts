@@ -108,6 +108,7 @@ const INVESTIGATE = /查一下|查查|去看一下|来看一下|调查|查处|�
 // drug use is a tip-off).
 const ASKS_AGENCY =
   /(?:要求|请求|恳请|希望|建议|麻烦|请|能不能让|可不可以让|能否让)[^，,。！？!?；;\n]{0,12}?(市场监管|监管部门|城管|住建|劳动监察|人社|社区|街道|物业|主管部门|政府|烟草|税务|卫健|教委|教育局|交通局|交委|运管|环保|生态环境|渔政|文旅|消协|消委会|电力公司|供电|燃气公司|自来水公司|商家|平台)/g;
+/** A request that names the police, or holds the body to account rather than asks it ("要求追究物业责任"). */
 const POLICE_BODY = /警|派出所|公安|110|追究|起诉/;
 /**
  * The caller asks the police to find out or act ("请警方帮忙查一下这个人", "请公安部门调查"): police
