@@ -182,7 +182,12 @@ export async function fileOrder(
 }
 
 /** A marker that makes this test's records easy to find among the demo data. */
-export const mark = () => `T${Date.now().toString(36).toUpperCase()}`;
+let marks = 0;
+/**
+ * A text no other test writes: the time in base 36 and a counter digit. The digit matters: a mark of
+ * letters alone (the time is sometimes "MXCEAPV") reads as an English word to the pages' language check.
+ */
+export const mark = () => `T${Date.now().toString(36).toUpperCase()}${++marks % 10}`;
 
 /** Closes the open drawer with its close button, as a person would, and waits until it is gone. */
 export async function closeDrawer(page: Page): Promise<void> {
