@@ -158,7 +158,9 @@ export function PhrasesPanel() {
         cancelText="取消"
         onOk={() => void save()}
         onCancel={() => setEditing(null)}
-        destroyOnHidden
+        // The form is there before the dialog opens: a 保存 clicked the moment it shows still finds its
+        // field to check (built on opening, it could be checked with no field and nothing said).
+        forceRender
       >
         {saveError && (
           <Alert type="error" showIcon title={saveError} style={{ marginBottom: 12 }} data-testid="phrase-error" />
