@@ -242,7 +242,7 @@ const WHO_HANDLES =
 /** Past words that order events rather than date them. */
 const SEQUENCE = new Set(['之后', '以后', '过后', '后来', '然后', '随后', '事后']);
 /** "过去" as a verb's complement ("走过去", "晕过去", "冲过去"): a motion or a faint, not the past. */
-const PAST_AS_COMPLEMENT = new Set([...'走跑冲扑游爬开看望飘飞追赶翻滚倒晕昏死睡绕跨跳递传拿送转挤溜扔砸踢撞漂冲']);
+const PAST_AS_COMPLEMENT = new Set([...'走跑冲扑游爬开看望飘飞追赶翻滚倒晕昏死睡绕跨跳递传拿送转挤溜扔砸踢撞漂']);
 /** "曾" as a surname ("曾先生", "曾XX"), not "once". */
 const SURNAME_AFTER = /^(?:先生|女士|小姐|某|阿姨|师傅|大爷|大妈|老师|经理|[xX＊*])/;
 /** A past word that here is no time word at all. */
