@@ -46,6 +46,39 @@ describe('a caller who rings again is recognised by the number', () => {
     expectNoConsoleErrors(ct);
   });
 
+  it('a silent call and an abusive one are recorded with no work order, and the number then shows both', async () => {
+    const phone = number();
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    const record = async (kind: string | null, note: string) => {
+      await page.getByTestId('caller-phone').fill(phone);
+      await page.getByTestId('action-invalid-call').click();
+      const dialog = page.getByRole('dialog', { name: '记为无效来电或骚扰来电（不生成工单）' });
+      await dialog.waitFor();
+      if (kind) await dialog.getByText(kind).click();
+      await dialog.getByTestId('invalid-call-note').fill(note);
+      await dialog.getByTestId('invalid-call-confirm').click();
+      await dialog.waitFor({ state: 'hidden' });
+    };
+    await record(null, '无声电话');
+    await expect.poll(() => page.getByText('已记为无效来电，未生成工单').count()).toBe(1);
+    // the form is ready for the next call
+    expect(await page.getByTestId('caller-phone').inputValue()).toBe('');
+    await record('骚扰来电：辱骂话务员、恶意骚扰', '反复辱骂话务员');
+    await page.getByTestId('caller-phone').fill(phone);
+    const panel = page.getByTestId('caller-panel');
+    await expect
+      .poll(() => panel.getByTestId('caller-request-invalid').allInnerTexts())
+      .toEqual(['骚扰来电', '无效来电']);
+    expect(await panel.innerText()).toContain('骚扰来电：反复辱骂话务员');
+    await ct.shot('call-taker-records-a-harassing-call');
+    // no work order was made of either
+    const hotline = await apiAs('hotline01');
+    const orders = (await hotline('GET', `/api/work-orders?q=${phone}`)) as { total: number };
+    expect(orders.total).toBe(0);
+    expectNoConsoleErrors(ct);
+  });
+
   it('a number never heard before says so', async () => {
     const ct = await logIn('hotline01');
     await ct.page.getByTestId('caller-phone').fill('13000000001');

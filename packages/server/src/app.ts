@@ -98,6 +98,7 @@ import { reportRoutes } from './reports/reports.routes.ts';
 import { HarassmentWatchList } from './reports/harassment.ts';
 import { ReportService } from './reports/reports.service.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
+import { InvalidCalls } from './intake/invalid-calls.ts';
 import { phraseRoutes } from './intake/phrases.routes.ts';
 import { PhraseService } from './intake/phrases.service.ts';
 import { IntakeService } from './intake/intake.service.ts';
@@ -290,7 +291,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance & { se
     await app.register(dispatchModelRoutes(dispatchModels, workOrders));
     await app.register(mergeCandidateRoutes(opts.db, workOrders));
     await app.register(
-      intakeRoutes(new IntakeService(opts.db, workOrders, triage, bridge, knowledge, telephony, sms), dispatchModels),
+      intakeRoutes(
+        new IntakeService(opts.db, workOrders, triage, bridge, knowledge, telephony, sms),
+        dispatchModels,
+        new InvalidCalls(opts.db, telephony),
+      ),
     );
     await app.register(attachmentRoutes(attachments));
     // The citizen side of the 12345 desk: the public web channel, status page, disclosure, Open311.

@@ -6,9 +6,19 @@
  * `SHARE_FIELDS` is the table a 安全性评估 reviews (docs/data-sharing.md repeats it; a test checks both agree).
  */
 
-/** Which of a desk's records a share record stands for. */
-export const SHARE_KINDS = ['work_order', 'incident'] as const;
+/**
+ * Which of a desk's records a share record stands for: a 12345 work order, a 110 incident, or a 12345
+ * request that became neither — a call marked 无效 or 骚扰 (carried for the harassment report alone).
+ */
+export const SHARE_KINDS = ['work_order', 'incident', 'request'] as const;
 export type ShareKind = (typeof SHARE_KINDS)[number];
+
+/** The kinds a desk publishes of its own records (and reads from its own tables, not from the feed). */
+export function deskShareKinds(desk: 'hotline' | 'dispatch' | 'both'): ShareKind[] {
+  if (desk === 'hotline') return ['work_order', 'request'];
+  if (desk === 'dispatch') return ['incident'];
+  return ['work_order', 'incident', 'request'];
+}
 
 /** How a field is treated before it leaves the desk. */
 export type ShareTreatment = 'as_is' | 'masked' | 'coarsened' | 'derived';
@@ -28,9 +38,15 @@ export const SHARE_FIELDS: readonly ShareField[] = [
     field: 'recordId',
     carries: 'the record’s internal id (a UUID with no meaning outside the desk), to update it when it changes',
     treatment: 'as_is',
-    source: 'work_orders.id / incidents.id',
+    source: 'work_orders.id / incidents.id / invalid_calls.id',
   },
-  { field: 'kind', carries: '`work_order` (12345) or `incident` (110)', treatment: 'as_is', source: 'the table' },
+  {
+    field: 'kind',
+    carries:
+      '`work_order` (12345), `incident` (110) or `request` (a 12345 call marked invalid or harassing, no work order)',
+    treatment: 'as_is',
+    source: 'the table',
+  },
   {
     field: 'receivedAt',
     carries: 'when the request was received (Beijing time, to the minute)',
@@ -53,7 +69,7 @@ export const SHARE_FIELDS: readonly ShareField[] = [
   },
   {
     field: 'type',
-    carries: 'work order type (咨询, 求助, 投诉 …) or incident category (刑事, 治安, 纠纷 …)',
+    carries: 'work order type (咨询, 求助, 投诉 …) or incident category (刑事, 治安, 纠纷 …); `call` for a request',
     treatment: 'as_is',
     source: 'work_orders.order_type / incidents.category',
   },
@@ -66,16 +82,16 @@ export const SHARE_FIELDS: readonly ShareField[] = [
   { field: 'channel', carries: 'intake channel (phone, web, app …)', treatment: 'as_is', source: 'requests.channel' },
   {
     field: 'status',
-    carries: 'the record’s status in its state machine',
+    carries: 'the record’s status in its state machine; `closed` for a request',
     treatment: 'as_is',
     source: 'work_orders.status / incidents.status',
   },
   {
     field: 'outcome',
     carries:
-      'the disposition of an incident (处警结果) and how it closed; for a work order whether it was replied, merged or archived',
+      'the disposition of an incident (处警结果) and how it closed; for a work order whether it was replied, merged or archived; for a request `invalid` or `harassment`',
     treatment: 'derived',
-    source: 'incidents.disposition, close_kind / work_orders.status',
+    source: 'incidents.disposition, close_kind / work_orders.status / invalid_calls.kind',
   },
   {
     field: 'satisfaction',
@@ -144,7 +160,7 @@ export const SHARE_FIELDS: readonly ShareField[] = [
     field: 'changedAt',
     carries: 'when the record last changed (to the minute)',
     treatment: 'coarsened',
-    source: 'work_orders.updated_at / incidents.updated_at',
+    source: 'work_orders.updated_at / incidents.updated_at / invalid_calls.marked_at',
   },
 ];
 

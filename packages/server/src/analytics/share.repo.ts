@@ -84,6 +84,18 @@ const INCIDENTS = `
   WHERE (i.share_xid, i.share_seq) > ($1::xid8, $2::bigint) AND i.share_xid < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY i.share_xid, i.share_seq LIMIT $3`;
 
+/** 12345 calls marked invalid or harassing (migration 20261219100000): a request with no work order. */
+const INVALID_CALLS = `
+  SELECT v.share_xid::text AS share_xid, v.share_seq::text AS share_seq, v.id AS record_id, 'request' AS kind,
+    r.received_at, r.district_code, r.street_code, r.lat, r.lng, 'call' AS type, NULL::text AS category,
+    r.channel, 'closed' AS status, v.kind AS outcome, NULL::text AS satisfaction, false AS urgent, false AS overdue,
+    NULL::text AS unit_id, NULL::text AS tier, NULL::int AS to_dispatch_s, NULL::int AS to_arrive_s,
+    NULL::int AS to_reply_s, ${secs('v.marked_at', 'r.received_at')} AS to_close_s,
+    r.content, c.name_sealed AS caller_name, c.phone_sealed AS caller_phone, r.address, r.exercise, v.marked_at AS changed_at
+  FROM invalid_calls v JOIN requests r ON r.id = v.request_id LEFT JOIN callers c ON c.id = r.caller_id
+  WHERE (v.share_xid, v.share_seq) > ($1::xid8, $2::bigint) AND v.share_xid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY v.share_xid, v.share_seq LIMIT $3`;
+
 /** This desk's changed records after the cursor, oldest change first; only transactions no longer running. */
 export async function changesAfter(
   db: Queryable,
@@ -94,6 +106,7 @@ export async function changesAfter(
   const parts = [
     ...(kinds.includes('work_order') ? [WORK_ORDERS] : []),
     ...(kinds.includes('incident') ? [INCIDENTS] : []),
+    ...(kinds.includes('request') ? [INVALID_CALLS] : []),
   ];
   if (!parts.length) return [];
   const sql = `SELECT * FROM (${parts.map((p) => `(${p})`).join(' UNION ALL ')}) x
@@ -134,11 +147,26 @@ export async function setShareCursor(db: Queryable, peer: string, after: string)
   );
 }
 
-/** Stores the peer's records (a record seen again replaces its earlier version). */
+/**
+ * Stores the peer's records (a record seen again replaces its earlier version): requests (calls marked
+ * invalid or harassing) apart, in `shared_calls`, out of every count of records.
+ */
 export async function upsertSharedRecords(db: Queryable, source: string, records: ShareRecord[]): Promise<void> {
+  const calls = records.filter((r) => r.kind === 'request');
+  const others = records.filter((r) => r.kind !== 'request');
+  await upsertInto(db, 'shared_records', source, others);
+  await upsertInto(db, 'shared_calls', source, calls);
+}
+
+async function upsertInto(
+  db: Queryable,
+  table: 'shared_records' | 'shared_calls',
+  source: string,
+  records: ShareRecord[],
+): Promise<void> {
   if (!records.length) return;
   await db.query(
-    `INSERT INTO shared_records (source, record_id, kind, received_at, district_code, street_code, grid_cell, type,
+    `INSERT INTO ${table} (source, record_id, kind, received_at, district_code, street_code, grid_cell, type,
        category, channel, status, outcome, satisfaction, urgent, overdue, unit_id, tier, to_dispatch_s, to_arrive_s,
        to_reply_s, to_close_s, text, exercise, caller_key, place_key, changed_at)
      SELECT $1, x."recordId", x.kind, x."receivedAt", x."districtCode", x."streetCode", x."gridCell", x.type,

@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import {
   beijingIso,
+  deskShareKinds,
   normaliseAddress,
   normalisePhone,
   gridCell,
@@ -89,11 +90,9 @@ export class ShareService {
     private readonly log: { info(o: object, m: string): void } = { info: () => undefined },
   ) {}
 
-  /** What this desk publishes: its own records (12345 work orders, 110 incidents). */
+  /** What this desk publishes: its own records (12345 work orders and calls marked invalid, 110 incidents). */
   get kinds(): ShareKind[] {
-    if (this.desk.desk === 'hotline') return ['work_order'];
-    if (this.desk.desk === 'dispatch') return ['incident'];
-    return ['work_order', 'incident'];
+    return deskShareKinds(this.desk.desk);
   }
 
   /** GET /bridge/v1/share?after=&limit=: the changed records after the cursor, for the peer desk only. */

@@ -190,6 +190,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'PATCH /api/admin/phrases/:id': perm('admin.reference', 'this desk’s 常用语 (intake phrases)', H),
   'DELETE /api/admin/phrases/:id': perm('admin.reference', 'this desk’s 常用语 (intake phrases)', H),
   'PUT /api/admin/phrases/order': perm('admin.reference', 'this desk’s 常用语 (intake phrases)', H),
+  'POST /api/intake/invalid-calls': perm(
+    'work_order.create',
+    'a call marked 无效 or 骚扰: a request, no work order',
+    H,
+  ),
   'POST /api/intake': perm(
     'work_order.create',
     'a call taken: order, transfer (linkage.act) or answer (work_order.answer_directly)',

@@ -1,6 +1,6 @@
 /** POST /api/intake: the 12345 call-taker's whole intake in one call (thin over IntakeService). */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { REQUEST_CHANNELS, URGENT_KINDS, WORK_ORDER_TYPES } from '@liandong/domain';
+import { INVALID_KINDS, REQUEST_CHANNELS, URGENT_KINDS, WORK_ORDER_TYPES } from '@liandong/domain';
 import { presentItem } from '../bridge/linkage.present.ts';
 import { presentWorkOrder } from '../hotline/work-orders.present.ts';
 import { RequestFields, enumOf, errorResponses, strict } from '../http/schemas.ts';
@@ -8,6 +8,7 @@ import { can } from '../auth/permissions.ts';
 import { DispatchSuggestionsSchema } from '../hotline/smart-dispatch/dispatch-models.routes.ts';
 import type { DispatchModelService } from '../hotline/smart-dispatch/dispatch-models.service.ts';
 import type { IntakeService } from './intake.service.ts';
+import { presentInvalidCall, type InvalidCalls } from './invalid-calls.ts';
 
 const Reply = Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' });
 const CallbackConsent = Type.Optional(Type.Boolean({ description: '来电人同意转办单位回电' }));
@@ -119,9 +120,53 @@ const IntakeAnswer = Type.Object(
   { additionalProperties: false },
 );
 
+const { content: _content, ...RequestFieldsWithoutContent } = RequestFields;
+
+export const InvalidCallBody = strict({
+  kind: enumOf(INVALID_KINDS, '无效来电（无声、误拨、与诉求无关）或骚扰来电（辱骂、恶意骚扰话务员）'),
+  note: Type.Optional(Type.String({ maxLength: 500, description: '说明（如：无声电话、辱骂话务员）' })),
+  ...RequestFieldsWithoutContent,
+  content: Type.Optional(Type.String({ maxLength: 5000, description: '来电人所说的内容（无声电话可不填）' })),
+  callId: Type.Optional(Type.String({ format: 'uuid', description: '话务员正在接听的通话：关联到本记录' })),
+});
+
+const InvalidCallAnswer = Type.Object(
+  {
+    id: Type.String(),
+    requestId: Type.String(),
+    kind: enumOf(INVALID_KINDS, '无效或骚扰'),
+    label: Type.String(),
+    note: Type.Union([Type.String(), Type.Null()]),
+    receivedAt: Type.String(),
+    markedAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 export const intakeRoutes =
-  (intake: IntakeService, dispatchModels: DispatchModelService): FastifyPluginAsyncTypebox =>
+  (
+    intake: IntakeService,
+    dispatchModels: DispatchModelService,
+    invalidCalls: InvalidCalls,
+  ): FastifyPluginAsyncTypebox =>
   async (app) => {
+    app.post(
+      '/api/intake/invalid-calls',
+      {
+        schema: {
+          tags: ['hotline'],
+          summary: '记为无效来电或骚扰来电：记录来电（不生成工单），计入恶意骚扰报表并经数据共享供110平台研判',
+          description: '同一 clientRef 重试返回首次的记录（200）。',
+          body: InvalidCallBody,
+          response: { 200: InvalidCallAnswer, 201: InvalidCallAnswer, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const r = await invalidCalls.record(req.actor, req.body);
+        return reply.code(r.created ? 201 : 200).send(presentInvalidCall(r.record));
+      },
+    );
+
     app.post(
       '/api/intake',
       {

@@ -1,13 +1,16 @@
 /**
  * 恶意骚扰 (plan 保障措施: 打击恶意骚扰12345和110): the numbers with repeated invalid or harassing calls
- * in the period, on either desk, with their history — the desk's own records by number, the peer's by
- * `callerKey` (matched to this desk's callers with the same pseudonym). A supervisor confirms a number
- * onto the watch list (`harassment_watch`), which the seats' caller panel then shows on its next call.
+ * in the period (110's incidents closed so, 12345's calls marked so: intake/invalid-calls.ts), on either
+ * desk, with their history — the desk's own records by number, the peer's by `callerKey` (matched to
+ * this desk's callers with the same pseudonym). A supervisor confirms a number onto the watch list
+ * (`harassment_watch`), which the seats' caller panel then shows on its next call.
  * Numbers are masked in the report; a confirmation names the caller by `callerRef`, never by number.
  */
 import {
   INCIDENT_CATEGORY_LABELS,
+  INVALID_CALL_LABELS,
   INVALID_KIND_LABELS,
+  type InvalidKind,
   maskPhone,
   maskShareText,
   normalisePhone,
@@ -23,7 +26,7 @@ import { AppError } from '../errors.ts';
 import type { WatchList, WatchMark } from '../telephony/telephony.service.ts';
 import { chineseDate, docNumber, exerciseNote, ISSUER, periodJson } from './common.ts';
 import type { ReportDocument } from './document.ts';
-import type { ReportDesk } from './monthly.service.ts';
+import { ownKinds, type ReportDesk } from './monthly.service.ts';
 import { openColumns, phoneHash, seal } from '../crypto/pii.ts';
 
 /** A number with at least this many invalid or harassing calls in the period is listed. */
@@ -34,6 +37,8 @@ interface CallRow {
   phone: string | null;
   caller_key: string | null;
   own: boolean;
+  /** an incident (110), or a request: a 12345 call marked invalid or harassing */
+  record_kind: 'incident' | 'request';
   received_at: Date;
   kind: string;
   category: string;
@@ -41,22 +46,33 @@ interface CallRow {
   text: string;
 }
 
-/** Incidents closed as invalid (无效) or harassing (骚扰) in the period: own, and the peer's from the feed. */
+/**
+ * The period's invalid (无效) and harassing (骚扰) calls: this desk's own — incidents closed so on 110,
+ * calls marked so on 12345 — and the peer's, as its feed carried them (`shared_records`, `shared_calls`).
+ */
 async function invalidCalls(db: Db, desk: ReportDesk, p: { from: Date; to: Date }): Promise<CallRow[]> {
-  const own = desk.desk !== 'hotline';
   const rows = (
     await db.query<CallRow>(
-      `SELECT c.id AS caller_id, c.phone_sealed AS phone, NULL::text AS caller_key, true AS own, r.received_at, i.close_kind AS kind,
-         i.category, i.district_code, r.content AS text
+      `SELECT c.id AS caller_id, c.phone_sealed AS phone, NULL::text AS caller_key, true AS own, 'incident' AS record_kind,
+         r.received_at, i.close_kind AS kind, i.category, i.district_code, r.content AS text
        FROM incidents i JOIN requests r ON r.id = i.request_id JOIN callers c ON c.id = r.caller_id
-       WHERE $3 AND i.close_kind IN ('invalid', 'harassment') AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
+       WHERE 'incident' = ANY($3::text[]) AND i.close_kind IN ('invalid', 'harassment') AND NOT r.exercise
+         AND r.received_at >= $1 AND r.received_at < $2
        UNION ALL
-       SELECT NULL, NULL, caller_key, false, received_at, split_part(outcome, ':', 1), type, district_code, text
-       FROM shared_records
-       WHERE NOT $3 AND kind = 'incident' AND caller_key IS NOT NULL AND NOT exercise
-         AND split_part(outcome, ':', 1) IN ('invalid', 'harassment') AND received_at >= $1 AND received_at < $2
-       ORDER BY 5`,
-      [p.from, p.to, own],
+       SELECT c.id, c.phone_sealed, NULL, true, 'request', r.received_at, v.kind, 'call', r.district_code, r.content
+       FROM invalid_calls v JOIN requests r ON r.id = v.request_id JOIN callers c ON c.id = r.caller_id
+       WHERE 'request' = ANY($3::text[]) AND NOT r.exercise AND r.received_at >= $1 AND r.received_at < $2
+       UNION ALL
+       SELECT NULL, NULL, caller_key, false, kind, received_at, split_part(outcome, ':', 1), type, district_code, text
+       FROM (SELECT kind, caller_key, exercise, outcome, received_at, type, district_code, text FROM shared_records
+             WHERE kind = 'incident' AND received_at >= $1 AND received_at < $2
+             UNION ALL
+             SELECT kind, caller_key, exercise, outcome, received_at, type, district_code, text FROM shared_calls
+             WHERE received_at >= $1 AND received_at < $2) s
+       WHERE NOT (kind = ANY($3::text[])) AND caller_key IS NOT NULL AND NOT exercise
+         AND split_part(outcome, ':', 1) IN ('invalid', 'harassment')
+       ORDER BY 6`,
+      [p.from, p.to, ownKinds(desk.desk)],
     )
   ).rows;
   return openColumns(rows, { phone: 'caller.phone' });
@@ -132,8 +148,11 @@ export async function harassmentReport(db: Db, desk: ReportDesk, period: Period)
       at: c.received_at.toISOString(),
       desk: c.own ? 'own' : 'peer',
       kind: c.kind,
-      label: INVALID_KIND_LABELS[c.kind as keyof typeof INVALID_KIND_LABELS] ?? c.kind,
-      category: INCIDENT_CATEGORY_LABELS[c.category as keyof typeof INCIDENT_CATEGORY_LABELS] ?? c.category,
+      label: (c.record_kind === 'request' ? INVALID_CALL_LABELS : INVALID_KIND_LABELS)[c.kind as InvalidKind] ?? c.kind,
+      category:
+        c.record_kind === 'request'
+          ? '12345来电'
+          : (INCIDENT_CATEGORY_LABELS[c.category as keyof typeof INCIDENT_CATEGORY_LABELS] ?? c.category),
       text: c.own ? maskShareText(c.text) : c.text,
     });
   }
@@ -172,8 +191,12 @@ export async function harassmentReport(db: Db, desk: ReportDesk, period: Period)
     minCalls: HARASSMENT_MIN_CALLS,
     source:
       desk.desk === 'hotline'
-        ? '110平台共享的无效、骚扰报警记录（以 callerKey 与本平台来电人匹配）'
-        : '本平台记为无效或骚扰报警的警情',
+        ? '本平台记为无效或骚扰的来电，及110平台共享的无效、骚扰报警记录（以 callerKey 与本平台来电人匹配）'
+        : desk.desk === 'dispatch'
+          ? '本平台记为无效或骚扰报警的警情，及12345平台共享的无效、骚扰来电记录（以 callerKey 与本平台报警人匹配）'
+          : '本平台记为无效或骚扰报警的警情和记为无效或骚扰的12345来电',
+    /** what the calls are called in the document: 110's 报警, 12345's 来电 */
+    noun: desk.desk === 'hotline' ? '来电' : '报警',
     /** invalid and harassing calls with a number (a call without one cannot repeat) */
     total: calls.length,
     numbers,
@@ -193,7 +216,7 @@ export function harassmentDocument(r: HarassmentData): ReportDocument {
       {
         heading: '一、总体情况',
         paragraphs: [
-          `${r.period.label}，有来电号码的无效及骚扰报警${r.total}起；${r.minCalls}次以上的号码${r.numbers.length}个，其中已列入关注名单${r.numbers.filter((n) => n.onWatchList).length}个。`,
+          `${r.period.label}，有来电号码的无效及骚扰${r.noun}${r.total}起；${r.minCalls}次以上的号码${r.numbers.length}个，其中已列入关注名单${r.numbers.filter((n) => n.onWatchList).length}个。`,
           `数据来源：${r.source}。号码已去标识。${r.exercise.note}`,
         ],
         tables: [

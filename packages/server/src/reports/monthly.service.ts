@@ -9,6 +9,7 @@ import {
   previousPeriod,
   sameLastYear,
   type Period,
+  deskShareKinds,
   type ShareKind,
 } from '@liandong/domain';
 import type { Db } from '../db/pool.ts';
@@ -74,8 +75,9 @@ function change(unit: FigureUnit, value: number | null, base: number | null): nu
   return base === 0 ? null : round((value - base) / base, 4);
 }
 
+/** The kinds of record a desk reads from its own tables; the others come from the peer's feed. */
 export function ownKinds(desk: ReportDesk['desk']): ShareKind[] {
-  return desk === 'hotline' ? ['work_order'] : desk === 'dispatch' ? ['incident'] : ['work_order', 'incident'];
+  return deskShareKinds(desk);
 }
 
 export class MonthlyReport {

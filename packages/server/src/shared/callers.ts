@@ -7,10 +7,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   INCIDENT_STATUS_LABELS,
+  INVALID_CALL_LABELS,
   REQUEST_CHANNEL_LABELS,
   WORK_ORDER_STATUS_LABELS,
   seesCallerUnmasked,
   type IncidentStatus,
+  type InvalidKind,
   type RequestChannel,
   type WorkOrderStatus,
 } from '@liandong/domain';
@@ -38,6 +40,8 @@ interface CallerRequestRow {
   inc_id: string | null;
   inc_no: string | null;
   inc_status: string | null;
+  /** a 12345 call marked 无效 or 骚扰 (no work order) */
+  invalid_kind: InvalidKind | null;
 }
 
 export function mayLookUpCallers(actor: Actor): boolean {
@@ -63,9 +67,10 @@ export async function callerHistory(db: Queryable, actor: Actor, phone: string, 
   const { rows } = await db.query<CallerRequestRow>(
     `SELECT r.id AS request_id, r.received_at, r.channel, r.confidential, r.content, r.address, d.name AS district_name,
             w.id AS wo_id, w.no AS wo_no, w.status AS wo_status, w.title AS wo_title, w.satisfaction AS wo_satisfaction,
-            i.id AS inc_id, i.no AS inc_no, i.status AS inc_status
+            i.id AS inc_id, i.no AS inc_no, i.status AS inc_status, v.kind AS invalid_kind
      FROM requests r LEFT JOIN districts d ON d.code = r.district_code
      LEFT JOIN work_orders w ON w.request_id = r.id LEFT JOIN incidents i ON i.request_id = r.id
+     LEFT JOIN invalid_calls v ON v.request_id = r.id
      WHERE r.caller_id = $1 ORDER BY r.received_at DESC, r.id DESC LIMIT $2`,
     [caller.id, limit],
   );
@@ -84,6 +89,8 @@ export async function callerHistory(db: Queryable, actor: Actor, phone: string, 
       content: r.content.length > 120 ? `${r.content.slice(0, 120)}…` : r.content,
       address: r.address,
       districtName: r.district_name,
+      /** 无效来电 / 骚扰来电: a call recorded with no work order */
+      invalidLabel: r.invalid_kind ? INVALID_CALL_LABELS[r.invalid_kind] : null,
       record: r.wo_id
         ? {
             kind: 'work_order' as const,

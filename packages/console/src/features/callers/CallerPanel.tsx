@@ -23,6 +23,8 @@ export interface CallerHistory {
     content: string;
     address: string;
     districtName: string | null;
+    /** 无效来电 / 骚扰来电: a call recorded with no work order */
+    invalidLabel?: string | null;
     record: {
       kind: 'work_order' | 'incident';
       id: string;
@@ -102,6 +104,10 @@ export function CallerPanel({
                   <Typography.Link onClick={() => onOpen?.(r.record!)} className="order-no">
                     {r.record.no}
                   </Typography.Link>
+                ) : r.invalidLabel ? (
+                  <Tag color="volcano" data-testid="caller-request-invalid">
+                    {r.invalidLabel}
+                  </Tag>
                 ) : (
                   <Typography.Text type="secondary">未成单</Typography.Text>
                 )}

@@ -42,6 +42,7 @@ import {
   type Target,
 } from './intake-hooks.ts';
 import { CallerPanel } from '../callers/CallerPanel.tsx';
+import { InvalidCallDialog } from './InvalidCallDialog.tsx';
 import { TriagePanel } from './TriagePanel.tsx';
 import { DispatchSuggestionButtons } from './DispatchSuggestions.tsx';
 import { KnowledgePanel, type KnowledgeSuggestion } from './KnowledgePanel.tsx';
@@ -95,6 +96,8 @@ export function IntakePage() {
   const allValues = Form.useWatch([], form);
   const [urgentMode, setUrgentMode] = useState(false);
   const [answerOpen, setAnswerOpen] = useState(false);
+  /** 无效/骚扰来电: recorded with no work order */
+  const [invalidOpen, setInvalidOpen] = useState(false);
   const [guard, setGuard] = useState<{ route: string | null } | null>(null);
   const [guardReason, setGuardReason] = useState('');
   const [answer, setAnswerState] = useState('');
@@ -296,7 +299,7 @@ export function IntakePage() {
 
   // Keyboard shortcuts for the frequent actions. While a dialog is open its own action is the only one:
   // Ctrl+Enter answers in 直接答复 and confirms in the danger guard, and Alt+digits do nothing.
-  const dialogOpen = answerOpen || guard !== null;
+  const dialogOpen = answerOpen || guard !== null || invalidOpen;
   const unlessDialog = (f: () => void) => () => {
     if (!dialogOpen) f();
   };
@@ -322,7 +325,8 @@ export function IntakePage() {
     KeyEnter: () => {
       if (answerOpen) void answerDirectly();
       else if (guard !== null) confirmGuard();
-      else void createOrder();
+      // the 无效/骚扰来电 dialog records with its own button: Ctrl+Enter there files no order
+      else if (!invalidOpen) void createOrder();
     },
   });
 
@@ -647,6 +651,9 @@ export function IntakePage() {
             <Button onClick={openAnswer} data-testid="action-answer">
               直接答复{kbd('5')}
             </Button>
+            <Button onClick={() => setInvalidOpen(true)} data-testid="action-invalid-call">
+              无效/骚扰来电
+            </Button>
           </Space>
           {liveCallId && (
             <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="intake-live-call">
@@ -746,6 +753,24 @@ export function IntakePage() {
           />
         )}
       </Modal>
+      <InvalidCallDialog
+        open={invalidOpen}
+        request={() => {
+          const v = form.getFieldsValue();
+          return {
+            ...(v.phone || v.name
+              ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
+              : {}),
+            content: v.content ?? '',
+            ...(liveCallId ? { callId: liveCallId } : {}),
+          };
+        }}
+        onClose={() => setInvalidOpen(false)}
+        onDone={(r) => {
+          message.success(`已记为${r.label}，未生成工单`);
+          reset();
+        }}
+      />
       {viewing && <WorkOrderDrawer id={viewing} onClose={() => setViewing(null)} />}
     </Row>
   );

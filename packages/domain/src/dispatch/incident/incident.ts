@@ -85,3 +85,5 @@ export const DIVERSION_TARGET_LABELS: Record<DiversionTarget, string> = {
 export const INVALID_KINDS = ['invalid', 'harassment'] as const;
 export type InvalidKind = (typeof INVALID_KINDS)[number];
 export const INVALID_KIND_LABELS: Record<InvalidKind, string> = { invalid: '无效报警', harassment: '骚扰报警' };
+/** The same marks on a 12345 call (a request with no work order, migration 20261219100000). */
+export const INVALID_CALL_LABELS: Record<InvalidKind, string> = { invalid: '无效来电', harassment: '骚扰来电' };
