@@ -18,6 +18,10 @@ describe('cleaning: what the intake adds is not what the request says', () => {
     ['masked names, not masked places', '李xx称其在石xx小区被刘某打了', '某人称其在石某小区被某人打了'],
     ['a courtesy name', '杨先生孩子发烧了', '某人孩子发烧了'],
     ['a date inside the text is a past marker', '我3月6日在小区被偷了电动车', '我那天在小区被偷了电动车'],
+    // "接警：" says the text is a police record and stays; the report time after it is not the event's
+    ['a record’s report time after 接警', '接警：11月18日15时22分，来电人称有人持刀', '接警：有人持刀'],
+    // the event's own date, told after the caller, stays a past marker
+    ['the event’s date inside a record', '接警：报警人称12月3日被偷拍', '接警：报警人称那天被偷拍'],
   ])('%s', (_l, input, output) => {
     expect(clean(input.toLowerCase())).toBe(output);
   });

@@ -48,8 +48,12 @@ export function createCleaner(lexicon: Pick<Lexicon, 'intake' | 'policeHeaders' 
     t = t.replace(ID_NUMBER, '').replace(PHONE, '');
     if (maskedName) t = t.replace(maskedName, '某人');
     t = t.replace(MASK_RUN, '某');
-    // The header of a record (its report time) and the intake's opening are not part of the event.
-    for (let again = true; again;) {
+    // The header of a record (its report time) and the intake's opening are not part of the event. A
+    // record's "接警：" stays (it says the text is a police record) but the report time after it goes:
+    // "接警：11月18日15时22分，来电人称…" tells when the call came, not that the event is past.
+    const received = /^接警[:：]\s*/.exec(t)?.[0] ?? '';
+    if (received) t = received + t.slice(received.length).replace(HEADER_TIME, '');
+    for (let again = !received; again;) {
       const before = t;
       t = t.replace(HEADER_TIME, '').replace(CALLED_IN, '').replace(WHO_SAID, '').replace(REPORTED_BY, '').trimStart();
       if (leading) t = t.replace(leading, '');

@@ -563,7 +563,7 @@ const dangerNow: Step = (d, e) => {
 /** The matter was reported to the police before ("已经报案了", "当时已在派出所报案", "派出所处理过"). */
 const REPORTED =
   /(?:已经?|早就?|当时(?:就|也)?|也)(?:在[^，。！？；\n]{0,8})?报(?:了|过)?(?:案|警)|报(?:了|过)(?:案|警)|(?:派出所|公安|民警|警察)(?:已经?|也)?(?:处理|调解|受理|立案)(?:了|过)|已经?立案|立了案|受案回执/;
-const ASKS = /询问|想问|问一下|问问|咨询|请问|能不能|可不可以|能否|如何|怎么|怎样/;
+const ASKS = /询问|想问|问一下|问问|咨询|请问|能不能|可不可以|能否|如何|怎么|怎样|督促|催促|催办|进展|进度/;
 /**
  * Where a request that tells of a matter reported to the police before, and asks about it (its progress,
  * relief, compensation), says so: police business told up to there is back-story. −1 when it does not.

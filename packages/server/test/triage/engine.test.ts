@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(11);
-    expect(o.reasons.join('')).toContain('清单第11版');
+    expect(o.catalogueVersion).toBe(12);
+    expect(o.reasons.join('')).toContain('清单第12版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -95,6 +95,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v9.json': 'a7fe16b293d5ba09c76ee8a7fc159744f9eb1de4fcf87121fbffabe293f5e0c3',
       'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
       'catalogue-v11.json': '470c7a9ce05a06c6f4eebdd95f56aa1117b84b5f3fd5c9ec11b5b0e332c06067',
+      'catalogue-v12.json': '9d7676587bcc046fd16ffedf9cf3ea85a88bfdf8fc7d53e810900867e83aa9b8',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -622,7 +623,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(11);
+    expect(o.catalogueVersion).toBe(12);
   });
 });
 
@@ -1232,6 +1233,99 @@ describe('round 16 (catalogue 11): an arson threat, a fraud that leaves no word,
       'a "parking fine" charged by the property company is no traffic offence',
       'phone_12345',
       '物业把我的电瓶车锁了，说交五十块违停处理费才开锁',
+      null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
+});
+
+describe('round 17 (catalogue 12): a lift is no captor, a simile is no robbery, a record’s report time is not the event’s (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'shut in a stuck lift is a rescue, not a kidnapping',
+      'phone_110',
+      '我们几个被关在电梯里了，卡在六楼不动，按铃没人应',
+      '119',
+      true,
+    ],
+    [
+      'two men locked together, one hitting with a bottle',
+      'phone_110',
+      '门口两个男的扭成一团，一个拿酒瓶往对方头上砸',
+      '110',
+      true,
+    ],
+    [
+      'a neighbour smashing walls to renovate is no disorder',
+      'app',
+      '楼下装修天天在砸墙，电钻声吵得人没法休息，请街道管一下',
+      null,
+      false,
+    ],
+    [
+      'a billboard come loose and beating on the wall now',
+      'web',
+      '现在风很大，楼顶的广告牌有一边已经脱开了，正在一下一下地砸外墙，下面就是人行道',
+      '119',
+      true,
+    ],
+    [
+      '"like a robbery" about booking slots is a figure of speech',
+      'app',
+      '医院的专家号放出来几秒就没了，跟抢劫一样，能不能改进一下挂号系统',
+      null,
+      false,
+    ],
+    [
+      'short weight at a stall "is plain robbery": a complaint',
+      'wechat',
+      '市场那家卖肉的短斤少两，这跟明着抢钱有啥子区别，请市场监管来查',
+      null,
+      false,
+    ],
+    [
+      'afraid of being cheated is a question, not a fraud',
+      'phone_12345',
+      '有个公司说交钱就返利息，我有点心动又怕被骗，想问问这家公司正不正规',
+      null,
+      false,
+    ],
+    [
+      'a stranger watching a girl’s window with binoculars',
+      'phone_110',
+      '对面楼有个男的每天晚上拿望远镜对着我女儿房间看',
+      '110',
+      false,
+    ],
+    [
+      '"he will get people to sort me out" is a threat for the record',
+      'phone_110',
+      '他天天打电话说不还钱就找人来收拾我，我想留个底',
+      '110',
+      false,
+    ],
+    ['a revoked licence still driving', 'phone_110', '我们单位有个人驾驶证早就被吊销了，还天天开车上班', '110', false],
+    [
+      'a record’s report time after 接警 does not make the event past',
+      'phone_110',
+      '接警：12月2日9时15分，来电人称在菜市场门口一名男子持刀挥舞，仍在现场',
+      '110',
+      true,
+    ],
+    [
+      '"有一次" tells of a past event',
+      'web',
+      '村里野猪多，有一次把路边的摩托车都撞翻了，希望林业部门想想办法',
+      null,
+      false,
+    ],
+    [
+      'asking for the progress of a case reported before is a request about it',
+      'phone_12345',
+      '我去年被网络刷单骗了两万，当时已经报案了，到现在都没有进展，希望督促一下',
       null,
       false,
     ],

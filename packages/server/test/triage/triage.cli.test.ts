@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 11,
+      catalogueVersion: 12,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
