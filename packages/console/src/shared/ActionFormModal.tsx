@@ -38,6 +38,7 @@ export function ActionFormModal<T>({
   onDone,
   onValues,
   draftKey,
+  extraBody,
 }: {
   title: string;
   okText: string;
@@ -52,6 +53,8 @@ export function ActionFormModal<T>({
   onValues?: (v: Record<string, unknown>) => void;
   /** Keeps what is typed until done or cancelled (see above); e.g. `work-order.<id>.reply`. */
   draftKey?: string;
+  /** What the body carries besides the fields, read when it is posted (the call the form is about …). */
+  extraBody?: () => Record<string, unknown>;
 }) {
   const [form] = Form.useForm<Record<string, unknown>>();
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +72,7 @@ export function ActionFormModal<T>({
   };
   const submit = async () => {
     const v = form.getFieldsValue();
-    const body: Record<string, unknown> = {};
+    const body: Record<string, unknown> = { ...extraBody?.() };
     for (const f of fields) {
       const x = v[f.name];
       if (x === undefined || x === null || x === '') continue;

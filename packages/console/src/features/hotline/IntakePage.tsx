@@ -98,6 +98,8 @@ export function IntakePage() {
   const [answerOpen, setAnswerOpen] = useState(false);
   /** 无效/骚扰来电: recorded with no work order */
   const [invalidOpen, setInvalidOpen] = useState(false);
+  /** Counts the calls taken at this desk: the caller panel starts anew with each. */
+  const [callNo, setCallNo] = useState(0);
   const [guard, setGuard] = useState<{ route: string | null } | null>(null);
   const [guardReason, setGuardReason] = useState('');
   const [answer, setAnswerState] = useState('');
@@ -169,6 +171,7 @@ export function IntakePage() {
   }, [answeredCall, done, form]);
 
   const reset = useCallback(() => {
+    setCallNo((n) => n + 1);
     form.resetFields();
     if (userId) clearDraft(userId, 'intake');
     clearTriage();
@@ -663,7 +666,8 @@ export function IntakePage() {
         </Card>
       </Col>
       <Col xs={24} lg={10}>
-        <CallerPanel phone={phone} onOpen={(r) => r.kind === 'work_order' && setViewing(r.id)} />
+        {/* anew for each call: the same number typed again shows what the last call added */}
+        <CallerPanel key={callNo} phone={phone} onOpen={(r) => r.kind === 'work_order' && setViewing(r.id)} />
         <Card title="分流研判" size="small" style={{ marginBottom: 12 }}>
           <TriagePanel outcome={triage} loading={triageBusy} error={triageError} routeLabels={routeLabels} />
         </Card>
@@ -753,24 +757,26 @@ export function IntakePage() {
           />
         )}
       </Modal>
-      <InvalidCallDialog
-        open={invalidOpen}
-        request={() => {
-          const v = form.getFieldsValue();
-          return {
-            ...(v.phone || v.name
-              ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
-              : {}),
-            content: v.content ?? '',
-            ...(liveCallId ? { callId: liveCallId } : {}),
-          };
-        }}
-        onClose={() => setInvalidOpen(false)}
-        onDone={(r) => {
-          message.success(`已记为${r.label}，未生成工单`);
-          reset();
-        }}
-      />
+      {invalidOpen && (
+        <InvalidCallDialog
+          request={() => {
+            const v = form.getFieldsValue();
+            return {
+              ...(v.phone || v.name
+                ? { caller: { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
+                : {}),
+              content: v.content ?? '',
+              ...(liveCallId ? { callId: liveCallId } : {}),
+            };
+          }}
+          onClose={() => setInvalidOpen(false)}
+          onDone={(r) => {
+            setInvalidOpen(false);
+            message.success(`已记为${r.label}，未生成工单`);
+            reset();
+          }}
+        />
+      )}
       {viewing && <WorkOrderDrawer id={viewing} onClose={() => setViewing(null)} />}
     </Row>
   );

@@ -3,9 +3,10 @@
  * or abuses her, with no work order (POST /api/intake/invalid-calls). The number counts in the
  * harassment report on both desks, and a supervisor can put it on the watch list from there.
  */
-import { Alert, Flex, Input, Modal, Radio, Typography } from 'antd';
-import { useRef, useState } from 'react';
-import { errorText, post } from '../../api/client.ts';
+import { Flex, Input, Radio, Typography } from 'antd';
+import { useState } from 'react';
+import { ActionFormModal } from '../../shared/ActionFormModal.tsx';
+import { newRef } from './intake-hooks.ts';
 
 export interface InvalidCallRequest {
   caller?: { name?: string; phone?: string };
@@ -19,85 +20,57 @@ interface Recorded {
   label: string;
 }
 
-const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
-
+/** Mounted while open: one client reference per dialog, so a retry after a lost answer makes no second record. */
 export function InvalidCallDialog(props: {
-  open: boolean;
   /** what the form holds of the call at the moment of recording */
   request: () => InvalidCallRequest;
   onClose: () => void;
   onDone: (r: Recorded) => void;
 }) {
-  const [kind, setKind] = useState<'invalid' | 'harassment'>('invalid');
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  // one record per dialog: a second click (or a retry after a lost answer) makes no second record
-  const clientRef = useRef(newRef());
-
-  const close = () => {
-    setKind('invalid');
-    setNote('');
-    setError(null);
-    clientRef.current = newRef();
-    props.onClose();
-  };
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = props.request();
-      const done = await post<Recorded>('/api/intake/invalid-calls', {
-        kind,
-        ...(note.trim() ? { note: note.trim() } : {}),
-        ...(r.caller ? { caller: r.caller } : {}),
-        ...(r.content?.trim() ? { content: r.content } : {}),
-        ...(r.callId ? { callId: r.callId } : {}),
-        clientRef: clientRef.current,
-      });
-      close();
-      props.onDone(done);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const [clientRef] = useState(newRef);
   return (
-    <Modal
+    <ActionFormModal<Recorded>
       title="记为无效来电或骚扰来电（不生成工单）"
-      open={props.open}
-      onCancel={close}
       okText="记录"
-      onOk={() => void submit()}
-      confirmLoading={busy}
-      okButtonProps={{ 'data-testid': 'invalid-call-confirm' } as never}
-    >
-      <Flex vertical gap={8}>
-        <Radio.Group
-          value={kind}
-          onChange={(e) => setKind(e.target.value as typeof kind)}
-          data-testid="invalid-call-kind"
-        >
-          <Flex vertical gap={4}>
-            <Radio value="invalid">无效来电：无声、误拨、与诉求无关</Radio>
-            <Radio value="harassment">骚扰来电：辱骂话务员、恶意骚扰</Radio>
-          </Flex>
-        </Radio.Group>
-        <Input
-          value={note}
-          maxLength={500}
-          onChange={(e) => setNote(e.target.value)}
-          placeholder="说明（选填），如：无声电话、反复辱骂话务员"
-          data-testid="invalid-call-note"
-        />
-        <Typography.Text type="secondary">
+      url="/api/intake/invalid-calls"
+      initialValues={{ kind: 'invalid' }}
+      intro={
+        <Typography.Paragraph type="secondary">
           来电号码计入恶意骚扰报表（两平台共享研判）；同一号码多次无效或骚扰来电的，值班长可列入关注名单。
-        </Typography.Text>
-        {error && <Alert type="error" showIcon title={error} data-testid="invalid-call-error" />}
-      </Flex>
-    </Modal>
+        </Typography.Paragraph>
+      }
+      fields={[
+        {
+          name: 'kind',
+          label: '来电性质',
+          required: true,
+          input: (
+            <Radio.Group data-testid="invalid-call-kind">
+              <Flex vertical gap={4}>
+                <Radio value="invalid">无效来电：无声、误拨、与诉求无关</Radio>
+                <Radio value="harassment">骚扰来电：辱骂话务员、恶意骚扰</Radio>
+              </Flex>
+            </Radio.Group>
+          ),
+        },
+        {
+          name: 'note',
+          label: '说明（选填）',
+          input: <Input maxLength={500} placeholder="如：无声电话、反复辱骂话务员" data-testid="invalid-call-note" />,
+        },
+      ]}
+      extraBody={() => {
+        const r = props.request();
+        return {
+          ...(r.caller ? { caller: r.caller } : {}),
+          ...(r.content?.trim() ? { content: r.content } : {}),
+          ...(r.callId ? { callId: r.callId } : {}),
+          clientRef,
+        };
+      }}
+      testIds={{ submit: 'invalid-call-confirm', error: 'invalid-call-error' }}
+      onClose={props.onClose}
+      onDone={props.onDone}
+    />
   );
 }

@@ -43,7 +43,8 @@ export interface Target {
   kind: string;
 }
 
-const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+/** A client reference for a create-once request (a retry makes no second record). */
+export const newRef = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 /**
  * Triage as the text is typed (debounced; a newer text cancels the older request). `settle()` gives the
