@@ -8,12 +8,12 @@
 import { INVALID_CALL_LABELS, type InvalidKind } from '@liandong/domain';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
-import { inTransaction, type Db } from '../db/pool.ts';
+import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
-import { REQUEST_CTES, requestParams } from '../shared/requests.repo.ts';
 import type { IntakeCalls } from './intake.service.ts';
+import { findInvalidCallByClientRef, insertInvalidCall, type InvalidCallRow } from './invalid-calls.repo.ts';
 
 export interface InvalidCallInput extends Omit<RequestInput, 'content'> {
   kind: InvalidKind;
@@ -24,23 +24,6 @@ export interface InvalidCallInput extends Omit<RequestInput, 'content'> {
   /** the live call the call-taker is on: linked to the request */
   callId?: string;
 }
-
-export interface InvalidCallRow {
-  id: string;
-  request_id: string;
-  kind: InvalidKind;
-  note: string | null;
-  marked_at: Date;
-  received_at: Date;
-}
-
-const INSERT = `WITH ${REQUEST_CTES}, v AS (
-    INSERT INTO invalid_calls (request_id, kind, note, marked_by) SELECT r.id, $17, $18, $12 FROM r
-    RETURNING id, request_id, kind, note, marked_at
-  ) SELECT v.*, $11::timestamptz AS received_at FROM v`;
-
-const BY_CLIENT_REF = `SELECT v.id, v.request_id, v.kind, v.note, v.marked_at, r.received_at
-  FROM invalid_calls v JOIN requests r ON r.id = v.request_id WHERE r.client_ref = $1`;
 
 export class InvalidCalls {
   constructor(
@@ -63,12 +46,8 @@ export class InvalidCalls {
     const request = newRequest({ ...input, content }, checked, 'phone_12345', null);
     const made = await createOnce(
       input.clientRef,
-      () =>
-        inTransaction(this.db, async (tx) => {
-          const r = await tx.query<InvalidCallRow>(INSERT, [...requestParams(request, actor), input.kind, note]);
-          return r.rows[0]!;
-        }),
-      async (ref) => (await this.db.query<InvalidCallRow>(BY_CLIENT_REF, [ref])).rows[0] ?? null,
+      () => insertInvalidCall(this.db, actor, request, { kind: input.kind, note }),
+      (ref) => findInvalidCallByClientRef(this.db, ref),
     );
     if (made.created && input.callId) await this.calls!.linkRequest(actor, input.callId, made.record.request_id);
     return { record: made.record, created: made.created };

@@ -233,7 +233,10 @@ export class KnowledgeTasks implements FaqLinker {
     return presentTask((await findTask(this.db, id))!);
   }
 
-  /** Not a gap after all (a one-off, a question for another line): closed with the editor's reason (blank is refused, nothing changes). */
+  /**
+   * Not a gap after all (a one-off, a question for another line): closed with the editor's reason (blank
+   * is refused, nothing changes).
+   */
   async dismiss(actor: Actor, id: string, reason: string) {
     requirePermission(actor, 'knowledge.edit');
     const note = reason.trim();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARE_FIELDS } from '@liandong/domain';
 import type { USERS } from '../helpers.ts';
 import { makeInprocDesks } from '../analytics/inproc-desks.ts';
-import { incident, type Desks } from '../reports/fixtures.ts';
+import { incident, type Desks, type HarassmentAnswer } from '../reports/fixtures.ts';
 
 let desks: Desks;
 beforeAll(async () => {
@@ -30,20 +30,7 @@ const written = async () => ({
   orders: await count('SELECT count(*)::int AS n FROM work_orders'),
 });
 const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T23:10:00+08:00`;
-type Harass = {
-  total: number;
-  source: string;
-  numbers: {
-    number: string | null;
-    calls: number;
-    harassment: number;
-    invalid: number;
-    ownCalls: number;
-    peerCalls: number;
-    confirmable: boolean;
-    history: { desk: string; label: string; category: string; text: string }[];
-  }[];
-};
+type Harass = HarassmentAnswer;
 const harassment = async (desk: 'hotline' | 'dispatch') => {
   const res = await desks[desk].app.inject({
     url: '/api/reports/harassment?period=2026-11',

@@ -205,3 +205,21 @@ export async function docxText(buf: Buffer | Uint8Array): Promise<{ text: string
   const xml = await zip.file('word/document.xml')!.async('string');
   return { text: xml.replace(/<[^>]+>/g, ''), tables: (xml.match(/<w:tbl>/g) ?? []).length };
 }
+
+/** The harassment report as GET /api/reports/harassment answers it (what the tests read of it). */
+export interface HarassmentAnswer {
+  total: number;
+  source: string;
+  numbers: {
+    callerRef: string | null;
+    number: string | null;
+    calls: number;
+    harassment: number;
+    invalid: number;
+    ownCalls: number;
+    peerCalls: number;
+    history: { desk: string; label: string; category: string; text: string }[];
+    onWatchList: boolean;
+    confirmable: boolean;
+  }[];
+}

@@ -10,7 +10,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { USERS } from '../helpers.ts';
 import { makeInprocDesks } from '../analytics/inproc-desks.ts';
-import { docxText, event, incident, item, returned, sheets, workOrder, type Desks } from './fixtures.ts';
+import {
+  docxText,
+  event,
+  incident,
+  item,
+  returned,
+  sheets,
+  workOrder,
+  type Desks,
+  type HarassmentAnswer,
+} from './fixtures.ts';
 
 let desks: Desks;
 
@@ -348,21 +358,7 @@ describe('110 figures (任务9: police-figures)', () => {
   });
 });
 
-type Harass = {
-  total: number;
-  numbers: {
-    callerRef: string | null;
-    number: string | null;
-    calls: number;
-    harassment: number;
-    invalid: number;
-    ownCalls: number;
-    peerCalls: number;
-    history: { text: string }[];
-    onWatchList: boolean;
-    confirmable: boolean;
-  }[];
-};
+type Harass = HarassmentAnswer;
 
 describe('恶意骚扰 (harassment) and the watch list', () => {
   it('lists the numbers with repeated invalid or harassing calls, on the 110 desk and, by callerKey, on 12345', async () => {
