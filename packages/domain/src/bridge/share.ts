@@ -13,6 +13,8 @@
 export const SHARE_KINDS = ['work_order', 'incident', 'request'] as const;
 export type ShareKind = (typeof SHARE_KINDS)[number];
 
+export const isShareKind = (k: unknown): k is ShareKind => (SHARE_KINDS as readonly unknown[]).includes(k);
+
 /** The kinds a desk publishes of its own records (and reads from its own tables, not from the feed). */
 export function deskShareKinds(desk: 'hotline' | 'dispatch' | 'both'): ShareKind[] {
   if (desk === 'hotline') return ['work_order', 'request'];

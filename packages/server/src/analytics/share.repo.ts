@@ -126,11 +126,13 @@ export async function insertSharePull(
     after: string;
     next: string;
     records: number;
+    /** records of a kind this desk does not know, held in shared_held (a pulled page only) */
+    held?: number;
   },
 ): Promise<void> {
   await db.query(
-    'INSERT INTO share_pulls (direction, peer, key_id, after, next, records) VALUES ($1, $2, $3, $4, $5, $6)',
-    [p.direction, p.peer, p.keyId, p.after, p.next, p.records],
+    'INSERT INTO share_pulls (direction, peer, key_id, after, next, records, held) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [p.direction, p.peer, p.keyId, p.after, p.next, p.records, p.held ?? 0],
   );
 }
 
@@ -185,6 +187,20 @@ async function upsertInto(
        to_dispatch_s = EXCLUDED.to_dispatch_s, to_arrive_s = EXCLUDED.to_arrive_s, to_reply_s = EXCLUDED.to_reply_s,
        to_close_s = EXCLUDED.to_close_s, text = EXCLUDED.text, exercise = EXCLUDED.exercise,
        caller_key = EXCLUDED.caller_key, place_key = EXCLUDED.place_key, changed_at = EXCLUDED.changed_at, pulled_at = now()`,
+    [source, JSON.stringify(records)],
+  );
+}
+
+/**
+ * Holds the peer's records of a kind this desk does not know, as they came (a record seen again replaces
+ * its earlier copy): counted in no report, kept so that a later version of this desk can read them.
+ */
+export async function holdSharedRecords(db: Queryable, source: string, records: ShareRecord[]): Promise<void> {
+  if (!records.length) return;
+  await db.query(
+    `INSERT INTO shared_held (source, record_id, kind, record)
+     SELECT $1, x->>'recordId', x->>'kind', x FROM jsonb_array_elements($2::jsonb) x
+     ON CONFLICT (source, record_id) DO UPDATE SET kind = EXCLUDED.kind, record = EXCLUDED.record, pulled_at = now()`,
     [source, JSON.stringify(records)],
   );
 }

@@ -29,7 +29,10 @@ export const shareRoutes =
         schema: {
           tags: ['analytics'],
           summary: '立即从对方平台拉取去标识化分析数据',
-          response: { 200: Type.Object({ records: Type.Integer(), pages: Type.Integer() }), ...errorResponses },
+          response: {
+            200: Type.Object({ records: Type.Integer(), pages: Type.Integer(), held: Type.Integer() }),
+            ...errorResponses,
+          },
         },
       },
       async (req) => {

@@ -12,6 +12,7 @@ import {
   normaliseAddress,
   normalisePhone,
   gridCell,
+  isShareKind,
   maskShareText,
   unexpectedShareFields,
   type ShareKind,
@@ -31,6 +32,7 @@ import {
   parseCursor,
   setShareCursor,
   upsertSharedRecords,
+  holdSharedRecords,
   type ShareRow,
 } from './share.repo.ts';
 
@@ -87,7 +89,10 @@ export class ShareService {
     private readonly wire: WireService,
     private readonly peers: PeerDirectory,
     private readonly desk: { desk: 'hotline' | 'dispatch' | 'both'; peerId: string | null; shareKey?: string | null },
-    private readonly log: { info(o: object, m: string): void } = { info: () => undefined },
+    private readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void } = {
+      info: () => undefined,
+      warn: () => undefined,
+    },
   ) {}
 
   /** What this desk publishes: its own records (12345 work orders and calls marked invalid, 110 incidents). */
@@ -141,11 +146,12 @@ export class ShareService {
     return this.desk.peerId !== null;
   }
 
-  async pull(limit = SHARE_PAGE_DEFAULT): Promise<{ records: number; pages: number }> {
+  async pull(limit = SHARE_PAGE_DEFAULT): Promise<{ records: number; pages: number; held: number }> {
     const peer = this.desk.peerId ? (await this.peers.fresh()).peer(this.desk.peerId) : undefined;
     if (!peer) throw new AppError('BRIDGE_NOT_CONFIGURED');
     let records = 0,
-      pages = 0;
+      pages = 0,
+      held = 0;
     for (; pages < 10_000;) {
       const after = await getShareCursor(this.db, peer.id);
       const url = `${peer.url}/bridge/v1/share?after=${encodeURIComponent(after)}&limit=${limit}`;
@@ -165,9 +171,16 @@ export class ShareService {
       for (const r of page.records) {
         const bad = unexpectedShareFields(r);
         if (bad.length) throw peerFailed(`share feed carried fields outside the table: ${bad.join(', ')}`);
+        if (typeof r.kind !== 'string' || typeof r.recordId !== 'string' || !r.recordId)
+          throw peerFailed('share feed carried a record without a kind or an id');
       }
+      // A kind this desk does not know (a peer on a newer revision) is held as it came, not refused:
+      // the rest of the page is stored and the feed moves on (migration 20261220100000).
+      const known = page.records.filter((r) => isShareKind(r.kind));
+      const unknown = page.records.filter((r) => !isShareKind(r.kind));
       await inTransaction(this.db, async (tx) => {
-        await upsertSharedRecords(tx, peer.id, page.records);
+        await upsertSharedRecords(tx, peer.id, known);
+        await holdSharedRecords(tx, peer.id, unknown);
         await insertSharePull(tx, {
           direction: 'pulled',
           peer: peer.id,
@@ -175,15 +188,22 @@ export class ShareService {
           after,
           next: page.next,
           records: page.records.length,
+          held: unknown.length,
         });
         await setShareCursor(tx, peer.id, page.next);
       });
+      if (unknown.length)
+        this.log.warn(
+          { peer: peer.id, held: unknown.length, kinds: [...new Set(unknown.map((r) => r.kind))] },
+          'share feed carried records of a kind this desk does not know: held, not counted',
+        );
       pages++;
-      records += page.records.length;
+      records += known.length;
+      held += unknown.length;
       if (page.records.length < limit) break;
     }
-    if (records) this.log.info({ records, pages }, 'share feed pulled');
-    return { records, pages };
+    if (records) this.log.info({ records, pages, held }, 'share feed pulled');
+    return { records, pages, held };
   }
 }
 

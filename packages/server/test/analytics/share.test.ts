@@ -1,8 +1,10 @@
 /** The analysis share feed: each desk pulls the other's de-identified records over the signed transport. */
 import { SHARE_FIELDS } from '@liandong/domain';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerInProcessPeer } from '../../src/bridge/inproc.ts';
 import { signedHeaders } from '../../src/bridge/signing.ts';
 import { sampleOrder } from '../helpers.ts';
 import { makeInprocDesks, SHARE_KEYS } from './inproc-desks.ts';
@@ -92,7 +94,7 @@ describe('the peer desk pulls the analysis feed', () => {
           headers: await dispatch.as('analyst'),
         })
       ).json(),
-    ).toEqual({ records: 5, pages: 1 });
+    ).toEqual({ records: 5, pages: 1, held: 0 });
     const sign = await hotline.app.inject({
       method: 'POST',
       url: `/api/work-orders/${orderIds[2]}/sign`,
@@ -100,7 +102,7 @@ describe('the peer desk pulls the analysis feed', () => {
       payload: {},
     });
     expect(sign.statusCode, sign.body).toBe(200);
-    expect(await dispatch.app.services.share.pull()).toEqual({ records: 1, pages: 1 });
+    expect(await dispatch.app.services.share.pull()).toEqual({ records: 1, pages: 1, held: 0 });
     const stored = await dispatch.db.query(
       'SELECT record_id, status, text, grid_cell FROM shared_records WHERE source = $1 ORDER BY received_at, record_id',
       ['cq-12345'],
@@ -112,7 +114,7 @@ describe('the peer desk pulls the analysis feed', () => {
     });
     expect(stored.rows.every((r) => !String(r.text).includes('13812345678'))).toBe(true);
     // and the 12345 desk pulls the 110 desk's incidents
-    expect(await hotline.app.services.share.pull()).toEqual({ records: 1, pages: 1 });
+    expect(await hotline.app.services.share.pull()).toEqual({ records: 1, pages: 1, held: 0 });
     const inc = await hotline.db.query('SELECT kind, type, text FROM shared_records WHERE record_id = $1', [
       incidentId,
     ]);
@@ -198,5 +200,85 @@ describe('the peer desk pulls the analysis feed', () => {
     const doc = readFileSync(path.resolve(import.meta.dirname, '../../../../docs/data-sharing.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `(\w+)` \| ([a-z_]+) \|/gm)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual(SHARE_FIELDS.map((f) => [f.field, f.treatment]));
+  });
+});
+
+describe('a peer on a newer revision', () => {
+  // The 12345 desk's feed as a newer version of it would serve it: every page also carries a record of a
+  // kind this desk does not know (or, for the second case, a record with no kind at all).
+  const parcelId = randomUUID();
+  let extra: Record<string, unknown> | null = null;
+  beforeAll(() => {
+    registerInProcessPeer('cq-12345', async (r) => {
+      const res = await desks.hotline.app.inject(r);
+      if (!extra || !r.url.startsWith('/bridge/v1/share') || res.statusCode !== 200) return res;
+      const page = JSON.parse(res.body) as { records: unknown[]; next: string };
+      return { statusCode: 200, body: JSON.stringify({ ...page, records: [...page.records, extra] }) };
+    });
+  });
+  afterAll(() => {
+    registerInProcessPeer('cq-12345', (r) => desks.hotline.app.inject(r));
+  });
+  const newOrder = async (n: number) => {
+    const r = await desks.hotline.app.inject({
+      method: 'POST',
+      url: '/api/work-orders',
+      headers: await desks.hotline.as('callTaker'),
+      payload: sampleOrder({ content: `小区门口路灯不亮，已经三天了（第${n}条）。` }),
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json<{ id: string }>().id;
+  };
+  const lastPull = async () =>
+    (
+      await desks.dispatch.db.query(
+        "SELECT records, held, next FROM share_pulls WHERE direction = 'pulled' ORDER BY id DESC LIMIT 1",
+      )
+    ).rows[0];
+  const cursor = async () =>
+    (await desks.dispatch.db.query('SELECT after FROM share_cursors WHERE peer = $1', ['cq-12345'])).rows[0]!.after;
+
+  it('holds a record of an unknown kind apart, stores the rest of the page, and moves on', async () => {
+    const id = await newOrder(1);
+    extra = { recordId: parcelId, kind: 'parcel', receivedAt: '2026-12-01T10:00:00+08:00', text: '一件新东西' };
+    expect(await desks.dispatch.app.services.share.pull()).toEqual({ records: 1, pages: 1, held: 1 });
+    const stored = await desks.dispatch.db.query('SELECT kind FROM shared_records WHERE record_id = $1', [id]);
+    expect(stored.rows).toEqual([{ kind: 'work_order' }]);
+    const held = await desks.dispatch.db.query('SELECT source, record_id, kind, record FROM shared_held');
+    expect(held.rows).toEqual([{ source: 'cq-12345', record_id: parcelId, kind: 'parcel', record: extra }]);
+    expect(await lastPull()).toMatchObject({ records: 2, held: 1 });
+    expect(await cursor()).toBe((await lastPull())!.next);
+    // in no count of the peer's records: neither the shared records nor the calls hold it
+    for (const table of ['shared_records', 'shared_calls'])
+      expect(
+        (await desks.dispatch.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE record_id = $1`, [parcelId]))
+          .rows[0]!.n,
+      ).toBe(0);
+
+    // served again (the peer changed it): one copy, the newer one
+    await newOrder(2);
+    extra = { ...extra, text: '一件新东西（改过）' };
+    expect(await desks.dispatch.app.services.share.pull()).toEqual({ records: 1, pages: 1, held: 1 });
+    const again = await desks.dispatch.db.query('SELECT record FROM shared_held');
+    expect(again.rows).toEqual([{ record: extra }]);
+  });
+
+  it.each([
+    ['with no kind', { recordId: randomUUID(), text: '没有类别' }],
+    ['with no id', { kind: 'parcel', text: '没有编号' }],
+  ])('refuses the whole page when a record comes %s, and stores nothing of it', async (_l, bad) => {
+    await newOrder(3);
+    extra = bad;
+    const before = { cursor: await cursor(), pull: await lastPull() };
+    const counts = () =>
+      desks.dispatch.db
+        .query('SELECT (SELECT count(*) FROM shared_records)::int AS r, (SELECT count(*) FROM shared_held)::int AS h')
+        .then((r) => r.rows[0]);
+    const had = await counts();
+    await expect(desks.dispatch.app.services.share.pull()).rejects.toMatchObject({ code: 'SHARE_PULL_FAILED' });
+    expect(await counts()).toEqual(had);
+    expect(await cursor()).toBe(before.cursor);
+    expect(await lastPull()).toEqual(before.pull);
+    extra = null;
   });
 });
