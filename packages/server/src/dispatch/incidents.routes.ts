@@ -54,6 +54,7 @@ const CreateIncidentBody = strict({
   ...RequestFields,
   category: enumOf(INCIDENT_CATEGORIES, '警情类别'),
   priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, description: '1 最紧急' })),
+  exercise: Type.Optional(Type.Boolean({ description: '应急演练：全程照常处理，不计入任何统计（须有演练权限）' })),
 });
 
 const ListQuery = strict({

@@ -12,14 +12,14 @@ import {
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { policy } from '../auth/policy.ts';
-import type { Db, Queryable, Tx } from '../db/pool.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 import type { AfterTransition } from '../shared/after-transition.ts';
 import { AppError, fromDomain } from '../errors.ts';
 import { revealRequestCaller, withVisibleCaller } from '../shared/caller.ts';
 import { createOnce } from '../shared/create-once.ts';
 import { withLockedRecord } from '../shared/locked-record.ts';
 import { checkRequestInput, newRequest, type RequestInput } from '../shared/request-input.ts';
-import { findByClientRef, findRequestDetail, findUnits, listActions } from '../shared/requests.repo.ts';
+import { findByClientRef, findRequestDetail, findUnits, listActions, markExercise } from '../shared/requests.repo.ts';
 import { findTriage } from '../triage/catalogue.repo.ts';
 import { triageChannel, type TriageService } from '../triage/triage.service.ts';
 import {
@@ -44,6 +44,8 @@ export interface CreateIncidentInput extends Omit<RequestInput, 'confidential'> 
   channel?: string;
   category: string;
   priority?: number;
+  /** 应急演练 (for those who run drills): handled end to end, counted in no report. */
+  exercise?: boolean;
 }
 
 const toState = (r: IncidentRow): IncidentState => ({
@@ -64,10 +66,21 @@ export class IncidentService {
   ) {}
 
   async create(actor: Actor, input: CreateIncidentInput): Promise<{ record: IncidentRow; created: boolean }> {
-    const values = await this.prepare(actor, input);
+    const { exercise, ...alarm } = input;
+    if (exercise) requirePermission(actor, 'exercise.run');
+    const values = await this.prepare(actor, alarm);
     return createOnce(
       input.clientRef,
-      () => insertIncident(this.db, values, actor),
+      () =>
+        exercise
+          ? // a drill is one from its first row: the request and its incident marked before any item is
+            // opened from it (the items carry the flag to the peer, bridge-protocol 1.1)
+            inTransaction(this.db, async (tx) => {
+              const made = await insertIncident(tx, values, actor);
+              await markExercise(tx, made.request_id);
+              return (await findIncident(tx, made.id))!;
+            })
+          : insertIncident(this.db, values, actor),
       (ref) => findByClientRef<IncidentRow>(this.db, 'incidents', ref),
     );
   }

@@ -410,4 +410,45 @@ describe('a drill (应急演练) runs end to end between the desks, and no repor
     expect(d1.incidents).toBe(d0.incidents + 1);
     expect(d1.linkageItems).toBeGreaterThan(d0.linkageItems);
   });
+
+  it('the 110 desk files a drill of its own: refused to a dispatcher; its diversion to 12345 carries the flag; no report counts it', async () => {
+    const alarm = {
+      content: '演练：报警人称楼上住户长期噪音扰民，无纠纷',
+      category: 'non_police',
+      districtCode: '500103',
+    };
+    const count = async () => (await dispatch.db.db.query('SELECT count(*)::int AS n FROM requests')).rows[0].n;
+    const before = await count();
+    const refused = await dispatch.api('dispatcher', 'POST', '/api/incidents', { ...alarm, exercise: true });
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('FORBIDDEN');
+    expect(await count()).toBe(before);
+
+    const [h0, d0] = [await drills(hotline), await drills(dispatch)];
+    const r = await dispatch.api('admin', 'POST', '/api/incidents', { ...alarm, exercise: true });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(r.json.exercise).toBe(true);
+    const listed = await dispatch.api('dispatcher', 'GET', `/api/incidents/${r.json.id}`);
+    expect(listed.json.exercise).toBe(true);
+    const div = await dispatch.api('admin', 'POST', `/api/incidents/${r.json.id}/divert`, {
+      target: 'hotline_12345',
+      note: '演练：非警务事项',
+    });
+    expect(div.status, JSON.stringify(div.json)).toBe(200);
+    const itemId = div.json.linkage.itemId as string;
+    const sent = await dispatch.db.db.query(
+      `SELECT o.envelope, i.exercise FROM bridge_outbox o JOIN linkage_items i USING (item_id) WHERE o.item_id = $1 AND o.seq = 1`,
+      [itemId],
+    );
+    const envelope = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x) as { exercise?: boolean };
+    expect(envelope(sent.rows[0].envelope).exercise).toBe(true);
+    expect(sent.rows[0].exercise).toBe(true);
+    await statusOn(hotline, itemId, 'requested');
+    const received = await hotline.db.db.query('SELECT exercise FROM linkage_items WHERE item_id = $1', [itemId]);
+    expect(received.rows).toEqual([{ exercise: true }]);
+    const [h1, d1] = [await drills(hotline), await drills(dispatch)];
+    expect(d1.incidents).toBe(d0.incidents + 1);
+    expect(d1.linkageItems).toBe(d0.linkageItems + 1);
+    expect(h1.linkageItems).toBe(h0.linkageItems + 1);
+  });
 });

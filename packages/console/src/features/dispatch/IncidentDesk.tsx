@@ -8,6 +8,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Drawer,
@@ -36,6 +37,7 @@ import { TriagePanel } from '../hotline/TriagePanel.tsx';
 import { IncidentActionModal, INCIDENT_FORMS } from './IncidentActionModal.tsx';
 import { CallerPanel } from '../callers/CallerPanel.tsx';
 import { DENSE_TABLE } from '../../shared/dense-table.ts';
+import { useAuth } from '../../auth/AuthContext.tsx';
 
 const QUEUES = [
   // Emergencies first, then by level, then the longest waiting (issue 11).
@@ -82,6 +84,7 @@ const ALERT_WINDOW_MS = 5 * 60_000;
 
 export function IncidentDesk() {
   const { message } = App.useApp();
+  const { can } = useAuth();
   const ref = useReference();
   const [form] = Form.useForm();
   const content: string = Form.useWatch('content', form) ?? '';
@@ -181,8 +184,9 @@ export function IncidentDesk() {
         category: v.category,
         priority: v.priority,
         ...(v.phone ? { caller: { phone: v.phone } } : {}),
+        ...(v.exercise ? { exercise: true } : {}),
       });
-      message.success(`已接警登记 ${inc.no}`);
+      message.success(`已接警登记 ${inc.no}${inc.exercise ? '（应急演练）' : ''}`);
       form.resetFields();
       setTriage(null);
       clientRef.current = crypto.randomUUID();
@@ -260,6 +264,11 @@ export function IncidentDesk() {
                 </Form.Item>
               </Col>
             </Row>
+            {can('exercise.run') && (
+              <Form.Item name="exercise" valuePropName="checked" style={{ marginBottom: 8 }}>
+                <Checkbox data-testid="incident-exercise">应急演练（全程照常处理，不计入统计）</Checkbox>
+              </Form.Item>
+            )}
           </Form>
           {error && (
             <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} data-testid="incident-error" />
