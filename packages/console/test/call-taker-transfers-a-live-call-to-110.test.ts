@@ -116,4 +116,66 @@ describe('a 12345 call-taker transfers a live call to 110 with one key', () => {
     expectNoConsoleErrors(ct);
     expectNoConsoleErrors(dp);
   });
+
+  it('咨询转接: she puts the caller on hold and speaks to the 110 seat first, then Alt+2 gives the caller to that seat', async () => {
+    const sipPort = inject('sipPort');
+    const sipPort110 = sipPort + 1;
+    const m = mark();
+    const specialistPhone = await freeSipPort();
+    expect((await registerSeat(sipPort110, '9001', PASSWORD, specialistPhone)).code).toBe(0);
+    const seatApi = await signedOut('seat01', 'dispatch');
+    await seatApi('POST', '/api/telephony/agent/sign-in', { extension: '9001' });
+    await signedOut('hotline01', 'hotline');
+    const seatPhone = await freeSipPort();
+    expect((await registerSeat(sipPort, '8001', PASSWORD, seatPhone)).code).toBe(0);
+    const ct = await logIn('hotline01');
+    const { page } = ct;
+    await expect.poll(() => page.url()).toContain('/intake');
+    await page.getByLabel('坐席分机号').fill('8001');
+    await page.getByRole('button', { name: /签\s*入/ }).click();
+    await expect.poll(() => page.getByTestId('agent-state').innerText()).toBe('分机 8001 · 示闲');
+
+    const long = { timeoutSeconds: 90 };
+    const phone = sipp('seat-consults.xml', sipPort, { port: seatPhone, ...long });
+    const specialist = sipp('specialist-consulted.xml', sipPort110, { port: specialistPhone, ...long });
+    const caller = sipp('caller.xml', sipPort, { port: await freeSipPort(), service: '12345', ...long });
+    const popup = page.getByTestId('caller-popup');
+    await expect.poll(() => popup.innerText().catch(() => ''), { timeout: 20_000 }).toContain('13800000001');
+    await page.getByTestId('call-consult').click();
+    // the specialist has answered: the caller waits on hold, and she can give the caller over or take her back
+    await expect.poll(() => popup.innerText(), { timeout: 20_000 }).toContain('咨询中（来电人保持）');
+    await page.getByTestId('call-consult-cancel').waitFor();
+    await expect
+      .poll(() => page.getByTestId('intake-live-call').innerText())
+      .toContain('一键转110将把来电人交给该专席');
+    await ct.shot('call-taker-transfers-a-live-call-5-consulting');
+
+    await page.getByTestId('intake-content').fill(`${m} 楼下有人拿着刀追着一个女的在跑，就在小区门口`);
+    await expect
+      .poll(() => page.getByTestId('triage-route').innerText(), { timeout: 15_000 })
+      .toContain('110报警服务台');
+    await page.keyboard.press('Alt+2');
+    const result = page.getByTestId('intake-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.innerText()).toMatch(/已转110[\s\S]*通话已转至110专席/);
+
+    const [c, p, z] = [await caller, await phone, await specialist];
+    expect([c.code, p.code, z.code], c.stderr + p.stderr + z.stderr).toEqual([0, 0, 0]);
+    // her phone: pointed at the specialist while they spoke, then released
+    expect(p.dialogue).toEqual([
+      'recv INVITE',
+      'sent 180',
+      'sent 200',
+      'recv ACK',
+      'recv INVITE',
+      'sent 200',
+      'recv ACK',
+      'recv BYE',
+      'sent 200',
+    ]);
+    // one call at the 110 seat: the consultation, then the caller's media on it
+    expect(z.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(2);
+    await expect.poll(() => page.getByTestId('agent-state').innerText()).toBe('分机 8001 · 话后整理');
+    expectNoConsoleErrors(ct);
+  });
 });

@@ -30,7 +30,7 @@ export interface LiveCall {
   answeredAt: Date | null;
   agentId: string | null;
   extension: string | null;
-  phase: 'queued' | 'ringing' | 'talking' | 'transferring' | 'transferred' | 'ended';
+  phase: 'queued' | 'ringing' | 'talking' | 'transferring' | 'consulting' | 'transferred' | 'ended';
   /** a call put back after a missed offer goes first */
   priority: number;
   ringTimer: NodeJS.Timeout | null;
@@ -198,6 +198,10 @@ export class CallCenter extends EventEmitter {
         this.write(call.info.callId, () => repo.updateCall(this.db, call.info.callId, { transferred_to: e.target }));
         this.event(call, 'transferred', e.at, { target: e.target, mode: e.mode });
         this.releaseAgent(call, agent);
+        break;
+      case 'consulting':
+        call.phase = 'consulting';
+        this.event(call, 'consulting', e.at, { target: e.target });
         break;
       case 'transfer_failed':
         call.phase = call.agentId ? 'talking' : 'queued';
@@ -379,7 +383,9 @@ export class CallCenter extends EventEmitter {
       sinceSeconds: Math.round((now - a.since.getTime()) / 1000),
       registered: this.cti.isRegistered(a.extension),
     }));
-    const talking = [...this.calls.values()].filter((c) => c.phase === 'talking' || c.phase === 'transferring').length;
+    const talking = [...this.calls.values()].filter(
+      (c) => c.phase === 'talking' || c.phase === 'transferring' || c.phase === 'consulting',
+    ).length;
     return { queues, agents, talking };
   }
 }

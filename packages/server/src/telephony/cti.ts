@@ -26,6 +26,8 @@ export type CtiEvent =
   | { type: 'transferring'; at: Date; callId: string; target: string; mode: TransferMode }
   | { type: 'transferred'; at: Date; callId: string; target: string; mode: TransferMode }
   | { type: 'transfer_failed'; at: Date; callId: string; target: string; reason: string }
+  /** an attended transfer's target has answered: the seat speaks to it while the caller waits */
+  | { type: 'consulting'; at: Date; callId: string; target: string }
   | { type: 'conferenced'; at: Date; callId: string; target: string }
   /** the caller is back with the desk and nobody (a failed blind transfer): the ACD queues the call again */
   | { type: 'returned'; at: Date; callId: string; reason: string }
@@ -43,8 +45,11 @@ export type CtiEvent =
   | { type: 'seat_registered'; at: Date; extension: string }
   | { type: 'seat_unregistered'; at: Date; extension: string };
 
-/** `blind`: the seat's REFER (the phone's transfer key); `console`: the desk moves the call when the far side answers. */
-export type TransferMode = 'blind' | 'console';
+/**
+ * `blind`: the seat's REFER (the phone's transfer key); `console`: the desk moves the call when the far
+ * side answers; `attended` (咨询转接): the seat speaks to the far side first, then gives it the caller.
+ */
+export type TransferMode = 'blind' | 'console' | 'attended';
 
 export type TransferOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -56,6 +61,15 @@ export interface CtiAdapter {
   withdraw(callId: string): void;
   /** Moves the live call to `target` (a number of the peer desk or a local extension). */
   transfer(callId: string, target: string, mode: TransferMode): Promise<TransferOutcome>;
+  /**
+   * 咨询转接: holds the caller and calls `target` for the seat; resolves when the target has answered and
+   * speaks to the seat, or with why not (the caller is then back with the seat).
+   */
+  consult(callId: string, target: string): Promise<TransferOutcome>;
+  /** Gives the held caller to the target the seat is consulting, and releases the seat. */
+  completeConsult(callId: string): Promise<TransferOutcome>;
+  /** Ends the consultation (hangs up or stops ringing the target): the caller is back with the seat. */
+  cancelConsult(callId: string): Promise<TransferOutcome>;
   hangup(callId: string): void;
   isRegistered(extension: string): boolean;
   close(): Promise<void>;

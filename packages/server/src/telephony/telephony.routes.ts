@@ -224,6 +224,48 @@ export const telephonyRoutes =
     );
 
     app.post(
+      '/api/telephony/calls/:id/consult',
+      {
+        schema: {
+          tags: ['telephony'],
+          summary: '咨询转接：来电人保持，先与对方平台专席通话（答复时专席已接听）',
+          params: IdParams,
+          body: strict({ linkageItemId: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })) }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => service.consult(req.actor, req.params.id, req.body.linkageItemId ?? null),
+    );
+
+    app.post(
+      '/api/telephony/calls/:id/consult/complete',
+      {
+        schema: {
+          tags: ['telephony'],
+          summary: '咨询转接完成：把保持中的来电人交给正在通话的对方专席，本坐席释放',
+          params: IdParams,
+          body: strict({}),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => service.completeConsult(req.actor, req.params.id),
+    );
+
+    app.post(
+      '/api/telephony/calls/:id/consult/cancel',
+      {
+        schema: {
+          tags: ['telephony'],
+          summary: '取消咨询转接：挂断对方专席，与来电人恢复通话',
+          params: IdParams,
+          body: strict({}),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => service.cancelConsult(req.actor, req.params.id),
+    );
+
+    app.post(
       '/api/telephony/calls/:id/request',
       {
         schema: {

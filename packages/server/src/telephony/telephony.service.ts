@@ -166,7 +166,8 @@ export class TelephonyService {
   liveCall(actor: Actor, callId: string): { callRef: string } {
     requirePermission(actor, 'telephony.agent');
     const call = this.centre().calls.get(callId);
-    if (!call || call.agentId !== actor.id || call.phase !== 'talking') throw new AppError('CALL_NOT_FOUND');
+    if (!call || call.agentId !== actor.id || (call.phase !== 'talking' && call.phase !== 'consulting'))
+      throw new AppError('CALL_NOT_FOUND');
     return { callRef: call.info.callRef };
   }
 
@@ -182,9 +183,54 @@ export class TelephonyService {
       await centre.settled();
       await repo.updateCall(this.db, callId, { linkage_item_id: linkageItemId });
     }
-    const outcome = await centre.cti.transfer(callId, 'specialist', 'console');
+    // While she consults the specialist (咨询转接), the one-click transfer gives the caller to that specialist.
+    const outcome =
+      call.phase === 'consulting'
+        ? await centre.cti.completeConsult(callId)
+        : await centre.cti.transfer(callId, 'specialist', 'console');
     if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
     return { transferred: true, callRef: call.info.callRef };
+  }
+
+  /**
+   * 咨询转接 (attended transfer), first step: the caller waits on hold while the desk calls the peer
+   * desk's specialist queue for the call-taker; answers when the specialist speaks to her (or why not:
+   * the caller is then back with her).
+   */
+  async consult(actor: Actor, callId: string, linkageItemId: string | null) {
+    const { centre, call } = this.ownCall(actor, callId);
+    if (!this.opts.peerSip) throw new AppError('TELEPHONY_NO_PEER');
+    if (linkageItemId) {
+      await centre.settled();
+      await repo.updateCall(this.db, callId, { linkage_item_id: linkageItemId });
+    }
+    const outcome = await centre.cti.consult(callId, 'specialist');
+    if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
+    return { consulting: true, callRef: call.info.callRef };
+  }
+
+  /** 咨询转接, second step: the caller goes to the specialist she has spoken to; she is released. */
+  async completeConsult(actor: Actor, callId: string) {
+    const { centre, call } = this.ownCall(actor, callId);
+    const outcome = await centre.cti.completeConsult(callId);
+    if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
+    return { transferred: true, callRef: call.info.callRef };
+  }
+
+  /** 咨询转接 given up: the specialist is hung up on (or stops ringing), the caller is back with her. */
+  async cancelConsult(actor: Actor, callId: string) {
+    const { centre, call } = this.ownCall(actor, callId);
+    const outcome = await centre.cti.cancelConsult(callId);
+    if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `取消未成功：${outcome.reason}`);
+    return { consulting: false, callRef: call.info.callRef };
+  }
+
+  private ownCall(actor: Actor, callId: string) {
+    requirePermission(actor, 'telephony.agent');
+    const centre = this.centre();
+    const call = centre.calls.get(callId);
+    if (!call || call.agentId !== actor.id) throw new AppError('CALL_NOT_FOUND');
+    return { centre, call };
   }
 
   async linkRequest(actor: Actor, callId: string, requestId: string): Promise<void> {

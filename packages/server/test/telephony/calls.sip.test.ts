@@ -160,6 +160,133 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
     expect(inOrder(h.types, ['answered', 'transferring', 'transferred', 'ended'])).toBe(true);
   });
 
+  /** The call-taker's live call once it is in `phase`, as her console sees it. */
+  async function myCall(phase: string) {
+    let call: { id: string; phase: string } | null = null;
+    await expect
+      .poll(
+        async () => {
+          call = (
+            await desks.hotline.app.inject({ url: '/api/telephony/me', headers: desks.hotline.as('callTaker') })
+          ).json().call;
+          return call?.phase;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(phase);
+    return call!;
+  }
+  const post = (url: string, who: 'callTaker' | 'seat' = 'callTaker', payload: object = {}) =>
+    desks.hotline.app.inject({ method: 'POST', url, headers: desks.hotline.as(who), payload });
+
+  it('an attended transfer (咨询转接): the caller held, the seat speaks to the 110 specialist first, then gives her the caller', async () => {
+    await ready();
+    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const { id } = await myCall('talking');
+    // nothing to complete or cancel yet; nobody else's call to move
+    expect((await post(`/api/telephony/calls/${id}/consult/complete`)).json().code).toBe('CALL_TRANSFER_FAILED');
+    expect((await post(`/api/telephony/calls/${id}/consult`, 'seat')).json().code).toBe('CALL_NOT_FOUND');
+    const c1 = await post(`/api/telephony/calls/${id}/consult`, 'callTaker', { linkageItemId: 'cq-12345:LK-TEST-2' });
+    expect(c1.statusCode, c1.body).toBe(200);
+    expect(c1.json()).toMatchObject({ consulting: true });
+    await myCall('consulting');
+    // a second consultation or a one-click transfer while she consults is refused
+    expect((await post(`/api/telephony/calls/${id}/consult`)).json().code).toBe('CALL_TRANSFER_FAILED');
+    const done = await post(`/api/telephony/calls/${id}/consult/complete`);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ transferred: true });
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    // the seat: answered, pointed at the specialist, then hung up on
+    expect(s.dialogue).toEqual([
+      'recv INVITE',
+      'sent 180',
+      'sent 200',
+      'recv ACK',
+      'recv INVITE',
+      'sent 200',
+      'recv ACK',
+      'recv BYE',
+      'sent 200',
+    ]);
+    // the caller: answered, held, given to the specialist, hung up when she is done
+    expect(
+      inOrder(c.dialogue, [
+        'recv 200',
+        'sent ACK',
+        'recv INVITE',
+        'sent 200',
+        'recv ACK',
+        'recv INVITE',
+        'sent 200',
+        'recv ACK',
+        'recv BYE',
+      ]),
+    ).toBe(true);
+    // the specialist: offered the seat's media, then the caller's; she hangs up at the end
+    expect(z.dialogue).toEqual([
+      'recv INVITE',
+      'sent 180',
+      'sent 200',
+      'recv ACK',
+      'recv INVITE',
+      'sent 200',
+      'recv ACK',
+      'sent BYE',
+      'recv 200',
+    ]);
+    const h = await lastCall(desks.hotline);
+    expect(h.call).toMatchObject({ id, transferredTo: 'specialist', linkageItemId: 'cq-12345:LK-TEST-2' });
+    expect(inOrder(h.types, ['answered', 'transferring', 'consulting', 'transferred', 'ended'])).toBe(true);
+  });
+
+  it('the one-click transfer while she consults gives the caller to that specialist, with the linkage item', async () => {
+    await ready();
+    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const { id } = await myCall('talking');
+    expect((await post(`/api/telephony/calls/${id}/consult`)).statusCode).toBe(200);
+    await myCall('consulting');
+    const t = await post(`/api/telephony/calls/${id}/transfer`, 'callTaker', { linkageItemId: 'cq-12345:LK-TEST-3' });
+    expect(t.statusCode, t.body).toBe(200);
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    // one call at the specialist: the one she was consulted on, not a second
+    expect(z.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(2);
+    expect(z.dialogue.slice(-2)).toEqual(['sent BYE', 'recv 200']);
+    const h = await lastCall(desks.hotline);
+    expect(h.call).toMatchObject({ id, transferredTo: 'specialist', linkageItemId: 'cq-12345:LK-TEST-3' });
+    expect(inOrder(h.types, ['consulting', 'transferred', 'ended'])).toBe(true);
+  });
+
+  it('an attended transfer given up: the specialist is hung up on, the caller is back with the seat', async () => {
+    await ready();
+    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
+    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
+    const callerDone = sipp('caller-held.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const { id } = await myCall('talking');
+    expect((await post(`/api/telephony/calls/${id}/consult`)).statusCode).toBe(200);
+    await myCall('consulting');
+    const back = await post(`/api/telephony/calls/${id}/consult/cancel`);
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({ consulting: false });
+    await myCall('talking');
+    const [c, s, z] = [await callerDone, await seat, await specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    expect(z.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
+    // the seat pointed at the specialist and back at the caller; hung up when the caller hangs up
+    expect(s.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(3);
+    expect(s.dialogue.slice(-2)).toEqual(['recv BYE', 'sent 200']);
+    // the caller held and resumed: two re-INVITEs, then she hangs up herself
+    expect(c.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(2);
+    const h = await lastCall(desks.hotline);
+    expect(h.call.transferredTo).toBeNull();
+    expect(inOrder(h.types, ['answered', 'transferring', 'consulting', 'transfer_failed', 'ended'])).toBe(true);
+  });
+
   it('a caller who hangs up while the call is being moved is queued for a call-back (漏接回拨)', async () => {
     await ready();
     const seat = sipp('seat-answers.xml', desks.hotline.sipPort, { port: seatPort });

@@ -82,7 +82,7 @@ export function IntakePage() {
   const { can, me } = useAuth();
   // The call she is on: the intake carries it (linked to the request; 一键转110 moves it with the item).
   const { call: liveCall } = useLiveCall();
-  const liveCallId = liveCall?.phase === 'talking' ? liveCall.id : null;
+  const liveCallId = liveCall?.phase === 'talking' || liveCall?.phase === 'consulting' ? liveCall.id : null;
   const ref = useReference();
   /** Which triage route each connector kind answers (119 → fire, 120 → medical …): the server's one table. */
   const kindRoute = ref.enums.connectorKindRoutes ?? {};
@@ -660,7 +660,9 @@ export function IntakePage() {
           </Space>
           {liveCallId && (
             <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="intake-live-call">
-              通话中（来电 {liveCall?.callerNumber ?? '未显示号码'}）：受理记入本次通话；一键转110将连同通话转至110专席
+              {liveCall?.phase === 'consulting'
+                ? `正在咨询110专席（来电 ${liveCall.callerNumber ?? '未显示号码'} 保持中）：一键转110将把来电人交给该专席`
+                : `通话中（来电 ${liveCall?.callerNumber ?? '未显示号码'}）：受理记入本次通话；一键转110将连同通话转至110专席`}
             </Typography.Paragraph>
           )}
         </Card>

@@ -22,6 +22,7 @@ export const CALL_PHASE_LABEL: Record<string, string> = {
   ringing: '振铃中',
   talking: '通话中',
   transferring: '正在转接',
+  consulting: '咨询中（来电人保持）',
   transferred: '已转出',
   ended: '已结束',
 };
@@ -38,6 +39,7 @@ export const CALL_EVENT_LABEL: Record<string, string> = {
   transferring: '开始转接',
   transferred: '已转接',
   transfer_failed: '转接未成功',
+  consulting: '咨询对方专席',
   conferenced: '三方通话',
   ended: '通话结束',
 };

@@ -18,7 +18,7 @@ export interface LiveCall {
   callerNumber: string | null;
   callerName: string | null;
   peerCallRef: string | null;
-  phase: 'queued' | 'ringing' | 'talking' | 'transferring' | 'transferred' | 'ended';
+  phase: 'queued' | 'ringing' | 'talking' | 'transferring' | 'consulting' | 'transferred' | 'ended';
   held: boolean;
   offeredAt: string;
   answeredAt: string | null;

@@ -2,8 +2,9 @@
  * The desk's SIP switch: a back-to-back user agent between callers and seats. It answers the caller
  * only when a seat answers (media flows end to end, caller ↔ seat; the desk carries signalling),
  * relays holds, performs transfers — the seat's REFER (RFC 3515, progress by NOTIFY with sipfrag) and
- * the console's one-click transfer — by calling the target and re-INVITEing the caller to it, and
- * reports every step as a CTI event. Calls between the two desks are plain SIP with the call's
+ * the console's one-click transfer — by calling the target and re-INVITEing the caller to it, performs
+ * the console's attended transfer (咨询转接: the caller held, the seat speaking to the target first,
+ * then the caller given to the target or taken back), and reports every step as a CTI event. Calls between the two desks are plain SIP with the call's
  * reference in `X-Liandong-Call-Ref`.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,7 +53,18 @@ interface Call {
   /** legs the call has left (a transferor still hanging up) */
   retired: Leg[];
   transfer: { target: string; mode: TransferMode; referFrom: Leg | null; done: (o: TransferOutcome) => void } | null;
+  /** an attended transfer under way: the target's leg (also `c`), and whether the seat is speaking to it */
+  consult: { target: string; leg: Leg; talking: boolean } | null;
   ended: boolean;
+}
+
+/** The SDP with its direction set to `inactive`: the caller held while the seat consults. */
+export function heldSdp(sdp: string | null): string | undefined {
+  if (!sdp) return undefined;
+  const lines = sdp.split(/\r?\n/).filter((l) => !/^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.test(l));
+  const end = lines.length && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  lines.splice(end, 0, 'a=inactive');
+  return lines.join('\r\n');
 }
 
 /** The parser reads messages byte for byte (latin1); a display name is UTF-8 (RFC 3261 §25.1). */
@@ -65,6 +77,8 @@ export class SipSwitch implements CtiAdapter {
   /** Call-ID of every dialog the desk holds → its call */
   private readonly byDialog = new Map<string, Call>();
   private readonly listeners: ((e: CtiEvent) => void)[] = [];
+  /** the last re-INVITE the desk sent on each dialog, so the next waits for it */
+  private readonly reinvites = new WeakMap<Dialog, Promise<Message | null>>();
 
   private constructor(private readonly opts: SipSwitchOptions) {}
 
@@ -175,6 +189,7 @@ export class SipSwitch implements CtiAdapter {
       c: null,
       retired: [],
       transfer: null,
+      consult: null,
       ended: false,
     };
     this.calls.set(id, call);
@@ -219,6 +234,18 @@ export class SipSwitch implements CtiAdapter {
       call.b = null;
       return;
     }
+    // The seat hangs up while speaking to the target: the caller goes to the target (as on a PBX); while
+    // the target still rings, the caller is not left alone: the attempt ends with the call.
+    if (leg === 'b' && call.consult?.talking) {
+      void this.finishConsult(call, true);
+      return;
+    }
+    // The target hangs up during the consultation: the caller is back with the seat.
+    if (leg === 'c' && call.consult) {
+      call.c = null;
+      void this.abandonConsult(call, '对方已挂机');
+      return;
+    }
     if (leg === 'b')
       return this.end(call, l.kind === 'peer' ? 'peer' : 'agent', l.kind === 'peer' ? '对方平台挂机' : '坐席挂机');
     call.c = null;
@@ -236,6 +263,13 @@ export class SipSwitch implements CtiAdapter {
         },
         ...(content ? { content } : {}),
       });
+    // During a consultation the desk holds the media where it is: a hold or new media from one side is
+    // answered with what that side already has, not passed on.
+    if (call.consult) {
+      const now = leg === 'a' ? heldSdp(call.b?.sdp ?? null) : leg === 'b' ? call.consult.leg.sdp : call.b?.sdp;
+      answer(200, 'OK', now ?? undefined);
+      return;
+    }
     if (!other || (other instanceof Dialog ? false : other.state !== 'confirmed')) {
       answer(200, 'OK', leg === 'a' ? (call.b?.sdp ?? undefined) : (call.aSdp ?? undefined));
       return;
@@ -361,8 +395,82 @@ export class SipSwitch implements CtiAdapter {
     const call = this.calls.get(callId);
     if (!call || call.ended || !call.b || call.b.state !== 'confirmed')
       return Promise.resolve({ ok: false, reason: '该通话不在通话中，无法转接' });
-    if (call.transfer) return Promise.resolve({ ok: false, reason: '该通话正在转接' });
+    if (call.transfer || call.consult) return Promise.resolve({ ok: false, reason: '该通话正在转接' });
     return this.startTransfer(call, target, mode, null);
+  }
+
+  consult(callId: string, target: string): Promise<TransferOutcome> {
+    const call = this.calls.get(callId);
+    if (!call || call.ended || !call.b || call.b.state !== 'confirmed')
+      return Promise.resolve({ ok: false, reason: '该通话不在通话中，无法转接' });
+    if (call.transfer || call.consult) return Promise.resolve({ ok: false, reason: '该通话正在转接' });
+    const dest = this.targetFor(target);
+    if (!dest) return Promise.resolve({ ok: false, reason: '404 Not Found' });
+    const seat = call.b;
+    this.emit({ type: 'transferring', at: new Date(), callId: call.id, target, mode: 'attended' });
+    // The caller waits on hold; the target is offered the seat's media, so the two speak directly.
+    void this.reinvite(call, call.a, heldSdp(seat.sdp));
+    const from = call.aInvite.headers.from!;
+    const h = this.call(
+      call,
+      dest.uri,
+      dest.flow,
+      dest.kind,
+      target,
+      { 'x-liandong-call-ref': call.callRef },
+      from.name?.replace(/^"|"$/g, '') ?? undefined,
+      `sip:${uriUser(from.uri) ?? 'anonymous'}@${this.stack.host}`,
+      seat.sdp,
+    );
+    call.c = h.leg;
+    call.consult = { target, leg: h.leg, talking: false };
+    return new Promise<TransferOutcome>((resolve) => {
+      let timedOut = false;
+      const ringLimit = this.opts.transferRingSeconds ?? 30;
+      const timer = setTimeout(() => {
+        if (call.c !== h.leg || h.leg.state === 'confirmed' || h.leg.state === 'ended') return;
+        timedOut = true;
+        this.cancelLeg(h.leg);
+      }, ringLimit * 1000);
+      timer.unref();
+      h.onFinal = (rs) => {
+        clearTimeout(timer);
+        if (call.ended || call.consult?.leg !== h.leg) {
+          if (rs.status! < 300) this.bye(h.leg.dialog);
+          return resolve({ ok: false, reason: '487 Request Terminated' });
+        }
+        if (rs.status! >= 200 && rs.status! < 300) {
+          // The seat's phone is pointed at the target: they speak while the caller waits.
+          void this.reinvite(call, seat.dialog, h.leg.sdp ?? undefined).then(() => {
+            if (call.consult?.leg !== h.leg) return resolve({ ok: false, reason: '487 Request Terminated' });
+            call.consult.talking = true;
+            this.emit({ type: 'consulting', at: new Date(), callId: call.id, target });
+            resolve({ ok: true });
+          });
+          return;
+        }
+        call.c = null;
+        const reason = timedOut ? `对方${ringLimit}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
+        void this.abandonConsult(call, reason);
+        resolve({ ok: false, reason });
+      };
+    });
+  }
+
+  completeConsult(callId: string): Promise<TransferOutcome> {
+    const call = this.calls.get(callId);
+    if (!call || call.ended || !call.consult?.talking)
+      return Promise.resolve({ ok: false, reason: '没有正在咨询的转接' });
+    return this.finishConsult(call, false);
+  }
+
+  cancelConsult(callId: string): Promise<TransferOutcome> {
+    const call = this.calls.get(callId);
+    if (!call || call.ended || !call.consult) return Promise.resolve({ ok: false, reason: '没有正在咨询的转接' });
+    const leg = call.consult.leg;
+    call.c = null;
+    this.cancelLeg(leg);
+    return this.abandonConsult(call, '坐席取消了转接').then(() => ({ ok: true }) as const);
   }
 
   hangup(callId: string): void {
@@ -456,6 +564,61 @@ export class SipSwitch implements CtiAdapter {
     });
   }
 
+  /**
+   * The attended transfer's end: the target is given the caller's media and the caller the target's,
+   * and the seat is released (`seatGone`: it has hung up already).
+   */
+  private async finishConsult(call: Call, seatGone: boolean): Promise<TransferOutcome> {
+    const k = call.consult!;
+    const seat = call.b!;
+    call.consult = null;
+    call.retired.push(seat);
+    call.b = k.leg;
+    call.c = null;
+    if (seat.state !== 'ended' && !seatGone) this.bye(seat.dialog);
+    seat.state = 'ended';
+    const toTarget = await this.reinvite(call, k.leg.dialog, call.aSdp ?? undefined);
+    if (toTarget?.content) k.leg.sdp = toTarget.content;
+    const toCaller = await this.reinvite(call, call.a, k.leg.sdp ?? undefined);
+    if (toCaller?.content) call.aSdp = toCaller.content;
+    if (call.ended) return { ok: false, reason: '487 Request Terminated' };
+    this.emit({ type: 'transferred', at: new Date(), callId: call.id, target: k.target, mode: 'attended' });
+    return { ok: true };
+  }
+
+  /** The consultation given up (the target did not answer, hung up, or the seat cancelled): caller and seat speak again. */
+  private async abandonConsult(call: Call, reason: string): Promise<void> {
+    const k = call.consult;
+    if (!k) return;
+    call.consult = null;
+    this.emit({ type: 'transfer_failed', at: new Date(), callId: call.id, target: k.target, reason });
+    const seat = call.b;
+    if (!seat || seat.state !== 'confirmed' || call.ended) return;
+    if (k.talking) await this.reinvite(call, seat.dialog, call.aSdp ?? undefined);
+    await this.reinvite(call, call.a, seat.sdp ?? undefined);
+  }
+
+  /**
+   * A re-INVITE the desk sends on one of the call's dialogs, after any still outstanding on the same
+   * dialog (two at once would be refused 491); resolves with the final response, or null.
+   */
+  private reinvite(call: Call, d: Dialog, sdp: string | undefined): Promise<Message | null> {
+    const prior = this.reinvites.get(d) ?? Promise.resolve(null);
+    const next = prior.then(
+      () =>
+        new Promise<Message | null>((resolve) => {
+          if (call.ended) return resolve(null);
+          this.stack.request(d.request('INVITE', {}, sdp), d.flow, (rs) => {
+            if (rs.status! < 200) return;
+            if (rs.status! < 300) this.stack.sendRaw(d.request('ACK'), d.flow);
+            resolve(rs.status! < 300 ? rs : null);
+          });
+        }),
+    );
+    this.reinvites.set(d, next);
+    return next;
+  }
+
   /** Starts an outgoing INVITE leg, offering the caller's media. */
   private call(
     call: Call,
@@ -466,11 +629,12 @@ export class SipSwitch implements CtiAdapter {
     headers: Record<string, string>,
     fromName: string | undefined,
     fromUri: string,
+    offer: string | null = call.aSdp,
   ): { leg: Leg; onProgress?: (rs: Message) => void; onFinal?: (rs: Message) => void } {
     const dialog = Dialog.outgoing(uri, fromUri, flow, this.contact, fromName);
     const leg: Leg = { dialog, kind, target, state: 'calling', invite: null, sdp: null };
     const handle: { leg: Leg; onProgress?: (rs: Message) => void; onFinal?: (rs: Message) => void } = { leg };
-    const invite = dialog.request('INVITE', headers, call.aSdp ?? undefined);
+    const invite = dialog.request('INVITE', headers, offer ?? undefined);
     leg.invite = invite;
     this.byDialog.set(dialog.callId, call);
     let final = false;
@@ -570,10 +734,11 @@ export class SipSwitch implements CtiAdapter {
   private end(call: Call, by: 'caller' | 'agent' | 'peer' | 'desk', reason: string): void {
     if (call.ended) return;
     call.ended = true;
-    const duringTransfer = call.transfer !== null;
+    const duringTransfer = call.transfer !== null || call.consult !== null;
     for (const leg of [call.b, call.c]) if (leg && leg.state !== 'ended') this.cancelLeg(leg);
     if (by !== 'caller' && by !== 'desk' && call.aAnswered) this.bye(call.a);
     call.transfer?.done({ ok: false, reason: '487 Request Terminated' });
+    call.consult = null;
     this.emit({ type: 'ended', at: new Date(), callId: call.id, by, reason, duringTransfer, recordingRef: null });
     // Keep the dialogs a little for late retransmissions, then forget the call.
     setTimeout(() => {
