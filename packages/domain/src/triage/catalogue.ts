@@ -232,7 +232,7 @@ const MAX_GAP = 14;
  * a verb of intention or motion before the event ("不是来闹事的", "不是要打架", "不想去闹") and a verb of
  * smelling ("闻不到味道", "没闻到煤气味"; "到" also: "看不到火").
  */
-const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会哪个需用叫喊闻']);
+const NEGATION_GAP = new Set([...'有人员任何再被其他它她他们都也曾发现见到造成出现过来要想去会哪个需用叫喊闻与和跟同']);
 /** The experiential 过 right after a word ("摔倒过"), not 过 of motion ("过来", "过马路") or time ("过年"). */
 const experienced = (text: string, end: number) =>
   text[end] === '过' && !'来去马河桥街路年节完后头了得'.includes(text[end + 1] ?? '');
@@ -488,6 +488,9 @@ const INJURED_IN_CARE =
   /已送医|送往医院|送到医院|送医院|已就医|已包扎|包扎好|无生命危险|已脱险|脱离危险|现已安全|已无大碍|救护车已|120已|已被120|已由120|医护人员已|已死亡|已身亡|已经死亡/;
 
 /** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
+/** Words of a routine (a habit by the clock or the calendar), as against a spell of days ("连续三天"). */
+const ROUTINE = /每天|每晚|每夜|天天|夜夜|每到|每逢|每周|每个周|每次|经常|总是|老是|一到晚上|一到半夜/;
+
 const TOPIC_SHIFT =
   /^\s*(?:还有就是|还有一件事|还有个事|还有一个事|另外还有|另外|对了|顺便说一下|顺便说|顺便问|再就是|再有就是|除此之外|此外|另一件事)/;
 /**
@@ -860,6 +863,10 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
     if (bits & BIT.conditional) conditional = true;
   });
 
+  /** Where each sentence starts. */
+  const sentenceStart: number[] = [];
+  for (const cl of r.clauses) if (sentenceStart[cl.sentence] === undefined) sentenceStart[cl.sentence] = cl.start;
+
   // 4. Entry words with their modality; context and exclusion within the sentence.
   const hits: Hit[] = [];
   const linkedIf: Scan['linkedIf'] = [];
@@ -889,9 +896,26 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         let modality = modalityOf(st, text, f.at, f.end);
         // "摔倒过", "被打过": told as something that has happened before, not as what is happening.
         if (modality === 'now' && experienced(text, f.end)) modality = 'past';
+        // A composite reaching back into the clause before takes that clause's past: "去年车棚里的电瓶车
+        // 被偷了，到现在车棚都还没装监控" — the "now" of the second clause is of what it says, not of the theft.
+        let told = st;
+        if (modality === 'now' && f.composite && ci > 0 && f.start < cl.start) {
+          const before = states[ci - 1]!;
+          if (before.anchorOwn && modalityOf(before, text, f.start, f.firstEnd ?? f.at) === 'past') {
+            modality = 'past';
+            told = before;
+          }
+        }
         // A habit named in an earlier clause does not reach a verb told in progress in its own ("连续下了三天
         // 雨，我们屋后面的山坡在往下垮泥巴"): that is happening now.
-        if (modality === 'habitual' && !st.anchorOwn && (text[f.at - 1] === '在' || text[f.at - 1] === '正'))
+        // A routine named before ("每天半夜十二点过，…都有七八辆摩托在飙车") is the habit the verb in progress
+        // belongs to: it stays a habit.
+        if (
+          modality === 'habitual' &&
+          !st.anchorOwn &&
+          (text[f.at - 1] === '在' || text[f.at - 1] === '正') &&
+          !ROUTINE.test(text.slice(sentenceStart[cl.sentence]!, cl.start))
+        )
           modality = 'now';
         // Someone's intent or state told in their own clause after a question ("请问…，我不想活了",
         // "想咨询一下，孩子现在嘴唇发紫") is what is happening, not the question: a danger keeps its time.
@@ -950,8 +974,8 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
           end: f.end,
           text: text.slice(f.start, f.end),
           modality: ce.v1 ? v1Modality(ce.entry as CatalogueEntryV1, modality) : modality,
-          ongoing: ongoingAt(st, text, f.at),
-          toldNow: st.toldNow,
+          ongoing: told === st ? ongoingAt(st, text, f.at) : ongoingAt(told, text, f.start),
+          toldNow: told.toldNow,
           completed: st.completed,
           outcome: st.outcome,
           request: st.request,

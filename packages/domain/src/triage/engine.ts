@@ -579,9 +579,12 @@ function reportedUpTo(d: Draft): number {
  * The first clause of the body that asks about a 12345 matter (a hotline word told as a question, "请问要办
  * 哪些手续", "能不能加装监控"), when no police word is told in it or after it as going on; −1 when none.
  */
-function hotlineQuestionFrom(d: Draft): number {
+function hotlineQuestionFrom(d: Draft, request = false): number {
   const asks = d.scan.hits.find(
-    (h) => kindOf(h.entry) === 'hotline' && h.modality === 'consult' && !d.reading.clauses[h.clause]!.title,
+    (h) =>
+      kindOf(h.entry) === 'hotline' &&
+      (request ? h.request && h.modality !== 'negated' : h.modality === 'consult') &&
+      !d.reading.clauses[h.clause]!.title,
   );
   if (!asks) return -1;
   const police = (k: EntryKind) => k === 'police' || k === 'danger';
@@ -590,6 +593,26 @@ function hotlineQuestionFrom(d: Draft): number {
   )
     return -1;
   return asks.clause;
+}
+
+/**
+ * The last clause with a 12345 matter told as it stands now, with no police business told as going on
+ * from there; -1 if none.
+ */
+function hotlineNowFrom(d: Draft): number {
+  const now = d.scan.hits.filter(
+    (h) =>
+      kindOf(h.entry) === 'hotline' &&
+      h.modality === 'now' &&
+      (h.ongoing || h.toldNow) &&
+      !d.reading.clauses[h.clause]!.title,
+  );
+  if (!now.length) return -1;
+  const last = now[now.length - 1]!.clause;
+  const police = (k: EntryKind) => k === 'police' || k === 'danger';
+  if (d.scan.hits.some((h) => police(kindOf(h.entry)) && h.clause >= last && (h.modality === 'now' || h.ongoing)))
+    return -1;
+  return last;
 }
 
 /** Scores of every entry by its evidence (per clause the best word, summed over clauses). */
@@ -607,6 +630,8 @@ function entryScores(d: Draft): Draft['scores'] {
   let elsewhere: boolean | null = d.channel === '110' || d.channel === 'phone_110' ? false : null;
   let reported: number | null = null;
   let asksAfter: number | null = null;
+  let wants: number | null = null;
+  let standsNow: number | null = null;
   let investigates: boolean | null = null;
   for (const h of d.scan.hits) {
     const kind = kindOf(h.entry);
@@ -652,6 +677,21 @@ function entryScores(d: Draft): Draft['scores'] {
       onHotlineLine(d.channel)
     )
       if ((asksAfter ??= hotlineQuestionFrom(d)) >= 0 && h.clause < asksAfter) f = 0;
+      // …and so is one told beside what the message asks a 12345 body to do ("建议湖边加装路灯，上周听说
+      // 有人在那里被抢了包"): a suggestion or a demand about a 12345 matter, anywhere in the message.
+      // A habit ("每天晚上…筹码") is police business still going on, whatever the letter asks.
+      else if (h.modality === 'past' && (wants ??= hotlineQuestionFrom(d, true)) >= 0) f = 0;
+      // …and, in writing, a loss of property told as past before a 12345 matter told as it stands now
+      // ("去年电瓶车在车棚遭偷了，到现在车棚都还没装监控，物业一直说在申请经费"): what is complained of is the
+      // 12345 matter.
+      else if (
+        harmOf(h.entry) === 'property' &&
+        d.channel !== null &&
+        WRITTEN.has(d.channel) &&
+        (standsNow ??= hotlineNowFrom(d)) >= 0 &&
+        h.clause < standsNow
+      )
+        f = 0;
     // Reported to the police already, and now a question (its progress, relief, compensation): the
     // police matter is back-story; what is asked is the request.
     if (kind === 'police' && !h.ongoing && !h.toldNow && h.start < (reported ??= reportedUpTo(d))) f = 0;

@@ -39,6 +39,7 @@ export const SEED_CATALOGUES = [
   'catalogue-v10.json',
   'catalogue-v11.json',
   'catalogue-v12.json',
+  'catalogue-v13.json',
 ];
 /** jieba dictionary words below this frequency are left out (rare words; see the header). */
 export const SEGMENTER_MIN_FREQUENCY = 20;

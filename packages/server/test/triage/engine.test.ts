@@ -53,8 +53,8 @@ describe('the plan’s policy on the shipped catalogue', () => {
     expect(o.route).toBe(route);
     expect(o.emergency).toBe(emergency);
     for (const l of linked) expect(o.linked).toContain(l);
-    expect(o.catalogueVersion).toBe(12);
-    expect(o.reasons.join('')).toContain('清单第12版');
+    expect(o.catalogueVersion).toBe(13);
+    expect(o.reasons.join('')).toContain('清单第13版');
   });
 
   it('Chongqing dialect, traditional characters and full-width text are understood', () => {
@@ -76,7 +76,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
     const versions = loadSeedCatalogues().map(
       (c) => createTriageEngine({ catalogue: c, model: null }).catalogueVersion,
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('a shipped version is never edited in place: a change to the catalogue is a new version file', () => {
@@ -96,6 +96,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
       'catalogue-v11.json': '470c7a9ce05a06c6f4eebdd95f56aa1117b84b5f3fd5c9ec11b5b0e332c06067',
       'catalogue-v12.json': '9d7676587bcc046fd16ffedf9cf3ea85a88bfdf8fc7d53e810900867e83aa9b8',
+      'catalogue-v13.json': 'e81dfa7f8920679d7373cb3a1d9140dbcea0951a00b6f3b92237e4680212ca0d',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -623,7 +624,7 @@ describe('round 8: a hazard to make safe, a wound still bleeding, police matters
   ] as const)('%s', (_l, channel, text, route, emergency, urgent) => {
     const o = expectRead({ text, channel }, route, emergency);
     if (urgent !== null) expect(o.urgent, o.reasons.join(' / ')).toBe(urgent);
-    expect(o.catalogueVersion).toBe(12);
+    expect(o.catalogueVersion).toBe(13);
   });
 });
 
@@ -1327,6 +1328,105 @@ describe('round 17 (catalogue 12): a lift is no captor, a simile is no robbery, 
       'phone_12345',
       '我去年被网络刷单骗了两万，当时已经报案了，到现在都没有进展，希望督促一下',
       null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
+});
+
+describe('round 18 (catalogue 13): a two-clause event keeps its clause’s time, worry is no event, an object is no patient (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      'a bike stolen last year and the shed still without cameras: a complaint about the estate',
+      'app',
+      '前年我们单元门口的电动车被偷了，到现在单元门口都没装监控，物业一直推，请督促一下',
+      null,
+      false,
+    ],
+    [
+      'a suggestion for lights, with a bag snatched there last month as its reason',
+      'web',
+      '建议公园步道加装路灯，上周听人说有个女的在那里被抢了包，现在晚上都没几个人敢去跑步了',
+      null,
+      false,
+    ],
+    [
+      'a gambling den every night stays police business whatever the letter asks',
+      'web',
+      '小区有套房子每天晚上都有人聚众赌博，桌上全是筹码，希望有关部门来查一下',
+      '110',
+      false,
+    ],
+    [
+      '"I am afraid she will fall one day" is a worry, not a fall',
+      'app',
+      '我们这栋楼楼梯间的灯全坏了，黑黢黢的，我怕我爸哪天踩空摔倒，都反映好久了',
+      null,
+      false,
+    ],
+    [
+      '"afraid it causes a pile-up": a hazard to clear, not a collision',
+      'wechat',
+      '高架上有一块很大的石头在车道中间，我怕后面的车撞上去，麻烦通知清理',
+      null,
+      false,
+    ],
+    [
+      'short weight at a stall compared with robbery is a consumer complaint',
+      'wechat',
+      '上周在菜市场买鱼遭缺斤少两，这跟抢钱有啥子区别嘛，那个摊摊现在都还在卖',
+      null,
+      false,
+    ],
+    [
+      'a car boxed in and its owner not found is for the vehicle-moving service',
+      'phone_110',
+      '我的车在医院门口被一辆黑色轿车堵住了，车上没留电话，门卫也找不到人，我老婆在楼上等我接她出院',
+      'vehicle_moving',
+      false,
+    ],
+    [
+      'a lift stopped between floors with nobody inside is a repair',
+      'phone_110',
+      '单元的电梯卡在五楼和六楼中间不动了，里面没人，刚看过的，物业说明天来修',
+      null,
+      false,
+    ],
+    [
+      'cars that cannot get in or out are not people trapped',
+      'phone_110',
+      '一群人围在工地门口拉横幅讨工钱，把大门堵死了，车子进不去出不来，人越来越多',
+      '110',
+      false,
+    ],
+    [
+      'violent debt collection: a doctored funeral photo and a visit to the parents threatened',
+      'app',
+      '催收的人把我的照片做成遗照发到亲戚群里，还说要上门找我父母，我要举报',
+      '110',
+      false,
+    ],
+    [
+      'a complaint that the ambulance came late is for the health authority',
+      'phone_12345',
+      '来电人称其母亲上周在家中突发疾病，家属拨打120后约半小时救护车才到达，认为急救响应时间过长，要求相关部门调查',
+      '12345',
+      false,
+    ],
+    [
+      'motorbikes racing every midnight are a habit to police, not an emergency now',
+      'phone_110',
+      '每天晚上一点过，江边那条路都有一群摩托车在飙车，轰得睡不着，你们交巡警管一下',
+      '110',
+      false,
+    ],
+    [
+      '"no conflict with anyone" is told as denied',
+      'phone_110',
+      '事主称：下午在商场试衣服时放在外面的包里的钱包不见了，未与他人发生冲突，无人受伤',
+      '110',
       false,
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {

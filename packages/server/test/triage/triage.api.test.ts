@@ -28,7 +28,7 @@ describe('triage in the product', () => {
       emergency: true,
       linked: ['120'],
       review: false,
-      catalogueVersion: 12,
+      catalogueVersion: 13,
     });
     expect(res.json().reasons[0]).toContain('危险情形');
     const bad = await t.app.inject({
@@ -61,7 +61,7 @@ describe('triage in the product', () => {
       emergency: false,
       category: 'CSGL01',
       review: false,
-      catalogueVersion: 12,
+      catalogueVersion: 13,
       decision: null,
     });
     const inc = (
@@ -73,7 +73,7 @@ describe('triage in the product', () => {
       })
     ).json();
     const idetail = (await t.app.inject({ url: `/api/incidents/${inc.id}`, headers: t.as('dispatcher') })).json();
-    expect(idetail.triage).toMatchObject({ route: 'vehicle_moving', catalogueVersion: 12 });
+    expect(idetail.triage).toMatchObject({ route: 'vehicle_moving', catalogueVersion: 13 });
   });
 
   it('a request whose text cannot be triaged is still taken (never lose a request)', async () => {
@@ -173,7 +173,7 @@ describe('triage in the product', () => {
 describe('the jurisdiction catalogue is versioned data', () => {
   it('the shipped versions are seeded, the newest one in effect', async () => {
     const versions = (await t.app.inject({ url: '/api/admin/triage-catalogue', headers: t.as('admin') })).json();
-    expect(versions.map((v: { version: number }) => v.version)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
   it('an administrator publishes a new version after a 会商; outcomes record the version they used', async () => {
@@ -204,9 +204,11 @@ describe('the jurisdiction catalogue is versioned data', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().version).toBe(13);
+    expect(res.json().version).toBe(14);
     const versions = (await t.app.inject({ url: '/api/admin/triage-catalogue', headers: t.as('admin') })).json();
-    expect(versions.map((v: { version: number }) => v.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([
+      14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1,
+    ]);
     // the service reloads on publish
     const s = (
       await t.app.inject({
@@ -216,8 +218,8 @@ describe('the jurisdiction catalogue is versioned data', () => {
         payload: { text: '楼顶天天有人放无人机，拍我家窗户' },
       })
     ).json();
-    expect(s).toMatchObject({ route: '12345', needsConsultation: true, catalogueVersion: 13 });
-    expect(s.reasons.join('')).toContain('H-DRONE·清单第13版');
+    expect(s).toMatchObject({ route: '12345', needsConsultation: true, catalogueVersion: 14 });
+    expect(s.reasons.join('')).toContain('H-DRONE·清单第14版');
     const v4 = (await t.app.inject({ url: '/api/admin/triage-catalogue/4', headers: t.as('callTaker') })).json();
     expect(v4.entries.some((e: { code: string }) => e.code === 'H-DRONE')).toBe(false);
   });
@@ -308,7 +310,7 @@ describe('the jurisdiction catalogue is versioned data', () => {
     expect(await rowCounts(t.db)).toEqual(before);
     expect(
       (await t.db.query('SELECT max(version)::int AS v FROM triage_catalogue_versions')).rows[0].v,
-    ).toBeLessThanOrEqual(14);
+    ).toBeLessThanOrEqual(15);
   });
 
   it('only administrators publish', async () => {

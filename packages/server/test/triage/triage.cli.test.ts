@@ -47,7 +47,7 @@ describe('npx liandong triage', () => {
       urgent: false,
       needsConsultation: false,
       review: false,
-      catalogueVersion: 12,
+      catalogueVersion: 13,
     });
     expect(Object.keys(out[0])).toEqual(
       expect.arrayContaining([
