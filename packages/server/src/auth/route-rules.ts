@@ -108,6 +108,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'PUT /api/admin/time-limits': perm('admin.time_limits', 'time limits per order type'),
   'GET /api/admin/triage-catalogue': perm('reference.read', 'the published duty catalogue'),
   'POST /api/admin/triage-catalogue': perm('admin.reference', 'drafts and publishing of the duty catalogue'),
+  'GET /api/admin/triage-catalogue/peer-conflicts': perm(
+    'reference.read',
+    'the peer desk’s catalogues this desk could not install',
+  ),
   'GET /api/admin/triage-catalogue/:version': perm('reference.read', 'a published version of the duty catalogue'),
   'GET /api/admin/triage-catalogue/drafts': perm('admin.reference', 'drafts and publishing of the duty catalogue'),
   'POST /api/admin/triage-catalogue/drafts': perm('admin.reference', 'drafts and publishing of the duty catalogue'),

@@ -47,6 +47,34 @@ export async function listCatalogueVersions(db: Queryable) {
 }
 
 /** Inserts the next version number atomically (a concurrent publish gets the following number). */
+/**
+ * Catalogues the other desk published that this desk could not install (their number is taken here, or
+ * older than this desk's newest: `catalogue.receive_conflict`), since the desks last agreed — a version
+ * received and installed (or found the same), or one this desk published (it goes to the peer).
+ * While one stands, the two desks may triage by different versions.
+ */
+export async function listOpenPeerConflicts(db: Queryable) {
+  return (
+    await db.query<{
+      version: number;
+      from: string;
+      at: Date;
+      effectiveFrom: string | null;
+      source: string | null;
+      entries: number | null;
+      newestHere: number | null;
+    }>(
+      `SELECT a.target::int AS version, a.details->>'from' AS "from", a.at, a.details->>'effectiveFrom' AS "effectiveFrom",
+         a.details->>'source' AS source, (a.details->>'entries')::int AS entries, (a.details->>'newestHere')::int AS "newestHere"
+       FROM admin_audit a
+       WHERE a.action = 'catalogue.receive_conflict'
+         AND a.id > COALESCE((SELECT max(b.id) FROM admin_audit b
+           WHERE b.action = 'catalogue.publish' OR (b.action = 'catalogue.receive' AND b.details->>'outcome' IN ('installed', 'same'))), 0)
+       ORDER BY a.id DESC LIMIT 20`,
+    )
+  ).rows;
+}
+
 export async function insertCatalogueVersion(
   db: Queryable,
   c: Omit<Catalogue, 'version'>,

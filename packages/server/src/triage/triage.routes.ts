@@ -6,7 +6,7 @@ import { policy } from '../auth/policy.ts';
 import type { Db } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import { Uuid, enumOf, errorResponses, strict } from '../http/schemas.ts';
-import { findCatalogueVersion, listCatalogueVersions } from './catalogue.repo.ts';
+import { findCatalogueVersion, listCatalogueVersions, listOpenPeerConflicts } from './catalogue.repo.ts';
 import { CatalogueEntry, CatalogueEntryCode } from './catalogue.schema.ts';
 import { listCatalogueDrafts } from './catalogue-drafts.repo.ts';
 import { CatalogueDraftsService } from './catalogue-drafts.service.ts';
@@ -135,6 +135,21 @@ export const triageRoutes =
       async (req) => {
         requirePermission(req.actor, 'reference.read');
         return listCatalogueVersions(db);
+      },
+    );
+
+    app.get(
+      '/api/admin/triage-catalogue/peer-conflicts',
+      {
+        schema: {
+          tags: ['triage'],
+          summary: '对方平台发布但本方未能安装的职责清单版本（两平台可能按不同版本研判）',
+          response: { 200: Any, ...errorResponses },
+        },
+      },
+      async (req) => {
+        requirePermission(req.actor, 'reference.read');
+        return listOpenPeerConflicts(db);
       },
     );
 

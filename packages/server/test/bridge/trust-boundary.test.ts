@@ -524,6 +524,23 @@ describe('one catalogue on both desks: catalogue.publish', () => {
     // what 110 triages by is still the version both desks share
     const t = await dispatch.api('dispatcher', 'POST', '/api/triage', { text: '楼顶有人放无人机' });
     expect(t.json.catalogueVersion).toBe(published);
+    // the administrators see the version that was not installed where they keep the catalogue
+    const open = await dispatch.api('admin', 'GET', '/api/admin/triage-catalogue/peer-conflicts');
+    expect(open.status).toBe(200);
+    expect(open.json).toEqual([
+      expect.objectContaining({
+        version: 1,
+        from: 'cq-12345',
+        source: '测试会商纪要',
+        entries: 1,
+        newestHere: published,
+      }),
+    ]);
+    // until the desks agree again: a newer version from 12345, installed
+    const next = catalogueMessage({}, { version: published + 1, entries });
+    expect((await send(next)).json).toEqual({ ack: next.id, status: 'stored' });
+    expect(await versions(dispatch)).toContain(published + 1);
+    expect((await dispatch.api('admin', 'GET', '/api/admin/triage-catalogue/peer-conflicts')).json).toEqual([]);
     expect(dispatch.output).not.toMatch(/"statusCode":5\d\d|bridge wire request failed/);
   });
 });

@@ -26,6 +26,7 @@ import { api, get, post } from '../../api/client.ts';
 import { enumOptions, useReference } from '../../shared/reference.tsx';
 import { fmtTime } from '../../shared/format.ts';
 import { messageOf } from './labels.ts';
+import { usePeerLabel } from '../bridge/linkage-labels.ts';
 
 interface VersionSummary {
   version: number;
@@ -77,6 +78,15 @@ type View = { kind: 'list' } | { kind: 'version'; version: number } | { kind: 'd
 
 const today = () => dayjs().format('YYYY-MM-DD');
 
+/** A catalogue the other desk published that this desk could not install. */
+interface PeerConflict {
+  version: number;
+  from: string;
+  at: string;
+  source: string | null;
+  newestHere: number | null;
+}
+
 export function CataloguePanel() {
   const [view, setView] = useState<View>({ kind: 'list' });
   if (view.kind === 'version') return <VersionView version={view.version} onBack={() => setView({ kind: 'list' })} />;
@@ -99,6 +109,8 @@ function VersionList({
   const { message } = App.useApp();
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
+  const [conflicts, setConflicts] = useState<PeerConflict[]>([]);
+  const peerName = usePeerLabel();
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<{ effectiveFrom: Dayjs; source: string; note?: string }>();
@@ -106,10 +118,12 @@ function VersionList({
     void Promise.all([
       get<VersionSummary[]>('/api/admin/triage-catalogue'),
       get<DraftSummary[]>('/api/admin/triage-catalogue/drafts'),
+      get<PeerConflict[]>('/api/admin/triage-catalogue/peer-conflicts'),
     ])
-      .then(([v, d]) => {
+      .then(([v, d, c]) => {
         setVersions(v);
         setDrafts(d);
+        setConflicts(c);
         setError(null);
       })
       .catch((e) => setError(messageOf(e)));
@@ -150,6 +164,18 @@ function VersionList({
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="catalogue-page">
       {error && <Alert type="error" showIcon title={error} />}
+      {conflicts.map((c) => (
+        <Alert
+          key={`${c.from}-${c.version}-${c.at}`}
+          type="warning"
+          showIcon
+          data-testid="catalogue-peer-conflict"
+          title={`${peerName(c.from)}于${fmtTime(c.at)}发布的职责清单第${c.version}版未能在本方安装`}
+          description={`本方已有第${c.version}版或更新的版本（本方最新为第${c.newestHere ?? '—'}版），两平台目前可能按不同版本研判${
+            c.source ? `；对方依据：${c.source}` : ''
+          }。请与对方会商，由一方以高于双方现有版本的编号发布新版本，对方平台收到后即同步安装。`}
+        />
+      ))}
       <Typography.Text type="secondary">
         分流研判依据生效日期已到的最新版本。已发布的版本不再修改；调整清单请以最新版本为底稿新建草稿，修改条目后发布为下一版本。
       </Typography.Text>
