@@ -354,6 +354,15 @@ describe('a drill (应急演练) runs end to end between the desks, and no repor
     return r.json.exercise.drills as { workOrders: number; incidents: number; linkageItems: number };
   };
   const beijingMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const envelope = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x) as { exercise?: boolean };
+  /** The first message the desk sent of an item, and the item's own drill flag. */
+  const firstSent = async (d: Desk, itemId: string) => {
+    const r = await d.db.db.query(
+      `SELECT o.envelope, i.exercise FROM bridge_outbox o JOIN linkage_items i USING (item_id) WHERE o.item_id = $1 AND o.seq = 1`,
+      [itemId],
+    );
+    return { envelope: envelope(r.rows[0].envelope), exercise: r.rows[0].exercise as boolean };
+  };
 
   it('only those who run drills may file one; refused, nothing is written', async () => {
     const count = async () => (await hotline.db.db.query('SELECT count(*)::int AS n FROM requests')).rows[0].n;
@@ -377,13 +386,9 @@ describe('a drill (应急演练) runs end to end between the desks, and no repor
     });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     const itemId = r.json.linkage.itemId as string;
-    const sent = await hotline.db.db.query(
-      `SELECT o.envelope, i.exercise FROM bridge_outbox o JOIN linkage_items i USING (item_id) WHERE o.item_id = $1 AND o.seq = 1`,
-      [itemId],
-    );
-    const envelope = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x) as { exercise?: boolean };
-    expect(envelope(sent.rows[0].envelope).exercise).toBe(true);
-    expect(sent.rows[0].exercise).toBe(true);
+    const sent = await firstSent(hotline, itemId);
+    expect(sent.envelope.exercise).toBe(true);
+    expect(sent.exercise).toBe(true);
     const seen = await statusOn(dispatch, itemId, 'accepted');
     const onDispatch = await dispatch.db.db.query(
       `SELECT i.exercise AS item, r.exercise AS record FROM linkage_items i
@@ -436,13 +441,9 @@ describe('a drill (应急演练) runs end to end between the desks, and no repor
     });
     expect(div.status, JSON.stringify(div.json)).toBe(200);
     const itemId = div.json.linkage.itemId as string;
-    const sent = await dispatch.db.db.query(
-      `SELECT o.envelope, i.exercise FROM bridge_outbox o JOIN linkage_items i USING (item_id) WHERE o.item_id = $1 AND o.seq = 1`,
-      [itemId],
-    );
-    const envelope = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x) as { exercise?: boolean };
-    expect(envelope(sent.rows[0].envelope).exercise).toBe(true);
-    expect(sent.rows[0].exercise).toBe(true);
+    const sent = await firstSent(dispatch, itemId);
+    expect(sent.envelope.exercise).toBe(true);
+    expect(sent.exercise).toBe(true);
     await statusOn(hotline, itemId, 'requested');
     const received = await hotline.db.db.query('SELECT exercise FROM linkage_items WHERE item_id = $1', [itemId]);
     expect(received.rows).toEqual([{ exercise: true }]);

@@ -4,7 +4,7 @@
  * and legs the desks wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SIPP, freeSipPort, inOrder, sipp } from './sipp.ts';
+import { CONSULTING_SEAT, HAS_SIPP, freeSipPort, inOrder, sipp, type SippRun } from './sipp.ts';
 import { twoPhoneDesks } from './phone-desks.ts';
 
 type Desks = Awaited<ReturnType<typeof twoPhoneDesks>>;
@@ -179,12 +179,27 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
   const post = (url: string, who: 'callTaker' | 'seat' = 'callTaker', payload: object = {}) =>
     desks.hotline.app.inject({ method: 'POST', url, headers: desks.hotline.as(who), payload });
 
-  it('an attended transfer (咨询转接): the caller held, the seat speaks to the 110 specialist first, then gives her the caller', async () => {
+  /** A caller rings; the seat's and the specialist's phones will take an attended transfer; she answers. */
+  async function consultPhones(caller = 'caller.xml') {
     await ready();
-    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
-    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
-    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
+    const phones = {
+      seat: sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort }),
+      specialist: sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort }),
+      caller: sipp(caller, desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' }),
+    };
     const { id } = await myCall('talking');
+    return { id, ...phones };
+  }
+  /** Every phone of the call has finished its scenario: their dialogues. */
+  async function hungUp(p: { seat: Promise<SippRun>; specialist: Promise<SippRun>; caller: Promise<SippRun> }) {
+    const [c, s, z] = [await p.caller, await p.seat, await p.specialist];
+    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    return { c, s, z };
+  }
+
+  it('an attended transfer (咨询转接): the caller held, the seat speaks to the 110 specialist first, then gives her the caller', async () => {
+    const phones = await consultPhones();
+    const { id } = phones;
     // nothing to complete or cancel yet; nobody else's call to move
     expect((await post(`/api/telephony/calls/${id}/consult/complete`)).json().code).toBe('CALL_TRANSFER_FAILED');
     expect((await post(`/api/telephony/calls/${id}/consult`, 'seat')).json().code).toBe('CALL_NOT_FOUND');
@@ -197,20 +212,9 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
     const done = await post(`/api/telephony/calls/${id}/consult/complete`);
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ transferred: true });
-    const [c, s, z] = [await callerDone, await seat, await specialist];
-    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    const { c, s, z } = await hungUp(phones);
     // the seat: answered, pointed at the specialist, then hung up on
-    expect(s.dialogue).toEqual([
-      'recv INVITE',
-      'sent 180',
-      'sent 200',
-      'recv ACK',
-      'recv INVITE',
-      'sent 200',
-      'recv ACK',
-      'recv BYE',
-      'sent 200',
-    ]);
+    expect(s.dialogue).toEqual(CONSULTING_SEAT);
     // the caller: answered, held, given to the specialist, hung up when she is done
     expect(
       inOrder(c.dialogue, [
@@ -243,17 +247,13 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
   });
 
   it('the one-click transfer while she consults gives the caller to that specialist, with the linkage item', async () => {
-    await ready();
-    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
-    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
-    const callerDone = sipp('caller.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
-    const { id } = await myCall('talking');
+    const phones = await consultPhones();
+    const { id } = phones;
     expect((await post(`/api/telephony/calls/${id}/consult`)).statusCode).toBe(200);
     await myCall('consulting');
     const t = await post(`/api/telephony/calls/${id}/transfer`, 'callTaker', { linkageItemId: 'cq-12345:LK-TEST-3' });
     expect(t.statusCode, t.body).toBe(200);
-    const [c, s, z] = [await callerDone, await seat, await specialist];
-    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    const { z } = await hungUp(phones);
     // one call at the specialist: the one she was consulted on, not a second
     expect(z.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(2);
     expect(z.dialogue.slice(-2)).toEqual(['sent BYE', 'recv 200']);
@@ -263,19 +263,15 @@ describe.skipIf(!HAS_SIPP)('calls through the desks', () => {
   });
 
   it('an attended transfer given up: the specialist is hung up on, the caller is back with the seat', async () => {
-    await ready();
-    const seat = sipp('seat-consults.xml', desks.hotline.sipPort, { port: seatPort });
-    const specialist = sipp('specialist-consulted.xml', desks.dispatch.sipPort, { port: specialistPort });
-    const callerDone = sipp('caller-held.xml', desks.hotline.sipPort, { port: await freeSipPort(), service: '12345' });
-    const { id } = await myCall('talking');
+    const phones = await consultPhones('caller-held.xml');
+    const { id } = phones;
     expect((await post(`/api/telephony/calls/${id}/consult`)).statusCode).toBe(200);
     await myCall('consulting');
     const back = await post(`/api/telephony/calls/${id}/consult/cancel`);
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json()).toMatchObject({ consulting: false });
     await myCall('talking');
-    const [c, s, z] = [await callerDone, await seat, await specialist];
-    expect([c.code, s.code, z.code], c.stderr + s.stderr + z.stderr).toEqual([0, 0, 0]);
+    const { c, s, z } = await hungUp(phones);
     expect(z.dialogue).toEqual(['recv INVITE', 'sent 180', 'sent 200', 'recv ACK', 'recv BYE', 'sent 200']);
     // the seat pointed at the specialist and back at the caller; hung up when the caller hangs up
     expect(s.dialogue.filter((l) => l === 'recv INVITE')).toHaveLength(3);

@@ -19,6 +19,19 @@ export const HAS_SIPP = (process.env.PATH ?? '')
   .split(path.delimiter)
   .some((d) => d && fs.existsSync(path.join(d, 'sipp')));
 
+/** What a seat's phone sees in an attended transfer it completes: answered, pointed at the target, hung up on. */
+export const CONSULTING_SEAT = [
+  'recv INVITE',
+  'sent 180',
+  'sent 200',
+  'recv ACK',
+  'recv INVITE',
+  'sent 200',
+  'recv ACK',
+  'recv BYE',
+  'sent 200',
+];
+
 export interface SippRun {
   code: number;
   dialogue: string[];

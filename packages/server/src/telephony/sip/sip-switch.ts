@@ -410,31 +410,13 @@ export class SipSwitch implements CtiAdapter {
     this.emit({ type: 'transferring', at: new Date(), callId: call.id, target, mode: 'attended' });
     // The caller waits on hold; the target is offered the seat's media, so the two speak directly.
     void this.reinvite(call, call.a, heldSdp(seat.sdp));
-    const from = call.aInvite.headers.from!;
-    const h = this.call(
-      call,
-      dest.uri,
-      dest.flow,
-      dest.kind,
-      target,
-      { 'x-liandong-call-ref': call.callRef },
-      from.name?.replace(/^"|"$/g, '') ?? undefined,
-      `sip:${uriUser(from.uri) ?? 'anonymous'}@${this.stack.host}`,
-      seat.sdp,
-    );
+    const h = this.callTarget(call, dest, target, seat.sdp);
     call.c = h.leg;
     call.consult = { target, leg: h.leg, talking: false };
     return new Promise<TransferOutcome>((resolve) => {
-      let timedOut = false;
-      const ringLimit = this.opts.transferRingSeconds ?? 30;
-      const timer = setTimeout(() => {
-        if (call.c !== h.leg || h.leg.state === 'confirmed' || h.leg.state === 'ended') return;
-        timedOut = true;
-        this.cancelLeg(h.leg);
-      }, ringLimit * 1000);
-      timer.unref();
+      const ring = this.ringLimit(call, h.leg);
       h.onFinal = (rs) => {
-        clearTimeout(timer);
+        ring.stop();
         if (call.ended || call.consult?.leg !== h.leg) {
           if (rs.status! < 300) this.bye(h.leg.dialog);
           return resolve({ ok: false, reason: '487 Request Terminated' });
@@ -450,7 +432,7 @@ export class SipSwitch implements CtiAdapter {
           return;
         }
         call.c = null;
-        const reason = timedOut ? `对方${ringLimit}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
+        const reason = ring.timedOut() ? `对方${ring.seconds}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
         void this.abandonConsult(call, reason);
         resolve({ ok: false, reason });
       };
@@ -510,29 +492,11 @@ export class SipSwitch implements CtiAdapter {
     return new Promise<TransferOutcome>((resolve) => {
       call.transfer = { target, mode, referFrom, done: resolve };
       this.emit({ type: 'transferring', at: new Date(), callId: call.id, target, mode });
-      const from = call.aInvite.headers.from!;
-      const leg = this.call(
-        call,
-        dest.uri,
-        dest.flow,
-        dest.kind,
-        target,
-        { 'x-liandong-call-ref': call.callRef },
-        from.name?.replace(/^"|"$/g, '') ?? undefined,
-        `sip:${uriUser(from.uri) ?? 'anonymous'}@${this.stack.host}`,
-      );
+      const leg = this.callTarget(call, dest, target, call.aSdp);
       call.c = leg.leg;
-      // Nobody answering at the target must not hold the call (nor the console's request) for ever.
-      let timedOut = false;
-      const ringLimit = this.opts.transferRingSeconds ?? 30;
-      const timer = setTimeout(() => {
-        if (call.c !== leg.leg || leg.leg.state === 'confirmed' || leg.leg.state === 'ended') return;
-        timedOut = true;
-        this.cancelLeg(leg.leg);
-      }, ringLimit * 1000);
-      timer.unref();
+      const ring = this.ringLimit(call, leg.leg);
       leg.onFinal = (rs) => {
-        clearTimeout(timer);
+        ring.stop();
         const t = call.transfer;
         call.transfer = null;
         if (call.ended) {
@@ -553,7 +517,7 @@ export class SipSwitch implements CtiAdapter {
           });
         } else {
           call.c = null;
-          const reason = timedOut ? `对方${ringLimit}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
+          const reason = ring.timedOut() ? `对方${ring.seconds}秒内无人接听` : `${rs.status} ${rs.reason ?? ''}`.trim();
           this.emit({ type: 'transfer_failed', at: new Date(), callId: call.id, target, reason });
           t?.done({ ok: false, reason });
           // A blind transfer whose transferor has gone leaves the caller with nobody: the ACD takes it back.
@@ -617,6 +581,43 @@ export class SipSwitch implements CtiAdapter {
     );
     this.reinvites.set(d, next);
     return next;
+  }
+
+  /** Calls a transfer's target as the caller (name and number), with the call's reference, offering `offer`. */
+  private callTarget(
+    call: Call,
+    dest: { uri: string; flow: Flow; kind: Leg['kind'] },
+    target: string,
+    offer: string | null,
+  ) {
+    const from = call.aInvite.headers.from!;
+    return this.call(
+      call,
+      dest.uri,
+      dest.flow,
+      dest.kind,
+      target,
+      { 'x-liandong-call-ref': call.callRef },
+      from.name?.replace(/^"|"$/g, '') ?? undefined,
+      `sip:${uriUser(from.uri) ?? 'anonymous'}@${this.stack.host}`,
+      offer,
+    );
+  }
+
+  /**
+   * Nobody answering at a transfer's target must not hold the call (nor the console's request) for ever:
+   * the leg is cancelled after `transferRingSeconds` (30) unless it was answered or ended first.
+   */
+  private ringLimit(call: Call, leg: Leg) {
+    let timedOut = false;
+    const seconds = this.opts.transferRingSeconds ?? 30;
+    const timer = setTimeout(() => {
+      if (call.c !== leg || leg.state === 'confirmed' || leg.state === 'ended') return;
+      timedOut = true;
+      this.cancelLeg(leg);
+    }, seconds * 1000);
+    timer.unref();
+    return { seconds, timedOut: () => timedOut, stop: () => clearTimeout(timer) };
   }
 
   /** Starts an outgoing INVITE leg, offering the caller's media. */
