@@ -790,6 +790,45 @@ export async function seedDemo(
     });
   }
 
+  // 无效来电 and 骚扰来电 on 12345 (a call that asked for nothing, or abused the call-taker): a request with no
+  // work order, marked. One number rings again and again, so the harassment report has someone to show.
+  // Drawn from a generator of their own, so the orders and incidents above stay as they were.
+  const rc = rng((opts.seed ?? 20221220) + 1);
+  const invalidCalls: object[] = [];
+  const nuisance = {
+    id: randomUUID(),
+    name: null,
+    phone: `1${rc.pick(['3', '5', '8'])}${String(rc.int(0, 999999999)).padStart(9, '0')}`,
+  };
+  callers.push(nuisance);
+  const marked = Math.max(3, Math.round(opts.orders / 80));
+  for (let k = 0; k < marked; k++) {
+    const abusive = k % 3 === 0;
+    const t0 = receivedTime(rc, now, Math.min(days, 30));
+    const requestId = randomUUID();
+    const note = abusive ? rc.pick(T.HARASSMENT_NOTES) : rc.pick(T.INVALID_NOTES);
+    requests.push({
+      id: requestId,
+      channel: 'phone_12345',
+      caller_id: abusive ? nuisance.id : null,
+      confidential: false,
+      content: `${abusive ? '骚扰来电' : '无效来电'}：${note}`,
+      address: '',
+      district_code: null,
+      street_code: null,
+      received_at: new Date(t0).toISOString(),
+      received_by: callTaker,
+      created_at: new Date(t0).toISOString(),
+    });
+    invalidCalls.push({
+      request_id: requestId,
+      kind: abusive ? 'harassment' : 'invalid',
+      note,
+      marked_by: callTaker,
+      marked_at: new Date(t0 + rc.int(20, 90) * 1000).toISOString(),
+    });
+  }
+
   orders.sort((a, b) => a.created_at.localeCompare(b.created_at));
   incidents.sort((a, b) => a.created_at.localeCompare(b.created_at));
   actions.sort((a, b) => a.at.localeCompare(b.at));
@@ -839,6 +878,12 @@ export async function seedDemo(
       `${recordNoSql('JQ', 'incident_no_seq', 'created_at')}, ${inCols}`,
       `no, ${inCols}`,
     );
+    await run(
+      'invalid_calls',
+      invalidCalls,
+      'request_id, kind, note, marked_by, marked_at',
+      'request_id, kind, note, marked_by, marked_at',
+    );
     const acCols = 'action, from_status, to_status, actor_id, actor_role, actor_unit_id, details, at';
     await run(
       'work_order_actions',
@@ -859,6 +904,8 @@ export async function seedDemo(
   } finally {
     client.release();
   }
-  log(`demo data: ${orders.length} work orders, ${incidents.length} incidents, ${actions.length} actions`);
+  log(
+    `demo data: ${orders.length} work orders, ${incidents.length} incidents, ${actions.length} actions, ${invalidCalls.length} calls marked invalid or harassing`,
+  );
   return { orders: orders.length, incidents: incidents.length, actions: actions.length };
 }

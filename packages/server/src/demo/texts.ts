@@ -218,3 +218,14 @@ export const REPLIES = {
   explained: ['已向来电人解释相关政策规定，来电人表示理解。', '经核实，该事项已按规定办理，已向来电人说明情况。'],
   unresolvable: ['该问题涉及历史遗留问题，已纳入计划逐步解决，已向来电人解释。'],
 };
+
+/** What a call-taker notes on a call that asked for nothing (无效来电). */
+export const INVALID_NOTES = [
+  '无声电话，多次询问无应答',
+  '误拨，来电人称打错了',
+  '儿童玩电话',
+  '接通后即挂断',
+  '测试电话',
+];
+/** …and on one that abused her (骚扰来电). */
+export const HARASSMENT_NOTES = ['来电人辱骂话务员后挂断', '反复来电无具体诉求并出言不逊', '来电人醉酒纠缠，无诉求'];

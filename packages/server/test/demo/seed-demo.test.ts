@@ -24,6 +24,20 @@ describe('demo generator', () => {
     expect(r.rows[0].categories).toBeGreaterThanOrEqual(40);
   });
 
+  it('has calls marked 无效来电 and 骚扰来电 on 12345, with no record, one number ringing again and again', async () => {
+    const r = await database.db.query(
+      `SELECT m.kind, count(*)::int AS n, count(DISTINCT q.caller_id)::int AS callers,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM work_orders w WHERE w.request_id = q.id)
+           OR EXISTS (SELECT 1 FROM incidents i WHERE i.request_id = q.id))::int AS with_record,
+         bool_and(q.content LIKE (CASE m.kind WHEN 'harassment' THEN '骚扰来电：' ELSE '无效来电：' END) || '%') AS labelled
+       FROM invalid_calls m JOIN requests q ON q.id = m.request_id GROUP BY m.kind ORDER BY m.kind`,
+    );
+    expect(r.rows).toEqual([
+      { kind: 'harassment', n: 9, callers: 1, with_record: 0, labelled: true },
+      { kind: 'invalid', n: 16, callers: 0, with_record: 0, labelled: true },
+    ]);
+  });
+
   it('has every lifecycle stage of both state machines, urgent orders and overdue ones', async () => {
     const wo = await database.db.query<{ status: string }>('SELECT DISTINCT status FROM work_orders');
     expect(wo.rows.map((r) => r.status).sort()).toEqual([...WORK_ORDER_STATUSES].sort());
