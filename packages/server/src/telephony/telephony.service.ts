@@ -27,6 +27,9 @@ import { ha1For } from './sip/digest.ts';
 import { phoneHash } from '../crypto/pii.ts';
 
 /** A mark against a caller's number (e.g. 恶意骚扰 from the harassment watch list), with where it came from. */
+/** The number of a desk's specialist queue (专席), where the other desk's transfers arrive. */
+const SPECIALIST_LINE = 'specialist';
+
 export interface WatchMark {
   kind: string;
   label: string;
@@ -187,7 +190,7 @@ export class TelephonyService {
     const outcome =
       call.phase === 'consulting'
         ? await centre.cti.completeConsult(callId)
-        : await centre.cti.transfer(callId, 'specialist', 'console');
+        : await centre.cti.transfer(callId, SPECIALIST_LINE, 'console');
     if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
     return { transferred: true, callRef: call.info.callRef };
   }
@@ -204,7 +207,7 @@ export class TelephonyService {
       await centre.settled();
       await repo.updateCall(this.db, callId, { linkage_item_id: linkageItemId });
     }
-    const outcome = await centre.cti.consult(callId, 'specialist');
+    const outcome = await centre.cti.consult(callId, SPECIALIST_LINE);
     if (!outcome.ok) throw new AppError('CALL_TRANSFER_FAILED', `转接未成功：${outcome.reason}`);
     return { consulting: true, callRef: call.info.callRef };
   }
@@ -380,7 +383,8 @@ export class TelephonyService {
 
   async assessment(actor: Actor, from: Date, to: Date) {
     requirePermission(actor, 'telephony.records');
-    const lines = await repo.linesWithCalls(this.db, from, to);
+    // The specialist queue (专席) takes only calls the other desk moves to it: no public line to merge.
+    const lines = (await repo.linesWithCalls(this.db, from, to)).filter((l) => l !== SPECIALIST_LINE);
     const out = [];
     for (const line of lines) out.push(assessLine(line, await repo.callRecords(this.db, from, to, line)));
     return { from: from.toISOString(), to: to.toISOString(), lines: out };

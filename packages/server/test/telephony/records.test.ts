@@ -97,6 +97,10 @@ describe('hotline assessment (热线归并)', () => {
     expect(lines['12369']).toMatchObject({ has24x7: true, belowAnswerRate: false, mergeRecommended: false });
     expect(lines['12358']).toMatchObject({ has24x7: false, belowAnswerRate: true, mergeRecommended: true });
     expect(lines['12358'].reasons.join('')).toContain('低于60%');
+    // the specialist queue takes only the other desk's transfers: not a public line to merge
+    await importCsv(week('specialist', (h) => h % 24 >= 9 && h % 24 < 18));
+    const again = await t.app.inject({ url: `/api/telephony/assessment?${PERIOD}`, headers: t.as('analyst') });
+    expect(again.json().lines.map((l: { line: string }) => l.line)).not.toContain('specialist');
   });
 
   it('refuses a period that is not a time', async () => {
