@@ -488,6 +488,9 @@ const INJURED_IN_CARE =
   /已送医|送往医院|送到医院|送医院|已就医|已包扎|包扎好|无生命危险|已脱险|脱离危险|现已安全|已无大碍|救护车已|120已|已被120|已由120|医护人员已|已死亡|已身亡|已经死亡/;
 
 /** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
+/** The end of a clause that names a matter as a problem or a practice ("…的问题", "…等现象"). */
+const NAMED_PROBLEM = /(?:问题|现象|乱象|行为)$/;
+
 /** Words of a routine (a habit by the clock or the calendar), as against a spell of days ("连续三天"). */
 const ROUTINE = /每天|每晚|每夜|天天|夜夜|每到|每逢|每周|每个周|每次|经常|总是|老是|一到晚上|一到半夜/;
 
@@ -560,6 +563,9 @@ function markersOf(found: Found[], text: string) {
   // Past words that only order what happened ("进去之后", "后来"), and the others.
   let sequenceWords = 0;
   let otherPastWords = 0;
+  // "就在" names where as often as when ("就在这个路口", "就在车上"); other words for now name when.
+  let placeNow = 0;
+  let otherNow = 0;
   for (const f of found)
     for (const x of f.refs) {
       if (x.entry !== -1) continue;
@@ -580,6 +586,10 @@ function markersOf(found: Found[], text: string) {
         if (SEQUENCE.has(text.slice(f.start, f.end))) sequenceWords++;
         else otherPastWords++;
       }
+      if (x.role === 'present') {
+        if (text.slice(f.start, f.end) === '就在') placeNow++;
+        else otherNow++;
+      }
       bits |= bit;
       if (x.role === 'negator') negatorEnds.push(f.end);
       else if (x.role === 'nearMiss') nearMisses.push({ start: f.start, end: f.end });
@@ -587,7 +597,18 @@ function markersOf(found: Found[], text: string) {
       else if (x.role === 'hypotheticalAfter') hypotheticalAfterStarts.push(f.start);
     }
   const sequenceOnly = sequenceWords > 0 && otherPastWords === 0;
-  return { bits, negatorEnds, nearMisses, hypotheticalEnds, hypotheticalAfterStarts, asks, sequenceOnly, redressOver };
+  const placeNowOnly = placeNow > 0 && otherNow === 0;
+  return {
+    bits,
+    negatorEnds,
+    nearMisses,
+    hypotheticalEnds,
+    hypotheticalAfterStarts,
+    asks,
+    sequenceOnly,
+    redressOver,
+    placeNowOnly,
+  };
 }
 
 export interface Scan {
@@ -775,6 +796,12 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
   const marks = perClause.map((found) => markersOf(found, text));
   const sentenceMarks = new Int32Array(r.sentences);
   r.clauses.forEach((cl, ci) => (sentenceMarks[cl.sentence]! |= marks[ci]!.bits));
+  // In a sentence told in the past ("上个月我的钱包就在车上被人偷了"; "10月17日傍晚，就在这个路口发生了一起车祸"),
+  // "就在" says where it happened, not that it is happening.
+  for (let ci = 0; ci < marks.length; ci++) {
+    const m = marks[ci]!;
+    if (m.placeNowOnly && sentenceMarks[r.clauses[ci]!.sentence]! & BIT.past) m.bits &= ~BIT.present;
+  }
   const states: ClauseState[] = [];
   let sentence = -1;
   let anchor: 'past' | 'habitual' | null = null;
@@ -850,8 +877,9 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
       conditionalBefore: conditional,
       consult,
       ownVoice,
-      past: isOutcome || (resolved && !present),
-      pastByResolution: !isOutcome && resolved && !present && !anchor,
+      // …except in a sentence that says it is going on now ("现在的情况是，…我让他停车他不停")
+      past: isOutcome || (resolved && !present && !presentInSentence),
+      pastByResolution: !isOutcome && resolved && !present && !presentInSentence && !anchor,
       anchorOwn: !cl.aside && (bits & (BIT.habitual | BIT.past)) !== 0,
       anchor: now ? null : anchor,
       goingOn: presentInSentence,
@@ -898,6 +926,9 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         if (modality === 'now' && experienced(text, f.end)) modality = 'past';
         // A composite reaching back into the clause before takes that clause's past: "去年车棚里的电瓶车
         // 被偷了，到现在车棚都还没装监控" — the "now" of the second clause is of what it says, not of the theft.
+        // A request that names the matter as a problem ("建议管一下外卖电瓶车逆行和闯红灯的问题") asks about
+        // it: it tells no event.
+        if (modality === 'now' && st.request && NAMED_PROBLEM.test(text.slice(f.end, cl.end))) modality = 'consult';
         let told = st;
         if (modality === 'now' && f.composite && ci > 0 && f.start < cl.start) {
           const before = states[ci - 1]!;

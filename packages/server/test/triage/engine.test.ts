@@ -96,7 +96,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
       'catalogue-v11.json': '470c7a9ce05a06c6f4eebdd95f56aa1117b84b5f3fd5c9ec11b5b0e332c06067',
       'catalogue-v12.json': '9d7676587bcc046fd16ffedf9cf3ea85a88bfdf8fc7d53e810900867e83aa9b8',
-      'catalogue-v13.json': 'e81dfa7f8920679d7373cb3a1d9140dbcea0951a00b6f3b92237e4680212ca0d',
+      'catalogue-v13.json': '2f047a48c90cedabb0e9f19d8aabc38aabe50fdb0f4ec42210dd9db7dc071f52',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -1431,5 +1431,62 @@ describe('round 18 (catalogue 13): a two-clause event keeps its clause’s time,
     ],
   ] as const)('%s', (_l, channel, text, route, emergency) => {
     expectRead({ text, channel }, route, emergency);
+  });
+});
+
+describe('round 19 (catalogue 13, read from V): where is not when, a complaint’s 已受理 is not the event’s end, 怕 is worry (rules alone)', () => {
+  it.each([
+    // [label, channel, text, route (null: not 110), emergency]
+    [
+      '"就在" in a sentence told in the past says where, not now',
+      'web',
+      '上周我坐公交车，手机就在包里被人偷了，到现在也没找回，建议公交车上加装监控',
+      null,
+      false,
+    ],
+    [
+      'a dated accident "就在这个路口" is the reason for a suggestion',
+      'web',
+      '今年8月3日晚上，就在我们小区门口发生了一起车祸，一个老人被撞伤，建议在门口增设减速带',
+      null,
+      false,
+    ],
+    [
+      'a complaint 已受理 does not end what is going on now',
+      'app',
+      '我上周就投诉过这个司机，显示已受理。现在的情况是，司机把车门锁了不让我下车，我喊他停车他不停',
+      '110',
+      true,
+    ],
+    [
+      'a door "locked and will not open" is no beating',
+      'wechat',
+      '单元门的门禁锁着打不开，我们好几户进不了屋，物业电话也打不通',
+      null,
+      false,
+    ],
+    [
+      'afraid of being robbed is a worry',
+      'wechat',
+      '这条巷子晚上没得灯，我下班走那里心头怕遭抢，麻烦把路灯修一下',
+      null,
+      false,
+    ],
+    [
+      'the power tripping "again tomorrow" is no one jumping',
+      'phone_12345',
+      '这个星期天天晚上跳闸，今天来电了，但是明天肯定又要跳，院子里都是老年人，冷得遭不住',
+      null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
+  });
+
+  it('a suggestion naming a practice as a problem asks about it: no emergency (whichever desk takes it)', () => {
+    const o = rulesOnly.triage({ id: 'round', text: '建议整治电动车在人行道上逆行的问题', channel: 'app' });
+    if (!o.ok) throw new Error(o.code);
+    expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(false);
+    expect(o.value.reasons.join('')).toContain('为咨询');
   });
 });
