@@ -96,7 +96,7 @@ describe('the plan’s policy on the shipped catalogue', () => {
       'catalogue-v10.json': '687844dc396bcc6e394768eaeee0189c7a77a8c20ce9e72a2fa7e6b3b7c81e9c',
       'catalogue-v11.json': '470c7a9ce05a06c6f4eebdd95f56aa1117b84b5f3fd5c9ec11b5b0e332c06067',
       'catalogue-v12.json': '9d7676587bcc046fd16ffedf9cf3ea85a88bfdf8fc7d53e810900867e83aa9b8',
-      'catalogue-v13.json': '2f047a48c90cedabb0e9f19d8aabc38aabe50fdb0f4ec42210dd9db7dc071f52',
+      'catalogue-v13.json': '828f6f1c6409d276fcd41fb6f7cbd2dd644d1ed52efff281e2370ca73b1bd9ef',
     };
     expect(SEED_CATALOGUES).toEqual(Object.keys(SHIPPED));
     SEED_CATALOGUES.forEach((file, i) => {
@@ -1488,5 +1488,61 @@ describe('round 19 (catalogue 13, read from V): where is not when, a complaint�
     if (!o.ok) throw new Error(o.code);
     expect(o.value.emergency, o.value.reasons.join(' / ')).toBe(false);
     expect(o.value.reasons.join('')).toContain('为咨询');
+  });
+});
+
+describe('round 20 (catalogue 13, read from W): dangers told without their words (rules alone)', () => {
+  it('a toddler shut in a car in the heat: an emergency for 119 (110 beside it, to find the parents)', () => {
+    const o = expectRead(
+      {
+        channel: 'phone_110',
+        text: '商场门口那辆白色的车里头锁了个小娃儿，哭得满头大汗，车窗关完了，附近找不到大人，今天好热',
+      },
+      '110',
+      true,
+    );
+    expect(o.linked).toContain('119');
+    expect(o.reasons.join('')).toContain('D-LOCKED-IN');
+  });
+
+  it.each([
+    // [label, channel, text, route, emergency]
+    [
+      'locked out with a pot on the stove',
+      'phone_110',
+      '我下楼拿快递门被风关了，钥匙在屋里，灶上还炖着一锅排骨，开的小火，屋里没人',
+      '119',
+      true,
+    ],
+    [
+      'lost on a mountain after dark, a companion unable to walk',
+      'wechat',
+      '我们两个人在山里走迷了，天已经黑了，同伴崴了脚走不动，手机快没电了',
+      '119',
+      true,
+    ],
+    [
+      'an old woman alone not seen for days, knocking unanswered',
+      'phone_110',
+      '隔壁的孤老太婆平时天天出门散步，这几天都没看到人，门口的报纸也没拿，敲门不应',
+      '110',
+      true,
+    ],
+    [
+      'a retaining wall bulging and shedding stones over a school path',
+      'web',
+      '学校旁边的挡土墙今天下雨后往外鼓，一直在掉泥块和碎石，下面就是学生放学的通道',
+      '119',
+      true,
+    ],
+    [
+      'an old man who "cannot walk far" asks about paperwork: no one trapped',
+      'phone_12345',
+      '我爸八十多了走不动路，身份证丢了，能不能上门补办',
+      null,
+      false,
+    ],
+  ] as const)('%s', (_l, channel, text, route, emergency) => {
+    expectRead({ text, channel }, route, emergency);
   });
 });
