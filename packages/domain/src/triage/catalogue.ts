@@ -487,13 +487,13 @@ export interface ClauseState {
 const INJURED_IN_CARE =
   /已送医|送往医院|送到医院|送医院|已就医|已包扎|包扎好|无生命危险|已脱险|脱离危险|现已安全|已无大碍|救护车已|120已|已被120|已由120|医护人员已|已死亡|已身亡|已经死亡/;
 
-/** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
 /** The end of a clause that names a matter as a problem or a practice ("…的问题", "…等现象"). */
 const NAMED_PROBLEM = /(?:问题|现象|乱象|行为)$/;
 
 /** Words of a routine (a habit by the clock or the calendar), as against a spell of days ("连续三天"). */
 const ROUTINE = /每天|每晚|每夜|天天|夜夜|每到|每逢|每周|每个周|每次|经常|总是|老是|一到晚上|一到半夜/;
 
+/** A clause that opens a new matter ("还有就是…", "另外…", "对了，…"). */
 const TOPIC_SHIFT =
   /^\s*(?:还有就是|还有一件事|还有个事|还有一个事|另外还有|另外|对了|顺便说一下|顺便说|顺便问|再就是|再有就是|除此之外|此外|另一件事)/;
 /**
@@ -924,11 +924,11 @@ export function scan(cat: CompiledCatalogue, r: Reading): Scan {
         let modality = modalityOf(st, text, f.at, f.end);
         // "摔倒过", "被打过": told as something that has happened before, not as what is happening.
         if (modality === 'now' && experienced(text, f.end)) modality = 'past';
-        // A composite reaching back into the clause before takes that clause's past: "去年车棚里的电瓶车
-        // 被偷了，到现在车棚都还没装监控" — the "now" of the second clause is of what it says, not of the theft.
         // A request that names the matter as a problem ("建议管一下外卖电瓶车逆行和闯红灯的问题") asks about
         // it: it tells no event.
         if (modality === 'now' && st.request && NAMED_PROBLEM.test(text.slice(f.end, cl.end))) modality = 'consult';
+        // A composite reaching back into the clause before takes that clause's past: "去年车棚里的电瓶车
+        // 被偷了，到现在车棚都还没装监控" — the "now" of the second clause is of what it says, not of the theft.
         let told = st;
         if (modality === 'now' && f.composite && ci > 0 && f.start < cl.start) {
           const before = states[ci - 1]!;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  INVALID_CALL_LABELS,
   OPEN_WORK_ORDER_STATUSES,
   defaultDesks,
   applyIncidentAction,
@@ -804,6 +805,7 @@ export async function seedDemo(
   const marked = Math.max(3, Math.round(opts.orders / 80));
   for (let k = 0; k < marked; k++) {
     const abusive = k % 3 === 0;
+    const kind = abusive ? 'harassment' : 'invalid';
     const t0 = receivedTime(rc, now, Math.min(days, 30));
     const requestId = randomUUID();
     const note = abusive ? rc.pick(T.HARASSMENT_NOTES) : rc.pick(T.INVALID_NOTES);
@@ -812,7 +814,7 @@ export async function seedDemo(
       channel: 'phone_12345',
       caller_id: abusive ? nuisance.id : null,
       confidential: false,
-      content: `${abusive ? '骚扰来电' : '无效来电'}：${note}`,
+      content: `${INVALID_CALL_LABELS[kind]}：${note}`,
       address: '',
       district_code: null,
       street_code: null,
@@ -822,7 +824,7 @@ export async function seedDemo(
     });
     invalidCalls.push({
       request_id: requestId,
-      kind: abusive ? 'harassment' : 'invalid',
+      kind,
       note,
       marked_by: callTaker,
       marked_at: new Date(t0 + rc.int(20, 90) * 1000).toISOString(),

@@ -26,10 +26,10 @@ import * as repo from './telephony.repo.ts';
 import { ha1For } from './sip/digest.ts';
 import { phoneHash } from '../crypto/pii.ts';
 
-/** A mark against a caller's number (e.g. 恶意骚扰 from the harassment watch list), with where it came from. */
 /** The number of a desk's specialist queue (专席), where the other desk's transfers arrive. */
 const SPECIALIST_LINE = 'specialist';
 
+/** A mark against a caller's number (e.g. 恶意骚扰 from the harassment watch list), with where it came from. */
 export interface WatchMark {
   kind: string;
   label: string;

@@ -46,7 +46,6 @@ export async function listCatalogueVersions(db: Queryable) {
   return r.rows;
 }
 
-/** Inserts the next version number atomically (a concurrent publish gets the following number). */
 /**
  * Catalogues the other desk published that this desk could not install (their number is taken here, or
  * older than this desk's newest: `catalogue.receive_conflict`), since the desks last agreed — a version
@@ -75,6 +74,7 @@ export async function listOpenPeerConflicts(db: Queryable) {
   ).rows;
 }
 
+/** Inserts the next version number atomically (a concurrent publish gets the following number). */
 export async function insertCatalogueVersion(
   db: Queryable,
   c: Omit<Catalogue, 'version'>,

@@ -4,8 +4,8 @@
  * relays holds, performs transfers — the seat's REFER (RFC 3515, progress by NOTIFY with sipfrag) and
  * the console's one-click transfer — by calling the target and re-INVITEing the caller to it, performs
  * the console's attended transfer (咨询转接: the caller held, the seat speaking to the target first,
- * then the caller given to the target or taken back), and reports every step as a CTI event. Calls between the two desks are plain SIP with the call's
- * reference in `X-Liandong-Call-Ref`.
+ * then the caller given to the target or taken back), and reports every step as a CTI event. Calls
+ * between the two desks are plain SIP with the call's reference in `X-Liandong-Call-Ref`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'sip';
@@ -59,7 +59,7 @@ interface Call {
 }
 
 /** The SDP with its direction set to `inactive`: the caller held while the seat consults. */
-export function heldSdp(sdp: string | null): string | undefined {
+function heldSdp(sdp: string | null): string | undefined {
   if (!sdp) return undefined;
   const lines = sdp.split(/\r?\n/).filter((l) => !/^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.test(l));
   const end = lines.length && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
